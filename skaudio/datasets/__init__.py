@@ -1,0 +1,10 @@
+"""Example data: synthetic sound datasets and noise generators.
+
+The generators depend on numpy and scikit-learn only (no TensorFlow, no
+librosa), so importing :mod:`skaudio.datasets` is cheap.
+"""
+
+from skaudio.datasets._noise import make_colored_noise
+from skaudio.datasets._sounds import make_sounds
+
+__all__ = ["make_sounds", "make_colored_noise"]

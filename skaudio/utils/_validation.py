@@ -1,0 +1,217 @@
+"""Validation of the data contract: waveform batches and feature batches.
+
+A waveform batch is a 2D array ``(n_clips, n_samples)`` or a ragged sequence of
+1D arrays. A feature batch is a 3D array ``(n_clips, n_frames, n_features)`` or
+a ragged sequence of 2D arrays ``(n_frames_i, n_features)``. Every check names
+the offending clip by its index so that a bad file in a folder of thousands can
+be found.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array
+
+# Integer PCM is scaled by the magnitude of the most negative code so that the
+# full range maps onto [-1, 1), the convention of soundfile and librosa.
+_INT_SCALE = {
+    np.dtype(np.int8): 2.0**7,
+    np.dtype(np.int16): 2.0**15,
+    np.dtype(np.int32): 2.0**31,
+    np.dtype(np.int64): 2.0**63,
+}
+
+
+def is_ragged(X):
+    """Return True when ``X`` is a sequence of arrays rather than one array.
+
+    Parameters
+    ----------
+    X : array-like or sequence of array-like
+        A batch.
+
+    Returns
+    -------
+    ragged : bool
+        True for a list or tuple (of clips), False for an ndarray.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_ragged([np.zeros(3), np.zeros(5)]), is_ragged(np.zeros((2, 4)))
+    (True, False)
+    """
+    return isinstance(X, (list, tuple))
+
+
+def _to_float32(clip, index, name):
+    """Convert one clip to float32, scaling integer PCM to [-1, 1]."""
+    if hasattr(clip, "dtype") and clip.dtype == object:
+        raise TypeError(f"{name}[{index}] has dtype object; expected numeric audio samples.")
+    try:
+        arr = np.asarray(clip)
+    except Exception as exc:  # ragged nested lists and the like
+        raise TypeError(f"{name}[{index}] is not a numeric array: {exc}") from exc
+    if arr.dtype == object or arr.dtype.kind in "USVb":
+        raise TypeError(
+            f"{name}[{index}] has dtype {arr.dtype}; expected real numeric samples "
+            "(float, or integer PCM)."
+        )
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"{name}[{index}] is complex ({arr.dtype}); pass real-valued audio "
+            "(take np.real or np.abs first if that is what you mean)."
+        )
+    if arr.dtype.kind == "u":
+        if arr.dtype == np.uint8:
+            # 8-bit WAV is offset binary: 128 is silence.
+            return ((arr.astype(np.float32) - 128.0) / 128.0).astype(np.float32)
+        raise TypeError(f"{name}[{index}] has unsigned dtype {arr.dtype}; only uint8 PCM is understood.")
+    if arr.dtype.kind == "i":
+        return (arr.astype(np.float64) / _INT_SCALE[arr.dtype]).astype(np.float32)
+    return arr.astype(np.float32, copy=False)
+
+
+def _check_finite(arr, index, name):
+    if not np.all(np.isfinite(arr)):
+        bad = np.flatnonzero(~np.isfinite(arr.reshape(-1)))[0]
+        raise ValueError(
+            f"{name}[{index}] contains NaN or infinite values (first at flat position {bad})."
+        )
+
+
+def check_waveforms(X, *, name="X"):
+    """Validate a waveform batch and return it as float32.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_clips, n_samples) or sequence of 1D arrays
+        The batch. Integer PCM (int8, int16, int32, int64 and offset-binary
+        uint8) is scaled to [-1, 1] float32.
+    name : str, default="X"
+        Name used in error messages.
+
+    Returns
+    -------
+    waveforms : ndarray of shape (n_clips, n_samples) or list of ndarray
+        Float32, C-contiguous. A list input stays a list (of 1D arrays).
+
+    Raises
+    ------
+    ValueError
+        Empty batch, zero-length clip, NaN or inf samples, wrong number of
+        dimensions. The message names the clip's index.
+    TypeError
+        Non-numeric or complex samples, or a batch that is not array-like.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_waveforms(np.array([[0, 16384, -32768]], dtype=np.int16))
+    array([[ 0. ,  0.5, -1. ]], dtype=float32)
+    >>> [c.shape for c in check_waveforms([np.zeros(3), np.zeros(5)])]
+    [(3,), (5,)]
+    """
+    if is_ragged(X):
+        if len(X) == 0:
+            raise ValueError(f"{name} is an empty batch: at least one clip is required.")
+        clips = []
+        for i, clip in enumerate(X):
+            arr = _to_float32(clip, i, name)
+            if arr.ndim != 1:
+                raise ValueError(
+                    f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip "
+                    "of a ragged waveform batch must be 1D (mono samples)."
+                )
+            if arr.shape[0] == 0:
+                raise ValueError(f"{name}[{i}] is a zero-length clip.")
+            _check_finite(arr, i, name)
+            clips.append(np.ascontiguousarray(arr))
+        return clips
+    arr = _check_dense(X, name, ndims=(2,), what="a waveform batch is 2D (n_clips, n_samples)")
+    finite = np.isfinite(arr).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")
+    return np.ascontiguousarray(arr)
+
+
+def _check_dense(X, name, *, ndims, what):
+    """Validate a dense batch with sklearn's check_array, then scale PCM.
+
+    check_array gives the messages scikit-learn users know (sparse, complex,
+    empty, 1D "Reshape your data"); integer dtypes are kept so that PCM can be
+    scaled by its own range.
+    """
+    if isinstance(X, (numbers.Number, str, bytes)) or X is None:
+        raise TypeError(f"{name} must be array-like; {what}. Got {type(X).__name__}.")
+    if not sp.issparse(X):
+        try:
+            X = np.asarray(X)
+        except Exception as exc:
+            raise TypeError(f"{name} is not array-like: {exc}") from exc
+    ndim = X.ndim
+    if ndim not in ndims:
+        raise ValueError(
+            f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips. "
+            "Reshape your data, e.g. X[None, :] for a single clip."
+        )
+    arr = check_array(
+        X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name
+    )
+    return _to_float32(arr, slice(None), name)
+
+
+def check_feature_batch(X, *, name="X", allow_2d=False):
+    """Validate a feature batch and return it as float32.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_clips, n_frames, n_features) or sequence of 2D arrays
+        The batch; a ragged sequence holds one ``(n_frames_i, n_features)``
+        array per clip, all with the same ``n_features``.
+    name : str, default="X"
+        Name used in error messages.
+    allow_2d : bool, default=False
+        Accept a 2D array ``(n_clips, n_features)`` too (one frame per clip).
+
+    Returns
+    -------
+    features : ndarray or list of ndarray
+        Float32; a list input stays a list.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_feature_batch(np.zeros((2, 5, 3))).shape
+    (2, 5, 3)
+    """
+    if is_ragged(X):
+        if len(X) == 0:
+            raise ValueError(f"{name} is an empty batch: at least one clip is required.")
+        clips = []
+        for i, clip in enumerate(X):
+            arr = _to_float32(clip, i, name)
+            if arr.ndim != 2:
+                raise ValueError(
+                    f"{name}[{i}] has shape {arr.shape}; each clip of a ragged feature "
+                    "batch must be 2D (n_frames, n_features)."
+                )
+            if arr.shape[0] == 0:
+                raise ValueError(f"{name}[{i}] has zero frames.")
+            if clips and arr.shape[1] != clips[0].shape[1]:
+                raise ValueError(
+                    f"{name}[{i}] has {arr.shape[1]} features but {name}[0] has "
+                    f"{clips[0].shape[1]}; all clips must share n_features."
+                )
+            _check_finite(arr, i, name)
+            clips.append(arr)
+        return clips
+    ndims = (2, 3) if allow_2d else (3,)
+    arr = _check_dense(
+        X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)"
+    )
+    finite = np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")
+    return arr

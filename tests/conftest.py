@@ -1,0 +1,30 @@
+"""Shared pytest fixtures for the skaudio test suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+_REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def fsdd_path():
+    """Path of the Free Spoken Digit Dataset (the folder holding ``recordings/``).
+
+    Taken from the environment variable ``SKAUDIO_FSDD``, else
+    ``<repo>/../shared/data/fsdd``. A missing dataset is a failure, not a skip,
+    so that the real-data tests cannot silently stop running.
+    """
+    env = os.environ.get("SKAUDIO_FSDD")
+    path = Path(env) if env else _REPO.parent / "shared" / "data" / "fsdd"
+    recordings = path / "recordings"
+    if not recordings.is_dir():
+        source = "$SKAUDIO_FSDD" if env else "the default location"
+        pytest.fail(
+            f"FSDD data not found: {recordings} (from {source}) is not a folder. Set "
+            "SKAUDIO_FSDD to the folder that contains FSDD's recordings/ "
+            "(https://github.com/Jakobovski/free-spoken-digit-dataset).",
+            pytrace=False,
+        )
+    return path

@@ -1,0 +1,50 @@
+"""scikit-learn's estimator checks on every transformer, with small settings."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength, Spectrogram
+
+# sklearn's checks feed tables of 2 to 20 columns; here a row is a short clip.
+_TINY = dict(sr=64, n_fft=4, hop_length=2, n_mels=3)
+
+# A Python list is a ragged batch of clips and comes back as a list of
+# per-clip arrays (documented); sklearn expects a list of rows to give an array.
+_LIST_IS_RAGGED = {
+    "check_transformer_data_not_an_array": "a list input is a ragged batch and gives a list of per-clip arrays",
+}
+_FLOAT32 = {"check_transformer_preserve_dtypes": "output is always float32 (the Keras input dtype)"}
+
+# A clip's length is not a fixed number of features: clips of any length are
+# valid after fit (FixedLength pads them, the spectral steps frame them).
+_ANY_LENGTH_FAILURES = {
+    "check_n_features_in": "clip length is not a feature count; n_features_in_ is not defined",
+    "check_n_features_in_after_fitting": "clips of any length are valid input after fit",
+}
+_FIXED_LENGTH_FAILURES = {
+    "check_transformer_general": "sklearn wants an error for another column count; FixedLength exists to take any length",
+}
+
+ESTIMATORS = [
+    FixedLength(length=7),
+    FixedLength(),
+    MFCC(n_mfcc=2, **_TINY),
+    Spectrogram(**_TINY),
+    Spectrogram(kind="stft", n_fft=4, hop_length=2),
+    FeatureScaler(),
+]
+
+
+def _expected_failed_checks(estimator):
+    failures = dict(_FLOAT32)
+    if isinstance(estimator, (MFCC, Spectrogram, FeatureScaler)):
+        failures.update(_LIST_IS_RAGGED)
+    if isinstance(estimator, (MFCC, Spectrogram, FixedLength)):
+        failures.update(_ANY_LENGTH_FAILURES)
+    if isinstance(estimator, FixedLength):
+        failures.update(_FIXED_LENGTH_FAILURES)
+    return failures
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
