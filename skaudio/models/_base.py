@@ -1,0 +1,188 @@
+"""What the three estimators share on top of scikeras.
+
+- Tags: scikeras 0.13 reports no estimator type on scikit-learn >= 1.6
+  (``BaseEstimator`` precedes ``ClassifierMixin`` in its MRO, so the mixin's
+  tags are never applied). Each estimator declares its tags itself.
+- Input: a 2D batch ``(n, n_samples)`` gets a channel axis; a 3D feature
+  batch goes in as is; the per-example shape is checked at predict time.
+- Fast predict: Keras' ``Model.predict`` sets up a data pipeline on every
+  call (~50 ms). Predictions here go through one compiled function, called
+  per batch of ``predict_batch_size`` examples.
+- Memory: every fresh fit clears the Keras session first, so a search over
+  many candidates does not accumulate graphs.
+- Early stopping and the learning rate are explicit parameters.
+"""
+
+import gc
+import weakref
+
+import keras
+import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import ClassifierTags, check_array
+from sklearn.preprocessing import FunctionTransformer
+
+from skaudio.networks import augmentation_layers
+from skaudio.utils import is_ragged
+
+
+def add_channel_axis(X):
+    """``(n, t)`` waveforms become ``(n, t, 1)``; 3D features pass through."""
+    X = np.asarray(X, dtype=np.float32)
+    return X[..., None] if X.ndim == 2 else X
+
+
+def model_input_shape(X_shape):
+    """Per-example model input shape from a batch shape (2D gets a channel)."""
+    shape = tuple(X_shape[1:])
+    return shape + (1,) if len(shape) == 1 else shape
+
+
+def _dense_batch(X, estimator_name):
+    """Stack a list of equal-shape clips; refuse ragged input with advice."""
+    if not is_ragged(X):
+        return X
+    shapes = {np.shape(clip) for clip in X}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"{estimator_name} needs clips of one shape, got {len(shapes)} different shapes "
+            f"(e.g. {sorted(shapes)[:2]}). Put skaudio.preprocessing.FixedLength before it."
+        )
+    return np.stack([np.asarray(clip) for clip in X])
+
+
+# Compiled inference functions, one per fitted Keras model. Kept outside the
+# estimator so that predict does not change its state and pickling is
+# untouched; the function holds only a weak reference to its model.
+_PREDICT_FUNCTIONS = weakref.WeakKeyDictionary()
+
+
+def compiled_predict_function(model):
+    """A ``tf.function`` running ``model`` in inference mode, cached per model."""
+    function = _PREDICT_FUNCTIONS.get(model)
+    if function is None:
+        import tensorflow as tf
+
+        model_ref = weakref.ref(model)
+        function = tf.function(lambda x: model_ref()(x, training=False), reduce_retracing=True)
+        _PREDICT_FUNCTIONS[model] = function
+    return function
+
+
+class KerasAudioMixin:
+    """Behaviour shared by skaudio's scikeras estimators (see module docstring)."""
+
+    # ------------------------------------------------------------ model build
+    def _compile_model(self, model, compile_kwargs):
+        """Compile ``model`` with the routed optimizer and our learning rate."""
+        optimizer = compile_kwargs["optimizer"]
+        if self.learning_rate is not None:
+            optimizer.learning_rate = self.learning_rate
+        model.compile(**{**compile_kwargs, "optimizer": optimizer})
+        return model
+
+    def _build_keras_model(self):
+        # A new model: drop graphs and layer-name counters of earlier fits.
+        keras.backend.clear_session()
+        gc.collect()
+        return super()._build_keras_model()
+
+    def _initialize_callbacks(self):
+        super()._initialize_callbacks()
+        if self.early_stopping:
+            monitor = "val_loss" if self.validation_split else "loss"
+            self._fit_callbacks = self._fit_callbacks + [
+                keras.callbacks.EarlyStopping(
+                    monitor=monitor, patience=self.patience, restore_best_weights=True
+                )
+            ]
+
+    def _augmentation(self):
+        """Training-only input layers from the augmentation parameters."""
+        spec = None
+        if self.time_masks or self.freq_masks:
+            spec = dict(
+                time_masks=self.time_masks, time_width=self.time_mask_width,
+                freq_masks=self.freq_masks, freq_width=self.freq_mask_width,
+            )
+        return augmentation_layers(
+            time_shift=self.time_shift, gain_db=self.gain_db, noise_std=self.noise_std,
+            feature_shift=self.feature_shift, spec_augment=spec, seed=self._random_state,
+        )
+
+    # ------------------------------------------------------------------ input
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        name = type(self).__name__
+        if X is not None:
+            X = check_array(_dense_batch(X, name), allow_nd=True, dtype="numeric", input_name="X")
+            if not reset and hasattr(self, "X_shape_"):
+                given, expected = X.shape[1:], tuple(self.X_shape_[1:])
+                if given != expected and not self._any_length_ok(given):
+                    sklearn_words = (
+                        f" (X has {given[0]} features, but {name} is expecting {expected[0]} "
+                        "features as input)" if len(given) == len(expected) == 1 else ""
+                    )
+                    raise ValueError(
+                        f"{name} was fitted on examples of shape {expected} but got shape "
+                        f"{given}{sklearn_words}. Give predict the same features as fit (the same "
+                        "FixedLength, feature and scaling steps)."
+                    )
+        return super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+
+    def _any_length_ok(self, given):
+        """Whether a per-example shape that differs from fit is acceptable."""
+        return False
+
+    @property
+    def feature_encoder(self):
+        """Adds the channel axis to 2D waveform batches (picklable)."""
+        return FunctionTransformer(add_channel_axis)
+
+    # ---------------------------------------------------------------- predict
+    def _predict_raw(self, X, **kwargs):
+        if not self.initialized_:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first."
+            )
+        X, _ = self._validate_data(X=X, y=None)
+        X = self.feature_encoder_.transform(X)
+        predict = compiled_predict_function(self.model_)
+        step = self.predict_batch_size
+        outputs = [np.asarray(predict(X[i : i + step])) for i in range(0, len(X), step)]
+        return np.concatenate(outputs)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = True
+        tags.target_tags.required = True
+        return tags
+
+
+class KerasAudioClassifierMixin(KerasAudioMixin):
+    """KerasAudioMixin plus what both classifiers need."""
+
+    _multi_label = False
+    _multi_class = True
+
+    def predict_proba(self, X, **kwargs):
+        """Class (or label) probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples) or (n_clips, n_frames, n_features)
+            Input batch, shaped as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_clips, n_classes) or (n_clips, n_labels)
+        """
+        proba = super().predict_proba(X, **kwargs)
+        # scikeras squeezes the output, so one clip came back 1D.
+        return proba.reshape(-1, proba.shape[-1]) if proba.ndim == 1 else proba
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(multi_class=self._multi_class, multi_label=self._multi_label)
+        return tags

@@ -1,0 +1,203 @@
+"""CNN1DClassifier: the article's clip classifier as a scikit-learn classifier."""
+
+from scikeras.wrappers import KerasClassifier
+
+from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
+from skaudio.networks import build_cnn1d_classifier
+
+
+class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
+    """1D convolutional clip classifier (Keras), a scikit-learn classifier.
+
+    The defaults train the source article's network::
+
+        Conv1D(32, 3, relu) > MaxPool1D(2) > Conv1D(64, 3, relu) > MaxPool1D(2)
+        > Flatten > Dense(128, relu) > Dense(n_classes, softmax)
+
+    with adam and sparse categorical cross-entropy. Every architectural choice
+    is a parameter, so ``GridSearchCV`` can tune it
+    (``{"cnn1dclassifier__kernel_size": [3, 5]}`` in a Pipeline).
+
+    Parameters
+    ----------
+    filters : int or tuple of int, default=(32, 64)
+        Filters of each convolutional block.
+    kernel_size : int or tuple of int, default=3
+        Kernel size of each block.
+    pool_size : int or tuple of int, default=2
+        Max-pooling after each block (1 disables it).
+    n_layers : int or None, default=None
+        Number of blocks; None means ``len(filters)``.
+    dilation : int or tuple of int, default=1
+        Dilation rate of each block.
+    padding : {"valid", "same"}, default="valid"
+        Convolution padding.
+    batch_norm : bool, default=False
+        BatchNormalization after each convolution.
+    residual : bool, default=False
+        Skip connection around each block (needs ``padding="same"``).
+    dropout : float, default=0.0
+        Dropout after each block and each hidden dense layer.
+    global_pooling : {None, "avg", "max"}, default=None
+        Pool over time instead of flattening (None, the article).
+    dense_units : int, tuple of int or None, default=128
+        Hidden dense layer(s) before the softmax.
+    time_shift : float, default=0.0
+        Training-time random shift along time, as a fraction of the length.
+    gain_db : float, default=0.0
+        Training-time random gain in ±dB (for waveform input).
+    noise_std : float, default=0.0
+        Training-time additive Gaussian noise.
+    feature_shift : int, default=0
+        Training-time random shift along the feature axis, in bins (on mel
+        features this imitates other vocal tract lengths).
+    time_masks, freq_masks : int, default=0
+        Number of SpecAugment masks along time and features (training only).
+    time_mask_width, freq_mask_width : int, default=8, 4
+        Largest width of one SpecAugment mask.
+    epochs : int, default=20
+        Training epochs.
+    batch_size : int, default=32
+        Training batch size.
+    predict_batch_size : int, default=256
+        Examples per call of the compiled prediction function.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; its other settings route with the ``optimizer__`` prefix.
+    learning_rate : float or None, default=0.001
+        Learning rate (None keeps the optimizer's own).
+    validation_split : float, default=0.0
+        Fraction of the training data held out for validation loss.
+    early_stopping : bool, default=False
+        Stop when the (validation) loss stops improving and restore the best
+        weights.
+    patience : int, default=10
+        Epochs without improvement before early stopping.
+    class_weight : dict, "balanced" or None, default=None
+        Class weights, as in scikit-learn.
+    random_state : int, RandomState or None, default=None
+        Seeds weights, shuffling and augmentation: two fits with the same
+        seed give identical predictions on CPU.
+    verbose : int, default=0
+        Keras' progress output during fit (1 shows a progress bar per epoch).
+    **kwargs
+        Routed scikeras parameters (``fit__``, ``callbacks__``, ...).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network (save it with ``model_.save("clf.keras")``).
+    classes_ : ndarray
+        Class labels.
+    history_ : dict
+        Training loss (and validation loss) per epoch.
+    X_shape_ : tuple
+        Shape of the training batch; predict needs the same per-example shape.
+
+    See Also
+    --------
+    skaudio.pipelines.make_classifier_pipeline : the benchmarked configuration.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.models import CNN1DClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 16, 4)).astype("float32")
+    >>> y = np.repeat(["low", "high"], 20)
+    >>> X[y == "high"] += 1.0
+    >>> clf = CNN1DClassifier(filters=(8, 8), dense_units=16, epochs=5, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    >>> clf.classes_.tolist()
+    ['high', 'low']
+    """
+
+    def __init__(
+        self,
+        *,
+        filters=(32, 64),
+        kernel_size=3,
+        pool_size=2,
+        n_layers=None,
+        dilation=1,
+        padding="valid",
+        batch_norm=False,
+        residual=False,
+        dropout=0.0,
+        global_pooling=None,
+        dense_units=128,
+        time_shift=0.0,
+        gain_db=0.0,
+        noise_std=0.0,
+        feature_shift=0,
+        time_masks=0,
+        time_mask_width=8,
+        freq_masks=0,
+        freq_mask_width=4,
+        epochs=20,
+        batch_size=32,
+        predict_batch_size=256,
+        optimizer="adam",
+        learning_rate=0.001,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=10,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        loss="sparse_categorical_crossentropy",
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_split=validation_split,
+            class_weight=class_weight,
+            random_state=random_state,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.n_layers = n_layers
+        self.dilation = dilation
+        self.padding = padding
+        self.batch_norm = batch_norm
+        self.residual = residual
+        self.dropout = dropout
+        self.global_pooling = global_pooling
+        self.dense_units = dense_units
+        self.time_shift = time_shift
+        self.gain_db = gain_db
+        self.noise_std = noise_std
+        self.feature_shift = feature_shift
+        self.time_masks = time_masks
+        self.time_mask_width = time_mask_width
+        self.freq_masks = freq_masks
+        self.freq_mask_width = freq_mask_width
+        self.predict_batch_size = predict_batch_size
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.patience = patience
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        model = build_cnn1d_classifier(
+            model_input_shape(meta["X_shape_"]),
+            meta["n_classes_"],
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            n_layers=self.n_layers,
+            dilation=self.dilation,
+            padding=self.padding,
+            batch_norm=self.batch_norm,
+            residual=self.residual,
+            dropout=self.dropout,
+            global_pooling=self.global_pooling,
+            dense_units=self.dense_units,
+            augmentation=self._augmentation(),
+        )
+        return self._compile_model(model, compile_kwargs)

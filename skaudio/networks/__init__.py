@@ -1,0 +1,36 @@
+"""Keras builders of skaudio's three 1D CNNs (Keras only, no scikit-learn).
+
+Each builder takes hyperparameters and shapes and returns an uncompiled
+``keras.Model``; the defaults build the source article's architectures
+exactly. The estimators in :mod:`skaudio.models` add compilation and training.
+"""
+
+import os
+
+# TensorFlow's C++ start-up chatter (oneDNN, CUDA probing) is noise for
+# library users; an explicit setting of the user's wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from skaudio.networks._classifier import build_cnn1d_classifier
+from skaudio.networks._denoiser import build_cnn1d_denoiser
+from skaudio.networks._event_detector import build_crnn_event_detector
+from skaudio.networks._layers import (
+    RandomFeatureShift,
+    RandomGain,
+    RandomTimeShift,
+    SpecAugment,
+    SqueezeChannels,
+    augmentation_layers,
+)
+
+__all__ = [
+    "build_cnn1d_classifier",
+    "build_crnn_event_detector",
+    "build_cnn1d_denoiser",
+    "augmentation_layers",
+    "RandomTimeShift",
+    "RandomGain",
+    "RandomFeatureShift",
+    "SpecAugment",
+    "SqueezeChannels",
+]

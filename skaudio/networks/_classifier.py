@@ -1,0 +1,120 @@
+"""The clip classifier network."""
+
+import keras
+from keras import layers
+
+from skaudio.networks._blocks import conv_block, per_layer
+
+
+def build_cnn1d_classifier(
+    input_shape,
+    n_classes,
+    *,
+    filters=(32, 64),
+    kernel_size=3,
+    pool_size=2,
+    n_layers=None,
+    dilation=1,
+    padding="valid",
+    batch_norm=False,
+    residual=False,
+    dropout=0.0,
+    global_pooling=None,
+    dense_units=128,
+    augmentation=(),
+):
+    """Build the 1D CNN clip classifier.
+
+    The defaults build the source article's network exactly::
+
+        Conv1D(32, 3, relu) > MaxPool1D(2) > Conv1D(64, 3, relu) > MaxPool1D(2)
+        > Flatten > Dense(128, relu) > Dense(n_classes, softmax)
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(n_frames, n_features)`` of one example (``(n_samples, 1)`` for
+        raw waveforms).
+    n_classes : int >= 2
+        Size of the softmax output.
+    filters : int or tuple of int, default=(32, 64)
+        Filters per convolutional block.
+    kernel_size : int or tuple of int, default=3
+        Kernel size per block.
+    pool_size : int or tuple of int, default=2
+        Max-pooling size after each block (1 disables pooling).
+    n_layers : int or None, default=None
+        Number of blocks; ``None`` means ``len(filters)`` (2 for an int).
+    dilation : int or tuple of int, default=1
+        Dilation rate per block.
+    padding : {"valid", "same"}, default="valid"
+        Convolution padding (residual blocks need "same").
+    batch_norm : bool, default=False
+        BatchNormalization after each convolution.
+    residual : bool, default=False
+        Residual (skip) connection around each convolution.
+    dropout : float in [0, 1), default=0.0
+        Dropout after each block and before the output.
+    global_pooling : {None, "avg", "max"}, default=None
+        ``None`` flattens the last feature map (the article); "avg"/"max" pool
+        over time, which makes the head independent of the clip length.
+    dense_units : int, tuple of int or None, default=128
+        Hidden dense layer(s) before the output; None for none.
+    augmentation : sequence of keras.layers.Layer, default=()
+        Training-only layers applied to the input (see ``augmentation_layers``).
+
+    Returns
+    -------
+    model : keras.Model
+        Not compiled.
+
+    Examples
+    --------
+    >>> from skaudio.networks import build_cnn1d_classifier
+    >>> model = build_cnn1d_classifier((63, 20), 10)
+    >>> [layer.__class__.__name__ for layer in model.layers][1:]
+    ['Conv1D', 'MaxPooling1D', 'Conv1D', 'MaxPooling1D', 'Flatten', 'Dense', 'Dense']
+    >>> model.output_shape
+    (None, 10)
+    """
+    if n_layers is None:
+        n_layers = len(filters) if isinstance(filters, (list, tuple)) else 2
+    filters = per_layer(filters, n_layers, "filters")
+    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
+    pool_size = per_layer(pool_size, n_layers, "pool_size")
+    dilation = per_layer(dilation, n_layers, "dilation")
+    if residual and padding != "same":
+        raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
+    if global_pooling not in (None, "avg", "max"):
+        raise ValueError(f"global_pooling must be None, 'avg' or 'max', got {global_pooling!r}.")
+
+    inputs = keras.Input(shape=tuple(input_shape), name="features")
+    x = inputs
+    for layer in augmentation:
+        x = layer(x)
+    for i in range(n_layers):
+        x = conv_block(
+            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding=padding,
+            batch_norm=batch_norm, residual=residual, dropout=dropout, name=f"block{i + 1}",
+        )
+        if pool_size[i] > 1:
+            if x.shape[1] is not None and x.shape[1] < pool_size[i]:
+                raise ValueError(
+                    f"The input of {input_shape[0]} frames is too short for {n_layers} blocks of "
+                    f"kernel_size={kernel_size} and pool_size={pool_size}: block {i + 1} sees "
+                    f"{x.shape[1]} frames. Use fewer layers, smaller kernels or pools, or longer clips."
+                )
+            x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)
+    if global_pooling == "avg":
+        x = layers.GlobalAveragePooling1D(name="global_avg_pool")(x)
+    elif global_pooling == "max":
+        x = layers.GlobalMaxPooling1D(name="global_max_pool")(x)
+    else:
+        x = layers.Flatten(name="flatten")(x)
+    hidden = () if dense_units is None else dense_units if isinstance(dense_units, (list, tuple)) else (dense_units,)
+    for j, units in enumerate(hidden):
+        x = layers.Dense(units, activation="relu", name=f"dense{j + 1}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"dense{j + 1}_dropout")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="cnn1d_classifier")

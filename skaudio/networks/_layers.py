@@ -1,0 +1,235 @@
+"""Keras layers skaudio's networks use: training-time augmentation.
+
+Every augmentation layer is the identity at inference (``training=False``),
+so a fitted model predicts on clean input. Randomness comes from a
+``keras.random.SeedGenerator`` so that a seeded fit is repeatable. The layers
+are registered with Keras, so models that hold them round-trip through the
+``.keras`` format and through pickle/joblib.
+"""
+
+import keras
+from keras import layers, ops
+
+PACKAGE = "skaudio"
+
+
+class _SeededAugmentation(layers.Layer):
+    """Base: a training-only layer with its own seed generator."""
+
+    def __init__(self, *, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomTimeShift(_SeededAugmentation):
+    """Shift each example along time by up to ``max_shift`` of its length.
+
+    Samples shifted past one end are dropped and the other end is filled with
+    zeros (silence in a waveform, the mean in standardised features).
+
+    Parameters
+    ----------
+    max_shift : float in [0, 1)
+        Largest shift as a fraction of the time axis.
+    seed : int or None
+        Seed of the layer's random generator.
+    """
+
+    def __init__(self, max_shift=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.max_shift = float(max_shift)
+
+    def call(self, inputs, training=False):
+        if not training or self.max_shift <= 0:
+            return inputs
+        batch = ops.shape(inputs)[0]
+        length = ops.shape(inputs)[1]
+        limit = ops.cast(ops.cast(length, "float32") * self.max_shift, "int32")
+        shift = keras.random.randint((batch, 1), -limit, limit + 1, seed=self.seed_generator)
+        source = ops.expand_dims(ops.arange(length), 0) - shift  # (batch, length)
+        valid = ops.logical_and(source >= 0, source < length)
+        gathered = ops.take_along_axis(inputs, ops.expand_dims(ops.clip(source, 0, length - 1), -1), axis=1)
+        return ops.where(ops.expand_dims(valid, -1), gathered, ops.zeros_like(gathered))
+
+    def get_config(self):
+        return {**super().get_config(), "max_shift": self.max_shift}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomGain(_SeededAugmentation):
+    """Scale each example by a random gain drawn uniformly in decibels.
+
+    Parameters
+    ----------
+    max_db : float >= 0
+        Gains are drawn in ``[-max_db, +max_db]`` dB (waveform input).
+    seed : int or None
+    """
+
+    def __init__(self, max_db=6.0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_db = float(max_db)
+
+    def call(self, inputs, training=False):
+        if not training or self.max_db <= 0:
+            return inputs
+        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
+        gain_db = keras.random.uniform(shape, -self.max_db, self.max_db, seed=self.seed_generator)
+        return inputs * ops.power(10.0, gain_db / 20.0)
+
+    def get_config(self):
+        return {**super().get_config(), "max_db": self.max_db}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomFeatureShift(_SeededAugmentation):
+    """Shift each example along the feature axis by up to ``max_shift`` bins.
+
+    On (log-)mel features a shift of a few bands moves formants up or down,
+    which imitates another vocal tract length (VTLP) or pitch; the vacated
+    bands repeat the edge band.
+
+    Parameters
+    ----------
+    max_shift : int >= 0
+        Largest shift in feature bins.
+    seed : int or None
+    """
+
+    def __init__(self, max_shift=2, **kwargs):
+        super().__init__(**kwargs)
+        self.max_shift = int(max_shift)
+
+    def call(self, inputs, training=False):
+        if not training or self.max_shift <= 0:
+            return inputs
+        batch = ops.shape(inputs)[0]
+        n_features = ops.shape(inputs)[-1]
+        shift = keras.random.randint((batch, 1, 1), -self.max_shift, self.max_shift + 1, seed=self.seed_generator)
+        source = ops.clip(ops.reshape(ops.arange(n_features), (1, 1, -1)) - shift, 0, n_features - 1)
+        source = ops.broadcast_to(source, ops.shape(inputs))
+        return ops.take_along_axis(inputs, source, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "max_shift": self.max_shift}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class SpecAugment(_SeededAugmentation):
+    """SpecAugment-style masking: zero random time spans and feature bands.
+
+    Park et al. (2019). Each example gets ``time_masks`` spans of up to
+    ``time_width`` frames and ``freq_masks`` bands of up to ``freq_width``
+    features set to zero (the mean of standardised features).
+
+    Parameters
+    ----------
+    time_masks, freq_masks : int >= 0
+        Number of masks along time and along features.
+    time_width, freq_width : int >= 1
+        Largest width of one mask.
+    seed : int or None
+    """
+
+    def __init__(self, time_masks=2, time_width=8, freq_masks=2, freq_width=4, **kwargs):
+        super().__init__(**kwargs)
+        self.time_masks = int(time_masks)
+        self.time_width = int(time_width)
+        self.freq_masks = int(freq_masks)
+        self.freq_width = int(freq_width)
+
+    def _mask(self, batch, length, n_masks, max_width, dtype):
+        """(batch, length) multiplicative mask with n_masks random zero spans."""
+        positions = ops.reshape(ops.arange(length), (1, 1, -1))
+        width = keras.random.randint((batch, n_masks, 1), 0, max_width + 1, seed=self.seed_generator)
+        start = ops.cast(
+            keras.random.uniform((batch, n_masks, 1), seed=self.seed_generator)
+            * ops.cast(ops.maximum(length - width, 1), "float32"),
+            "int32",
+        )
+        inside = ops.logical_and(positions >= start, positions < start + width)
+        return 1.0 - ops.cast(ops.any(inside, axis=1), dtype)
+
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        batch = ops.shape(inputs)[0]
+        out = inputs
+        if self.time_masks > 0:
+            out = out * ops.expand_dims(
+                self._mask(batch, ops.shape(inputs)[1], self.time_masks, self.time_width, inputs.dtype), -1
+            )
+        if self.freq_masks > 0:
+            out = out * ops.expand_dims(
+                self._mask(batch, ops.shape(inputs)[-1], self.freq_masks, self.freq_width, inputs.dtype), 1
+            )
+        return out
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "time_masks": self.time_masks,
+            "time_width": self.time_width,
+            "freq_masks": self.freq_masks,
+            "freq_width": self.freq_width,
+        }
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class SqueezeChannels(layers.Layer):
+    """Drop a trailing channel axis of size 1: ``(n, t, 1) -> (n, t)``."""
+
+    def call(self, inputs):
+        return ops.squeeze(inputs, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1])
+
+
+def augmentation_layers(*, time_shift=0.0, gain_db=0.0, noise_std=0.0, feature_shift=0, spec_augment=None, seed=None):
+    """The augmentation layers a configuration asks for, in application order.
+
+    Parameters
+    ----------
+    time_shift : float, default=0.0
+        ``RandomTimeShift`` fraction (0 = off).
+    gain_db : float, default=0.0
+        ``RandomGain`` range in dB (0 = off).
+    noise_std : float, default=0.0
+        ``keras.layers.GaussianNoise`` standard deviation (0 = off).
+    feature_shift : int, default=0
+        ``RandomFeatureShift`` bins (0 = off).
+    spec_augment : dict or None, default=None
+        Keyword arguments of ``SpecAugment`` (None = off).
+    seed : int or None
+        Base seed; each layer gets its own derived seed.
+
+    Returns
+    -------
+    layers : list of keras.layers.Layer
+    """
+
+    def sub_seed(k):
+        return None if seed is None else int(seed) * 7919 + k
+
+    out = []
+    if gain_db:
+        out.append(RandomGain(gain_db, seed=sub_seed(1), name="augment_gain"))
+    if time_shift:
+        out.append(RandomTimeShift(time_shift, seed=sub_seed(2), name="augment_time_shift"))
+    if feature_shift:
+        out.append(RandomFeatureShift(feature_shift, seed=sub_seed(3), name="augment_feature_shift"))
+    if spec_augment:
+        out.append(SpecAugment(**spec_augment, seed=sub_seed(4), name="augment_spec"))
+    if noise_std:
+        out.append(layers.GaussianNoise(noise_std, seed=sub_seed(5), name="augment_noise"))
+    return out
