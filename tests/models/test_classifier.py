@@ -1,0 +1,114 @@
+"""CNN1DClassifier as a scikit-learn classifier."""
+
+import gc
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import VotingClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv, cross_val_predict
+
+from skaudio.models import CNN1DClassifier
+from tests.models.conftest import tiny_classifier
+
+
+def test_declares_itself_a_classifier():
+    clf = CNN1DClassifier()
+    assert is_classifier(clf)
+    assert clf.__sklearn_tags__().input_tags.three_d_array
+    assert isinstance(check_cv(5, np.repeat([0, 1], 10), classifier=is_classifier(clf)), StratifiedKFold)
+
+
+def test_learns_synthetic_sounds(features):
+    X, y = features
+    clf = tiny_classifier(epochs=15).fit(X, y)
+    assert set(clf.classes_) == {"tone", "click_train", "noise_burst"}
+    assert clf.score(X, y) > 0.8
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-5)
+    assert clf.predict_proba(X[:1]).shape == (1, 3)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(1)])
+
+
+def test_grid_search_is_stratified_on_label_sorted_data(features):
+    X, y = features
+    order = np.argsort(y, kind="stable")  # label-sorted: plain KFold would hold out whole classes
+    X, y = X[order], y[order]
+    search = GridSearchCV(
+        tiny_classifier(), {"kernel_size": [3, 5], "filters": [(4, 8), (8, 8)]}, cv=3
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_score_ > 0.6  # unshuffled KFold scores ~0 here: each test fold is an unseen class
+    assert search.best_params_["kernel_size"] in (3, 5)
+
+
+def test_calibration_voting_and_cross_val_predict(features):
+    X, y = features
+    calibrated = CalibratedClassifierCV(tiny_classifier(), cv=2).fit(X, y)
+    np.testing.assert_allclose(calibrated.predict_proba(X).sum(axis=1), 1, atol=1e-5)
+    voting = VotingClassifier(
+        [("k3", tiny_classifier(kernel_size=3)), ("k5", tiny_classifier(kernel_size=5))], voting="soft"
+    ).fit(X, y)
+    assert voting.predict_proba(X).shape == (len(X), 3)
+    proba = cross_val_predict(tiny_classifier(), X, y, cv=3, method="predict_proba")
+    assert proba.shape == (len(X), 3)
+    assert (proba.argmax(1) == np.searchsorted(np.unique(y), y)).mean() > 0.5
+
+
+def test_same_seed_same_predictions(features):
+    X, y = features
+    a = tiny_classifier(random_state=3, time_shift=0.1, time_masks=1).fit(X, y).predict_proba(X)
+    b = tiny_classifier(random_state=3, time_shift=0.1, time_masks=1).fit(X, y).predict_proba(X)
+    c = tiny_classifier(random_state=4, time_shift=0.1, time_masks=1).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_fast_predict_matches_keras_predict_and_ignores_augmentation(features):
+    X, y = features
+    clf = tiny_classifier(noise_std=0.5, feature_shift=2, time_masks=2).fit(X, y)
+    ours = clf.predict_proba(X)
+    np.testing.assert_allclose(ours, clf.model_.predict(X, verbose=0), atol=1e-5)
+    np.testing.assert_array_equal(ours, clf.predict_proba(X))  # augmentation is off at inference
+
+
+def test_predict_shape_errors_name_both_shapes(features):
+    X, y = features
+    clf = tiny_classifier(epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"fitted on examples of shape \(32, 13\) but got shape \(20, 13\)"):
+        clf.predict(X[:, :20])
+    with pytest.raises(ValueError, match="FixedLength"):
+        clf.fit([X[0], X[1, :10]], y[:2])
+
+
+def test_waveform_input_gets_a_channel_axis():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(24, 200)).astype("float32")
+    y = np.repeat([0, 1], 12)
+    X[y == 1] *= 3.0
+    clf = tiny_classifier(kernel_size=9, pool_size=4).fit(X, y)
+    assert clf.model_.input_shape == (None, 200, 1)
+    assert clf.predict(X).shape == (24,)
+
+
+def test_training_options_take_effect(features):
+    X, y = features
+    clf = tiny_classifier(learning_rate=0.0, epochs=30, early_stopping=True, patience=2, validation_split=0.25).fit(X, y)
+    assert float(clf.model_.optimizer.learning_rate) == 0.0
+    assert len(clf.history_["loss"]) == 3  # no improvement with lr=0: stops after patience + 1 epochs
+    assert "val_loss" in clf.history_
+    weighted = tiny_classifier(class_weight="balanced", epochs=2).fit(X[:50], y[:50])
+    assert weighted.predict(X).shape == (len(X),)
+
+
+def test_repeated_fits_release_keras_models(features):
+    X, y = features
+    clf = tiny_classifier(epochs=1)
+    for _ in range(6):
+        clone(clf).fit(X, y)
+    gc.collect()
+    live = [obj for obj in gc.get_objects() if type(obj).__name__ == "Functional" and isinstance(obj, keras.Model)]
+    assert len(live) <= 3

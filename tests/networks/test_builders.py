@@ -1,0 +1,113 @@
+"""The Keras builders: the article's architectures by default, options that build."""
+
+import numpy as np
+import pytest
+
+from skaudio.networks import (
+    RandomFeatureShift,
+    RandomTimeShift,
+    SpecAugment,
+    augmentation_layers,
+    build_cnn1d_classifier,
+    build_cnn1d_denoiser,
+    build_crnn_event_detector,
+)
+
+
+def _summary(model):
+    return [(type(layer).__name__, layer.output.shape[1:]) for layer in model.layers[1:]]
+
+
+def test_classifier_default_is_the_article_network():
+    model = build_cnn1d_classifier((63, 20), 10)
+    assert _summary(model) == [
+        ("Conv1D", (61, 32)), ("MaxPooling1D", (30, 32)),
+        ("Conv1D", (28, 64)), ("MaxPooling1D", (14, 64)),
+        ("Flatten", (896,)), ("Dense", (128,)), ("Dense", (10,)),
+    ]
+    conv1 = 3 * 20 * 32 + 32
+    conv2 = 3 * 32 * 64 + 64
+    dense = 896 * 128 + 128
+    out = 128 * 10 + 10
+    assert model.count_params() == conv1 + conv2 + dense + out
+    assert model.layers[1].activation.__name__ == "relu"
+    assert model.layers[-1].activation.__name__ == "softmax"
+
+
+def test_event_detector_default_is_the_article_network():
+    model = build_crnn_event_detector((100, 40), 1)
+    assert _summary(model) == [
+        ("Conv1D", (96, 32)), ("MaxPooling1D", (48, 32)), ("LSTM", (64,)), ("Dense", (1,)),
+    ]
+    conv = 5 * 40 * 32 + 32
+    lstm = 4 * (64 * (32 + 64) + 64)
+    assert model.count_params() == conv + lstm + 64 + 1
+    assert model.layers[-1].activation.__name__ == "sigmoid"
+
+
+def test_denoiser_default_is_the_article_network():
+    model = build_cnn1d_denoiser()
+    kinds = [type(layer).__name__ for layer in model.layers[1:]]
+    assert kinds == [
+        "Conv1D", "BatchNormalization", "ReLU", "Conv1D", "BatchNormalization", "ReLU", "Conv1D", "SqueezeChannels",
+    ]
+    conv1 = 3 * 1 * 64  # no bias: BatchNormalization's shift replaces it
+    conv2 = 3 * 64 * 64
+    bn = 4 * 64
+    out = 3 * 64 + 1
+    assert model.count_params() == conv1 + conv2 + 2 * bn + out
+    for n in (100, 1234):
+        assert model(np.zeros((2, n, 1), "float32")).shape == (2, n)
+
+
+def test_classifier_options_build():
+    model = build_cnn1d_classifier(
+        (101, 40), 5, filters=(16, 16, 32), kernel_size=(5, 3, 3), pool_size=(2, 2, 1),
+        padding="same", batch_norm=True, residual=True, dilation=(1, 2, 4), dropout=0.3,
+        global_pooling="avg", dense_units=None,
+        augmentation=augmentation_layers(time_shift=0.1, feature_shift=2, spec_augment={"time_masks": 1}, noise_std=0.1, seed=0),
+    )
+    names = [layer.name for layer in model.layers]
+    assert "global_avg_pool" in names and "flatten" not in names
+    assert any("add" in name for name in names) and any("bn" in name for name in names)
+    assert model.output_shape == (None, 5)
+    assert {"augment_time_shift", "augment_feature_shift", "augment_spec", "augment_noise"} <= set(names)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(filters=(8, 8), n_layers=3), "filters has 2 values but n_layers=3"),
+        (dict(residual=True), "residual=True needs padding='same'"),
+        (dict(global_pooling="mean"), "global_pooling"),
+        (dict(filters=(8, 8, 8, 8, 8)), "too short"),
+    ],
+)
+def test_classifier_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_cnn1d_classifier((20, 4), 3, **kwargs)
+
+
+def test_augmentation_is_identity_at_inference_and_random_in_training():
+    x = np.random.default_rng(0).normal(size=(8, 50, 12)).astype("float32")
+    for layer in (RandomTimeShift(0.2, seed=1), RandomFeatureShift(3, seed=1), SpecAugment(seed=1)):
+        np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
+        out = np.asarray(layer(x, training=True))
+        assert out.shape == x.shape and not np.allclose(out, x)
+
+
+def test_time_shift_moves_content_and_fills_zeros():
+    x = np.zeros((64, 20, 1), "float32")
+    x[:, 10] = 1.0
+    out = np.asarray(RandomTimeShift(0.25, seed=0)(x, training=True))[..., 0]
+    peaks = out.argmax(axis=1)
+    assert set(np.unique(out)) <= {0.0, 1.0} and np.all(out.sum(axis=1) == 1)
+    assert peaks.min() >= 5 and peaks.max() <= 15 and len(set(peaks)) > 3
+
+
+def test_spec_augment_masks_whole_frames_and_bands():
+    x = np.ones((16, 40, 20), "float32")
+    out = np.asarray(SpecAugment(time_masks=1, time_width=5, freq_masks=1, freq_width=3, seed=0)(x, training=True))
+    zero_frames = (out == 0).all(axis=2).sum(axis=1)
+    zero_bands = (out == 0).all(axis=1).sum(axis=1)
+    assert zero_frames.max() <= 5 and zero_bands.max() <= 3 and zero_frames.sum() + zero_bands.sum() > 0
