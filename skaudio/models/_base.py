@@ -106,7 +106,7 @@ class KerasAudioMixin:
                 freq_masks=self.freq_masks, freq_width=self.freq_mask_width,
             )
         return augmentation_layers(
-            time_shift=self.time_shift, gain_db=self.gain_db, noise_std=self.noise_std,
+            time_shift=self.time_shift, time_stretch=self.time_stretch, gain_db=self.gain_db, noise_std=self.noise_std,
             feature_shift=self.feature_shift, spec_augment=spec, seed=self._random_state,
         )
 

@@ -42,8 +42,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Pool over time instead of flattening (None, the article).
     dense_units : int, tuple of int or None, default=128
         Hidden dense layer(s) before the softmax.
+    cepstral_coefficients : int or None, default=None
+        For log-mel input: turn the (augmented) log-mel frames into this many
+        cepstral coefficients with per-clip normalisation inside the network,
+        so that mel-band augmentation (``feature_shift``) reaches an MFCC-like
+        representation.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
+    time_stretch : float, default=0.0
+        Training-time random stretch of duration by up to this fraction
+        (imitates other speaking rates).
     gain_db : float, default=0.0
         Training-time random gain in ±dB (for waveform input).
     noise_std : float, default=0.0
@@ -126,7 +134,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         dropout=0.0,
         global_pooling=None,
         dense_units=128,
+        cepstral_coefficients=None,
         time_shift=0.0,
+        time_stretch=0.0,
         gain_db=0.0,
         noise_std=0.0,
         feature_shift=0,
@@ -170,7 +180,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.dropout = dropout
         self.global_pooling = global_pooling
         self.dense_units = dense_units
+        self.cepstral_coefficients = cepstral_coefficients
         self.time_shift = time_shift
+        self.time_stretch = time_stretch
         self.gain_db = gain_db
         self.noise_std = noise_std
         self.feature_shift = feature_shift
@@ -198,6 +210,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             dropout=self.dropout,
             global_pooling=self.global_pooling,
             dense_units=self.dense_units,
+            cepstral_coefficients=self.cepstral_coefficients,
             augmentation=self._augmentation(),
         )
         return self._compile_model(model, compile_kwargs)

@@ -117,7 +117,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
 
     # Only gain applies to waveform-to-waveform training; the other
     # augmentations would change the target too.
-    time_shift = noise_std = feature_shift = time_masks = freq_masks = 0
+    time_shift = time_stretch = noise_std = feature_shift = time_masks = freq_masks = 0
     time_mask_width = freq_mask_width = 1
 
     @property

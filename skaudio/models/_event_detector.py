@@ -34,7 +34,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     lstm_units : int, default=64
     bidirectional : bool, default=False
         Bidirectional LSTM.
-    time_shift, gain_db, noise_std, feature_shift, time_masks, time_mask_width, freq_masks, freq_mask_width
+    time_shift, time_stretch, gain_db, noise_std, feature_shift, time_masks, time_mask_width, freq_masks, freq_mask_width
         Training-time augmentation, as in ``CNN1DClassifier`` (all off).
     epochs : int, default=20
     batch_size : int, default=32
@@ -88,6 +88,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         lstm_units=64,
         bidirectional=False,
         time_shift=0.0,
+        time_stretch=0.0,
         gain_db=0.0,
         noise_std=0.0,
         feature_shift=0,
@@ -131,6 +132,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.lstm_units = lstm_units
         self.bidirectional = bidirectional
         self.time_shift = time_shift
+        self.time_stretch = time_stretch
         self.gain_db = gain_db
         self.noise_std = noise_std
         self.feature_shift = feature_shift

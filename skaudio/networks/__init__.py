@@ -15,9 +15,11 @@ from skaudio.networks._classifier import build_cnn1d_classifier
 from skaudio.networks._denoiser import build_cnn1d_denoiser
 from skaudio.networks._event_detector import build_crnn_event_detector
 from skaudio.networks._layers import (
+    Cepstrum,
     RandomFeatureShift,
     RandomGain,
     RandomTimeShift,
+    RandomTimeStretch,
     SpecAugment,
     SqueezeChannels,
     augmentation_layers,
@@ -28,7 +30,9 @@ __all__ = [
     "build_crnn_event_detector",
     "build_cnn1d_denoiser",
     "augmentation_layers",
+    "Cepstrum",
     "RandomTimeShift",
+    "RandomTimeStretch",
     "RandomGain",
     "RandomFeatureShift",
     "SpecAugment",

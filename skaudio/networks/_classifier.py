@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from skaudio.networks._blocks import conv_block, per_layer
+from skaudio.networks._layers import Cepstrum
 
 
 def build_cnn1d_classifier(
@@ -22,6 +23,7 @@ def build_cnn1d_classifier(
     global_pooling=None,
     dense_units=128,
     augmentation=(),
+    cepstral_coefficients=None,
 ):
     """Build the 1D CNN clip classifier.
 
@@ -62,6 +64,10 @@ def build_cnn1d_classifier(
         Hidden dense layer(s) before the output; None for none.
     augmentation : sequence of keras.layers.Layer, default=()
         Training-only layers applied to the input (see ``augmentation_layers``).
+    cepstral_coefficients : int or None, default=None
+        If set, the input is log-mel and a ``Cepstrum`` layer (DCT to this
+        many coefficients, then per-example normalisation) follows the
+        augmentation, so mel-domain augmentation feeds a cepstral network.
 
     Returns
     -------
@@ -92,6 +98,8 @@ def build_cnn1d_classifier(
     x = inputs
     for layer in augmentation:
         x = layer(x)
+    if cepstral_coefficients:
+        x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
     for i in range(n_layers):
         x = conv_block(
             x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding=padding,

@@ -65,6 +65,54 @@ class RandomTimeShift(_SeededAugmentation):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomTimeStretch(_SeededAugmentation):
+    """Stretch or compress each example in time about its centre.
+
+    Every example is resampled along time (linear interpolation between
+    frames) by a factor drawn uniformly in ``[1 - max_stretch, 1 + max_stretch]``
+    and keeps its length: a stretched example is cropped at both ends, a
+    compressed one padded with zeros. Speakers differ in speaking rate; this
+    shows the network the same word said faster and slower.
+
+    Parameters
+    ----------
+    max_stretch : float in [0, 1)
+        Largest relative change of duration.
+    seed : int or None
+    """
+
+    def __init__(self, max_stretch=0.15, **kwargs):
+        super().__init__(**kwargs)
+        self.max_stretch = float(max_stretch)
+
+    def call(self, inputs, training=False):
+        if not training or self.max_stretch <= 0:
+            return inputs
+        batch = ops.shape(inputs)[0]
+        length = ops.shape(inputs)[1]
+        factor = keras.random.uniform(
+            (batch, 1), 1.0 - self.max_stretch, 1.0 + self.max_stretch, seed=self.seed_generator
+        )
+        centre = (ops.cast(length, "float32") - 1.0) / 2.0
+        positions = ops.expand_dims(ops.cast(ops.arange(length), "float32"), 0)
+        source = centre + (positions - centre) / factor  # (batch, length), fractional
+        lower = ops.floor(source)
+        weight = ops.expand_dims(source - lower, -1)
+        lower = ops.cast(lower, "int32")
+
+        def frames_at(index):
+            clipped = ops.expand_dims(ops.clip(index, 0, length - 1), -1)
+            return ops.take_along_axis(inputs, clipped, axis=1)
+
+        out = frames_at(lower) * (1.0 - weight) + frames_at(lower + 1) * weight
+        valid = ops.logical_and(source >= 0.0, source <= ops.cast(length - 1, "float32"))
+        return ops.where(ops.expand_dims(valid, -1), out, ops.zeros_like(out))
+
+    def get_config(self):
+        return {**super().get_config(), "max_stretch": self.max_stretch}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
 class RandomGain(_SeededAugmentation):
     """Scale each example by a random gain drawn uniformly in decibels.
 
@@ -185,6 +233,57 @@ class SpecAugment(_SeededAugmentation):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
+class Cepstrum(layers.Layer):
+    """Log-mel frames to cepstral coefficients, normalised per example.
+
+    An orthonormal DCT-II over the feature axis keeps the first
+    ``n_coefficients`` (MFCCs from log-mel input, as librosa computes them),
+    then each example is standardised over its own frames (CMVN). Placed
+    after the augmentation layers, it lets mel-domain augmentation (a band
+    shift imitates another vocal tract length) feed a cepstral network.
+
+    Parameters
+    ----------
+    n_coefficients : int > 0
+        Coefficients kept.
+    normalize : bool, default=True
+        Per-example cepstral mean and variance normalisation.
+    """
+
+    def __init__(self, n_coefficients=20, normalize=True, **kwargs):
+        super().__init__(**kwargs)
+        self.n_coefficients = int(n_coefficients)
+        self.normalize = bool(normalize)
+
+    def build(self, input_shape):
+        import numpy as np
+        import scipy.fft
+
+        n_in = int(input_shape[-1])
+        if self.n_coefficients > n_in:
+            raise ValueError(f"Cepstrum: n_coefficients={self.n_coefficients} > {n_in} input features.")
+        basis = scipy.fft.dct(np.eye(n_in), type=2, norm="ortho", axis=0)[: self.n_coefficients].T
+        self.basis = self.add_weight(
+            shape=(n_in, self.n_coefficients), initializer=keras.initializers.Constant(basis),
+            trainable=False, name="dct_basis",
+        )
+
+    def call(self, inputs):
+        out = ops.matmul(inputs, self.basis)
+        if self.normalize:
+            mean = ops.mean(out, axis=1, keepdims=True)
+            std = ops.std(out, axis=1, keepdims=True)
+            out = (out - mean) / ops.maximum(std, 1e-6)
+        return out
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.n_coefficients,)
+
+    def get_config(self):
+        return {**super().get_config(), "n_coefficients": self.n_coefficients, "normalize": self.normalize}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
 class SqueezeChannels(layers.Layer):
     """Drop a trailing channel axis of size 1: ``(n, t, 1) -> (n, t)``."""
 
@@ -195,13 +294,17 @@ class SqueezeChannels(layers.Layer):
         return tuple(input_shape[:-1])
 
 
-def augmentation_layers(*, time_shift=0.0, gain_db=0.0, noise_std=0.0, feature_shift=0, spec_augment=None, seed=None):
+def augmentation_layers(
+    *, time_shift=0.0, time_stretch=0.0, gain_db=0.0, noise_std=0.0, feature_shift=0, spec_augment=None, seed=None
+):
     """The augmentation layers a configuration asks for, in application order.
 
     Parameters
     ----------
     time_shift : float, default=0.0
         ``RandomTimeShift`` fraction (0 = off).
+    time_stretch : float, default=0.0
+        ``RandomTimeStretch`` largest relative change of duration (0 = off).
     gain_db : float, default=0.0
         ``RandomGain`` range in dB (0 = off).
     noise_std : float, default=0.0
@@ -224,6 +327,8 @@ def augmentation_layers(*, time_shift=0.0, gain_db=0.0, noise_std=0.0, feature_s
     out = []
     if gain_db:
         out.append(RandomGain(gain_db, seed=sub_seed(1), name="augment_gain"))
+    if time_stretch:
+        out.append(RandomTimeStretch(time_stretch, seed=sub_seed(6), name="augment_time_stretch"))
     if time_shift:
         out.append(RandomTimeShift(time_shift, seed=sub_seed(2), name="augment_time_shift"))
     if feature_shift:

@@ -114,26 +114,30 @@ def check_waveforms(X, *, name="X"):
     [(3,), (5,)]
     """
     if is_ragged(X):
-        if len(X) == 0:
-            raise ValueError(f"{name} is an empty batch: at least one clip is required.")
-        clips = []
-        for i, clip in enumerate(X):
-            arr = _to_float32(clip, i, name)
-            if arr.ndim != 1:
-                raise ValueError(
-                    f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip "
-                    "of a ragged waveform batch must be 1D (mono samples)."
-                )
-            if arr.shape[0] == 0:
-                raise ValueError(f"{name}[{i}] is a zero-length clip.")
-            _check_finite(arr, i, name)
-            clips.append(np.ascontiguousarray(arr))
-        return clips
+        return _check_ragged(X, name, ndim=1, what="waveform batch must be 1D (mono samples)", unit="samples")
     arr = _check_dense(X, name, ndims=(2,), what="a waveform batch is 2D (n_clips, n_samples)")
     finite = np.isfinite(arr).all(axis=1)
     if not finite.all():
         raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")
     return np.ascontiguousarray(arr)
+
+
+def _check_ragged(X, name, *, ndim, what, unit):
+    """Validate each clip of a list: dtype, dimensions, length, finiteness."""
+    if len(X) == 0:
+        raise ValueError(f"{name} is an empty batch: at least one clip is required.")
+    clips = []
+    for i, clip in enumerate(X):
+        arr = _to_float32(clip, i, name)
+        if arr.ndim != ndim:
+            raise ValueError(
+                f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip of a ragged {what}."
+            )
+        if arr.shape[0] == 0:
+            raise ValueError(f"{name}[{i}] is a zero-length clip (0 {unit}).")
+        _check_finite(arr, i, name)
+        clips.append(np.ascontiguousarray(arr))
+    return clips
 
 
 def _check_dense(X, name, *, ndims, what):
@@ -187,25 +191,13 @@ def check_feature_batch(X, *, name="X", allow_2d=False):
     (2, 5, 3)
     """
     if is_ragged(X):
-        if len(X) == 0:
-            raise ValueError(f"{name} is an empty batch: at least one clip is required.")
-        clips = []
-        for i, clip in enumerate(X):
-            arr = _to_float32(clip, i, name)
-            if arr.ndim != 2:
+        clips = _check_ragged(X, name, ndim=2, what="feature batch must be 2D (n_frames, n_features)", unit="frames")
+        for i, clip in enumerate(clips[1:], start=1):
+            if clip.shape[1] != clips[0].shape[1]:
                 raise ValueError(
-                    f"{name}[{i}] has shape {arr.shape}; each clip of a ragged feature "
-                    "batch must be 2D (n_frames, n_features)."
-                )
-            if arr.shape[0] == 0:
-                raise ValueError(f"{name}[{i}] has zero frames.")
-            if clips and arr.shape[1] != clips[0].shape[1]:
-                raise ValueError(
-                    f"{name}[{i}] has {arr.shape[1]} features but {name}[0] has "
+                    f"{name}[{i}] has {clip.shape[1]} features but {name}[0] has "
                     f"{clips[0].shape[1]}; all clips must share n_features."
                 )
-            _check_finite(arr, i, name)
-            clips.append(arr)
         return clips
     ndims = (2, 3) if allow_2d else (3,)
     arr = _check_dense(

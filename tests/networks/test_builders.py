@@ -6,6 +6,7 @@ import pytest
 from skaudio.networks import (
     RandomFeatureShift,
     RandomTimeShift,
+    RandomTimeStretch,
     SpecAugment,
     augmentation_layers,
     build_cnn1d_classifier,
@@ -90,7 +91,8 @@ def test_classifier_bad_options(kwargs, match):
 
 def test_augmentation_is_identity_at_inference_and_random_in_training():
     x = np.random.default_rng(0).normal(size=(8, 50, 12)).astype("float32")
-    for layer in (RandomTimeShift(0.2, seed=1), RandomFeatureShift(3, seed=1), SpecAugment(seed=1)):
+    for layer in (RandomTimeShift(0.2, seed=1), RandomTimeStretch(0.2, seed=1), RandomFeatureShift(3, seed=1),
+                  SpecAugment(seed=1)):
         np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
         out = np.asarray(layer(x, training=True))
         assert out.shape == x.shape and not np.allclose(out, x)
@@ -111,3 +113,14 @@ def test_spec_augment_masks_whole_frames_and_bands():
     zero_frames = (out == 0).all(axis=2).sum(axis=1)
     zero_bands = (out == 0).all(axis=1).sum(axis=1)
     assert zero_frames.max() <= 5 and zero_bands.max() <= 3 and zero_frames.sum() + zero_bands.sum() > 0
+
+
+def test_time_stretch_changes_duration_about_the_centre():
+    x = np.zeros((64, 41, 1), "float32")
+    x[:, 15:26] = 1.0  # an 11-frame event centred in the window
+    out = np.asarray(RandomTimeStretch(0.3, seed=0)(x, training=True))[..., 0]
+    durations = out.sum(axis=1)
+    assert durations.min() < 10 and durations.max() > 12  # both compressed and stretched
+    assert np.all(np.abs(durations - 11) <= 11 * 0.3 + 1.5)
+    centres = (out * np.arange(41)).sum(axis=1) / durations
+    np.testing.assert_allclose(centres, 20, atol=0.5)

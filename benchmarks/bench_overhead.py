@@ -1,0 +1,139 @@
+"""What the scikit-learn wrapper costs: fit time, predict latency, memory over many fits.
+
+- Fit: CNN1DClassifier (the article's network) against the same network
+  built by skaudio.networks and fitted with raw Keras, same data, epochs,
+  batch size and optimizer (target ratio <= 1.05).
+- Predict latency for one clip: CNN1DClassifier.predict against plain
+  scikeras KerasClassifier.predict on the same network (target <= 2 ms).
+- Memory: resident memory over 30 consecutive fits (a GridSearchCV's worth),
+  for CNN1DClassifier and for plain scikeras.
+
+Data: MFCCs of the FSDD training split (n_mfcc=20, n_fft=512, hop 128, 1 s).
+
+Run: python benchmarks/bench_overhead.py [--epochs 5] [--fits 30]
+"""
+
+import argparse
+import gc
+import os
+import statistics
+import time
+
+import numpy as np
+
+from _common import fsdd_recordings, write_results
+from skaudio.io import FSDD_PATTERN, load_folder
+from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
+
+
+def rss_mib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def features():
+    bunch = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
+    train = bunch.index.astype(int) >= 5
+    X = FixedLength(duration=1.0, sr=8000).fit_transform([c for c, t in zip(bunch.data, train) if t])
+    X = FeatureScaler().fit_transform(MFCC(sr=8000, n_mfcc=20, n_fft=512, hop_length=128).fit_transform(X))
+    return X, bunch.target[train]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--fits", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    import keras
+    from scikeras.wrappers import KerasClassifier
+
+    from skaudio.models import CNN1DClassifier
+    from skaudio.networks import build_cnn1d_classifier
+
+    X, y = features()
+    n_classes = len(np.unique(y))
+
+    def raw_keras_fit():
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(0)
+        model = build_cnn1d_classifier(X.shape[1:], n_classes)
+        model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy")
+        model.fit(X, y, epochs=args.epochs, batch_size=32, verbose=0)
+
+    def skaudio_fit():
+        return CNN1DClassifier(epochs=args.epochs, random_state=0).fit(X, y)
+
+    fit_times = {"raw_keras": [], "skaudio": []}
+    for _ in range(args.repeats):  # interleaved, so drift hits both alike
+        for name, func in (("raw_keras", raw_keras_fit), ("skaudio", skaudio_fit)):
+            start = time.perf_counter()
+            func()
+            fit_times[name].append(time.perf_counter() - start)
+    fit_raw, fit_ours = (statistics.median(fit_times[k]) for k in ("raw_keras", "skaudio"))
+
+    clf = skaudio_fit()
+
+    def plain_model(meta):
+        model = build_cnn1d_classifier(meta["X_shape_"][1:], meta["n_classes_"])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        return model
+
+    plain = KerasClassifier(model=plain_model, epochs=1, verbose=0, random_state=0).fit(X, y)
+
+    def latency_ms(predict, n=200):
+        one = X[:1]
+        for _ in range(10):
+            predict(one)
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            predict(one)
+            times.append(time.perf_counter() - start)
+        return 1000 * statistics.median(times)
+
+    lat_ours = latency_ms(clf.predict)
+    lat_plain = latency_ms(plain.predict, n=50)
+    start = time.perf_counter()
+    clf.predict(X)
+    batch_ms = 1000 * (time.perf_counter() - start)
+
+    def memory_over_fits(make):
+        gc.collect()
+        rss = []
+        for _ in range(args.fits):
+            make().fit(X[:256], y[:256])
+            gc.collect()
+            rss.append(rss_mib())
+        return rss
+
+    rss_ours = memory_over_fits(lambda: CNN1DClassifier(epochs=1, random_state=0))
+    rss_plain = memory_over_fits(lambda: KerasClassifier(model=plain_model, epochs=1, verbose=0, random_state=0))
+
+    results = {
+        "data": {"n_clips": len(X), "shape": list(X.shape[1:]), "epochs": args.epochs},
+        "fit_seconds": {"raw_keras": fit_raw, "skaudio": fit_ours, "ratio": fit_ours / fit_raw,
+                        "all": fit_times},
+        "predict_one_clip_ms": {"skaudio": lat_ours, "scikeras": lat_plain},
+        "predict_all_training_clips_ms": batch_ms,
+        "rss_mib_over_fits": {
+            "skaudio": {"after_first": rss_ours[0], "after_last": rss_ours[-1],
+                        "growth_after_first_5": rss_ours[-1] - rss_ours[4], "trace": rss_ours},
+            "scikeras": {"after_first": rss_plain[0], "after_last": rss_plain[-1],
+                         "growth_after_first_5": rss_plain[-1] - rss_plain[4], "trace": rss_plain},
+        },
+        "targets": {"fit_ratio": "<= 1.05", "predict_one_clip_ms": "<= 2"},
+    }
+    print(f"fit ({args.epochs} epochs, {len(X)} clips): raw Keras {fit_raw:.2f} s, skaudio {fit_ours:.2f} s, "
+          f"ratio {fit_ours / fit_raw:.3f} (target <= 1.05)")
+    print(f"predict one clip (median): skaudio {lat_ours:.2f} ms, scikeras {lat_plain:.2f} ms (target <= 2 ms)")
+    print(f"predict {len(X)} clips: {batch_ms:.0f} ms")
+    print(f"memory over {args.fits} fits: skaudio {rss_ours[0]:.0f} -> {rss_ours[-1]:.0f} MiB "
+          f"(+{rss_ours[-1] - rss_ours[4]:.0f} after fit 5); scikeras {rss_plain[0]:.0f} -> {rss_plain[-1]:.0f} MiB "
+          f"(+{rss_plain[-1] - rss_plain[4]:.0f} after fit 5)")
+    write_results("overhead", results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The recommended pipelines, end to end on generated audio."""
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.model_selection import GridSearchCV
+
+from skaudio.datasets import make_sounds
+from skaudio.pipelines import make_classifier_pipeline
+
+SR = 8000
+
+
+def _quick(pipe):
+    """The recommended pipeline with training shortened for a test."""
+    return pipe.set_params(cnn1dclassifier__epochs=6, cnn1dclassifier__filters=(8, 8, 16, 16),
+                           cnn1dclassifier__learning_rate=0.005)
+
+
+def test_classifier_pipeline_end_to_end_on_ragged_waveforms():
+    X, y = make_sounds(30, classes=["tone", "noise_burst", "click_train"], sr=SR, duration=(0.3, 0.9), random_state=1)
+    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0))
+    assert is_classifier(pipe)
+    pipe.fit(X[:60], y[:60])
+    assert pipe.score(X[60:], y[60:]) > 0.6
+    assert pipe.predict_proba([X[60]]).shape == (1, 3)
+    # the same seed gives the same model
+    again = _quick(make_classifier_pipeline(sr=SR, random_state=0)).fit(X[:60], y[:60])
+    np.testing.assert_array_equal(again.predict_proba(X[60:]), pipe.predict_proba(X[60:]))
+
+
+def test_grid_search_over_model_and_feature_parameters():
+    X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
+    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(cnn1dclassifier__epochs=2)
+    grid = {
+        "cnn1dclassifier__kernel_size": [3, 5],
+        "cnn1dclassifier__filters": [(4, 4, 8, 8), (8, 8, 16, 16)],
+        "spectrogram__n_mels": [32, 40],
+    }
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert set(search.best_params_) == set(grid)
+    assert search.predict(X).shape == (24,)
