@@ -8,7 +8,7 @@ user gets is what was measured.
 
 from sklearn.pipeline import Pipeline
 
-from skaudio.preprocessing import FeatureScaler, FixedLength, Spectrogram
+from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
 
 
 def _frame_settings(sr):
@@ -25,15 +25,17 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     1. ``FixedLength(duration, align="center")``: every clip centred in a
        window of ``duration`` seconds, so a word sits in the same place
        whatever its length.
-    2. ``Spectrogram(kind="mel", n_mels=40)``: log-mel energies, 32 ms
-       windows, 10 ms hop, top_db=80 per clip.
-    3. ``FeatureScaler(per_clip=True)``: each clip standardised over its own
-       frames, which removes recording level and channel colouring.
-    4. ``CNN1DClassifier``: four "same"-padded convolution blocks with batch
-       normalisation, global average pooling and dropout, trained with
-       augmentation that imitates unseen speakers and recordings: random time
-       shift, random mel-band shift (vocal tract length) and SpecAugment
-       masks.
+    2. ``MFCC(n_mfcc=20, n_mels=40)``: 32 ms windows, 10 ms hop. Twenty
+       cepstral coefficients keep the spectral envelope (what is said) and
+       drop the harmonics (who says it); on unseen speakers they beat 40
+       log-mel bands by a wide margin.
+    3. ``FeatureScaler(per_clip=True)``: cepstral mean and variance
+       normalisation per clip, which removes recording level and channel
+       colouring.
+    4. ``CNN1DClassifier``: four "same"-padded convolution blocks (64, 64,
+       128, 128 filters) with batch normalisation, global average pooling and
+       dropout 0.2, trained for 30 epochs with random time shifts and
+       SpecAugment masks.
 
     Parameters
     ----------
@@ -49,21 +51,22 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     Returns
     -------
     pipeline : sklearn.pipeline.Pipeline
-        Steps ``fixedlength``, ``spectrogram``, ``featurescaler``,
+        Steps ``fixedlength``, ``mfcc``, ``featurescaler``,
         ``cnn1dclassifier``; tune them by name, e.g.
-        ``{"cnn1dclassifier__kernel_size": [3, 5]}``.
+        ``{"cnn1dclassifier__kernel_size": [3, 5], "mfcc__n_mfcc": [13, 20]}``.
 
     Notes
     -----
-    Measured by ``benchmarks/bench_fsdd.py`` on the Free Spoken Digit
-    Dataset (see ``benchmarks/results/fsdd.json``).
+    Chosen and measured by ``benchmarks/bench_fsdd.py`` on the Free Spoken
+    Digit Dataset; figures in ``benchmarks/results/fsdd.json`` and the
+    README.
 
     Examples
     --------
     >>> from skaudio.pipelines import make_classifier_pipeline
     >>> pipe = make_classifier_pipeline(sr=8000, random_state=0)
     >>> [name for name, _ in pipe.steps]
-    ['fixedlength', 'spectrogram', 'featurescaler', 'cnn1dclassifier']
+    ['fixedlength', 'mfcc', 'featurescaler', 'cnn1dclassifier']
     """
     from skaudio.models import CNN1DClassifier
 
@@ -71,7 +74,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     return Pipeline(
         [
             ("fixedlength", FixedLength(duration=duration, sr=sr, align="center")),
-            ("spectrogram", Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)),
+            ("mfcc", MFCC(sr=sr, n_mfcc=20, n_fft=n_fft, hop_length=hop_length, n_mels=40)),
             ("featurescaler", FeatureScaler(per_clip=True)),
             (
                 "cnn1dclassifier",
@@ -85,16 +88,75 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
                     dense_units=None,
                     dropout=0.2,
                     time_shift=0.1,
-                    feature_shift=2,
                     time_masks=2,
                     time_mask_width=10,
                     freq_masks=2,
-                    freq_mask_width=5,
+                    freq_mask_width=3,
                     epochs=30,
                     batch_size=32,
                     random_state=random_state,
                     verbose=verbose,
                 ),
             ),
+        ]
+    )
+
+
+def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
+    """The recommended denoiser, a Pipeline from noisy waveforms to clean waveforms.
+
+    One step, ``CNN1DDenoiser(front_end="stft")``: a 32 ms STFT (hop 8 ms),
+    four residual dilated convolution blocks over frames (128 filters,
+    dilations 1, 2, 4, 8: a context of about 0.25 s) predicting a mask on the
+    noisy spectrum, inverse STFT, trained on level-normalised clips with the
+    negative SI-SDR loss. Inputs of any length are processed in chunks.
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate of the waveforms.
+    random_state : int or None, default=None
+    verbose : int, default=0
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        One step named ``cnn1ddenoiser``.
+
+    Notes
+    -----
+    Chosen and measured by ``benchmarks/bench_denoise.py`` (FSDD with white,
+    pink and babble noise); figures in ``benchmarks/results/denoise.json``.
+
+    Examples
+    --------
+    >>> from skaudio.pipelines import make_denoiser_pipeline
+    >>> make_denoiser_pipeline(sr=16000)[-1].n_fft
+    512
+    """
+    from skaudio.models import CNN1DDenoiser
+
+    n_fft, _ = _frame_settings(sr)
+    return Pipeline(
+        [
+            (
+                "cnn1ddenoiser",
+                CNN1DDenoiser(
+                    front_end="stft",
+                    n_fft=n_fft,
+                    hop_length=n_fft // 4,
+                    filters=128,
+                    kernel_size=3,
+                    n_layers=4,
+                    dilation=(1, 2, 4, 8),
+                    batch_norm=False,
+                    loss="si_sdr",
+                    epochs=30,
+                    batch_size=16,
+                    learning_rate=0.001,
+                    random_state=random_state,
+                    verbose=verbose,
+                ),
+            )
         ]
     )

@@ -34,7 +34,7 @@ def test_grid_search_over_model_and_feature_parameters():
     grid = {
         "cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__filters": [(4, 4, 8, 8), (8, 8, 16, 16)],
-        "spectrogram__n_mels": [32, 40],
+        "mfcc__n_mfcc": [13, 20],
     }
     search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 8

@@ -4,7 +4,8 @@ The generators depend on numpy and scikit-learn only (no TensorFlow, no
 librosa), so importing :mod:`skaudio.datasets` is cheap.
 """
 
+from skaudio.datasets._mixtures import make_noisy
 from skaudio.datasets._noise import make_colored_noise
 from skaudio.datasets._sounds import make_sounds
 
-__all__ = ["make_sounds", "make_colored_noise"]
+__all__ = ["make_sounds", "make_colored_noise", "make_noisy"]

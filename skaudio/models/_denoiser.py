@@ -3,29 +3,56 @@
 import numpy as np
 from scikeras.wrappers import KerasRegressor
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils import RegressorTags
+from sklearn.utils import RegressorTags, check_random_state
 
 from skaudio.models._base import KerasAudioMixin
-from skaudio.networks import build_cnn1d_denoiser
+from skaudio.networks import build_cnn1d_denoiser, build_stft_mask_denoiser
+from skaudio.networks._losses import negative_si_sdr
 from skaudio.utils import check_waveforms, is_ragged
+
+# RMS below this is treated as silence when normalising levels.
+_RMS_FLOOR = 1e-5
+
+
+def _rms(batch):
+    return np.maximum(np.sqrt(np.mean(np.square(batch, dtype=np.float64), axis=-1, keepdims=True)), _RMS_FLOOR)
+
+
+def random_segments(noisy, clean, length, per_clip, rng):
+    """Aligned random excerpts of ``length`` samples, ``per_clip`` from each pair.
+
+    Shorter pairs are zero-padded at the end. Returns two ``(n, length)`` arrays.
+    """
+    xs, ys = [], []
+    for x, y in zip(noisy, clean):
+        if len(x) < length:
+            x, y = np.pad(x, (0, length - len(x))), np.pad(y, (0, length - len(y)))
+        for start in rng.randint(0, len(x) - length + 1, size=per_clip):
+            xs.append(x[start : start + length])
+            ys.append(y[start : start + length])
+    return np.stack(xs).astype(np.float32), np.stack(ys).astype(np.float32)
 
 
 class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     """Fully convolutional waveform denoiser, a scikit-learn regressor.
 
-    ``X`` holds noisy waveforms ``(n_clips, n_samples)`` and ``y`` the clean
-    ones (same shape); ``predict`` returns denoised waveforms of the same
-    shape. The network is fully convolutional, so ``predict`` takes clips of
-    any length (a 2D batch or a ragged list, which comes back as a list).
+    ``X`` holds noisy waveforms and ``y`` the clean ones; ``predict`` returns
+    denoised waveforms of the same length as its input, whatever that length.
     The defaults train the source article's network::
 
         Conv1D(64, 3, same) > BN > ReLU > Conv1D(64, 3, same) > BN > ReLU
         > Conv1D(1, 3, same)
 
-    with adam and mean squared error.
+    with adam and mean squared error, on level-normalised segments (see
+    ``normalize``). ``front_end="stft"`` trains a spectral-mask network
+    instead (STFT, a residual 1D CNN over frames predicting a mask, inverse
+    STFT, all inside the model), the configuration of
+    ``skaudio.pipelines.make_denoiser_pipeline``.
 
     Parameters
     ----------
+    front_end : {"waveform", "stft"}, default="waveform"
+        Convolutions on samples (the article) or a mask on the STFT.
     filters : int or tuple of int, default=64
     kernel_size : int or tuple of int, default=3
     n_layers : int, default=2
@@ -33,11 +60,34 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     dilation : int or tuple of int, default=1
     batch_norm : bool, default=True
     residual : bool, default=False
-        Residual blocks and an input-to-output skip, so that the network
-        starts from the identity and learns the noise to remove.
+        Waveform front end: residual blocks and an input-to-output skip, so the
+        network starts from the identity.
     dropout : float, default=0.0
+    n_fft, hop_length : int, default=256, 64
+        STFT front end: window/FFT length and hop, in samples.
+    loss : {"mse", "si_sdr"} or keras loss, default="mse"
+        "si_sdr" trains on the negative scale-invariant SDR.
+    normalize : bool, default=True
+        Scale every training segment, and every input to ``predict``, to unit
+        RMS (the output is scaled back), so the network sees one level
+        whatever the recording's. Without it, BatchNormalization statistics
+        learned on one level mislead the network at another.
+    segment_length : int or None, default=None
+        Training excerpt length in samples; None uses whole clips when they
+        share one length and the median clip length otherwise. Training pairs
+        may be ragged.
+    segments_per_clip : int, default=1
+        Random excerpts drawn from each training pair.
+    chunk_length : int, default=65536
+        ``predict`` processes longer inputs in chunks of this many samples
+        (plus ``chunk_context`` on each side), bounding memory; the output
+        equals whole-input processing where the context covers the network's
+        receptive field.
+    chunk_context : int, default=4096
+        Samples of context on each side of a chunk.
     gain_db : float, default=0.0
-        Training-time random gain (applied to the noisy input only).
+        Training-time random gain of the noisy input (the target is not
+        scaled; use with ``normalize=False``).
     epochs : int, default=20
     batch_size : int, default=32
     predict_batch_size : int, default=32
@@ -55,6 +105,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     ----------
     model_ : keras.Model
     history_ : dict
+    segment_length_ : int
+        The training excerpt length used.
 
     Examples
     --------
@@ -71,6 +123,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     def __init__(
         self,
         *,
+        front_end="waveform",
         filters=64,
         kernel_size=3,
         n_layers=2,
@@ -78,6 +131,14 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         batch_norm=True,
         residual=False,
         dropout=0.0,
+        n_fft=256,
+        hop_length=64,
+        loss="mse",
+        normalize=True,
+        segment_length=None,
+        segments_per_clip=1,
+        chunk_length=65536,
+        chunk_context=4096,
         gain_db=0.0,
         epochs=20,
         batch_size=32,
@@ -89,7 +150,6 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         patience=10,
         random_state=None,
         verbose=0,
-        loss="mse",
         **kwargs,
     ):
         super().__init__(
@@ -102,6 +162,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             verbose=verbose,
             **kwargs,
         )
+        self.front_end = front_end
         self.filters = filters
         self.kernel_size = kernel_size
         self.n_layers = n_layers
@@ -109,6 +170,13 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.batch_norm = batch_norm
         self.residual = residual
         self.dropout = dropout
+        self.n_fft = n_fft
+        self.hop_length = hop_length
+        self.normalize = normalize
+        self.segment_length = segment_length
+        self.segments_per_clip = segments_per_clip
+        self.chunk_length = chunk_length
+        self.chunk_context = chunk_context
         self.gain_db = gain_db
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
@@ -125,46 +193,107 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         """Identity: clean waveforms are the model's targets as they are."""
         return FunctionTransformer()
 
+    def _training_pairs(self, X, y):
+        if y is None:
+            raise ValueError("CNN1DDenoiser requires y to be passed, but the target y is None (y: clean waveforms).")
+        X = check_waveforms(X)
+        y = check_waveforms(y, name="y")
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} noisy clips but y has {len(y)} clean clips.")
+        for i, (noisy, clean) in enumerate(zip(X, y)):
+            if noisy.shape != clean.shape:
+                raise ValueError(
+                    f"X[{i}] (noisy) has {noisy.shape[0]} samples but y[{i}] (clean) has {clean.shape[0]}; "
+                    "each pair must be aligned and of one length."
+                )
+        lengths = [len(clip) for clip in X]
+        if self.segment_length is not None:
+            length = int(self.segment_length)
+        elif len(set(lengths)) == 1:
+            length = lengths[0]
+        else:
+            length = int(np.median(lengths))
+        if length < 1:
+            raise ValueError(f"segment_length must be >= 1, got {self.segment_length}.")
+        self.segment_length_ = length
+        if not is_ragged(X) and length == X.shape[1] and self.segments_per_clip == 1:
+            return X, y
+        rng = check_random_state(self.random_state)
+        return random_segments(X, y, length, self.segments_per_clip, rng)
+
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train on pairs of noisy and clean waveforms.
 
         Parameters
         ----------
-        X : ndarray of shape (n_clips, n_samples)
+        X : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
             Noisy waveforms.
-        y : ndarray of shape (n_clips, n_samples)
-            Clean waveforms, aligned with ``X``.
+        y : same structure as X
+            Clean waveforms, aligned with ``X`` pair by pair.
         sample_weight : array-like of shape (n_clips,), default=None
+            Only with equal-length clips used whole.
 
         Returns
         -------
         self : CNN1DDenoiser
         """
-        if y is None:
-            raise ValueError("CNN1DDenoiser requires y to be passed, but the target y is None (y: clean waveforms).")
-        X = check_waveforms(X)
-        y = check_waveforms(y, name="y")
-        if is_ragged(X) or is_ragged(y):
-            raise ValueError("CNN1DDenoiser.fit needs equal-length clips: pass 2D arrays (use FixedLength).")
-        if X.shape != y.shape:
-            raise ValueError(f"X (noisy) has shape {X.shape} but y (clean) has shape {y.shape}; they must match.")
+        X, y = self._training_pairs(X, y)
+        if self.normalize:
+            scale = _rms(X)
+            X, y = (X / scale).astype(np.float32), (y / scale).astype(np.float32)
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def _any_length_ok(self, given):
         return len(given) == 1  # a waveform of any length
 
     def _keras_build_fn(self, meta, compile_kwargs):
-        model = build_cnn1d_denoiser(
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            n_layers=self.n_layers,
-            dilation=self.dilation,
-            batch_norm=self.batch_norm,
-            residual=self.residual,
-            dropout=self.dropout,
-            augmentation=self._augmentation(),
-        )
+        if self.front_end == "waveform":
+            model = build_cnn1d_denoiser(
+                filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
+                dilation=self.dilation, batch_norm=self.batch_norm, residual=self.residual,
+                dropout=self.dropout, augmentation=self._augmentation(),
+            )
+        elif self.front_end == "stft":
+            model = build_stft_mask_denoiser(
+                n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
+                kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
+                batch_norm=self.batch_norm, dropout=self.dropout,
+            )
+        else:
+            raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")
         return self._compile_model(model, compile_kwargs)
+
+    def _get_compile_kwargs(self):
+        # scikeras resolves string losses through Keras, which does not know
+        # "si_sdr": hand it the function for the duration of the lookup.
+        if not (isinstance(self.loss, str) and self.loss == "si_sdr"):
+            return super()._get_compile_kwargs()
+        self.loss = negative_si_sdr
+        try:
+            return super()._get_compile_kwargs()
+        finally:
+            self.loss = "si_sdr"
+
+    def _denoise_batch(self, batch):
+        """Denoise a ``(n, t)`` batch in time chunks with context, level-normalised."""
+        scale = _rms(batch) if self.normalize else np.ones((len(batch), 1))
+        x = (batch / scale).astype(np.float32)
+        length = x.shape[1]
+        step, context = int(self.chunk_length), int(self.chunk_context)
+        if length <= step + 2 * context:
+            out = self._predict_raw(x)
+        else:
+            if self.front_end == "stft":
+                # chunk edges on the hop grid keep STFT frames where whole-input analysis puts them
+                step -= step % self.hop_length
+                context -= context % self.hop_length
+            out = np.empty_like(x)
+            for start in range(0, length, step):
+                lo, hi = max(0, start - context), min(length, start + step + context)
+                piece = self._predict_raw(x[:, lo:hi])
+                end = min(start + step, length)
+                out[:, start:end] = piece[:, start - lo : end - lo]
+        return (out * scale).astype(np.float32)
 
     def predict(self, X, **kwargs):
         """Denoise waveforms of any length.
@@ -181,8 +310,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         """
         X = check_waveforms(X)
         if is_ragged(X):
-            return [self._predict_raw(clip[None])[0] for clip in X]
-        return self._predict_raw(X)
+            return [self._denoise_batch(clip[None])[0] for clip in X]
+        return self._denoise_batch(X)
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if reset or X is None:

@@ -12,7 +12,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from skaudio.networks._classifier import build_cnn1d_classifier
-from skaudio.networks._denoiser import build_cnn1d_denoiser
+from skaudio.networks._denoiser import build_cnn1d_denoiser, build_stft_mask_denoiser
 from skaudio.networks._event_detector import build_crnn_event_detector
 from skaudio.networks._layers import (
     Cepstrum,
@@ -29,6 +29,7 @@ __all__ = [
     "build_cnn1d_classifier",
     "build_crnn_event_detector",
     "build_cnn1d_denoiser",
+    "build_stft_mask_denoiser",
     "augmentation_layers",
     "Cepstrum",
     "RandomTimeShift",

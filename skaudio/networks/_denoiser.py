@@ -5,6 +5,7 @@ from keras import layers
 
 from skaudio.networks._blocks import conv_block, per_layer
 from skaudio.networks._layers import SqueezeChannels
+from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
 
 
 def build_cnn1d_denoiser(
@@ -75,3 +76,64 @@ def build_cnn1d_denoiser(
         x = layers.Add(name="input_skip")([x, noisy])
     outputs = SqueezeChannels(name="clean")(x)
     return keras.Model(inputs, outputs, name="cnn1d_denoiser")
+
+
+def build_stft_mask_denoiser(
+    *,
+    n_fft=256,
+    hop_length=64,
+    filters=128,
+    kernel_size=3,
+    n_layers=4,
+    dilation=(1, 2, 4, 8),
+    batch_norm=False,
+    dropout=0.0,
+):
+    """Build a spectral-mask denoiser: STFT, a 1D CNN over frames, masked inverse STFT.
+
+    The network sees log-magnitude frames (frequency bins as channels),
+    predicts a mask in [0, 1] per time-frequency bin, applies it to the
+    noisy complex spectrum and resynthesises the waveform, all inside the
+    model: waveform in, waveform of the same length out.
+
+    Parameters
+    ----------
+    n_fft : int, default=256
+        STFT window and FFT length (Hann window).
+    hop_length : int, default=64
+        STFT hop.
+    filters, kernel_size, dilation : int or tuple of int
+        Per residual convolution block over frames.
+    n_layers : int, default=4
+    batch_norm : bool, default=False
+    dropout : float, default=0.0
+
+    Returns
+    -------
+    model : keras.Model
+        Input ``(None, None, 1)``, output ``(None, None)``; not compiled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.networks import build_stft_mask_denoiser
+    >>> model = build_stft_mask_denoiser(filters=16)
+    >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
+    (2, 1001)
+    """
+    filters = per_layer(filters, n_layers, "filters")
+    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
+    dilation = per_layer(dilation, n_layers, "dilation")
+    inputs = keras.Input(shape=(None, 1), name="noisy")
+    wave = SqueezeChannels(name="waveform")(inputs)
+    spectrum = STFT(n_fft, hop_length, name="stft")(wave)
+    x = LogMagnitude(name="log_magnitude")(spectrum)
+    x = layers.Conv1D(filters[0], 1, name="input_projection")(x)
+    for i in range(n_layers):
+        x = conv_block(
+            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
+            batch_norm=batch_norm, residual=True, dropout=dropout, name=f"block{i + 1}",
+        )
+    mask = layers.Conv1D(1 + n_fft // 2, 1, activation="sigmoid", name="mask")(x)
+    outputs = MaskedISTFT(n_fft, hop_length, name="clean")([spectrum, mask, wave])
+    return keras.Model(inputs, outputs, name="stft_mask_denoiser")

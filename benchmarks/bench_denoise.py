@@ -1,0 +1,121 @@
+"""Denoising FSDD digits: SI-SDR improvement against noisereduce, speed.
+
+Test: the FSDD test split (index 0-4, 250 clips), each fixed to 1 s and
+RMS-normalised, mixed with white, pink and babble noise at 0, 5 and 10 dB SNR.
+Training: the training split (index 5-49), mixed with white, pink, brown and
+babble noise at SNRs drawn in [-5, 15] dB. Methods: noisereduce stationary and
+non-stationary spectral gating (a benchmark-only dependency), the default
+CNN1DDenoiser (the article's network) and make_denoiser_pipeline(sr=8000).
+Writes benchmarks/results/denoise.json.
+
+Run: python benchmarks/bench_denoise.py [--epochs-default 20]
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from _common import fsdd_recordings, write_results
+from skaudio.datasets import make_noisy
+from skaudio.io import FSDD_PATTERN, load_folder
+from skaudio.metrics import si_sdr, si_sdr_improvement
+from skaudio.pipelines import make_denoiser_pipeline
+from skaudio.preprocessing import FixedLength
+
+SR = 8000
+TEST_NOISES = ("white", "pink", "babble")
+TEST_SNRS = (0, 5, 10)
+TARGET_RMS = 0.1
+
+
+def clips(bunch, mask):
+    fixed = FixedLength(duration=1.0, sr=SR, align="center").fit_transform([c for c, m in zip(bunch.data, mask) if m])
+    return (TARGET_RMS * fixed / np.sqrt(np.mean(fixed**2, axis=1, keepdims=True))).astype(np.float32)
+
+
+def training_pairs(clean, seed):
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(["white", "pink", "brown", "babble"], size=len(clean))
+    noisy = np.empty_like(clean)
+    for kind in np.unique(kinds):
+        idx = np.flatnonzero(kinds == kind)
+        noisy[idx], _ = make_noisy(clean[idx], noise=kind, snr_db=(-5, 15), random_state=rng)
+    return noisy, clean
+
+
+def noisereduce_method(stationary):
+    import noisereduce
+
+    def denoise(noisy):
+        return np.stack([noisereduce.reduce_noise(y=x, sr=SR, stationary=stationary) for x in noisy])
+
+    return denoise
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs-default", type=int, default=20, help="epochs of the default CNN1DDenoiser")
+    parser.add_argument("--skip-default", action="store_true")
+    args = parser.parse_args()
+
+    from skaudio.models import CNN1DDenoiser
+
+    bunch = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
+    test = bunch.index.astype(int) < 5
+    clean_train, clean_test = clips(bunch, ~test), clips(bunch, test)
+    noisy_train, clean_train = training_pairs(clean_train, seed=0)
+    conditions = {
+        (noise, snr): make_noisy(clean_test, noise=noise, snr_db=snr, random_state=100 + k)[0]
+        for k, (noise, snr) in enumerate((n, s) for n in TEST_NOISES for s in TEST_SNRS)
+    }
+
+    methods, train_seconds = {
+        "noisereduce_stationary": noisereduce_method(True),
+        "noisereduce_nonstationary": noisereduce_method(False),
+    }, {}
+    models = {"best": make_denoiser_pipeline(sr=SR, random_state=0)}
+    if not args.skip_default:
+        models["default"] = CNN1DDenoiser(epochs=args.epochs_default, random_state=0)
+    for name, model in models.items():
+        start = time.perf_counter()
+        model.fit(noisy_train, clean_train)
+        train_seconds[name] = time.perf_counter() - start
+        print(f"trained {name} in {train_seconds[name]:.0f} s", flush=True)
+        methods[name] = model.predict
+
+    results, speed = {}, {}
+    for name, denoise in methods.items():
+        results[name] = {}
+        elapsed = 0.0
+        for (noise, snr), noisy in conditions.items():
+            start = time.perf_counter()
+            estimate = denoise(noisy)
+            elapsed += time.perf_counter() - start
+            gain = si_sdr_improvement(clean_test, estimate, noisy)
+            results[name][f"{noise}_{snr}dB"] = {
+                "input_si_sdr": float(np.mean(si_sdr(clean_test, noisy))),
+                "si_sdr_improvement": float(np.mean(gain)),
+            }
+        audio_seconds = len(conditions) * clean_test.shape[0] * clean_test.shape[1] / SR
+        speed[name] = audio_seconds / elapsed
+    print(f"{'condition':12s} {'input':>7s} " + " ".join(f"{m:>26s}" for m in methods))
+    for key in results["noisereduce_stationary"]:
+        row = f"{key:12s} {results['noisereduce_stationary'][key]['input_si_sdr']:7.2f} "
+        row += " ".join(f"{results[m][key]['si_sdr_improvement']:+26.2f}" for m in methods)
+        print(row)
+    print("real-time factor (x real time, 2 cores): " + ", ".join(f"{m} {speed[m]:.0f}x" for m in methods))
+    print("training seconds: " + ", ".join(f"{m} {s:.0f}" for m, s in train_seconds.items()))
+    best = make_denoiser_pipeline(sr=SR)[-1]
+    write_results("denoise", {
+        "si_sdr_improvement_db": results,
+        "realtime_factor": speed,
+        "train_seconds": train_seconds,
+        "best_params": {k: v for k, v in best.get_params().items() if not callable(v)},
+        "targets": {"best_white_0dB": ">= +13 dB", "best_vs_noisereduce": ">= +3 dB every condition",
+                    "default_white_0dB": ">= +3 dB", "realtime_factor": ">= 200"},
+    })
+
+
+if __name__ == "__main__":
+    main()

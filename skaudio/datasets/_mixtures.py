@@ -1,0 +1,116 @@
+"""Noisy mixtures of clean clips, at a controlled signal-to-noise ratio."""
+
+import numbers
+
+import numpy as np
+
+from skaudio.datasets._noise import NOISE_COLORS, _check_random_state, _randint, make_colored_noise
+from skaudio.utils import check_waveforms, is_ragged
+
+# Babble: this many other clips of the batch are summed into each noise.
+BABBLE_TALKERS = 4
+
+
+def _snr_values(snr_db, n, rng):
+    if isinstance(snr_db, numbers.Real) and not isinstance(snr_db, bool):
+        return np.full(n, float(snr_db))
+    try:
+        low, high = (float(v) for v in snr_db)
+    except (TypeError, ValueError):
+        raise ValueError(f"snr_db must be a number or a (low, high) pair in dB, got {snr_db!r}.") from None
+    if low > high:
+        raise ValueError(f"snr_db range must have low <= high, got ({low}, {high}).")
+    return rng.uniform(low, high, size=n)
+
+
+def _fit_to(noise, length, rng):
+    """A random excerpt of ``noise`` of ``length`` samples (tiled if too short)."""
+    if len(noise) < length:
+        noise = np.tile(noise, int(np.ceil(length / len(noise))) + 1)
+    start = _randint(rng, 0, len(noise) - length + 1)
+    return noise[start : start + length]
+
+
+def _babble(clips, i, length, rng):
+    others = [j for j in range(len(clips)) if j != i]
+    if not others:
+        raise ValueError("noise='babble' mixes other clips of the batch: it needs at least 2 clips.")
+    picks = rng.permutation(others)[:BABBLE_TALKERS]
+    mix = np.zeros(length)
+    for j in picks:
+        talker = clips[j] / (np.sqrt(np.mean(clips[j] ** 2)) + 1e-12)
+        mix += _fit_to(talker, length, rng)
+    return mix
+
+
+def make_noisy(clean, *, noise="white", snr_db=0.0, sr=None, random_state=None):
+    """Mix noise into clean clips at a given signal-to-noise ratio.
+
+    Parameters
+    ----------
+    clean : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
+        Clean clips. A silent clip raises an error (its SNR is undefined).
+    noise : {"white", "pink", "brown", "babble"} or list of 1D ndarray, default="white"
+        Coloured Gaussian noise; "babble", a sum of other clips of the batch
+        (each at equal level, random excerpts); or noise recordings, from
+        which each clip gets a random excerpt of a random recording (tiled
+        when shorter than the clip). Recordings must be at the clips' rate.
+    snr_db : float or (float, float), default=0.0
+        Signal-to-noise ratio in dB (signal power over the clip's length), or
+        a (low, high) range drawn uniformly per clip.
+    sr : int or None, default=None
+        Sample rate of the clips; recorded for the caller, not used to
+        resample (pass noise recordings at the same rate).
+    random_state : int, RandomState, Generator or None, default=None
+
+    Returns
+    -------
+    noisy : same structure as clean, float32
+    clean : same structure, float32
+        The input, validated and aligned with ``noisy``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.datasets import make_noisy
+    >>> from skaudio.metrics import snr
+    >>> clean = np.sin(np.linspace(0, 300, 8000))[None].repeat(3, 0)
+    >>> noisy, clean = make_noisy(clean, noise="pink", snr_db=5.0, random_state=0)
+    >>> snr(clean, noisy).round(3)
+    array([5., 5., 5.])
+    """
+    clips = check_waveforms(clean, name="clean")
+    if sr is not None and (isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0):
+        raise ValueError(f"sr must be an int > 0 or None, got {sr!r}.")
+    rng = _check_random_state(random_state)
+    snrs = _snr_values(snr_db, len(clips), rng)
+    recordings = None
+    if isinstance(noise, str):
+        if noise != "babble" and noise not in NOISE_COLORS:
+            raise ValueError(f"noise must be one of {sorted(NOISE_COLORS) + ['babble']} or a list of recordings, got {noise!r}.")
+    else:
+        recordings = check_waveforms(list(noise), name="noise")
+        for k, rec in enumerate(recordings):
+            if not np.any(rec):
+                raise ValueError(f"noise[{k}] is silent: it cannot be scaled to an SNR.")
+    clips64 = [np.asarray(c, dtype=np.float64) for c in clips]
+    noisy = []
+    for i, clip in enumerate(clips64):
+        power = np.mean(clip**2)
+        if power == 0:
+            raise ValueError(f"clean[{i}] is silent: its SNR is undefined.")
+        n = len(clip)
+        if recordings is not None:
+            noise_i = _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), n, rng)
+        elif noise == "babble":
+            noise_i = _babble(clips64, i, n, rng)
+        else:
+            noise_i = make_colored_noise(n, color=noise, random_state=rng).astype(np.float64)
+        noise_power = np.mean(noise_i**2)
+        if noise_power == 0:
+            raise ValueError(f"the noise drawn for clean[{i}] is silent (a silent excerpt of a recording).")
+        gain = np.sqrt(power / (noise_power * 10 ** (snrs[i] / 10)))
+        noisy.append((clip + gain * noise_i).astype(np.float32))
+    if is_ragged(clips):
+        return noisy, [np.asarray(c, dtype=np.float32) for c in clips]
+    return np.stack(noisy), np.asarray(clips, dtype=np.float32)

@@ -1,0 +1,23 @@
+"""Losses for waveform outputs."""
+
+import keras
+from keras import ops
+
+from skaudio.networks._layers import PACKAGE
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+def negative_si_sdr(y_true, y_pred):
+    """Negative scale-invariant SDR per example (dB), for waveform outputs ``(batch, t)``.
+
+    Le Roux et al. (2019). Means are removed first; a small constant keeps
+    silent examples finite.
+    """
+    y_true = y_true - ops.mean(y_true, axis=-1, keepdims=True)
+    y_pred = y_pred - ops.mean(y_pred, axis=-1, keepdims=True)
+    eps = 1e-8
+    scale = ops.sum(y_true * y_pred, axis=-1, keepdims=True) / (ops.sum(y_true**2, axis=-1, keepdims=True) + eps)
+    target = scale * y_true
+    noise = y_pred - target
+    ratio = (ops.sum(target**2, axis=-1) + eps) / (ops.sum(noise**2, axis=-1) + eps)
+    return -10.0 * ops.log(ratio) / ops.log(10.0)
