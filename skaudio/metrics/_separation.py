@@ -110,6 +110,9 @@ def si_sdr(reference, estimate, *, zero_mean=True):
         energy = np.sum(ref**2)
         if energy == 0:
             raise ValueError(f"reference[{i}] is constant: SI-SDR is undefined without a signal.")
+        if not np.any(est):
+            out[i] = -np.inf  # a silent estimate recovers nothing (0/0 in the formula)
+            continue
         target = (np.dot(est, ref) / energy) * ref
         out[i] = _db(np.sum(target**2), np.sum((est - target) ** 2))
     return out
