@@ -40,3 +40,18 @@ def test_grid_search_over_model_and_feature_parameters():
     assert len(search.cv_results_["params"]) == 8
     assert set(search.best_params_) == set(grid)
     assert search.predict(X).shape == (24,)
+
+
+def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():
+    from skaudio.datasets import make_noisy
+    from skaudio.metrics import si_sdr_improvement
+    from skaudio.pipelines import make_denoiser_pipeline
+
+    X, _ = make_sounds(8, classes=["tone", "harmonic", "chirp"], sr=SR, duration=0.5, random_state=3)
+    clean = np.stack(X)
+    noisy, clean = make_noisy(clean, noise="white", snr_db=0, random_state=0)
+    pipe = make_denoiser_pipeline(sr=SR, random_state=0).set_params(
+        cnn1ddenoiser__epochs=15, cnn1ddenoiser__filters=32, cnn1ddenoiser__learning_rate=0.003
+    )
+    pipe.fit(noisy[:18], clean[:18])
+    assert np.mean(si_sdr_improvement(clean[18:], pipe.predict(noisy[18:]), noisy[18:])) > 5.0

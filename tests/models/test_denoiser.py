@@ -86,3 +86,32 @@ def test_stft_front_end_with_si_sdr_loss_denoises(pairs):
     den = CNN1DDenoiser(front_end="stft", filters=32, n_layers=2, loss="si_sdr", epochs=15, batch_size=8,
                         learning_rate=0.003, random_state=0).fit(noisy[:48], clean[:48])
     assert np.mean(si_sdr_improvement(clean[48:], den.predict(noisy[48:]), noisy[48:])) > 3.0
+
+
+def test_ten_minute_recording_in_bounded_memory(tmp_path, pairs):
+    """A 10-minute 16 kHz input: same-length output, peak memory increase < 1 GiB."""
+    import subprocess
+    import sys
+    import textwrap
+
+    import joblib
+
+    noisy, clean = pairs
+    den = CNN1DDenoiser(filters=8, epochs=1, random_state=0).fit(noisy, clean)
+    joblib.dump(den, tmp_path / "den.joblib")
+    code = textwrap.dedent(
+        f"""
+        import resource, joblib, numpy as np
+        den = joblib.load({str(tmp_path / "den.joblib")!r})
+        den.predict(np.zeros((1, 20000), "float32"))  # warm up: graphs and allocator
+        recording = (0.1 * np.random.default_rng(0).standard_normal(10 * 60 * 16000)).astype("float32")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out = den.predict(recording[None])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(out.shape[1], (peak - before) / 1024, bool(np.isfinite(out).all()))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    length, increase_mib, finite = result.stdout.split()
+    assert int(length) == 10 * 60 * 16000 and finite == "True"
+    assert float(increase_mib) < 1024
