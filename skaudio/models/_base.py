@@ -13,7 +13,6 @@
 - Early stopping and the learning rate are explicit parameters.
 """
 
-import gc
 import weakref
 
 import keras
@@ -82,9 +81,9 @@ class KerasAudioMixin:
         return model
 
     def _build_keras_model(self):
-        # A new model: drop graphs and layer-name counters of earlier fits.
+        # A new model: drop graphs and layer-name counters of earlier fits
+        # (clear_session also runs the garbage collector).
         keras.backend.clear_session()
-        gc.collect()
         return super()._build_keras_model()
 
     def _initialize_callbacks(self):
