@@ -51,7 +51,7 @@ VARIANTS = {
                             cnn1dclassifier__freq_masks=0),
     "global_scaler": dict(featurescaler__per_clip=False),
     "left_aligned": dict(fixedlength__align="left"),
-    "mfcc13": dict(mfcc__n_mfcc=13, cnn1dclassifier__freq_mask_width=2),
+    "mfcc20": dict(mfcc__n_mfcc=20, cnn1dclassifier__freq_mask_width=3),
 }
 
 

@@ -65,6 +65,9 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     dropout : float, default=0.0
     n_fft, hop_length : int, default=256, 64
         STFT front end: window/FFT length and hop, in samples.
+    mask : {"magnitude", "complex"}, default="magnitude"
+        STFT front end: a magnitude mask (noisy phase kept) or a complex
+        ratio mask that starts as the identity (phase corrected too).
     loss : {"mse", "si_sdr"} or keras loss, default="mse"
         "si_sdr" trains on the negative scale-invariant SDR.
     normalize : bool, default=True
@@ -133,6 +136,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         dropout=0.0,
         n_fft=256,
         hop_length=64,
+        mask="magnitude",
         loss="mse",
         normalize=True,
         segment_length=None,
@@ -172,6 +176,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.dropout = dropout
         self.n_fft = n_fft
         self.hop_length = hop_length
+        self.mask = mask
         self.normalize = normalize
         self.segment_length = segment_length
         self.segments_per_clip = segments_per_clip
@@ -257,7 +262,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             model = build_stft_mask_denoiser(
                 n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
                 kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
-                batch_norm=self.batch_norm, dropout=self.dropout,
+                batch_norm=self.batch_norm, dropout=self.dropout, mask=self.mask,
             )
         else:
             raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")

@@ -11,12 +11,17 @@ from keras import layers, ops
 from skaudio.networks._layers import PACKAGE
 
 
-def _padded_to_hop(wave, hop_length):
-    """Right-pad ``(batch, t)`` to a multiple of the hop, so the inverse STFT
-    reconstructs every input sample."""
+def _padded(wave, n_fft, hop_length):
+    """Pad ``(batch, t)`` by ``n_fft`` on the left and to a hop multiple plus
+    ``n_fft`` on the right.
+
+    keras.ops.istft does not invert keras.ops.stft within about half a window
+    of either end; the margin keeps those samples out of the output, which
+    :class:`MaskedISTFT` takes from ``n_fft`` onwards.
+    """
     length = ops.shape(wave)[1]
     missing = (hop_length - length % hop_length) % hop_length
-    return ops.pad(wave, [[0, 0], [0, missing]])
+    return ops.pad(wave, [[0, 0], [n_fft, missing + n_fft]])
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -37,8 +42,8 @@ class STFT(layers.Layer):
         self.hop_length = int(hop_length)
 
     def call(self, wave):
-        real, imag = ops.stft(_padded_to_hop(wave, self.hop_length), self.n_fft, self.hop_length, self.n_fft,
-                              window="hann", center=True)
+        real, imag = ops.stft(_padded(wave, self.n_fft, self.hop_length), self.n_fft, self.hop_length,
+                              self.n_fft, window="hann", center=True)
         return ops.stack([real, imag], axis=-1)
 
     def compute_output_shape(self, input_shape):
@@ -69,10 +74,13 @@ class LogMagnitude(layers.Layer):
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class MaskedISTFT(layers.Layer):
-    """Apply a real mask to a spectrum and resynthesise a waveform of the input's length.
+    """Apply a mask to a spectrum and resynthesise a waveform of the input's length.
 
-    Called on ``[spectrum, mask, wave]``: ``spectrum`` from :class:`STFT`,
-    ``mask`` of shape ``(batch, frames, bins)``, ``wave`` the original
+    Called on ``[spectrum, mask, wave]``: ``spectrum`` from :class:`STFT`;
+    ``mask`` real ``(batch, frames, bins)`` (scales magnitudes, keeps the
+    noisy phase), or complex ``(batch, frames, bins, 2)`` given as a
+    correction ``(a, b)`` to the identity, the gain being ``(1 + a) + ib``, so
+    a zero correction passes the input through; ``wave`` the original
     ``(batch, t)`` input whose length the output takes.
     """
 
@@ -83,10 +91,16 @@ class MaskedISTFT(layers.Layer):
 
     def call(self, inputs):
         spectrum, mask, wave = inputs
-        real = spectrum[..., 0] * mask
-        imag = spectrum[..., 1] * mask
+        if len(mask.shape) == 4:
+            # complex mask given as a correction to the identity: (1 + a) + ib
+            gain_re, gain_im = 1.0 + mask[..., 0], mask[..., 1]
+            real = spectrum[..., 0] * gain_re - spectrum[..., 1] * gain_im
+            imag = spectrum[..., 0] * gain_im + spectrum[..., 1] * gain_re
+        else:
+            real = spectrum[..., 0] * mask
+            imag = spectrum[..., 1] * mask
         out = ops.istft((real, imag), self.n_fft, self.hop_length, self.n_fft, window="hann", center=True)
-        return out[:, : ops.shape(wave)[1]]
+        return out[:, self.n_fft : self.n_fft + ops.shape(wave)[1]]
 
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[2])

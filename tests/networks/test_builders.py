@@ -12,6 +12,7 @@ from skaudio.networks import (
     build_cnn1d_classifier,
     build_cnn1d_denoiser,
     build_crnn_event_detector,
+    build_stft_mask_denoiser,
 )
 
 
@@ -124,3 +125,21 @@ def test_time_stretch_changes_duration_about_the_centre():
     assert np.all(np.abs(durations - 11) <= 11 * 0.3 + 1.5)
     centres = (out * np.arange(41)).sum(axis=1) / durations
     np.testing.assert_allclose(centres, 20, atol=0.5)
+
+
+def test_stft_layers_invert_exactly_at_any_length():
+    from skaudio.networks._spectral_layers import STFT, MaskedISTFT
+
+    for n in (77, 1000, 1001):
+        x = np.random.default_rng(n).standard_normal((2, n)).astype("float32")
+        spectrum = STFT(256, 64)(x)
+        ones = np.ones(spectrum.shape[:-1], "float32")
+        np.testing.assert_allclose(np.asarray(MaskedISTFT(256, 64)([spectrum, ones, x])), x, atol=1e-5)
+        zero_correction = np.zeros(spectrum.shape, "float32")  # complex mask: identity
+        np.testing.assert_allclose(np.asarray(MaskedISTFT(256, 64)([spectrum, zero_correction, x])), x, atol=1e-5)
+
+
+def test_complex_mask_denoiser_starts_as_identity():
+    x = np.random.default_rng(0).standard_normal((2, 900, 1)).astype("float32")
+    model = build_stft_mask_denoiser(filters=8, n_layers=2, mask="complex")
+    np.testing.assert_allclose(np.asarray(model(x)), x[..., 0], atol=1e-5)
