@@ -13,11 +13,15 @@ BABBLE_TALKERS = 4
 
 def _snr_values(snr_db, n, rng):
     if isinstance(snr_db, numbers.Real) and not isinstance(snr_db, bool):
+        if not np.isfinite(snr_db):
+            raise ValueError(f"snr_db must be finite, got {snr_db!r}.")
         return np.full(n, float(snr_db))
     try:
         low, high = (float(v) for v in snr_db)
     except (TypeError, ValueError):
         raise ValueError(f"snr_db must be a number or a (low, high) pair in dB, got {snr_db!r}.") from None
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"snr_db range must be finite, got ({low}, {high}).")
     if low > high:
         raise ValueError(f"snr_db range must have low <= high, got ({low}, {high}).")
     return rng.uniform(low, high, size=n)
@@ -89,6 +93,8 @@ def make_noisy(clean, *, noise="white", snr_db=0.0, sr=None, random_state=None):
         if noise != "babble" and noise not in NOISE_COLORS:
             raise ValueError(f"noise must be one of {sorted(NOISE_COLORS) + ['babble']} or a list of recordings, got {noise!r}.")
     else:
+        if isinstance(noise, np.ndarray) and noise.ndim == 1 and noise.dtype != object:
+            noise = [noise]  # one recording
         recordings = check_waveforms(list(noise), name="noise")
         for k, rec in enumerate(recordings):
             if not np.any(rec):

@@ -23,6 +23,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from skaudio.networks import augmentation_layers
 from skaudio.utils import is_ragged
+from skaudio.utils._validation import _to_float32
 
 
 def add_channel_axis(X):
@@ -63,9 +64,13 @@ def compiled_predict_function(model):
         import tensorflow as tf
 
         model_ref = weakref.ref(model)
-        function = tf.function(lambda x: model_ref()(x, training=False), reduce_retracing=True)
+        function = tf.function(lambda x: model_ref()(x, training=False), reduce_retracing=True, autograph=False)
         _PREDICT_FUNCTIONS[model] = function
     return function
+
+
+class _EarlyStopping(keras.callbacks.EarlyStopping):
+    """EarlyStopping added by ``early_stopping=True`` (told apart from the user's)."""
 
 
 class KerasAudioMixin:
@@ -75,15 +80,19 @@ class KerasAudioMixin:
     def _compile_model(self, model, compile_kwargs):
         """Compile ``model`` with the routed optimizer and our learning rate."""
         optimizer = compile_kwargs["optimizer"]
-        if self.learning_rate is not None:
+        # an explicitly routed optimizer__learning_rate wins over our default
+        if self.learning_rate is not None and not hasattr(self, "optimizer__learning_rate"):
             optimizer.learning_rate = self.learning_rate
         model.compile(**{**compile_kwargs, "optimizer": optimizer})
         return model
 
     def _build_keras_model(self):
         # A new model: drop graphs and layer-name counters of earlier fits
-        # (clear_session also runs the garbage collector).
+        # (clear_session also runs the garbage collector). It also resets
+        # global settings; keep the user's dtype policy (mixed precision).
+        policy = keras.config.dtype_policy()
         keras.backend.clear_session()
+        keras.config.set_dtype_policy(policy)
         return super()._build_keras_model()
 
     def _initialize_callbacks(self):
@@ -91,10 +100,31 @@ class KerasAudioMixin:
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
             self._fit_callbacks = self._fit_callbacks + [
-                keras.callbacks.EarlyStopping(
-                    monitor=monitor, patience=self.patience, restore_best_weights=True
-                )
+                _EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
             ]
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Build a new network and train it on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like
+            Training inputs, as the estimator's docstring describes.
+        y : array-like
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit`` (prefer routed ``fit__`` parameters).
+
+        Returns
+        -------
+        self : object
+        """
+        super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        # The early-stopping callback holds the model and its best weights:
+        # drop it so that a pickled estimator does not carry a second copy.
+        self._fit_callbacks = [cb for cb in self._fit_callbacks if not isinstance(cb, _EarlyStopping)]
+        return self
 
     def _augmentation(self):
         """Training-only input layers from the augmentation parameters."""
@@ -114,6 +144,7 @@ class KerasAudioMixin:
         name = type(self).__name__
         if X is not None:
             X = check_array(_dense_batch(X, name), allow_nd=True, dtype="numeric", input_name="X")
+            X = _to_float32(X, None, "X")  # the network's dtype; integer PCM scaled to [-1, 1]
             if not reset and hasattr(self, "X_shape_"):
                 given, expected = X.shape[1:], tuple(self.X_shape_[1:])
                 if given != expected and not self._any_length_ok(given):
@@ -147,6 +178,8 @@ class KerasAudioMixin:
         X = self.feature_encoder_.transform(X)
         predict = compiled_predict_function(self.model_)
         step = self.predict_batch_size
+        if not isinstance(step, int) or step < 1:
+            raise ValueError(f"predict_batch_size must be an int >= 1, got {step!r}.")
         outputs = [np.asarray(predict(X[i : i + step])) for i in range(0, len(X), step)]
         return np.concatenate(outputs)
 

@@ -27,7 +27,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     pool_size : int or tuple of int, default=2
         Max-pooling after each block (1 disables it).
     n_layers : int or None, default=None
-        Number of blocks; None means ``len(filters)``.
+        Number of blocks; None means ``len(filters)`` for a tuple and 2 for
+        an int.
     dilation : int or tuple of int, default=1
         Dilation rate of each block.
     padding : {"valid", "same"}, default="valid"

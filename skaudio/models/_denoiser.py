@@ -281,10 +281,15 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
 
     def _denoise_batch(self, batch):
         """Denoise a ``(n, t)`` batch in time chunks with context, level-normalised."""
+        step, context = self.chunk_length, self.chunk_context
+        hop = self.hop_length if self.front_end == "stft" else 1
+        if not isinstance(step, (int, np.integer)) or step < max(hop, 1):
+            raise ValueError(f"chunk_length must be an int >= {max(hop, 1)} (the hop), got {step!r}.")
+        if not isinstance(context, (int, np.integer)) or context < 0:
+            raise ValueError(f"chunk_context must be an int >= 0, got {context!r}.")
         scale = _rms(batch) if self.normalize else np.ones((len(batch), 1))
         x = (batch / scale).astype(np.float32)
         length = x.shape[1]
-        step, context = int(self.chunk_length), int(self.chunk_context)
         if length <= step + 2 * context:
             out = self._predict_raw(x)
         else:
@@ -317,6 +322,29 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         if is_ragged(X):
             return [self._denoise_batch(clip[None])[0] for clip in X]
         return self._denoise_batch(X)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean SI-SDR (dB) of the denoised ``X`` against the clean ``y``.
+
+        Replaces scikeras' R^2 over time indices, which means nothing for
+        waveforms; this is what ``GridSearchCV`` maximises by default.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
+            Noisy waveforms.
+        y : same structure as X
+            Clean waveforms.
+        sample_weight : array-like of shape (n_clips,), default=None
+            Weights of the clips in the mean.
+
+        Returns
+        -------
+        score : float
+        """
+        from skaudio.metrics import si_sdr
+
+        return float(np.average(si_sdr(y, self.predict(X)), weights=sample_weight))
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if reset or X is None:

@@ -25,8 +25,9 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         Filters of each convolutional block.
     kernel_size : int or tuple of int, default=5
     pool_size : int or tuple of int, default=2
-    n_layers : int, default=1
-        Number of convolutional blocks.
+    n_layers : int or None, default=None
+        Number of convolutional blocks; None means ``len(filters)`` for a
+        tuple and 1 for an int.
     dilation : int or tuple of int, default=1
     padding : {"valid", "same"}, default="valid"
     batch_norm : bool, default=False
@@ -80,7 +81,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         filters=32,
         kernel_size=5,
         pool_size=2,
-        n_layers=1,
+        n_layers=None,
         dilation=1,
         padding="valid",
         batch_norm=False,

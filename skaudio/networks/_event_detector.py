@@ -13,7 +13,7 @@ def build_crnn_event_detector(
     filters=32,
     kernel_size=5,
     pool_size=2,
-    n_layers=1,
+    n_layers=None,
     dilation=1,
     padding="valid",
     batch_norm=False,
@@ -37,8 +37,9 @@ def build_crnn_event_detector(
         multi-label detection).
     filters, kernel_size, pool_size, dilation : int or tuple of int
         Per convolutional block, as in ``build_cnn1d_classifier``.
-    n_layers : int, default=1
-        Number of convolutional blocks.
+    n_layers : int or None, default=None
+        Number of convolutional blocks; None means ``len(filters)`` for a
+        tuple and 1 for an int.
     padding : {"valid", "same"}, default="valid"
     batch_norm : bool, default=False
     dropout : float, default=0.0
@@ -62,6 +63,8 @@ def build_crnn_event_detector(
     >>> [layer.__class__.__name__ for layer in model.layers][1:]
     ['Conv1D', 'MaxPooling1D', 'LSTM', 'Dense']
     """
+    if n_layers is None:
+        n_layers = len(filters) if isinstance(filters, (list, tuple)) else 1
     filters = per_layer(filters, n_layers, "filters")
     kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
     pool_size = per_layer(pool_size, n_layers, "pool_size")

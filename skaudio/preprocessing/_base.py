@@ -101,6 +101,15 @@ class SpectralTransformer(TransformerMixin, BaseEstimator):
         """
         self._check_params()
         X = check_waveforms(X)
+        if not self.center:
+            lengths = [len(clip) for clip in X]
+            short = int(np.argmin(lengths))
+            if lengths[short] < self.n_fft:
+                raise ValueError(
+                    f"X[{short}] has {lengths[short]} samples, fewer than n_fft={self.n_fft}: with "
+                    "center=False a clip must hold at least one full frame (use center=True, a "
+                    "smaller n_fft, or FixedLength)."
+                )
         return _spectral.map_equal_length_groups(self._transform_equal_length, X)
 
     def __sklearn_tags__(self):

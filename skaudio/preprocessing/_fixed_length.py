@@ -87,6 +87,8 @@ class FixedLength(TransformerMixin, BaseEstimator):
     ----------
     length_ : int
         The length every clip is given, in samples or frames.
+    input_kind_ : {"waveforms", "features"}
+        What ``fit`` saw; ``transform`` refuses the other kind.
 
     See Also
     --------
@@ -145,7 +147,14 @@ class FixedLength(TransformerMixin, BaseEstimator):
                 f"Give either length (samples) or duration (seconds), not both "
                 f"(got length={self.length}, duration={self.duration})."
             )
+        features = _is_feature_batch(X)
         X = self._check_input(X)
+        if features and self.duration is not None:
+            raise ValueError(
+                f"duration={self.duration} is in seconds of audio, but X holds frame sequences: "
+                "give length in frames instead (or fix the waveform length before the feature step)."
+            )
+        self.input_kind_ = "features" if features else "waveforms"
         if self.length is not None:
             self.length_ = int(self.length)
         elif self.duration is not None:
@@ -174,6 +183,12 @@ class FixedLength(TransformerMixin, BaseEstimator):
             Float32.
         """
         check_is_fitted(self)
+        kind = "features" if _is_feature_batch(X) else "waveforms"
+        if kind != self.input_kind_:
+            raise ValueError(
+                f"FixedLength was fitted on {self.input_kind_} but transform got {kind}: its length_ "
+                f"({self.length_}) is in {'frames' if self.input_kind_ == 'features' else 'samples'}."
+            )
         X = self._check_input(X)
         if not is_ragged(X):
             # One slice or one pad call for the whole batch.

@@ -10,6 +10,7 @@ the whole batch, so batched output would depend on the batch's other clips.
 """
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -24,12 +25,17 @@ CHUNK_SIZE = 32
 # Chunks run in parallel threads (numpy, scipy.fft and BLAS release the GIL),
 # each single-threaded: that also parallelises the elementwise steps (window,
 # power, log), which a multi-threaded FFT or BLAS call alone leaves serial.
-N_THREADS = os.cpu_count() or 1
+N_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+# threadpool_limits changes a process-wide setting: one batch at a time may
+# hold it, and a call that finds it taken (another thread is featurising)
+# runs its chunks serially with the libraries' own threading instead.
+_PARALLEL_LOCK = threading.Lock()
 
 # librosa.power_to_db defaults (amin=1e-10, ref=1.0).
 AMIN = 1e-10
 
-STFT_PAD_MODES = ("constant", "edge", "linear_ramp", "reflect", "symmetric", "empty")
+STFT_PAD_MODES = ("constant", "edge", "linear_ramp", "reflect", "symmetric")
 
 
 def n_frames(n_samples, *, n_fft, hop_length, center=True):
@@ -168,10 +174,13 @@ def map_equal_length_groups(func, clips):
     """
     if isinstance(clips, np.ndarray):
         chunks = [clips[i : i + CHUNK_SIZE] for i in range(0, len(clips), CHUNK_SIZE)]
-        if len(chunks) == 1 or N_THREADS == 1:
+        if len(chunks) == 1 or N_THREADS == 1 or not _PARALLEL_LOCK.acquire(blocking=False):
             return np.concatenate([func(chunk) for chunk in chunks])
-        with threadpool_limits(1), ThreadPoolExecutor(min(N_THREADS, len(chunks))) as pool:
-            return np.concatenate(list(pool.map(func, chunks)))
+        try:
+            with threadpool_limits(1), ThreadPoolExecutor(min(N_THREADS, len(chunks))) as pool:
+                return np.concatenate(list(pool.map(func, chunks)))
+        finally:
+            _PARALLEL_LOCK.release()
     out = [None] * len(clips)
     lengths = np.array([len(c) for c in clips])
     for length in np.unique(lengths):

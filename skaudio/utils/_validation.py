@@ -42,32 +42,36 @@ def is_ragged(X):
     >>> is_ragged([np.zeros(3), np.zeros(5)]), is_ragged(np.zeros((2, 4)))
     (True, False)
     """
+    if isinstance(X, np.ndarray):
+        return X.dtype == object and X.ndim == 1  # e.g. np.array(clips, dtype=object)
     return isinstance(X, (list, tuple))
 
 
 def _to_float32(clip, index, name):
-    """Convert one clip to float32, scaling integer PCM to [-1, 1]."""
+    """Convert one clip (``index`` an int) or a dense batch (``index`` None) to
+    float32, scaling integer PCM to [-1, 1]."""
+    name = name if index is None else f"{name}[{index}]"
     if hasattr(clip, "dtype") and clip.dtype == object:
-        raise TypeError(f"{name}[{index}] has dtype object; expected numeric audio samples.")
+        raise TypeError(f"{name} has dtype object; expected numeric audio samples.")
     try:
         arr = np.asarray(clip)
     except Exception as exc:  # ragged nested lists and the like
-        raise TypeError(f"{name}[{index}] is not a numeric array: {exc}") from exc
+        raise TypeError(f"{name} is not a numeric array: {exc}") from exc
     if arr.dtype == object or arr.dtype.kind in "USVb":
         raise TypeError(
-            f"{name}[{index}] has dtype {arr.dtype}; expected real numeric samples "
+            f"{name} has dtype {arr.dtype}; expected real numeric samples "
             "(float, or integer PCM)."
         )
     if arr.dtype.kind == "c":
         raise TypeError(
-            f"{name}[{index}] is complex ({arr.dtype}); pass real-valued audio "
+            f"{name} is complex ({arr.dtype}); pass real-valued audio "
             "(take np.real or np.abs first if that is what you mean)."
         )
     if arr.dtype.kind == "u":
         if arr.dtype == np.uint8:
             # 8-bit WAV is offset binary: 128 is silence.
             return ((arr.astype(np.float32) - 128.0) / 128.0).astype(np.float32)
-        raise TypeError(f"{name}[{index}] has unsigned dtype {arr.dtype}; only uint8 PCM is understood.")
+        raise TypeError(f"{name} has unsigned dtype {arr.dtype}; only uint8 PCM is understood.")
     if arr.dtype.kind == "i":
         return (arr.astype(np.float64) / _INT_SCALE[arr.dtype]).astype(np.float32)
     return arr.astype(np.float32, copy=False)
@@ -127,7 +131,7 @@ def _check_ragged(X, name, *, ndim, what, unit):
     if len(X) == 0:
         raise ValueError(f"{name} is an empty batch: at least one clip is required.")
     clips = []
-    for i, clip in enumerate(X):
+    for i, clip in enumerate(list(X)):
         arr = _to_float32(clip, i, name)
         if arr.ndim != ndim:
             raise ValueError(
@@ -163,7 +167,7 @@ def _check_dense(X, name, *, ndims, what):
     arr = check_array(
         X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name
     )
-    return _to_float32(arr, slice(None), name)
+    return _to_float32(arr, None, name)
 
 
 def check_feature_batch(X, *, name="X", allow_2d=False):
@@ -203,6 +207,8 @@ def check_feature_batch(X, *, name="X", allow_2d=False):
     arr = _check_dense(
         X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)"
     )
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has zero frames per clip (shape {arr.shape}).")
     finite = np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1)
     if not finite.all():
         raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")

@@ -65,3 +65,12 @@ def test_silent_clip_and_babble_of_one(clean):
         make_noisy(np.vstack([clean[0], np.zeros(8000)]))
     with pytest.raises(ValueError, match="at least 2 clips"):
         make_noisy(clean[:1], noise="babble")
+
+
+def test_non_finite_snr_and_single_recording(clean):
+    with pytest.raises(ValueError, match="finite"):
+        make_noisy(clean, snr_db=float("nan"))
+    with pytest.raises(ValueError, match="finite"):
+        make_noisy(clean, snr_db=(0, float("inf")))
+    noisy, _ = make_noisy(clean, noise=np.random.default_rng(1).standard_normal(9000), snr_db=3, random_state=0)
+    np.testing.assert_allclose(snr(clean, noisy), 3, atol=1e-3)

@@ -112,3 +112,35 @@ def test_repeated_fits_release_keras_models(features):
     gc.collect()
     live = [obj for obj in gc.get_objects() if type(obj).__name__ == "Functional" and isinstance(obj, keras.Model)]
     assert len(live) <= 3
+
+
+def test_integer_pcm_and_dtype_changes_between_fit_and_predict():
+    rng = np.random.default_rng(0)
+    X = (rng.normal(size=(24, 200)) * 3000).astype(np.int16)
+    y = np.repeat([0, 1], 12)
+    clf = tiny_classifier(kernel_size=9, pool_size=4, epochs=1).fit(X, y)
+    as_float = X.astype(np.float64) / 32768
+    np.testing.assert_allclose(clf.predict_proba(X), clf.predict_proba(as_float), atol=1e-6)  # PCM scaled
+
+
+def test_routed_optimizer_learning_rate_wins_and_dtype_policy_survives(features):
+    X, y = features
+    keras.config.set_dtype_policy("float32")
+    clf = tiny_classifier(epochs=1, optimizer__learning_rate=0.0123).fit(X, y)
+    assert np.isclose(float(clf.model_.optimizer.learning_rate), 0.0123)
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        tiny_classifier(epochs=1).fit(X, y)
+        assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    finally:
+        keras.config.set_dtype_policy("float32")
+
+
+def test_early_stopping_callback_is_not_pickled_with_the_model(features):
+    import pickle
+
+    X, y = features
+    clf = tiny_classifier(epochs=3, early_stopping=True, patience=1).fit(X, y)
+    assert not any(isinstance(cb, keras.callbacks.EarlyStopping) for cb in clf._fit_callbacks)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))

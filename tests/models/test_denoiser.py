@@ -115,3 +115,14 @@ def test_ten_minute_recording_in_bounded_memory(tmp_path, pairs):
     length, increase_mib, finite = result.stdout.split()
     assert int(length) == 10 * 60 * 16000 and finite == "True"
     assert float(increase_mib) < 1024
+
+
+def test_score_is_mean_si_sdr_and_chunk_settings_are_checked(pairs):
+    from skaudio.metrics import si_sdr
+
+    noisy, clean = pairs
+    den = CNN1DDenoiser(filters=4, epochs=1, random_state=0).fit(noisy[:16], clean[:16])
+    np.testing.assert_allclose(den.score(noisy[16:], clean[16:]), np.mean(si_sdr(clean[16:], den.predict(noisy[16:]))))
+    assert np.isfinite(den.score([noisy[20], noisy[21, :300]], [clean[20], clean[21, :300]]))
+    with pytest.raises(ValueError, match="chunk_length"):
+        den.set_params(chunk_length=0).predict(noisy[:1])

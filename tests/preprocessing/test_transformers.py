@@ -194,3 +194,48 @@ def test_int_pcm_scaled_to_unit_range():
     out32 = FixedLength(length=2).fit_transform([np.array([-(2**31), 2**30], dtype=np.int32)])
     np.testing.assert_allclose(out32[0], [-1.0, 0.5])
     assert out.dtype == np.float32
+
+
+# ------------------------------------------------------------ review fixes
+def test_concurrent_transforms_leave_blas_threads_as_they_were():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_info
+
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    X = np.random.default_rng(0).standard_normal((200, 2000)).astype(np.float32)
+    mfcc = MFCC(sr=8000, n_fft=256, hop_length=128)
+    with ThreadPoolExecutor(3) as pool:
+        outs = list(pool.map(mfcc.transform, [X, X, X]))
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
+    np.testing.assert_array_equal(outs[0], outs[2])
+
+
+def test_uncentred_frames_need_a_full_window():
+    with pytest.raises(ValueError, match=r"X\[1\] has 100 samples, fewer than n_fft=256.*center=False"):
+        Spectrogram(sr=8000, n_fft=256, center=False).fit_transform([np.ones(500), np.ones(100)])
+
+
+def test_object_array_of_clips_is_a_ragged_batch():
+    clips = np.empty(2, dtype=object)
+    clips[0], clips[1] = np.ones(300), np.ones(500)
+    out = MFCC(sr=8000, n_fft=128, hop_length=64).fit_transform(clips)
+    assert [o.shape[0] for o in out] == [5, 8]
+
+
+def test_fixed_length_refuses_seconds_for_frames_and_mixed_kinds():
+    with pytest.raises(ValueError, match="give length in frames"):
+        FixedLength(duration=1.0, sr=8000).fit(np.zeros((2, 30, 4)))
+    fl = FixedLength(length=10).fit(np.zeros((2, 30)))
+    with pytest.raises(ValueError, match="fitted on waveforms but transform got features"):
+        fl.transform(np.zeros((2, 30, 4)))
+
+
+def test_feature_batch_without_frames_is_refused():
+    with pytest.raises(ValueError, match="zero frames"):
+        FeatureScaler().fit(np.zeros((3, 0, 4)))
+
+
+def test_empty_pad_mode_is_not_offered():
+    with pytest.raises(ValueError, match="pad_mode"):
+        Spectrogram(sr=8000, pad_mode="empty").fit_transform(np.ones((1, 1000)))
