@@ -1,5 +1,6 @@
 """CRNNEventDetector: the article's Conv1D + LSTM event detector."""
 
+import numpy as np
 from scikeras.wrappers import KerasClassifier
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
@@ -145,6 +146,23 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.learning_rate = learning_rate
         self.early_stopping = early_stopping
         self.patience = patience
+
+    def decision_function(self, X):
+        """Log-odds of each label being present.
+
+        Parameters
+        ----------
+        X : array-like
+            Input batch, shaped as in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_clips,) for binary targets, (n_clips, n_labels) otherwise
+            ``log(p / (1 - p))`` of the sigmoid outputs; 0 is the 0.5 threshold.
+        """
+        proba = np.clip(self._predict_raw(X).astype(np.float64), 1e-7, 1 - 1e-7)
+        scores = np.log(proba) - np.log1p(-proba)
+        return scores[:, 0] if self.target_type_ == "binary" else scores
 
     def _keras_build_fn(self, meta, compile_kwargs):
         target_type = meta["target_type_"]

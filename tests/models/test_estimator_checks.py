@@ -22,8 +22,6 @@ SHARED = {
         "cannot be fixed in a subclass; the tags are declared explicitly instead"
     ),
     "check_sample_weight_equivalence_on_dense_data": "SGD with sample weights is not equivalent to repeated rows",
-    "check_methods_sample_order_invariance": "float32 Keras batches give tiny order-dependent differences",
-    "check_methods_subset_invariance": "float32 Keras batches give tiny batch-dependent differences",
 }
 
 CLASSIFIER = {
@@ -32,7 +30,6 @@ CLASSIFIER = {
     "check_classifiers_train(readonly_memmap=True,X_dtype=float32)": "as check_classifiers_train",
     "check_supervised_y_2d": "scikeras takes a 2D y as a multi-output target and warns differently",
     "check_class_weight_classifiers": "1 epoch does not reach sklearn's class-weight accuracy bar",
-    "check_classifier_data_not_an_array": "float32 batches differ slightly between list and array input",
 }
 
 # The denoiser's target is a batch of clean waveforms shaped like X; the
@@ -52,16 +49,28 @@ DENOISER = {
         "check_regressor_data_not_an_array", "check_regressors_int", "check_supervised_y_2d",
         "check_estimators_nan_inf", "check_regressor_multioutput", "check_estimators_dtypes",
         "check_fit_idempotent", "check_estimators_overwrite_params", "check_dont_overwrite_parameters",
-        "check_fit2d_1sample", "check_regressors_no_decision_function", "check_sample_weight_equivalence_on_dense_data",
+        "check_fit2d_1sample", "check_regressors_no_decision_function",
+        "check_array_api_input", "check_sample_weights_pandas_series", "check_pipeline_consistency",
+        "check_sample_weight_equivalence_on_dense_data",
         "check_methods_sample_order_invariance", "check_methods_subset_invariance",
     ]
 }
 DENOISER["check_estimators_partial_fit_n_features"] = "the denoiser is fully convolutional: any clip length is valid"
 
 
+EVENT_DETECTOR = {
+    "check_methods_subset_invariance": (
+        "float32 LSTM outputs differ in the last bits between batch sizes, and log-odds "
+        "(decision_function) magnify them past sklearn's atol=1e-7"
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
     failures = dict(SHARED)
     failures.update(DENOISER if isinstance(estimator, CNN1DDenoiser) else CLASSIFIER)
+    if isinstance(estimator, CRNNEventDetector):
+        failures.update(EVENT_DETECTOR)
     return failures
 
 

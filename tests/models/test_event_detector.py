@@ -70,3 +70,13 @@ def test_single_label_multiclass_targets_are_refused_with_advice(scenes):
     X, _ = scenes
     with pytest.raises(ValueError, match="Only binary classification is supported.*MultiLabelBinarizer"):
         _detector(epochs=1).fit(X[:30], np.arange(30) % 3)
+
+
+def test_decision_function_is_the_log_odds(scenes):
+    X, labels = scenes
+    det = _detector(epochs=2).fit(X[:60], labels[:60, 0])
+    scores = det.decision_function(X[60:70])
+    proba = det.predict_proba(X[60:70])[:, 1]
+    assert scores.shape == (10,)
+    np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba, atol=1e-5)
+    np.testing.assert_array_equal(scores > 0, det.predict(X[60:70]) == 1)
