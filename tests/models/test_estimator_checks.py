@@ -76,4 +76,6 @@ def _expected_failed_checks(estimator):
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
+    """Each scikit-learn check raises (AssertionError or the error it expects
+    was not raised) when the estimator breaks that part of the contract."""
     check(estimator)
