@@ -12,6 +12,24 @@ def per_layer(value, n_layers, name):
     return (value,) * n_layers
 
 
+def layer_settings(n_layers, *, default_layers=1, **values):
+    """Resolve the number of blocks and expand each per-block setting to a tuple.
+
+    ``n_layers=None`` means ``len(filters)`` when ``filters`` is a sequence,
+    else ``default_layers``.
+
+    Returns
+    -------
+    n_layers : int
+    settings : dict of str to tuple
+        One value per block for each keyword given.
+    """
+    if n_layers is None:
+        filters = values.get("filters")
+        n_layers = len(filters) if isinstance(filters, (list, tuple)) else default_layers
+    return n_layers, {name: per_layer(value, n_layers, name) for name, value in values.items()}
+
+
 def conv_block(x, filters, *, kernel_size, dilation=1, padding="valid", batch_norm=False,
                residual=False, dropout=0.0, name):
     """Conv1D > [BatchNorm] > ReLU > [Dropout], with an optional residual path.

@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, per_layer
+from skaudio.networks._blocks import conv_block, layer_settings
 from skaudio.networks._layers import Cepstrum
 
 
@@ -83,12 +83,10 @@ def build_cnn1d_classifier(
     >>> model.output_shape
     (None, 10)
     """
-    if n_layers is None:
-        n_layers = len(filters) if isinstance(filters, (list, tuple)) else 2
-    filters = per_layer(filters, n_layers, "filters")
-    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
-    pool_size = per_layer(pool_size, n_layers, "pool_size")
-    dilation = per_layer(dilation, n_layers, "dilation")
+    n_layers, layer = layer_settings(
+        n_layers, default_layers=2, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
+    )
+    filters, kernel_size, pool_size, dilation = (layer[k] for k in ("filters", "kernel_size", "pool_size", "dilation"))
     if residual and padding != "same":
         raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
     if global_pooling not in (None, "avg", "max"):

@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, per_layer
+from skaudio.networks._blocks import conv_block, layer_settings
 from skaudio.networks._layers import SqueezeChannels
 from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
 
@@ -58,9 +58,8 @@ def build_cnn1d_denoiser(
     >>> model(np.zeros((2, 1000, 1), dtype="float32")).shape
     TensorShape([2, 1000])
     """
-    filters = per_layer(filters, n_layers, "filters")
-    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
-    dilation = per_layer(dilation, n_layers, "dilation")
+    n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
+    filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
     x = inputs
     for layer in augmentation:
@@ -127,9 +126,8 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
-    filters = per_layer(filters, n_layers, "filters")
-    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
-    dilation = per_layer(dilation, n_layers, "dilation")
+    n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
+    filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
     wave = SqueezeChannels(name="waveform")(inputs)
     spectrum = STFT(n_fft, hop_length, name="stft")(wave)

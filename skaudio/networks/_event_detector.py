@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, per_layer
+from skaudio.networks._blocks import conv_block, layer_settings
 
 
 def build_crnn_event_detector(
@@ -63,12 +63,10 @@ def build_crnn_event_detector(
     >>> [layer.__class__.__name__ for layer in model.layers][1:]
     ['Conv1D', 'MaxPooling1D', 'LSTM', 'Dense']
     """
-    if n_layers is None:
-        n_layers = len(filters) if isinstance(filters, (list, tuple)) else 1
-    filters = per_layer(filters, n_layers, "filters")
-    kernel_size = per_layer(kernel_size, n_layers, "kernel_size")
-    pool_size = per_layer(pool_size, n_layers, "pool_size")
-    dilation = per_layer(dilation, n_layers, "dilation")
+    n_layers, layer = layer_settings(
+        n_layers, default_layers=1, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
+    )
+    filters, kernel_size, pool_size, dilation = (layer[k] for k in ("filters", "kernel_size", "pool_size", "dilation"))
     inputs = keras.Input(shape=tuple(input_shape), name="features")
     x = inputs
     for layer in augmentation:
