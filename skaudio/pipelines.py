@@ -8,7 +8,7 @@ user gets is what was measured.
 
 from sklearn.pipeline import Pipeline
 
-from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
+from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength, Spectrogram
 
 
 def _frame_settings(sr):
@@ -159,5 +159,83 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
                     verbose=verbose,
                 ),
             )
+        ]
+    )
+
+
+def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
+    """The recommended sound event detector, a Pipeline from scenes to events.
+
+    Steps:
+
+    1. ``Spectrogram(kind="mel", n_mels=40)``: log-mel, 32 ms windows, 10 ms hop.
+    2. ``FeatureScaler(per_clip=True)``: each band standardised over the
+       scene, which removes the background's level and colour.
+    3. ``CRNNEventDetector``: frame-level, ``temporal_pooling="attention"``,
+       ``frame_duration`` set to the hop (10 ms), so that
+       ``predict_events`` reports times in seconds.
+
+    Fit it on scenes with event annotations (strong labels, as
+    :func:`skaudio.datasets.make_event_scenes` returns them) or with clip
+    labels (weak labels). Get events with
+    :func:`skaudio.metrics.predict_events` (``predict_events(pipe, X)``),
+    which runs the feature steps and then the detector's ``predict_events``.
+
+    To tune it on event annotations, give ``GridSearchCV`` an explicit
+    ``cv=KFold(n_splits)`` (scikit-learn cannot stratify event lists and
+    refuses them in its default classifier split) and
+    ``scoring=skaudio.metrics.event_f1_scorer``.
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate of the scenes.
+    random_state : int or None, default=None
+    verbose : int, default=0
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Steps ``spectrogram``, ``featurescaler``, ``crnneventdetector``.
+
+    Notes
+    -----
+    Chosen and measured by ``benchmarks/bench_events.py`` (scenes of FSDD
+    digits over white and pink noise); figures in
+    ``benchmarks/results/events.json``.
+
+    Examples
+    --------
+    >>> from skaudio.pipelines import make_event_detector_pipeline
+    >>> pipe = make_event_detector_pipeline(sr=8000)
+    >>> pipe[-1].frame_duration
+    0.01
+    """
+    from skaudio.models import CRNNEventDetector
+
+    n_fft, hop_length = _frame_settings(sr)
+    return Pipeline(
+        [
+            ("spectrogram", Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)),
+            ("featurescaler", FeatureScaler(per_clip=True)),
+            (
+                "crnneventdetector",
+                CRNNEventDetector(
+                    filters=(64, 64, 64),
+                    kernel_size=3,
+                    pool_size=(2, 2, 1),
+                    padding="same",
+                    batch_norm=True,
+                    dropout=0.2,
+                    lstm_units=64,
+                    bidirectional=True,
+                    temporal_pooling="attention",
+                    frame_duration=hop_length / sr,
+                    epochs=30,
+                    batch_size=32,
+                    random_state=random_state,
+                    verbose=verbose,
+                ),
+            ),
         ]
     )

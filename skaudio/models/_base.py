@@ -169,14 +169,18 @@ class KerasAudioMixin:
         return FunctionTransformer(add_channel_axis)
 
     # ---------------------------------------------------------------- predict
-    def _predict_raw(self, X, **kwargs):
+    def _inference_model(self):
+        """The Keras model whose output ``predict`` and ``predict_proba`` read."""
+        return self.model_
+
+    def _predict_raw(self, X, model=None, **kwargs):
         if not self.initialized_:
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first."
             )
         X, _ = self._validate_data(X=X, y=None)
         X = self.feature_encoder_.transform(X)
-        predict = compiled_predict_function(self.model_)
+        predict = compiled_predict_function(self._inference_model() if model is None else model)
         step = self.predict_batch_size
         if not isinstance(step, int) or step < 1:
             raise ValueError(f"predict_batch_size must be an int >= 1, got {step!r}.")

@@ -1,24 +1,59 @@
-"""CRNNEventDetector: the article's Conv1D + LSTM event detector."""
+"""CRNNEventDetector: the article's Conv1D + LSTM event detector, and frame-level detection."""
 
+import numbers
+import weakref
+
+import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
+from scipy.ndimage import median_filter as _median_filter
+from sklearn.utils.validation import check_is_fitted
 
-from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
-from skaudio.networks import build_crnn_event_detector
+from skaudio.models._annotations import as_annotations, frame_targets, frames_to_events, label_indicator
+from skaudio.models._base import KerasAudioClassifierMixin, compiled_predict_function, model_input_shape
+from skaudio.networks import build_crnn_event_detector, frame_timing
+
+# Sub-models reading one named layer of a fitted model (clip or frame
+# probabilities), cached per model like the compiled predict functions.
+_OUTPUT_MODELS = weakref.WeakKeyDictionary()
+
+
+def _output_model(model, layer_name):
+    models = _OUTPUT_MODELS.setdefault(model, {})
+    if layer_name not in models:
+        models[layer_name] = keras.Model(model.inputs, model.get_layer(layer_name).output)
+    return models[layer_name]
 
 
 class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     """Convolutional-recurrent sound event detector, a scikit-learn classifier.
 
-    Says whether each event class is present in a clip: binary targets
-    (``y`` of shape ``(n,)`` with two values) or multi-label targets (an
-    indicator matrix ``(n, n_labels)``, e.g. from
-    ``sklearn.preprocessing.MultiLabelBinarizer``). The defaults train the
-    source article's network::
+    Says whether each event class is present in a clip and, in its
+    frame-level form, when. The defaults train the source article's network::
 
         Conv1D(32, 5, relu) > MaxPool1D(2) > LSTM(64) > Dense(1, sigmoid)
 
-    with adam and binary cross-entropy (one sigmoid per label).
+    with adam and binary cross-entropy (one sigmoid per label). With a
+    frame-level ``temporal_pooling`` ("max", "mean", "linear_softmax",
+    "attention") the network outputs a probability per frame and label and
+    pools it into clip probabilities (see
+    :func:`skaudio.networks.build_crnn_event_detector`).
+
+    Targets ``y`` given to ``fit``, one of:
+
+    - clip labels (weak labels): binary ``(n,)``, or a multi-label indicator
+      ``(n, n_labels)`` (e.g. from ``sklearn.preprocessing.MultiLabelBinarizer``);
+    - event annotations (strong labels): per clip a list of
+      ``(onset_s, offset_s, label)``, as
+      :func:`skaudio.datasets.make_event_scenes` returns them. The network is
+      then trained on frame targets (an output frame is active for a label
+      when its centre lies inside one of the label's events; overlapping
+      events of one label are a union) and on the clip labels they imply.
+      Needs a frame-level ``temporal_pooling`` and ``frame_duration``.
+
+    Times: input frame ``t`` is taken to be centred at ``t * frame_duration``
+    seconds, which is where a centred STFT (librosa's and skaudio's default)
+    puts it, with ``frame_duration = hop_length / sr``.
 
     Parameters
     ----------
@@ -36,6 +71,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     lstm_units : int, default=64
     bidirectional : bool, default=False
         Bidirectional LSTM.
+    temporal_pooling : {"last", "max", "mean", "linear_softmax", "attention"}, default="last"
+        "last" is the article's clip-level network; the others are
+        frame-level, which ``predict_frame_proba``, ``predict_events`` and
+        event annotations as targets need.
+    frame_duration : float > 0 or None, default=None
+        Seconds between consecutive input frames (the feature step's
+        ``hop_length / sr``); needed to train on event annotations and to
+        report event times.
     time_shift, time_stretch, gain_db, noise_std, feature_shift, time_masks, time_mask_width, freq_masks, freq_mask_width
         Training-time augmentation, as in ``CNN1DClassifier`` (all off).
     epochs : int, default=20
@@ -58,6 +101,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     model_ : keras.Model
     classes_ : ndarray
         The two classes (binary) or the label indices (multi-label).
+    labels_ : list
+        The event label of each output: the labels found in the annotations
+        (sorted), the positive class for binary targets, or the column
+        indices of a multi-label indicator.
     history_ : dict
 
     Examples
@@ -71,6 +118,17 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     >>> det = CRNNEventDetector(lstm_units=8, filters=8, epochs=3, random_state=0).fit(X, y)
     >>> det.predict_proba(X[:3]).shape
     (3, 2)
+
+    Frame-level detection from event annotations (times in seconds, with
+    one input frame every 10 ms):
+
+    >>> events = [[(0.05, 0.10, "beep")] if label else [] for label in y]
+    >>> det = CRNNEventDetector(temporal_pooling="max", frame_duration=0.01, padding="same",
+    ...                         lstm_units=8, filters=8, epochs=3, random_state=0).fit(X, events)
+    >>> det.labels_, det.predict_frame_proba(X[:3]).shape
+    (['beep'], (3, 10, 1))
+    >>> isinstance(det.predict_events(X[:3])[0], list)
+    True
     """
 
     _multi_label = True
@@ -89,6 +147,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         dropout=0.0,
         lstm_units=64,
         bidirectional=False,
+        temporal_pooling="last",
+        frame_duration=None,
         time_shift=0.0,
         time_stretch=0.0,
         gain_db=0.0,
@@ -133,6 +193,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.dropout = dropout
         self.lstm_units = lstm_units
         self.bidirectional = bidirectional
+        self.temporal_pooling = temporal_pooling
+        self.frame_duration = frame_duration
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -146,6 +208,105 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.learning_rate = learning_rate
         self.early_stopping = early_stopping
         self.patience = patience
+
+    # -------------------------------------------------------------- fitting
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Train a new network on clips ``X`` and clip labels or event annotations ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_frames, n_features) or (n_clips, n_samples)
+        y : array-like of shape (n_clips,) or (n_clips, n_labels), or list of event lists
+            Clip labels, or per clip a list of ``(onset_s, offset_s, label)``
+            (see the class docstring).
+        sample_weight : array-like of shape (n_clips,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : object
+        """
+        annotations = as_annotations(y)
+        self._annotations = None
+        if annotations is None:
+            super().fit(X, y, sample_weight=sample_weight, **kwargs)
+            self.labels_ = [self.classes_[-1]] if self.target_type_ == "binary" else list(range(len(self.classes_)))
+            return self
+        if self.temporal_pooling == "last":
+            raise ValueError(
+                'CRNNEventDetector with temporal_pooling="last" (the article\'s clip-level network) cannot '
+                "learn from event annotations: choose a frame-level pooling such as \"attention\" or \"max\"."
+            )
+        self._check_frame_duration()
+        if len(annotations) != len(X):
+            raise ValueError(f"X has {len(X)} clips but y has annotations for {len(annotations)}.")
+        clip_targets, labels = label_indicator(annotations)
+        self._annotations = annotations, labels
+        try:
+            super().fit(X, clip_targets[:, 0] if len(labels) == 1 else clip_targets, sample_weight=sample_weight, **kwargs)
+        finally:
+            self._annotations = None
+        self.labels_ = labels
+        return self
+
+    def _check_model_compatibility(self, y):
+        if getattr(self, "_annotations", None) is None:
+            super()._check_model_compatibility(y)
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        if getattr(self, "_annotations", None) is not None:
+            annotations, labels = self._annotations
+            stride, offset = self._frame_timing()
+            n_out_frames = self.model_.outputs[1].shape[1]
+            frames = frame_targets(
+                annotations, labels, n_out_frames=n_out_frames, n_in_frames=X.shape[1],
+                stride=stride, offset=offset, frame_duration=self.frame_duration,
+            )
+            y = [np.asarray(y, dtype="float32").reshape(len(X), -1), frames]
+        super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        target_type = meta["target_type_"]
+        if target_type == "binary":
+            n_outputs = 1
+        elif target_type == "multilabel-indicator":
+            n_outputs = meta["n_classes_"]
+        else:
+            raise ValueError(
+                "Only binary classification is supported, or multi-label detection: "
+                f"CRNNEventDetector's y must be binary (n,) or a label-indicator matrix (n, n_labels), "
+                f"or per-clip event annotations, got a {target_type!r} target. For one label "
+                "per clip among several classes use CNN1DClassifier; to turn label lists into "
+                "an indicator matrix use sklearn.preprocessing.MultiLabelBinarizer."
+            )
+        frame_output = getattr(self, "_annotations", None) is not None
+        model = build_crnn_event_detector(
+            model_input_shape(meta["X_shape_"]),
+            n_outputs,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            n_layers=self.n_layers,
+            dilation=self.dilation,
+            padding=self.padding,
+            batch_norm=self.batch_norm,
+            dropout=self.dropout,
+            lstm_units=self.lstm_units,
+            bidirectional=self.bidirectional,
+            temporal_pooling=self.temporal_pooling,
+            frame_output=frame_output,
+            augmentation=self._augmentation(),
+        )
+        if frame_output:
+            # the clip output and the frame output both learn, with the same loss
+            compile_kwargs = {**compile_kwargs, "loss": [compile_kwargs["loss"]] * 2}
+        return self._compile_model(model, compile_kwargs)
+
+    # ------------------------------------------------------------- predicting
+    def _inference_model(self):
+        # A model trained on frame targets has two outputs; clip probabilities are the first.
+        return _output_model(self.model_, "probabilities") if len(self.model_.outputs) > 1 else self.model_
 
     def decision_function(self, X):
         """Log-odds of each label being present.
@@ -164,33 +325,113 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         scores = np.log(proba) - np.log1p(-proba)
         return scores[:, 0] if self.target_type_ == "binary" else scores
 
-    def _keras_build_fn(self, meta, compile_kwargs):
-        target_type = meta["target_type_"]
-        if target_type == "binary":
-            n_outputs = 1
-        elif target_type == "multilabel-indicator":
-            n_outputs = meta["n_classes_"]
-        else:
+    def predict_frame_proba(self, X):
+        """Probability of each label in each output frame.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_frames, n_features)
+            Input batch, shaped as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_clips, n_out_frames, n_labels)
+            Columns follow ``labels_``. Output frame ``j`` is centred on
+            input frame ``stride * j + offset`` of
+            :func:`skaudio.networks.frame_timing`.
+        """
+        check_is_fitted(self, "model_")
+        if self.temporal_pooling == "last":
             raise ValueError(
-                "Only binary classification is supported, or multi-label detection: "
-                f"CRNNEventDetector's y must be binary (n,) or a label-indicator matrix (n, n_labels), "
-                f"got a {target_type!r} target. For one label "
-                "per clip among several classes use CNN1DClassifier; to turn label lists into "
-                "an indicator matrix use sklearn.preprocessing.MultiLabelBinarizer."
+                'temporal_pooling="last" (the article\'s clip-level network) has no frame-level output: '
+                'fit with a frame-level pooling such as "attention" or "max".'
             )
-        model = build_crnn_event_detector(
-            model_input_shape(meta["X_shape_"]),
-            n_outputs,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            pool_size=self.pool_size,
-            n_layers=self.n_layers,
-            dilation=self.dilation,
-            padding=self.padding,
-            batch_norm=self.batch_norm,
-            dropout=self.dropout,
-            lstm_units=self.lstm_units,
-            bidirectional=self.bidirectional,
-            augmentation=self._augmentation(),
+        return self._predict_raw(X, model=_output_model(self.model_, "frame_probabilities"))
+
+    def predict_events(self, X, *, threshold=0.5, min_duration=0.0, median_filter=None):
+        """Detected events of each clip, with onsets and offsets in seconds.
+
+        Frame probabilities at or above ``threshold`` are active; runs of
+        active frames become events.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_frames, n_features)
+            Input batch, shaped as in ``fit``.
+        threshold : float in (0, 1), default=0.5
+        min_duration : float >= 0, default=0.0
+            Events shorter than this (seconds) are dropped.
+        median_filter : float > 0 or None, default=None
+            Length in seconds of a median filter over each label's activity
+            (rounded to an odd number of output frames): fills short gaps
+            and removes short blips.
+
+        Returns
+        -------
+        events : list of list of (float, float, label)
+            Per clip, ``(onset_s, offset_s, label)`` sorted by onset; an
+            empty list for a clip with no detection.
+        """
+        for name, value, low in (("threshold", threshold, 0), ("min_duration", min_duration, 0)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= low:
+                raise ValueError(f"{name} must be a number >= {low}, got {value!r}.")
+        if not 0 < threshold < 1:
+            raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
+        fd = self._check_frame_duration()
+        proba = self.predict_frame_proba(X)
+        stride, offset = self._frame_timing()
+        active = proba >= threshold
+        if median_filter is not None:
+            if isinstance(median_filter, bool) or not isinstance(median_filter, numbers.Real) or median_filter <= 0:
+                raise ValueError(f"median_filter must be a duration in seconds > 0 or None, got {median_filter!r}.")
+            width = max(1, int(round(median_filter / (stride * fd)))) // 2 * 2 + 1
+            active = _median_filter(active.astype(np.uint8), size=(1, width, 1), mode="nearest").astype(bool)
+        return frames_to_events(
+            active, self.labels_, stride=stride, offset=offset, frame_duration=fd,
+            clip_end=self.X_shape_[1] * fd, min_duration=min_duration,
         )
-        return self._compile_model(model, compile_kwargs)
+
+    def score(self, X, y, sample_weight=None):
+        """Subset accuracy on clip labels, or event-based F1 on event annotations.
+
+        Parameters
+        ----------
+        X : array-like
+            Input batch, shaped as in ``fit``.
+        y : clip labels or list of event lists
+            As in ``fit``.
+        sample_weight : array-like of shape (n_clips,), default=None
+            Clip labels only.
+
+        Returns
+        -------
+        score : float
+            ``accuracy_score`` for clip labels (as for every classifier);
+            for annotations, the micro event-based F-measure of
+            ``predict_events(X)`` (:data:`skaudio.metrics.event_f1_scorer`:
+            sed_eval's definition, 200 ms collar; 0 when nothing is detected).
+        """
+        annotations = as_annotations(y)
+        if annotations is None:
+            return super().score(X, y, sample_weight=sample_weight)
+        from skaudio.metrics import event_f1_scorer
+
+        return event_f1_scorer(self, X, annotations)
+
+    # ---------------------------------------------------------------- helpers
+    def _check_frame_duration(self):
+        fd = self.frame_duration
+        if fd is None:
+            raise ValueError(
+                "frame_duration is None: set it to the seconds between input frames (the feature "
+                "step's hop_length / sr) to train on event annotations or to report event times."
+            )
+        if isinstance(fd, bool) or not isinstance(fd, numbers.Real) or not (np.isfinite(fd) and fd > 0):
+            raise ValueError(f"frame_duration must be a number of seconds > 0, got {fd!r}.")
+        return float(fd)
+
+    def _frame_timing(self):
+        return frame_timing(
+            kernel_size=self.kernel_size, pool_size=self.pool_size, dilation=self.dilation,
+            padding=self.padding, n_layers=self.n_layers, filters=self.filters,
+        )

@@ -13,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from skaudio.networks._classifier import build_cnn1d_classifier
 from skaudio.networks._denoiser import build_cnn1d_denoiser, build_stft_mask_denoiser
-from skaudio.networks._event_detector import build_crnn_event_detector
+from skaudio.networks._event_detector import build_crnn_event_detector, frame_timing
 from skaudio.networks._layers import (
     Cepstrum,
     RandomFeatureShift,
@@ -22,6 +22,7 @@ from skaudio.networks._layers import (
     RandomTimeStretch,
     SpecAugment,
     SqueezeChannels,
+    TemporalPooling,
     augmentation_layers,
 )
 
@@ -38,4 +39,6 @@ __all__ = [
     "RandomFeatureShift",
     "SpecAugment",
     "SqueezeChannels",
+    "TemporalPooling",
+    "frame_timing",
 ]

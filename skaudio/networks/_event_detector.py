@@ -4,6 +4,53 @@ import keras
 from keras import layers
 
 from skaudio.networks._blocks import conv_block, layer_settings
+from skaudio.networks._layers import TemporalPooling
+
+TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
+
+
+def frame_timing(*, kernel_size=5, pool_size=2, dilation=1, padding="valid", n_layers=None, filters=None):
+    """Where each output frame of the detector sits on the input frames.
+
+    Output frame ``j`` is centred on input frame ``stride * j + offset`` and
+    spans ``stride`` input frames: each max-pooling multiplies the stride,
+    and "valid" convolutions shift the centre by half their receptive field.
+
+    Parameters
+    ----------
+    kernel_size, pool_size, dilation, padding, n_layers, filters
+        As given to :func:`build_crnn_event_detector` (``filters`` only to
+        resolve ``n_layers=None``).
+
+    Returns
+    -------
+    stride : int
+        Input frames per output frame.
+    offset : float
+        Input frame (fractional) on which output frame 0 is centred.
+
+    Examples
+    --------
+    >>> from skaudio.networks import frame_timing
+    >>> frame_timing(kernel_size=5, pool_size=2, padding="valid")
+    (2, 2.5)
+    >>> frame_timing(kernel_size=3, pool_size=(2, 2), padding="same", filters=(16, 16))
+    (4, 1.5)
+    """
+    n_layers, layer = layer_settings(
+        n_layers, default_layers=1, filters=filters if filters is not None else 0,
+        kernel_size=kernel_size, pool_size=pool_size, dilation=dilation,
+    )
+    stride, offset = 1, 0.0
+    # Walk back from the output: out index u sits at input centre c * u + e.
+    for i in reversed(range(n_layers)):
+        if layer["pool_size"][i] > 1:
+            p = layer["pool_size"][i]
+            stride, offset = stride * p, offset * p + (p - 1) / 2
+        reach = (layer["kernel_size"][i] - 1) * layer["dilation"][i]
+        # "same" pads reach // 2 on the left (Keras), "valid" none.
+        offset += reach / 2 - (reach // 2 if padding == "same" else 0)
+    return stride, offset
 
 
 def build_crnn_event_detector(
@@ -20,6 +67,8 @@ def build_crnn_event_detector(
     dropout=0.0,
     lstm_units=64,
     bidirectional=False,
+    temporal_pooling="last",
+    frame_output=False,
     augmentation=(),
 ):
     """Build the convolutional-recurrent event detector.
@@ -27,6 +76,13 @@ def build_crnn_event_detector(
     The defaults build the source article's network exactly::
 
         Conv1D(32, 5, relu) > MaxPool1D(2) > LSTM(64) > Dense(1, sigmoid)
+
+    With a frame-level ``temporal_pooling`` the LSTM returns its whole
+    sequence, a sigmoid per frame and label gives frame probabilities, and a
+    :class:`TemporalPooling` layer turns them into clip probabilities, so the
+    network learns from clip labels alone and still says when events occur::
+
+        Conv1D blocks > LSTM(sequences) > Dense(n, sigmoid) per frame > pooling
 
     Parameters
     ----------
@@ -48,13 +104,24 @@ def build_crnn_event_detector(
         LSTM width.
     bidirectional : bool, default=False
         Wrap the LSTM in ``keras.layers.Bidirectional``.
+    temporal_pooling : {"last", "max", "mean", "linear_softmax", "attention"}, default="last"
+        "last": the article's clip-level form (the LSTM's last state). The
+        others give frame-level output pooled over time (see
+        :class:`TemporalPooling`); "attention" learns its weights from the
+        LSTM outputs.
+    frame_output : bool, default=False
+        Also output the frame probabilities (a second output, for training
+        on frame targets). Needs a frame-level ``temporal_pooling``.
     augmentation : sequence of keras.layers.Layer, default=()
         Training-only input layers.
 
     Returns
     -------
     model : keras.Model
-        Not compiled; output ``(None, n_outputs)`` probabilities.
+        Not compiled; output ``(None, n_outputs)`` clip probabilities (layer
+        "probabilities"), and with ``frame_output`` a second output
+        ``(None, n_out_frames, n_outputs)`` (layer "frame_probabilities").
+        :func:`frame_timing` says where the output frames sit in time.
 
     Examples
     --------
@@ -62,7 +129,14 @@ def build_crnn_event_detector(
     >>> model = build_crnn_event_detector((100, 40), 1)
     >>> [layer.__class__.__name__ for layer in model.layers][1:]
     ['Conv1D', 'MaxPooling1D', 'LSTM', 'Dense']
+    >>> frames = build_crnn_event_detector((100, 40), 3, temporal_pooling="attention", frame_output=True)
+    >>> [tuple(output.shape) for output in frames.outputs]
+    [(None, 3), (None, 48, 3)]
     """
+    if temporal_pooling not in TEMPORAL_POOLING:
+        raise ValueError(f"temporal_pooling must be one of {TEMPORAL_POOLING}, got {temporal_pooling!r}.")
+    if frame_output and temporal_pooling == "last":
+        raise ValueError('frame_output needs frame-level output: temporal_pooling="last" has none.')
     n_layers, layer = layer_settings(
         n_layers, default_layers=1, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
     )
@@ -78,9 +152,18 @@ def build_crnn_event_detector(
         )
         if pool_size[i] > 1:
             x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)
-    lstm = layers.LSTM(lstm_units, name="lstm")
+    frame_level = temporal_pooling != "last"
+    lstm = layers.LSTM(lstm_units, return_sequences=frame_level, name="lstm")
     x = layers.Bidirectional(lstm, name="bilstm")(x) if bidirectional else lstm(x)
     if dropout:
         x = layers.Dropout(dropout, name="lstm_dropout")(x)
-    outputs = layers.Dense(n_outputs, activation="sigmoid", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="crnn_event_detector")
+    if not frame_level:
+        outputs = layers.Dense(n_outputs, activation="sigmoid", name="probabilities")(x)
+        return keras.Model(inputs, outputs, name="crnn_event_detector")
+    frames = layers.Dense(n_outputs, activation="sigmoid", name="frame_probabilities")(x)
+    pooling = TemporalPooling(temporal_pooling, name="probabilities")
+    if temporal_pooling == "attention":
+        clip = pooling(frames, layers.Dense(n_outputs, name="attention_scores")(x))
+    else:
+        clip = pooling(frames)
+    return keras.Model(inputs, [clip, frames] if frame_output else clip, name="crnn_event_detector")

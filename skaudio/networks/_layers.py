@@ -1,4 +1,4 @@
-"""Keras layers skaudio's networks use: training-time augmentation.
+"""Keras layers skaudio's networks use: training-time augmentation, temporal pooling.
 
 Every augmentation layer is the identity at inference (``training=False``),
 so a fitted model predicts on clean input. Randomness comes from a
@@ -292,6 +292,58 @@ class SqueezeChannels(layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1])
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class TemporalPooling(layers.Layer):
+    """Pool frame-level label probabilities into clip-level probabilities.
+
+    Lets a frame-level detector learn from clip labels alone (weak labels).
+
+    Parameters
+    ----------
+    mode : {"max", "mean", "linear_softmax", "attention"}
+        ``max``: the most confident frame; ``mean``: the average;
+        ``linear_softmax``: ``sum(p**2) / sum(p)``, each frame weighted by
+        its own probability (Wang, Li and Metze, ICASSP 2019);
+        ``attention``: a softmax over time of learned per-label scores,
+        given as a second input ``(batch, frames, labels)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.networks import TemporalPooling
+    >>> p = np.array([[[0.1], [0.9], [0.5]]], dtype="float32")
+    >>> np.asarray(TemporalPooling("linear_softmax")(p)).round(3)
+    array([[0.713]], dtype=float32)
+    """
+
+    MODES = ("max", "mean", "linear_softmax", "attention")
+
+    def __init__(self, mode="max", **kwargs):
+        super().__init__(**kwargs)
+        if mode not in self.MODES:
+            raise ValueError(f"temporal pooling mode must be one of {self.MODES}, got {mode!r}.")
+        self.mode = mode
+
+    def call(self, frame_probabilities, attention_scores=None):
+        p = frame_probabilities
+        if self.mode == "max":
+            return ops.max(p, axis=1)
+        if self.mode == "mean":
+            return ops.mean(p, axis=1)
+        if self.mode == "linear_softmax":
+            return ops.sum(p * p, axis=1) / ops.maximum(ops.sum(p, axis=1), keras.config.epsilon())
+        if attention_scores is None:
+            raise ValueError("attention pooling needs the attention scores as its second input.")
+        weights = ops.softmax(attention_scores, axis=1)
+        return ops.sum(weights * p, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}
 
 
 def augmentation_layers(

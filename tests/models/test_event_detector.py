@@ -80,3 +80,155 @@ def test_decision_function_is_the_log_odds(scenes):
     assert scores.shape == (10,)
     np.testing.assert_allclose(1 / (1 + np.exp(-scores)), proba, atol=1e-5)
     np.testing.assert_array_equal(scores > 0, det.predict(X[60:70]) == 1)
+
+
+# ---------------------------------------------------------------- frame level
+HOP = 80  # 10 ms at 8 kHz
+
+
+def _tone_scenes(n_scenes, seed):
+    """2 s scenes over pink noise with 1-2 tone events: "low" (500 Hz) and "high" (2 kHz)."""
+    from skaudio.datasets import make_event_scenes
+
+    t = np.arange(int(0.3 * SR)) / SR
+    clips = [np.sin(2 * np.pi * f * t) for f in (500, 2000)]
+    return make_event_scenes(clips, ["low", "high"], n_scenes=n_scenes, sr=SR, duration=2.0, n_events=(1, 2),
+                             snr_db=(10, 20), random_state=seed)
+
+
+def _features(scenes):
+    from skaudio.preprocessing import FeatureScaler, Spectrogram
+
+    spec = Spectrogram(sr=SR, n_fft=256, hop_length=HOP, n_mels=24)
+    return FeatureScaler(per_clip=True).fit_transform(spec.fit_transform(scenes))
+
+
+@pytest.fixture(scope="module")
+def tone_scenes():
+    train, test = _tone_scenes(160, seed=0), _tone_scenes(40, seed=1)
+    return (_features(train[0]), train[1]), (_features(test[0]), test[1])
+
+
+def _frame_detector(**params):
+    return _detector(**{**dict(temporal_pooling="attention", frame_duration=HOP / SR, padding="same", kernel_size=3,
+                               filters=(16, 16), pool_size=(2, 2), bidirectional=True, epochs=25), **params})
+
+
+@pytest.fixture(scope="module")
+def strong_detector(tone_scenes):
+    (X, events), _ = tone_scenes
+    return _frame_detector().fit(X, events)
+
+
+def test_learns_event_times_from_annotations(tone_scenes, strong_detector):
+    from skaudio.metrics import event_based_scores
+
+    _, (X_test, events_test) = tone_scenes
+    det = strong_detector
+    assert det.labels_ == ["high", "low"]
+    assert det.predict_frame_proba(X_test).shape == (40, 50, 2)  # 201 frames pooled by 4
+    estimated = det.predict_events(X_test, median_filter=0.05)
+    scores = event_based_scores(events_test, estimated)
+    assert scores["f_measure"] > 0.85
+    assert det.score(X_test, events_test) == pytest.approx(event_based_scores(events_test, det.predict_events(X_test))["f_measure"])
+    # matched events start and end where the tones do, within one output frame (40 ms) and change
+    errors = [
+        (abs(e_on - r_on), abs(e_off - r_off))
+        for ref, est in zip(events_test, estimated)
+        for r_on, r_off, r_label in ref
+        for e_on, e_off, e_label in est
+        if e_label == r_label and abs(e_on - r_on) < 0.2
+    ]
+    assert len(errors) >= 0.8 * sum(map(len, events_test))
+    assert np.median(np.array(errors)) < 0.03
+
+
+def test_clip_probabilities_follow_the_annotations(tone_scenes, strong_detector):
+    _, (X_test, events_test) = tone_scenes
+    present = np.array([[any(label == name for *_, label in clip) for name in ("high", "low")] for clip in events_test])
+    assert (strong_detector.predict(X_test) == present).mean() > 0.9
+
+
+def test_learns_frames_from_clip_labels_alone(tone_scenes):
+    (X, events), (X_test, events_test) = tone_scenes
+    clip_labels = np.array([[any(label == name for *_, label in clip) for name in ("high", "low")] for clip in events])
+    det = _frame_detector(temporal_pooling="linear_softmax").fit(X, clip_labels.astype(int))
+    assert det.labels_ == [0, 1]
+    proba = det.predict_frame_proba(X_test)
+    # frames inside an event of a label score higher for it than frames outside
+    inside = np.zeros(proba.shape, dtype=bool)
+    centres = (4 * np.arange(proba.shape[1]) + 1.5) * HOP / SR
+    for i, clip in enumerate(events_test):
+        for onset, offset, label in clip:
+            inside[i, (centres >= onset) & (centres < offset), ("high", "low").index(label)] = True
+    assert proba[inside].mean() > proba[~inside].mean() + 0.3
+
+
+def test_frame_targets_and_events_round_trip():
+    from skaudio.models._annotations import frame_targets, frames_to_events
+
+    annotations = [[(0.10, 0.52, "a"), (0.30, 0.61, "b")], [], [(1.2, 2.0, "a")]]
+    targets = frame_targets(annotations, ["a", "b"], n_out_frames=50, n_in_frames=201, stride=4, offset=1.5,
+                            frame_duration=0.01)
+    events = frames_to_events(targets > 0.5, ["a", "b"], stride=4, offset=1.5, frame_duration=0.01, clip_end=2.01)
+    assert [[label for *_, label in clip] for clip in events] == [["a", "b"], [], ["a"]]
+    for ref, est in zip(annotations, events):
+        for (r_on, r_off, _), (e_on, e_off, _) in zip(ref, est):
+            assert abs(r_on - e_on) <= 0.04 and abs(r_off - e_off) <= 0.04
+
+
+@pytest.mark.parametrize(
+    "kernel_size, pool_size, dilation, padding",
+    [(5, 2, 1, "valid"), (3, (2, 2), 1, "same"), (4, (2, 3), (1, 2), "valid"), (4, (3, 1), 2, "same")],
+)
+def test_frame_timing_matches_keras_geometry(kernel_size, pool_size, dilation, padding):
+    """An impulse at input frame t lights output frames centred on t, as frame_timing says."""
+    import keras
+
+    from skaudio.networks import frame_timing
+
+    n_layers = len(pool_size) if isinstance(pool_size, tuple) else 1
+    per = lambda v: v if isinstance(v, tuple) else (v,) * n_layers  # noqa: E731
+    stack = []
+    for k, p, d in zip(per(kernel_size), per(pool_size), per(dilation)):
+        stack.append(keras.layers.Conv1D(1, k, padding=padding, dilation_rate=d, kernel_initializer="ones", use_bias=False))
+        if p > 1:
+            stack.append(keras.layers.MaxPooling1D(p))
+    model = keras.Sequential([keras.Input((120, 1))] + stack)
+    stride, offset = frame_timing(kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, padding=padding,
+                                  n_layers=n_layers)
+    for t in (40, 57, 71):
+        impulse = np.zeros((1, 120, 1), dtype="float32")
+        impulse[0, t] = 1.0
+        lit = np.flatnonzero(np.asarray(model(impulse))[0, :, 0] > 0)
+        assert abs(stride * lit.mean() + offset - t) <= stride / 2
+
+
+def test_no_detection_is_an_empty_list(tone_scenes, strong_detector):
+    (X, _), _ = tone_scenes
+    silence = np.zeros_like(X[:3])
+    events = strong_detector.predict_events(silence, threshold=0.999)
+    assert events == [[], [], []]
+
+
+def test_frame_level_input_errors(tone_scenes, strong_detector):
+    (X, events), _ = tone_scenes
+    with pytest.raises(ValueError, match='temporal_pooling="last".*cannot learn from event annotations'):
+        _detector(epochs=1).fit(X[:20], events[:20])
+    with pytest.raises(ValueError, match="frame_duration is None"):
+        _frame_detector(frame_duration=None, epochs=1).fit(X[:20], events[:20])
+    with pytest.raises(ValueError, match=r"y\[0\]\[0\] ends at 9.000 s, after the end of clip 0"):
+        _frame_detector(epochs=1).fit(X[:20], [[(8.0, 9.0, "low")]] + events[1:20])
+    with pytest.raises(ValueError, match="no clip has any event"):
+        _frame_detector(epochs=1).fit(X[:2], [[], []])
+    with pytest.raises(ValueError, match="offset 0.2 s before its onset 0.5 s"):
+        _frame_detector(epochs=1).fit(X[:2], [[(0.5, 0.2, "low")], []])
+    with pytest.raises(ValueError, match="X has 20 clips but y has annotations for 19"):
+        _frame_detector(epochs=1).fit(X[:20], events[:19])
+    with pytest.raises(ValueError, match="threshold must be in"):
+        strong_detector.predict_events(X[:2], threshold=1.5)
+    with pytest.raises(ValueError, match="median_filter"):
+        strong_detector.predict_events(X[:2], median_filter=-1)
+    article = _detector(epochs=1).fit(X[:20], np.arange(20) % 2)
+    with pytest.raises(ValueError, match="no frame-level output"):
+        article.predict_frame_proba(X[:2])

@@ -75,3 +75,18 @@ def test_fitted_network_saves_in_keras_format(tmp_path, features):
     clf.model_.save(tmp_path / "clf.keras")
     restored = keras.models.load_model(tmp_path / "clf.keras")
     np.testing.assert_allclose(restored.predict(X, verbose=0), clf.predict_proba(X), atol=1e-6)
+
+
+def test_frame_level_detector_trained_on_annotations_round_trips(tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(32, 40, 6)).astype("float32")
+    events = [[(0.05, 0.2, "dog")] if i % 2 else [(0.1, 0.3, "cat"), (0.25, 0.35, "dog")] for i in range(32)]
+    det = CRNNEventDetector(filters=4, lstm_units=4, padding="same", temporal_pooling="attention",
+                            frame_duration=0.01, epochs=2, random_state=0).fit(X, events)
+    joblib.dump(det, tmp_path / "det.joblib")
+    np.save(tmp_path / "X.npy", X)
+    np.testing.assert_array_equal(
+        _predict_in_fresh_process(tmp_path / "det.joblib", tmp_path / "X.npy", "predict_frame_proba"),
+        det.predict_frame_proba(X),
+    )
+    assert joblib.load(tmp_path / "det.joblib").labels_ == ["cat", "dog"]

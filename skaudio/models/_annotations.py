@@ -1,0 +1,72 @@
+"""Event annotations as training targets: clip labels and frame targets."""
+
+import numpy as np
+
+from skaudio.utils import check_event_lists, event_labels, looks_like_event_lists
+
+
+def as_annotations(y):
+    """Validated event lists if ``y`` holds event annotations, else None (clip labels)."""
+    if not looks_like_event_lists(y):
+        return None
+    annotations = check_event_lists(y, name="y")
+    if not any(annotations):
+        raise ValueError("y holds event annotations but no clip has any event: there is nothing to learn.")
+    return annotations
+
+
+def label_indicator(annotations):
+    """Clip-level targets implied by the annotations: ``(n_clips, n_labels)`` 0/1, and the labels."""
+    labels = event_labels(annotations)
+    column = {label: k for k, label in enumerate(labels)}
+    indicator = np.zeros((len(annotations), len(labels)), dtype=np.int64)
+    for i, clip in enumerate(annotations):
+        for _, _, label in clip:
+            indicator[i, column[label]] = 1
+    return indicator, labels
+
+
+def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, offset, frame_duration):
+    """Frame targets ``(n_clips, n_out_frames, n_labels)``: 1 where a frame's centre is inside an event.
+
+    Output frame ``j`` is centred at ``(stride * j + offset) * frame_duration``
+    seconds. An event ending after the clip (more than one frame past its
+    last input frame) is an error: the annotation does not fit the audio.
+    """
+    clip_end = n_in_frames * frame_duration
+    centres = (stride * np.arange(n_out_frames) + offset) * frame_duration
+    column = {label: k for k, label in enumerate(labels)}
+    targets = np.zeros((len(annotations), n_out_frames, len(labels)), dtype=np.float32)
+    for i, clip in enumerate(annotations):
+        for j, (onset, offset_s, label) in enumerate(clip):
+            if offset_s > clip_end + frame_duration:
+                raise ValueError(
+                    f"y[{i}][{j}] ends at {offset_s:.3f} s, after the end of clip {i} "
+                    f"({clip_end:.3f} s = {n_in_frames} frames of {frame_duration} s): check the "
+                    "annotations and frame_duration (the feature step's hop_length / sr)."
+                )
+            targets[i, (centres >= onset) & (centres < offset_s), column[label]] = 1.0
+    return targets
+
+
+def frames_to_events(active, labels, *, stride, offset, frame_duration, clip_end, min_duration=0.0):
+    """Runs of active output frames as events: per clip a list of ``(onset_s, offset_s, label)``.
+
+    ``active`` is boolean ``(n_clips, n_out_frames, n_labels)``; output frame
+    ``j`` spans ``stride`` input frames around ``stride * j + offset``. Times
+    are clipped to ``[0, clip_end]``; events shorter than ``min_duration``
+    seconds are dropped.
+    """
+    events = []
+    for clip_active in active:
+        clip_events = []
+        for k, label in enumerate(labels):
+            # runs of active frames: +1 where one starts, -1 after one ends
+            edges = np.diff(np.concatenate([[0], clip_active[:, k].astype(np.int8), [0]]))
+            for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1):
+                onset = max(0.0, (stride * first + offset - stride / 2) * frame_duration)
+                end = min(clip_end, (stride * last + offset + stride / 2) * frame_duration)
+                if end - onset >= min_duration:
+                    clip_events.append((float(onset), float(end), label))
+        events.append(sorted(clip_events, key=lambda event: event[:2]))
+    return events

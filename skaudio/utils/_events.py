@@ -1,0 +1,120 @@
+"""Event annotations: per clip, a list of ``(onset_s, offset_s, label)``."""
+
+import math
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def _is_sequence(obj):
+    """A list, tuple, ndarray...: indexable and sized, but neither a string nor a mapping."""
+    return (
+        not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
+    )
+
+
+def _is_time(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_scene_events(scene, where):
+    """The events of one scene as three lists (onsets, offsets, labels), validated.
+
+    ``where`` names the scene in error messages (e.g. ``"y[3]"``).
+    """
+    if not _is_sequence(scene):
+        raise ValueError(f"{where} must be a list of (onset, offset, label) events, got {scene!r}.")
+    onsets, offsets, labels = [], [], []
+    for k, event in enumerate(scene):
+        at = f"{where}[{k}]"
+        if not _is_sequence(event) or len(event) != 3:
+            hint = ""
+            if k == 0 and len(scene) == 3 and _is_time(event):
+                # The usual slip: one scene's events passed where a list of scenes is expected.
+                hint = " (did you pass one scene's events? Wrap them in a list: one entry per scene)"
+            raise ValueError(f"{at} is not an (onset, offset, label) triple: {event!r}{hint}.")
+        onset, offset, label = event
+        if not (_is_time(onset) and _is_time(offset)):
+            raise ValueError(f"{at} needs numeric onset and offset (seconds), got {onset!r} and {offset!r}.")
+        onset, offset = float(onset), float(offset)
+        if not (math.isfinite(onset) and math.isfinite(offset)):
+            raise ValueError(f"{at} has a non-finite onset or offset: ({onset}, {offset}).")
+        if onset < 0:
+            raise ValueError(f"{at} has a negative onset: {onset} s.")
+        if offset < onset:
+            raise ValueError(f"{at} has its offset {offset} s before its onset {onset} s.")
+        try:
+            hash(label)
+        except TypeError:
+            raise ValueError(f"{at} has an unhashable label: {label!r}.") from None
+        onsets.append(onset)
+        offsets.append(offset)
+        labels.append(label)
+    return onsets, offsets, labels
+
+
+
+def looks_like_event_lists(y):
+    """Whether ``y`` is per-clip event lists rather than a label array.
+
+    Event lists are a list (or 1D object array) whose items are lists of
+    3-sequences; a clip with no event is an empty list. A label indicator
+    such as ``[[0, 1], [1, 0]]`` has numbers, not events, in its rows.
+    """
+    if isinstance(y, np.ndarray) and y.dtype != object:
+        return False
+    if not isinstance(y, (list, tuple, np.ndarray)) or len(y) == 0:
+        return False
+    rows = list(y)
+    return all(isinstance(row, (list, tuple)) for row in rows) and all(
+        _is_sequence(event) and len(event) == 3 and not _is_sequence(event[0]) for row in rows for event in row
+    )
+
+
+def check_event_lists(events, *, name="events"):
+    """Validate per-clip event lists and return them as lists of ``(float, float, label)``.
+
+    Parameters
+    ----------
+    events : list of list of (float, float, label)
+        Per clip, its events; an empty list for a clip without events.
+    name : str, default="events"
+        Name used in error messages.
+
+    Returns
+    -------
+    events : list of list of (float, float, label)
+        In the given order, times as Python floats, numpy scalar labels
+        unwrapped to Python scalars.
+
+    Raises
+    ------
+    ValueError
+        Not a list of event lists, an event that is not ``(onset, offset,
+        label)``, a negative or non-finite time, an offset before its onset,
+        an unhashable label. The message names the clip and the event.
+
+    Examples
+    --------
+    >>> from skaudio.utils import check_event_lists
+    >>> check_event_lists([[(0.5, 1, "dog"), (0.1, 0.2, "cat")], []])
+    [[(0.5, 1.0, 'dog'), (0.1, 0.2, 'cat')], []]
+    """
+    if not _is_sequence(events) or (isinstance(events, np.ndarray) and events.dtype != object):
+        raise ValueError(f"{name} must be a list of event lists (one per clip), got {type(events).__name__}.")
+    checked = []
+    for i, clip_events in enumerate(events):
+        onsets, offsets, labels = check_scene_events(clip_events, f"{name}[{i}]")
+        labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
+        checked.append(list(zip(onsets, offsets, labels)))
+    return checked
+
+
+def event_labels(events):
+    """Sorted distinct labels of validated event lists."""
+    labels = {label for clip in events for _, _, label in clip}
+    try:
+        return sorted(labels)
+    except TypeError:
+        raise ValueError(f"event labels must be of one comparable type (all str or all int), got {labels!r}.") from None
