@@ -32,7 +32,10 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
        and 40 log-mel bands by a wide margin.
     3. ``FeatureScaler(per_clip=True)``: cepstral mean and variance
        normalisation per clip, which removes recording level and channel
-       colouring.
+       colouring. It also removes each clip's average spectrum: right for
+       words across speakers, wrong for sound classes told apart by their
+       average spectrum (tones, noises, engines): for those set
+       ``featurescaler__per_clip=False``.
     4. ``CNN1DClassifier``: four "same"-padded convolution blocks (64, 64,
        128, 128 filters) with batch normalisation, global average pooling and
        dropout 0.2, trained for 30 epochs with random time shifts and

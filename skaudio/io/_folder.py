@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skaudio.io._load import _check_mono, _check_path, _check_real, _check_sr, load_audio
+from skaudio.utils._progress import check_verbose, progress
 
 __all__ = ["load_folder", "FSDD_PATTERN"]
 
@@ -100,6 +101,7 @@ def load_folder(
     on_error="raise",
     mono=True,
     duration=None,
+    verbose=0,
 ):
     """Load every audio file in a folder, with labels read from the layout.
 
@@ -140,6 +142,10 @@ def load_folder(
         ``(n_channels, n_samples)``.
     duration : float > 0 or None, default=None
         Read at most this many seconds of each file. None reads whole files.
+    verbose : bool or int >= 0, default=0
+        If truthy, show a progress bar over the files (with tqdm, on stderr),
+        but only when stderr is a terminal: piped or redirected output gets
+        no bar.
 
     Returns
     -------
@@ -212,6 +218,7 @@ def load_folder(
     duration = _check_real(duration, "duration", allow_none=True, allow_zero=False)
     extensions = _check_extensions(extensions)
     labels = _check_labels(labels)
+    check_verbose(verbose)
     if not isinstance(on_error, str) or on_error not in ("raise", "warn"):
         raise ValueError(f"on_error must be 'raise' or 'warn', got {on_error!r}.")
 
@@ -240,7 +247,8 @@ def load_folder(
     groups = {g: [] for g in group_names}
     first = None  # (filename, native rate) of the first loaded file when sr is None
 
-    for rel in relpaths:
+    files = progress(relpaths, total=len(relpaths), desc="Loading audio", unit="file", verbose=verbose)
+    for rel in files:
         filename = os.path.join(root, rel)
         # Labels first: a name that does not match is found without decoding.
         label, extra = None, {}

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from skaudio.io._load import _check_mono, _check_real, _check_sr, load_audio
+from skaudio.utils._progress import check_verbose, progress
 
 __all__ = ["AudioLoader"]
 
@@ -68,6 +69,10 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     duration : float > 0 or None, default=None
         Read at most this many seconds from the start of each file. None
         reads whole files.
+    verbose : bool or int >= 0, default=0
+        If truthy, ``transform`` shows a progress bar over the files (with
+        tqdm, on stderr), but only when stderr is a terminal: piped or
+        redirected output gets no bar.
 
     See Also
     --------
@@ -94,15 +99,17 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     [(dtype('float32'), (1600,)), (dtype('float32'), (2400,))]
     """
 
-    def __init__(self, *, sr=None, mono=True, duration=None):
+    def __init__(self, *, sr=None, mono=True, duration=None, verbose=0):
         self.sr = sr
         self.mono = mono
         self.duration = duration
+        self.verbose = verbose
 
     def _check_params(self):
         _check_sr(self.sr)
         _check_mono(self.mono)
         _check_real(self.duration, "duration", allow_none=True, allow_zero=False)
+        check_verbose(self.verbose)
 
     def fit(self, X, y=None):
         """Validate the parameters; nothing is learned.
@@ -150,7 +157,10 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         paths = _check_paths(X)
         duration = None if self.duration is None else float(self.duration)
         waveforms = []
-        for i, path in enumerate(paths):
+        files = progress(
+            enumerate(paths), total=len(paths), desc="Loading audio", unit="file", verbose=self.verbose
+        )
+        for i, path in files:
             try:
                 y, _ = load_audio(path, sr=self.sr, mono=self.mono, duration=duration)
             except FileNotFoundError as exc:

@@ -3,6 +3,7 @@
 from scikeras.wrappers import KerasClassifier
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
+from skaudio.models._front_end import front_end_layer
 from skaudio.networks import build_cnn1d_classifier
 
 
@@ -48,6 +49,15 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         cepstral coefficients with per-clip normalisation inside the network,
         so that mel-band augmentation (``feature_shift``) reaches an MFCC-like
         representation.
+    front_end : MFCC, Spectrogram, Pipeline or None, default=None
+        Compute the features inside the network (on the GPU when training
+        there) from raw waveforms ``(n, n_samples)``: an unfitted
+        :class:`~skaudio.preprocessing.MFCC` or
+        :class:`~skaudio.preprocessing.Spectrogram`, optionally followed by
+        ``FeatureScaler(per_clip=True)`` in a Pipeline. The same parameters
+        give the same features as the CPU transformers (see
+        :class:`skaudio.networks.SpectralFeatures`); tune them as
+        ``front_end__n_mfcc``.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -136,6 +146,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         global_pooling=None,
         dense_units=128,
         cepstral_coefficients=None,
+        front_end=None,
         time_shift=0.0,
         time_stretch=0.0,
         gain_db=0.0,
@@ -182,6 +193,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.global_pooling = global_pooling
         self.dense_units = dense_units
         self.cepstral_coefficients = cepstral_coefficients
+        self.front_end = front_end
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -212,6 +224,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             global_pooling=self.global_pooling,
             dense_units=self.dense_units,
             cepstral_coefficients=self.cepstral_coefficients,
+            front_end=None if self.front_end is None else front_end_layer(self.front_end),
             augmentation=self._augmentation(),
         )
         return self._compile_model(model, compile_kwargs)

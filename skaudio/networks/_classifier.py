@@ -24,6 +24,7 @@ def build_cnn1d_classifier(
     dense_units=128,
     augmentation=(),
     cepstral_coefficients=None,
+    front_end=None,
 ):
     """Build the 1D CNN clip classifier.
 
@@ -68,6 +69,9 @@ def build_cnn1d_classifier(
         If set, the input is log-mel and a ``Cepstrum`` layer (DCT to this
         many coefficients, then per-example normalisation) follows the
         augmentation, so mel-domain augmentation feeds a cepstral network.
+    front_end : keras.layers.Layer or None, default=None
+        A layer applied first, e.g. :class:`SpectralFeatures` to compute
+        features from raw waveforms ``(n_samples, 1)`` inside the model.
 
     Returns
     -------
@@ -92,8 +96,9 @@ def build_cnn1d_classifier(
     if global_pooling not in (None, "avg", "max"):
         raise ValueError(f"global_pooling must be None, 'avg' or 'max', got {global_pooling!r}.")
 
-    inputs = keras.Input(shape=tuple(input_shape), name="features")
-    x = inputs
+    inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")
+    x = inputs if front_end is None else front_end(inputs)
+    n_input_frames = x.shape[1]
     for layer in augmentation:
         x = layer(x)
     if cepstral_coefficients:
@@ -106,7 +111,7 @@ def build_cnn1d_classifier(
         if pool_size[i] > 1:
             if x.shape[1] is not None and x.shape[1] < pool_size[i]:
                 raise ValueError(
-                    f"The input of {input_shape[0]} frames is too short for {n_layers} blocks of "
+                    f"The input of {n_input_frames} frames is too short for {n_layers} blocks of "
                     f"kernel_size={kernel_size} and pool_size={pool_size}: block {i + 1} sees "
                     f"{x.shape[1]} frames. Use fewer layers, smaller kernels or pools, or longer clips."
                 )

@@ -9,7 +9,6 @@ taken per clip. librosa's ``power_to_db`` on a batch clips at the maximum of
 the whole batch, so batched output would depend on the batch's other clips.
 """
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -18,6 +17,8 @@ import numpy as np
 import scipy.fft
 from threadpoolctl import threadpool_limits
 
+from skaudio.utils._threads import thread_budget
+
 # Clips per FFT call: large enough to amortise per-call overhead, small enough
 # that the (chunk, frames, n_fft) frame buffer stays in cache-friendly sizes.
 CHUNK_SIZE = 32
@@ -25,7 +26,7 @@ CHUNK_SIZE = 32
 # Chunks run in parallel threads (numpy, scipy.fft and BLAS release the GIL),
 # each single-threaded: that also parallelises the elementwise steps (window,
 # power, log), which a multi-threaded FFT or BLAS call alone leaves serial.
-N_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+N_THREADS = thread_budget()
 
 # threadpool_limits changes a process-wide setting: one batch at a time may
 # hold it, and a call that finds it taken (another thread is featurising)

@@ -57,7 +57,7 @@ def test_fit_returns_self_and_is_not_required(clips):
     paths, _ = clips
     loader = AudioLoader(sr=8000)
     assert loader.fit(paths) is loader
-    assert vars(loader) == {"sr": 8000, "mono": True, "duration": None}  # no state learned
+    assert vars(loader) == {"sr": 8000, "mono": True, "duration": None, "verbose": 0}  # no state learned
     assert len(AudioLoader(sr=8000).transform(paths)) == 6  # without fit
 
 
@@ -128,7 +128,7 @@ def test_constructor_is_keyword_only():
 
 def test_get_params_clone_set_params():
     loader = AudioLoader(sr=8000, mono=False, duration=1.5)
-    assert loader.get_params() == {"sr": 8000, "mono": False, "duration": 1.5}
+    assert loader.get_params() == {"sr": 8000, "mono": False, "duration": 1.5, "verbose": 0}
     cloned = clone(loader)
     assert cloned is not loader and cloned.get_params() == loader.get_params()
     assert loader.set_params(sr=16000) is loader and loader.sr == 16000
@@ -165,7 +165,7 @@ def test_pipeline_on_paths(clips):
     assert pipe.get_params()["load__sr"] == 8000
 
     other = clone(pipe).set_params(load__sr=16000, load__duration=0.05)
-    assert other.named_steps["load"].get_params() == {"sr": 16000, "mono": True, "duration": 0.05}
+    assert other.named_steps["load"].get_params() == {"sr": 16000, "mono": True, "duration": 0.05, "verbose": 0}
     other.fit(paths, y)
     np.testing.assert_array_equal(other.predict(paths), y)
 

@@ -1,0 +1,185 @@
+"""``skaudio train``: a whole Pipeline (loading, features, model) from a folder of recordings."""
+
+import ast
+import difflib
+import os
+import time
+
+import numpy as np
+
+from skaudio.cli._common import CLIError, save_model
+
+
+def parse_grid(items, pipeline):
+    """``["cnn1dclassifier__kernel_size=3,5"]`` -> a GridSearchCV grid, names checked against the pipeline."""
+    grid = {}
+    names = pipeline.get_params()
+    for item in items:
+        if "=" not in item:
+            raise CLIError(f"--grid expects PARAM=V1,V2,..., got {item!r}")
+        name, values = item.split("=", 1)
+        if name not in names:
+            close = difflib.get_close_matches(name, [n for n in names if "__" in n], n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise CLIError(f"--grid: the pipeline has no parameter {name!r}{hint}")
+        grid[name] = [_literal(value) for value in _split_values(values)]
+    return grid
+
+
+def _split_values(text):
+    """Split on commas outside parentheses, so tuples such as (16,32) stay whole."""
+    values, depth, current = [], 0, ""
+    for char in text:
+        depth += char in "([" and 1 or 0
+        depth -= char in ")]" and 1 or 0
+        if char == "," and depth == 0:
+            values.append(current)
+            current = ""
+        else:
+            current += char
+    values.append(current)
+    if any(not v.strip() for v in values):
+        raise CLIError(f"--grid has an empty value in {text!r}")
+    return [v.strip() for v in values]
+
+
+def _literal(value):
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value  # a bare word, e.g. same or avg
+
+
+def _load(args, labels):
+    from skaudio.io import load_folder
+
+    if not os.path.isdir(args.data):
+        raise CLIError(f"data folder not found: {args.data}")
+    bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
+    if len(bunch.data) < 4:
+        raise CLIError(f"{args.data} holds {len(bunch.data)} audio files; training needs at least 4")
+    return bunch
+
+
+def _search_or_cv(pipeline, grid, X, y, *, cv, scoring=None):
+    """Fit on (X, y): GridSearchCV when there is a grid, else cross-validate then fit. Returns (model, cv score, best params)."""
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+
+    if grid:
+        search = GridSearchCV(pipeline, grid, cv=cv, scoring=scoring, error_score="raise").fit(X, y)
+        return search.best_estimator_, float(search.best_score_), {k: repr(v) for k, v in search.best_params_.items()}
+    cv_score = float(np.mean(cross_val_score(pipeline, X, y, cv=cv, scoring=scoring, error_score="raise"))) if cv else None
+    return pipeline.fit(X, y), cv_score, None
+
+
+def _with_loader(model, sr):
+    from sklearn.pipeline import Pipeline
+
+    from skaudio.io import AudioLoader
+
+    return Pipeline([("audioloader", AudioLoader(sr=sr)), *model.steps])
+
+
+def train(args):
+    """Run ``skaudio train``; prints scores and returns the saved metadata."""
+    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+    from skaudio import pipelines
+
+    start = time.perf_counter()
+    seed = args.seed
+    labels = None if args.task == "denoise" else args.labels
+    bunch = _load(args, labels)
+    sr = bunch.sr
+    folds = args.cv if args.cv and args.cv >= 2 else None
+    extra = {"data": os.path.abspath(args.data), "n_files": len(bunch.data)}
+    if args.task == "classify":
+        y = bunch.target_names[bunch.target]
+        X_train, X_test, y_train, y_test = train_test_split(bunch.data, y, test_size=args.test_size, stratify=y,
+                                                            random_state=seed)
+        pipe = pipelines.make_classifier_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
+        if args.epochs:
+            pipe.set_params(cnn1dclassifier__epochs=args.epochs)
+        cv = StratifiedKFold(folds, shuffle=True, random_state=seed) if folds else None
+        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=cv or 3)
+        held_out = float(model.score(X_test, y_test))
+        metric, names = "accuracy", list(bunch.target_names)
+    elif args.task == "detect":
+        from skaudio.datasets import make_event_scenes
+        from skaudio.metrics import event_f1_scorer
+
+        y = bunch.target_names[bunch.target]
+        train_idx, test_idx = train_test_split(np.arange(len(y)), test_size=args.test_size, stratify=y,
+                                               random_state=seed)
+
+        def scenes(idx, n, offset):
+            return make_event_scenes([bunch.data[i] for i in idx], y[idx], n_scenes=n, sr=sr,
+                                     duration=args.scene_duration, backgrounds="pink", random_state=seed + offset)
+
+        X_train, y_train = scenes(train_idx, args.scenes, 0)
+        X_test, y_test = scenes(test_idx, max(10, args.scenes // 4), 1)
+        pipe = pipelines.make_event_detector_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
+        if args.epochs:
+            pipe.set_params(crnneventdetector__epochs=args.epochs)
+        cv = KFold(folds, shuffle=True, random_state=seed) if folds else None
+        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=cv or 3,
+                                              scoring=event_f1_scorer)
+        held_out = float(event_f1_scorer(model, X_test, y_test))
+        metric, names = "event-based F1", list(bunch.target_names)
+        extra["scene_duration"] = args.scene_duration
+    else:
+        from skaudio.datasets import make_noisy
+        from skaudio.metrics import si_sdr_improvement
+
+        noises = [n.strip() for n in args.noise.split(",") if n.strip()]
+        low, high = _snr_range(args.snr)
+        rng = np.random.default_rng(seed)
+        clips = bunch.data
+        kinds = rng.choice(noises, size=len(clips))
+        noisy, clean = [None] * len(clips), [None] * len(clips)
+        for kind in noises:
+            idx = np.flatnonzero(kinds == kind)
+            if len(idx) == 0:
+                continue
+            if kind == "babble" and len(idx) < 2:
+                raise CLIError("--noise babble mixes other recordings: it needs at least 2 files for it")
+            mixed, originals = make_noisy([clips[i] for i in idx], noise=kind, snr_db=(low, high), random_state=rng)
+            for j, i in enumerate(idx):
+                noisy[i], clean[i] = mixed[j], originals[j]
+        train_idx, test_idx = train_test_split(np.arange(len(clips)), test_size=args.test_size, random_state=seed)
+        pick = lambda items, idx: [items[i] for i in idx]  # noqa: E731
+        pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
+        if args.epochs:
+            pipe.set_params(cnn1ddenoiser__epochs=args.epochs)
+        cv = KFold(folds, shuffle=True, random_state=seed) if folds else None
+        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), pick(noisy, train_idx),
+                                              pick(clean, train_idx), cv=cv or 3)
+        test_noisy, test_clean = pick(noisy, test_idx), pick(clean, test_idx)
+        held_out = float(np.mean(si_sdr_improvement(test_clean, model.predict(test_noisy), test_noisy)))
+        metric, names = "SI-SDR improvement (dB)", None
+        extra.update(noise=noises, snr_db=[low, high])
+    cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
+    if cv_score is not None:
+        print(f"cross-validated {cv_metric} ({'best of grid, ' if best else ''}{folds or 3} folds): {cv_score:.4f}")
+    print(f"held-out {metric}: {held_out:.4f}")
+    if best:
+        print("best parameters: " + ", ".join(f"{k}={v}" for k, v in best.items()))
+    extra["scores"] = {"cross_validated": cv_score, "cross_validated_metric": cv_metric, "held_out": held_out,
+                       "held_out_metric": metric}
+    extra["best_params"] = best
+    extra["train_seconds"] = round(time.perf_counter() - start, 1)
+    metadata = save_model(_with_loader(model, sr), args.out, task=args.task, sr=sr, labels=names, extra=extra)
+    print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")
+    return metadata
+
+
+def _snr_range(text):
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise CLIError(f"--snr expects LOW,HIGH in dB (or one value), got {text!r}") from None
+    if len(values) == 1:
+        values = values * 2
+    if len(values) != 2 or values[0] > values[1]:
+        raise CLIError(f"--snr expects LOW,HIGH with LOW <= HIGH, got {text!r}")
+    return values[0], values[1]

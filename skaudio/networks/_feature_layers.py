@@ -1,0 +1,130 @@
+"""Spectral features inside a Keras model: STFT, mel, dB, MFCC, per-clip normalisation.
+
+With features computed by the network, raw waveforms go straight in and a
+GPU computes them with the rest of the model, instead of waiting for CPU
+features. The constants (window, mel filterbank, DCT) are the very arrays
+:mod:`skaudio.preprocessing` uses, so both paths compute the same features.
+"""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from skaudio.networks._layers import PACKAGE
+
+# librosa.power_to_db's floor, as in skaudio.preprocessing
+_AMIN = 1e-10
+# a clip's feature with a smaller spread is only centred (FeatureScaler's guard)
+_TINY_STD = 1e-8
+PAD_MODES = ("constant", "reflect", "symmetric")
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class SpectralFeatures(layers.Layer):
+    """Waveforms ``(batch, samples)`` or ``(batch, samples, 1)`` to features ``(batch, frames, n_features)``.
+
+    Computes, in order: centred frames (``center``, ``pad_mode``), a windowed
+    real FFT, ``|X| ** power``; the mel filterbank (when ``sr`` and
+    ``n_mels`` are given); dB per clip with a ``top_db`` floor (``to_db``);
+    an orthonormal DCT-II to ``n_mfcc`` coefficients with ``lifter`` (when
+    ``n_mfcc`` is given); standardisation of each feature over the clip's
+    frames (``per_clip_norm``), as ``FeatureScaler(per_clip=True)``.
+
+    Parameters
+    ----------
+    n_fft, hop_length, win_length : int
+    window : str, default="hann"
+        A window scipy/librosa knows.
+    center : bool, default=True
+    pad_mode : {"constant", "reflect", "symmetric"}, default="constant"
+    power : float, default=2.0
+    sr : int or None, default=None
+    n_mels : int or None, default=None
+        Mel bands; None keeps the linear-frequency bins.
+    fmin : float, default=0.0
+    fmax : float or None, default=None
+    to_db : bool, default=True
+    top_db : float or None, default=80.0
+    n_mfcc : int or None, default=None
+    lifter : float, default=0.0
+    per_clip_norm : bool, default=False
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.networks import SpectralFeatures
+    >>> layer = SpectralFeatures(n_fft=256, hop_length=80, win_length=256, sr=8000, n_mels=40, n_mfcc=13)
+    >>> tuple(layer(np.zeros((2, 8000), dtype="float32")).shape)
+    (2, 101, 13)
+    """
+
+    def __init__(self, n_fft=2048, hop_length=512, win_length=None, window="hann", center=True, pad_mode="constant",
+                 power=2.0, sr=None, n_mels=None, fmin=0.0, fmax=None, to_db=True, top_db=80.0, n_mfcc=None,
+                 lifter=0.0, per_clip_norm=False, **kwargs):
+        super().__init__(**kwargs)
+        if pad_mode not in PAD_MODES:
+            raise ValueError(f"pad_mode must be one of {PAD_MODES} inside a model, got {pad_mode!r}.")
+        if n_mels is not None and sr is None:
+            raise ValueError("mel features need the sample rate sr.")
+        if n_mfcc is not None and (n_mels is None or not to_db):
+            raise ValueError("MFCC need mel bands (n_mels) in dB (to_db=True).")
+        self.n_fft, self.hop_length = int(n_fft), int(hop_length)
+        self.win_length = int(win_length or n_fft)
+        self.window = window
+        self.center, self.pad_mode, self.power = bool(center), pad_mode, float(power)
+        self.sr, self.n_mels, self.fmin, self.fmax = sr, n_mels, float(fmin), fmax
+        self.to_db, self.top_db = bool(to_db), top_db
+        self.n_mfcc, self.lifter, self.per_clip_norm = n_mfcc, float(lifter), bool(per_clip_norm)
+        from skaudio.preprocessing import _spectral  # the CPU path's constants
+
+        self._window = np.asarray(_spectral.stft_window(window, self.win_length, self.n_fft))
+        self._mel = None if n_mels is None else np.asarray(_spectral.mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
+        self._dct = None if n_mfcc is None else np.asarray(_spectral.dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
+
+    def n_frames(self, n_samples):
+        """Frames produced for ``n_samples`` (librosa's count)."""
+        padded = n_samples + 2 * (self.n_fft // 2) if self.center else n_samples
+        return max(0, 1 + (padded - self.n_fft) // self.hop_length)
+
+    def call(self, wave):
+        if len(wave.shape) == 3:
+            wave = wave[..., 0]
+        if self.center:
+            half = self.n_fft // 2
+            wave = ops.pad(wave, [[0, 0], [half, half]], mode=self.pad_mode)
+        n_frames = 1 + (ops.shape(wave)[1] - self.n_fft) // self.hop_length
+        starts = ops.arange(n_frames) * self.hop_length
+        index = ops.expand_dims(starts, 1) + ops.expand_dims(ops.arange(self.n_fft), 0)
+        frames = ops.take(wave, index, axis=1) * ops.convert_to_tensor(self._window)
+        real, imag = ops.rfft(frames, fft_length=self.n_fft)
+        S = ops.square(real) + ops.square(imag)
+        if self.power != 2.0:
+            S = ops.power(S, self.power / 2.0)
+        if self._mel is not None:
+            S = ops.matmul(S, ops.convert_to_tensor(self._mel))
+        if self.to_db:
+            # dB of power whatever `power` is, as librosa's amplitude_to_db for power=1
+            power_S = S if self.power == 2.0 else ops.power(S, 2.0 / self.power)
+            S = 10.0 * ops.log(ops.maximum(power_S, _AMIN)) / np.log(10.0)
+            if self.top_db is not None:
+                S = ops.maximum(S, ops.max(S, axis=(1, 2), keepdims=True) - self.top_db)
+        if self._dct is not None:
+            S = ops.matmul(S, ops.convert_to_tensor(self._dct))
+        if self.per_clip_norm:
+            mean = ops.mean(S, axis=1, keepdims=True)
+            std = ops.std(S, axis=1, keepdims=True)
+            S = (S - mean) / ops.where(std < _TINY_STD, ops.ones_like(std), std)
+        return S
+
+    def compute_output_shape(self, input_shape):
+        n = input_shape[1]
+        features = self.n_mfcc or self.n_mels or 1 + self.n_fft // 2
+        return (input_shape[0], None if n is None else self.n_frames(n), features)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            **{key: getattr(self, key) for key in (
+                "n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "power", "sr", "n_mels",
+                "fmin", "fmax", "to_db", "top_db", "n_mfcc", "lifter", "per_clip_norm")},
+        }

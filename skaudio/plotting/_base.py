@@ -1,0 +1,89 @@
+"""Shared helpers of the plotting functions: lazy matplotlib, axes, input checks."""
+
+import math
+import numbers
+
+import numpy as np
+
+from skaudio.utils import check_waveforms
+
+_INSTALL_HINT = "pip install 'skaudio[plot]'"
+
+
+def pyplot():
+    """``matplotlib.pyplot``, imported on first use, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            f"skaudio.plotting needs matplotlib, which is not installed. Install it with: {_INSTALL_HINT} "
+            "(or pip install 'matplotlib>=3.5')."
+        ) from exc
+    return plt
+
+
+def get_axes(ax):
+    """``ax`` itself, or the axes of a new figure when None."""
+    plt = pyplot()
+    if ax is None:
+        _, ax = plt.subplots()
+        return ax
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise ValueError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
+    return ax
+
+
+def check_sr(sr, *, why):
+    """A sample rate as float > 0; ``why`` completes "sr is needed to ..."."""
+    if sr is None:
+        raise ValueError(f"sr (the sample rate in Hz) is needed to {why}; pass sr=<Hz>.")
+    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not math.isfinite(sr) or sr <= 0:
+        raise ValueError(f"sr must be a number > 0 (the sample rate in Hz), got {sr!r}.")
+    return float(sr)
+
+
+def check_hop_length(hop_length):
+    if hop_length is None:
+        return None
+    if isinstance(hop_length, bool) or not isinstance(hop_length, numbers.Integral) or hop_length < 1:
+        raise ValueError(f"hop_length must be an int > 0 (samples between frames) or None, got {hop_length!r}.")
+    return int(hop_length)
+
+
+def check_waveform(y, name):
+    """One mono clip as a 1D float32 array (integer PCM scaled to [-1, 1])."""
+    arr = np.asarray(y) if not hasattr(y, "ndim") else y
+    if arr.ndim != 1:
+        hint = f"; pass one clip, e.g. {name}[0]" if arr.ndim == 2 else ""
+        raise ValueError(f"{name} must be a 1D waveform (n_samples,), got an array with ndim={arr.ndim}{hint}.")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty: the waveform needs at least one sample.")
+    return check_waveforms(arr[np.newaxis], name=name)[0]
+
+
+def default_n_fft(sr):
+    """A power of two close to 64 ms at ``sr`` (512 at 8 kHz, 1024 at 16-22.05 kHz, 2048 at 44.1-48 kHz)."""
+    return max(64, 2 ** int(math.floor(math.log2(0.064 * sr))))
+
+
+def features_from_waveform(y, *, sr, kind, hop_length):
+    """Log-mel (64 bands), log-STFT or MFCC of one clip, time first, with the hop used.
+
+    ``sr`` must be an int here: skaudio's transformers take an integer rate.
+    """
+    from skaudio.preprocessing import MFCC, Spectrogram
+
+    if float(sr) != int(sr):
+        raise ValueError(f"sr must be a whole number of Hz to compute a spectrogram, got {sr!r}.")
+    sr = int(sr)
+    n_fft = default_n_fft(sr)
+    hop = n_fft // 4 if hop_length is None else hop_length
+    if kind == "mel":
+        transformer = Spectrogram(sr=sr, n_mels=64, n_fft=n_fft, hop_length=hop)
+    elif kind == "stft":
+        transformer = Spectrogram(sr=sr, kind="stft", n_fft=n_fft, hop_length=hop)
+    else:
+        transformer = MFCC(sr=sr, n_mfcc=20, n_mels=64, n_fft=n_fft, hop_length=hop)
+    return transformer.fit_transform(y[np.newaxis])[0], hop

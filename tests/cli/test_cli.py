@@ -1,0 +1,196 @@
+"""The ``skaudio`` command, run as users run it: subprocesses on real files in a temporary folder."""
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+import soundfile as sf
+
+from skaudio.datasets import make_sounds
+
+SR = 8000
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def skaudio(*args, cwd=None, check=True):
+    """Run ``python -m skaudio ARGS``; returns the completed process."""
+    result = subprocess.run([sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True,
+                            cwd=cwd, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"skaudio {' '.join(map(str, args))} failed:\n{result.stderr[-3000:]}")
+    return result
+
+
+def assert_one_line_error(result, pattern):
+    """A non-zero exit with one clear line on stderr and no traceback."""
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("skaudio")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Labelled recordings in subfolders (3 classes x 10 files), 16-bit WAV at 8 kHz."""
+    root = tmp_path_factory.mktemp("recordings")
+    X, y = make_sounds(10, classes=["tone", "noise_burst", "click_train"], sr=SR, duration=(0.4, 0.9),
+                       random_state=0)
+    for i, (clip, label) in enumerate(zip(X, y)):
+        (root / label).mkdir(exist_ok=True)
+        sf.write(root / label / f"{label}_{i}.wav", clip, SR, subtype="PCM_16")
+    return root
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The README's main command, exactly as written, in an empty folder."""
+    first = next(line for line in README.read_text().splitlines() if line.startswith("pip install -e"))
+    assert first == "pip install -e '.[plot]' && skaudio demo"
+    cwd = tmp_path_factory.mktemp("demo")
+    script = shutil.which("skaudio") or pytest.fail("the skaudio console script is not installed")
+    result = subprocess.run([script, "demo"], capture_output=True, text=True, cwd=cwd, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return cwd / "skaudio-demo", result.stdout
+
+
+def test_readme_commands_are_the_ci_commands():
+    lines = README.read_text().splitlines()
+    assert "pip install -e '.[test]' && python -m pytest" in lines
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "pip install -e '.[test]' && python -m pytest" in ci
+
+
+def test_demo_trains_three_tasks_and_writes_a_report(demo):
+    out, stdout = demo
+    scores = json.loads((out / "scores.json").read_text())["scores"]
+    assert scores["classify: accuracy"] > 0.7
+    assert scores["detect: event-based F1"] > 0.4
+    assert scores["denoise: SI-SDR improvement (dB)"] > 3.0
+    for task in ("classify", "detect", "denoise"):
+        assert re.search(rf"^{task}\s+make_\w+_pipeline", stdout, re.M)
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert len(pngs) >= 5
+    wavs = list(out.glob("*.wav"))
+    assert len(wavs) == 9 and all(sf.info(w).samplerate == SR for w in wavs)
+    for name in ("classifier", "event_detector", "denoiser"):
+        assert (out / f"{name}.joblib").stat().st_size > 0
+
+
+def test_info_shows_steps_parameters_and_metadata(demo):
+    out, _ = demo
+    text = skaudio("info", out / "classifier.joblib").stdout
+    assert "task: classify" in text and "sample rate: 8000 Hz" in text
+    assert "audioloader: AudioLoader" in text and "cnn1dclassifier: CNN1DClassifier" in text
+    assert "kernel_size = 3" in text and re.search(r"versions: skaudio \S+, keras", text)
+
+
+def test_predict_classifier_csv_and_json(demo, folder):
+    out, _ = demo
+    files = sorted(str(p) for p in folder.rglob("*.wav"))[:4]
+    table = list(csv.reader(io.StringIO(skaudio("predict", out / "classifier.joblib", *files).stdout)))
+    classes = joblib.load(out / "classifier.joblib")[-1].classes_.tolist()
+    assert table[0] == ["file", "label", *classes]
+    assert [row[0] for row in table[1:]] == files
+    for row in table[1:]:
+        probabilities = np.array(row[2:], dtype=float)
+        assert abs(probabilities.sum() - 1) < 1e-4 and row[1] == classes[int(np.argmax(probabilities))]
+    rows = json.loads(skaudio("predict", out / "classifier.joblib", *files, "--format", "json").stdout)
+    assert [r["file"] for r in rows] == files and all(r["label"] in classes for r in rows)
+
+
+def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
+    out, _ = demo
+    from skaudio.datasets import make_event_scenes
+
+    clips, labels = make_sounds(6, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8),
+                                random_state=5)
+    scene, events = make_event_scenes(clips, labels, n_scenes=1, sr=SR, duration=9.0, n_events=4, random_state=1)
+    path = tmp_path / "long.wav"
+    sf.write(path, scene[0], SR)
+    table = list(csv.reader(io.StringIO(skaudio("predict", out / "event_detector.joblib", path).stdout)))
+    assert table[0] == ["file", "onset", "offset", "label"]
+    for _, onset, offset, label in table[1:]:
+        assert 0 <= float(onset) < float(offset) <= 9.0 and label in {"chirp", "click_train", "harmonic"}
+    assert len(table) > 1  # the demo's detector finds some of the 4 events
+
+
+def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
+    out, _ = demo
+    t = np.arange(int(2.7 * 16000)) / 16000
+    noisy = 0.3 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.random.default_rng(0).standard_normal(len(t))
+    sf.write(tmp_path / "in.wav", noisy, 16000, subtype="PCM_16")
+    skaudio("denoise", out / "denoiser.joblib", tmp_path / "in.wav", "-o", tmp_path / "out.wav")
+    cleaned, rate = sf.read(tmp_path / "out.wav")
+    assert rate == 16000 and len(cleaned) == len(noisy)
+    assert sf.info(tmp_path / "out.wav").subtype == "PCM_16"
+    # the tone stays, the broadband noise goes
+    spectrum_in, spectrum_out = np.abs(np.fft.rfft(noisy)), np.abs(np.fft.rfft(cleaned))
+    tone = slice(int(430 * 2.7), int(450 * 2.7))
+    high = slice(int(3000 * 2.7), int(3900 * 2.7))
+    assert spectrum_out[high].mean() / spectrum_out[tone].max() < 0.5 * spectrum_in[high].mean() / spectrum_in[tone].max()
+
+
+@pytest.mark.parametrize("task", ["classify", "detect", "denoise"])
+def test_train_each_task_on_a_folder(folder, tmp_path, task):
+    model = tmp_path / f"{task}.joblib"
+    extra = {"classify": ["--grid", "cnn1dclassifier__kernel_size=3,5", "--cv", "2"],
+             "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
+             "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"]}[task]
+    result = skaudio("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
+    assert re.search(r"held-out .+: -?\d+\.\d{4}", result.stdout)
+    if task == "classify":
+        assert "cross-validated accuracy (best of grid, 2 folds)" in result.stdout
+        assert "best parameters: cnn1dclassifier__kernel_size=" in result.stdout
+    pipe = joblib.load(model)
+    metadata = pipe.skaudio_metadata_
+    assert metadata["task"] == task and metadata["sr"] == SR and metadata["n_files"] == 30
+    assert metadata["versions"]["skaudio"] and metadata["date"]
+    assert pipe.steps[0][0] == "audioloader"
+    if task != "denoise":
+        assert sorted(metadata["labels"]) == ["click_train", "noise_burst", "tone"]
+
+
+def test_every_subcommand_has_help():
+    for command in ([], ["demo"], ["train"], ["predict"], ["denoise"], ["info"]):
+        result = skaudio(*command, "--help")
+        assert result.stdout.startswith("usage: skaudio")
+
+
+def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
+    out, _ = demo
+    (tmp_path / "broken.wav").write_bytes(b"RIFF not really a wave file")
+    assert_one_line_error(skaudio("predict", out / "classifier.joblib", tmp_path / "missing.wav", check=False),
+                          "audio file not found: .*missing.wav")
+    assert_one_line_error(skaudio("predict", out / "classifier.joblib", tmp_path / "broken.wav", check=False),
+                          "cannot read audio from .*broken.wav")
+    assert_one_line_error(skaudio("info", tmp_path / "nothing.joblib", check=False), "model file not found")
+    assert_one_line_error(skaudio("predict", out / "denoiser.joblib", tmp_path / "broken.wav", check=False),
+                          "is a 'denoise' model")
+    assert_one_line_error(skaudio("denoise", out / "classifier.joblib", tmp_path / "broken.wav", "-o",
+                                  tmp_path / "o.wav", check=False), "is a 'classify' model; this command needs a 'denoise'")
+    old = joblib.load(out / "classifier.joblib")
+    old.skaudio_metadata_["versions"]["skaudio"] = "9.9.0"
+    joblib.dump(old, tmp_path / "old.joblib")
+    assert_one_line_error(skaudio("info", tmp_path / "old.joblib", check=False), "saved by skaudio 9.9.0")
+    joblib.dump({"not": "a model"}, tmp_path / "foreign.joblib")
+    assert_one_line_error(skaudio("info", tmp_path / "foreign.joblib", check=False), "not a model saved by")
+    # files at two sample rates need --sr
+    mixed = tmp_path / "mixed"
+    shutil.copytree(folder, mixed)
+    sf.write(mixed / "tone" / "fast.wav", np.zeros(16000), 16000)
+    assert_one_line_error(skaudio("train", "--task", "classify", "--data", mixed, "--out", tmp_path / "m.joblib",
+                                  check=False), "rate")
+    assert_one_line_error(skaudio("train", "--task", "classify", "--data", folder, "--grid", "kernel_size=3,5",
+                                  "--out", tmp_path / "m.joblib", check=False),
+                          "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size")
+    assert_one_line_error(skaudio("train", "--task", "classify", "--data", tmp_path / "nowhere", "--out",
+                                  tmp_path / "m.joblib", check=False), "data folder not found")
