@@ -203,9 +203,15 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
 
     Notes
     -----
-    Chosen and measured by ``benchmarks/bench_events.py`` (scenes of FSDD
-    digits over white and pink noise); figures in
-    ``benchmarks/results/events.json``.
+    Measured by ``benchmarks/bench_events.py``: 4 s scenes of 1-3 FSDD
+    digits over pink or white noise at 0-20 dB, 10 labels, 4,000 training
+    scenes; event-based F1 0.919 and 0.927 (200 ms collar), segment-based
+    F1 0.947 and 0.945 (1 s) over seeds 0 and 1, trained in about three
+    minutes on two cores. A median filter of 0.1-0.2 s on the frame
+    activity (``predict_events(..., median_filter=0.2)``) adds about 0.01.
+    Attention pooling and strong labels were chosen over the article's
+    clip-level network, which reaches a clip-level F1 of only 0.76-0.82 on
+    the same scenes. Figures in ``benchmarks/results/events.json``.
 
     Examples
     --------
