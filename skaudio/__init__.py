@@ -3,7 +3,10 @@
 Subpackages: :mod:`skaudio.io` (loading), :mod:`skaudio.preprocessing`
 (feature transformers), :mod:`skaudio.networks` (Keras builders),
 :mod:`skaudio.models` (scikit-learn estimators), :mod:`skaudio.pipelines`
-(recommended pipelines) and :mod:`skaudio.datasets` (example data).
+(recommended pipelines), :mod:`skaudio.datasets` (example data),
+:mod:`skaudio.metrics` (SI-SDR, event detection scores),
+:mod:`skaudio.plotting` (figures) and :mod:`skaudio.cli` (the ``skaudio``
+command).
 Importing ``skaudio`` itself imports neither TensorFlow nor Keras.
 """
 
