@@ -21,7 +21,7 @@ def _limit_tensorflow_threads():
     starts; later it is left as it is.
     """
     if not (os.environ.get("SKAUDIO_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")):
-        return
+        return  # TensorFlow's own default: one thread per core
     import tensorflow as tf
 
     from skaudio.utils._threads import thread_budget
