@@ -147,7 +147,9 @@ class KerasAudioMixin:
             X = _to_float32(X, None, "X")  # the network's dtype; integer PCM scaled to [-1, 1]
             if not reset and hasattr(self, "X_shape_"):
                 given, expected = X.shape[1:], tuple(self.X_shape_[1:])
-                if given != expected and not self._any_length_ok(given):
+                if given != expected and self._any_length_ok(given) and y is None:
+                    return X, y  # another length the network accepts (scikeras would refuse it)
+                if given != expected:
                     sklearn_words = (
                         f" (X has {given[0]} features, but {name} is expecting {expected[0]} "
                         "features as input)" if len(given) == len(expected) == 1 else ""

@@ -258,7 +258,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         if getattr(self, "_annotations", None) is not None:
             annotations, labels = self._annotations
             stride, offset = self._frame_timing()
-            n_out_frames = self.model_.outputs[1].shape[1]
+            # the frame-level model takes any number of frames: ask it how many come out
+            n_out_frames = int(np.shape(self.model_(X[:1], training=False)[1])[1])
             frames = frame_targets(
                 annotations, labels, n_out_frames=n_out_frames, n_in_frames=X.shape[1],
                 stride=stride, offset=offset, frame_duration=self.frame_duration,
@@ -281,8 +282,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
                 "an indicator matrix use sklearn.preprocessing.MultiLabelBinarizer."
             )
         frame_output = getattr(self, "_annotations", None) is not None
+        input_shape = model_input_shape(meta["X_shape_"])
+        if self.temporal_pooling != "last":
+            # frame-level output: any number of frames (longer recordings than the training clips)
+            input_shape = (None,) + tuple(input_shape[1:])
         model = build_crnn_event_detector(
-            model_input_shape(meta["X_shape_"]),
+            input_shape,
             n_outputs,
             filters=self.filters,
             kernel_size=self.kernel_size,
@@ -304,6 +309,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         return self._compile_model(model, compile_kwargs)
 
     # ------------------------------------------------------------- predicting
+    def _any_length_ok(self, given):
+        # a frame-level detector takes clips of any length with the fitted feature count
+        return self.temporal_pooling != "last" and tuple(given[1:]) == tuple(self.X_shape_[2:])
+
     def _inference_model(self):
         # A model trained on frame targets has two outputs; clip probabilities are the first.
         return _output_model(self.model_, "probabilities") if len(self.model_.outputs) > 1 else self.model_
@@ -331,7 +340,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         Parameters
         ----------
         X : array-like of shape (n_clips, n_frames, n_features)
-            Input batch, shaped as in ``fit``.
+            Features as in ``fit``; ``n_frames`` may differ from the training
+            clips' (e.g. a long recording), the clips of one call must share it.
 
         Returns
         -------
@@ -357,7 +367,9 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         Parameters
         ----------
         X : array-like of shape (n_clips, n_frames, n_features)
-            Input batch, shaped as in ``fit``.
+            Features as in ``fit``; ``n_frames`` may differ from the training
+            clips' (a long recording at once), the clips of one call must
+            share it.
         threshold : float in (0, 1), default=0.5
         min_duration : float >= 0, default=0.0
             Events shorter than this (seconds) are dropped.
@@ -388,7 +400,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             active = _median_filter(active.astype(np.uint8), size=(1, width, 1), mode="nearest").astype(bool)
         return frames_to_events(
             active, self.labels_, stride=stride, offset=offset, frame_duration=fd,
-            clip_end=self.X_shape_[1] * fd, min_duration=min_duration,
+            clip_end=np.shape(X)[1] * fd, min_duration=min_duration,
         )
 
     def score(self, X, y, sample_weight=None):

@@ -232,3 +232,21 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
     article = _detector(epochs=1).fit(X[:20], np.arange(20) % 2)
     with pytest.raises(ValueError, match="no frame-level output"):
         article.predict_frame_proba(X[:2])
+
+
+def test_frame_level_detector_takes_recordings_longer_than_its_training_clips(strong_detector):
+    from skaudio.metrics import event_based_scores
+
+    scenes, events = _tone_scenes(4, seed=7)  # four 2 s scenes, end to end: one 8 s recording
+    recording = scenes.reshape(1, -1)
+    reference = [[(onset + 2.0 * k, offset + 2.0 * k, label) for k, clip in enumerate(events)
+                  for onset, offset, label in clip]]
+    features = _features(recording)
+    assert features.shape[1] == 801 and strong_detector.X_shape_[1] == 201
+    estimated = strong_detector.predict_events(features, median_filter=0.05)
+    assert max(offset for _, offset, _ in estimated[0]) <= 8.01
+    assert event_based_scores(reference, estimated)["f_measure"] > 0.8
+    # the article's clip-level network still insists on the fitted shape
+    article = _detector(epochs=1).fit(_features(_tone_scenes(8, seed=3)[0]), np.arange(8) % 2)
+    with pytest.raises(ValueError, match="was fitted on examples of shape"):
+        article.predict_proba(features)
