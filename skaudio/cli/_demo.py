@@ -2,7 +2,7 @@
 
 Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`.
 Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
-for a few epochs so the whole demo takes a couple of minutes on two cores.
+for a few epochs so the whole demo takes about a minute on two cores.
 """
 
 import json
