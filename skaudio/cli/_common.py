@@ -35,8 +35,17 @@ def versions():
 
 
 def save_model(pipeline, path, *, task, sr, labels, extra=None):
-    """Save a fitted pipeline with its training metadata (``pipeline.skaudio_metadata_``)."""
+    """Save a fitted pipeline, behind an AudioLoader at ``sr``, with its training metadata.
+
+    The saved pipeline takes file paths; its metadata is ``skaudio_metadata_``.
+    Returns the metadata.
+    """
     import joblib
+    from sklearn.pipeline import Pipeline
+
+    from skaudio.io import AudioLoader
+
+    pipeline = Pipeline([("audioloader", AudioLoader(sr=sr)), *pipeline.steps])
 
     pipeline.skaudio_metadata_ = {
         "format": MODEL_FORMAT,

@@ -80,14 +80,6 @@ def task_pipeline_name(task):
             "denoise": "make_denoiser_pipeline"}[task]
 
 
-def _with_loader(pipe):
-    from sklearn.pipeline import Pipeline
-
-    from skaudio.io import AudioLoader
-
-    return Pipeline([("audioloader", AudioLoader(sr=SR)), *pipe.steps])
-
-
 def _plots(out, classify, detect, denoise):
     """PNG figures of each task; returns their file names."""
     import matplotlib
@@ -158,11 +150,11 @@ def demo(args):
     print()
     _print_table(rows)
 
-    save_model(_with_loader(classify[0]), os.path.join(out, "classifier.joblib"), task="classify", sr=SR,
+    save_model(classify[0], os.path.join(out, "classifier.joblib"), task="classify", sr=SR,
                labels=list(classify[0][-1].classes_), extra={"data": "skaudio.datasets.make_sounds"})
-    save_model(_with_loader(detect[0]), os.path.join(out, "event_detector.joblib"), task="detect", sr=SR,
+    save_model(detect[0], os.path.join(out, "event_detector.joblib"), task="detect", sr=SR,
                labels=list(detect[0][-1].labels_), extra={"data": "make_event_scenes", "scene_duration": 4.0})
-    save_model(_with_loader(denoise[0]), os.path.join(out, "denoiser.joblib"), task="denoise", sr=SR, labels=None,
+    save_model(denoise[0], os.path.join(out, "denoiser.joblib"), task="denoise", sr=SR, labels=None,
                extra={"data": "make_noisy(make_sounds)"})
     _, noisy, clean, denoised, _ = denoise
     for i in range(3):

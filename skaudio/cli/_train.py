@@ -31,8 +31,10 @@ def _split_values(text):
     """Split on commas outside parentheses, so tuples such as (16,32) stay whole."""
     values, depth, current = [], 0, ""
     for char in text:
-        depth += char in "([" and 1 or 0
-        depth -= char in ")]" and 1 or 0
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
         if char == "," and depth == 0:
             values.append(current)
             current = ""
@@ -76,14 +78,6 @@ def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None):
     if score_cv:
         cv_score = float(np.mean(cross_val_score(pipeline, X, y, cv=cv, scoring=scoring, error_score="raise")))
     return pipeline.fit(X, y), cv_score, None
-
-
-def _with_loader(model, sr):
-    from sklearn.pipeline import Pipeline
-
-    from skaudio.io import AudioLoader
-
-    return Pipeline([("audioloader", AudioLoader(sr=sr)), *model.steps])
 
 
 def train(args):
@@ -176,7 +170,7 @@ def train(args):
                        "held_out_metric": metric}
     extra["best_params"] = best
     extra["train_seconds"] = round(time.perf_counter() - start, 1)
-    metadata = save_model(_with_loader(model, sr), args.out, task=args.task, sr=sr, labels=names, extra=extra)
+    metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)
     print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")
     return metadata
 

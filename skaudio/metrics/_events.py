@@ -267,6 +267,13 @@ def _scores(reference, estimated, count_scene, **params):
     return result
 
 
+_SCENES = """reference : list of list of (float, float, label)
+        One entry per scene (clip): its annotated events ``(onset_s, offset_s,
+        label)`` as tuples or lists. The label may be any hashable (str, int).
+        A scene may be empty.
+    estimated : list of list of (float, float, label)
+        The detected events, one entry per scene, paired with ``reference`` by position."""
+
 _RETURNS = """Returns
     -------
     scores : dict
@@ -322,12 +329,7 @@ def event_based_scores(reference, estimated, *, t_collar=0.2, percentage_of_leng
 
     Parameters
     ----------
-    reference : list of list of (float, float, label)
-        One entry per scene (clip): its annotated events ``(onset_s, offset_s,
-        label)`` as tuples or lists. The label may be any hashable (str, int).
-        A scene may be empty.
-    estimated : list of list of (float, float, label)
-        The detected events, one entry per scene, paired with ``reference`` by position.
+    {scenes}
     t_collar : float, default=0.2
         Onset (and minimum offset) tolerance, in seconds (DCASE uses 0.2).
     percentage_of_length : float in [0, 1], default=0.2
@@ -398,12 +400,7 @@ def segment_based_scores(reference, estimated, *, time_resolution=1.0):
 
     Parameters
     ----------
-    reference : list of list of (float, float, label)
-        One entry per scene (clip): its annotated events ``(onset_s, offset_s,
-        label)`` as tuples or lists. The label may be any hashable (str, int).
-        A scene may be empty.
-    estimated : list of list of (float, float, label)
-        The detected events, one entry per scene, paired with ``reference`` by position.
+    {scenes}
     time_resolution : float > 0, default=1.0
         Segment length in seconds.
 
@@ -445,10 +442,11 @@ def segment_based_scores(reference, estimated, *, time_resolution=1.0):
     return _scores(reference, estimated, _count_segments, time_resolution=time_resolution)
 
 
-# The two functions return the same dict; its description is written once.
+# The two functions take the same scenes and return the same dict: described once.
 if event_based_scores.__doc__:  # None under python -OO
-    event_based_scores.__doc__ = event_based_scores.__doc__.format(returns=_RETURNS.format(units=""))
+    event_based_scores.__doc__ = event_based_scores.__doc__.format(scenes=_SCENES, returns=_RETURNS.format(units=""))
     segment_based_scores.__doc__ = segment_based_scores.__doc__.format(
+        scenes=_SCENES,
         returns=_RETURNS.format(units=" (in active (segment, class) pairs)")
     )
 
