@@ -111,9 +111,21 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
 
     One step, ``CNN1DDenoiser(front_end="stft")``: a 32 ms STFT (hop 8 ms),
     four residual dilated convolution blocks over frames (128 filters,
-    dilations 1, 2, 4, 8: a context of about 0.25 s) predicting a mask on the
-    noisy spectrum, inverse STFT, trained on level-normalised clips with the
-    negative SI-SDR loss. Inputs of any length are processed in chunks.
+    dilations 1, 2, 4, 8: a context of about 0.25 s), then a bidirectional LSTM
+    (128 units each way) that carries context across the whole input, predicting
+    a mask on the noisy spectrum, inverse STFT; trained on level-normalised
+    clips with the negative SI-SDR loss. Inputs of any length are processed in
+    chunks of about 8 s at 8 kHz, each with 1 s of context on either side.
+
+    Why: the LSTM follows the loudest voice through others (+0.4 to +0.5 dB
+    in babble for the same data). A 64 ms window did as well on speech
+    (and trains faster) but blurs transients and chirps: on short
+    synthetic tones and chirps (48 clips, 20 epochs) it gained 0.7 dB where
+    32 ms gained 2.6. Eight
+    epochs suit many varied mixtures (the benchmark draws four noisy
+    versions of each clean clip, 9,000 pairs): new mixtures helped more
+    than more passes over the same ones. With fewer pairs, raise
+    ``cnn1ddenoiser__epochs``.
 
     Parameters
     ----------
@@ -154,8 +166,10 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
                     n_layers=4,
                     dilation=(1, 2, 4, 8),
                     batch_norm=False,
+                    lstm_units=128,
                     loss="si_sdr",
-                    epochs=30,
+                    chunk_context=int(sr),
+                    epochs=8,
                     batch_size=16,
                     learning_rate=0.001,
                     random_state=random_state,

@@ -65,6 +65,9 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     dropout : float, default=0.0
     n_fft, hop_length : int, default=256, 64
         STFT front end: window/FFT length and hop, in samples.
+    lstm_units : int, default=0
+        STFT front end: units per direction of a bidirectional LSTM over
+        frames after the convolutions (0: none).
     mask : {"magnitude", "complex"}, default="magnitude"
         STFT front end: a magnitude mask (noisy phase kept) or a complex
         ratio mask that starts as the identity (phase corrected too).
@@ -136,6 +139,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         dropout=0.0,
         n_fft=256,
         hop_length=64,
+        lstm_units=0,
         mask="magnitude",
         loss="mse",
         normalize=True,
@@ -176,6 +180,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.dropout = dropout
         self.n_fft = n_fft
         self.hop_length = hop_length
+        self.lstm_units = lstm_units
         self.mask = mask
         self.normalize = normalize
         self.segment_length = segment_length
@@ -262,7 +267,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             model = build_stft_mask_denoiser(
                 n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
                 kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
-                batch_norm=self.batch_norm, dropout=self.dropout, mask=self.mask,
+                batch_norm=self.batch_norm, dropout=self.dropout, lstm_units=self.lstm_units, mask=self.mask,
             )
         else:
             raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")

@@ -87,6 +87,7 @@ def build_stft_mask_denoiser(
     dilation=(1, 2, 4, 8),
     batch_norm=False,
     dropout=0.0,
+    lstm_units=0,
     mask="magnitude",
 ):
     """Build a spectral-mask denoiser: STFT, a 1D CNN over frames, masked inverse STFT.
@@ -107,6 +108,10 @@ def build_stft_mask_denoiser(
     n_layers : int, default=4
     batch_norm : bool, default=False
     dropout : float, default=0.0
+    lstm_units : int, default=0
+        Units per direction of a bidirectional LSTM over frames after the
+        convolutions (0: none). It carries context across the whole input,
+        which helps follow one voice through others (babble).
     mask : {"magnitude", "complex"}, default="magnitude"
         A mask in [0, 1] on magnitudes (the noisy phase is kept), or a
         complex ratio mask, which can also correct the phase (an ideal
@@ -138,6 +143,8 @@ def build_stft_mask_denoiser(
             x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
             batch_norm=batch_norm, residual=True, dropout=dropout, name=f"block{i + 1}",
         )
+    if lstm_units:
+        x = layers.Bidirectional(layers.LSTM(lstm_units, return_sequences=True), name="bilstm")(x)
     n_bins = 1 + n_fft // 2
     if mask == "magnitude":
         gains = layers.Conv1D(n_bins, 1, activation="sigmoid", name="mask")(x)

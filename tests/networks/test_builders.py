@@ -143,3 +143,16 @@ def test_complex_mask_denoiser_starts_as_identity():
     x = np.random.default_rng(0).standard_normal((2, 900, 1)).astype("float32")
     model = build_stft_mask_denoiser(filters=8, n_layers=2, dilation=1, mask="complex")
     np.testing.assert_allclose(np.asarray(model(x)), x[..., 0], atol=1e-5)
+
+
+def test_stft_mask_denoiser_lstm_follows_the_convolutions_and_keeps_any_length():
+    plain = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1)
+    with_lstm = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, lstm_units=8)
+    bilstm = with_lstm.get_layer("bilstm")
+    assert bilstm.output.shape[-1] == 16  # 8 units each way, one vector per frame
+    assert bilstm.count_params() == 2 * 4 * (8 * (16 + 8) + 8)  # two LSTMs, four gates each
+    # 2 x 8 outputs feed the mask as the 16 filters did: the LSTM is the only addition
+    assert with_lstm.count_params() - plain.count_params() == bilstm.count_params()
+    for n in (500, 1733):
+        x = np.random.default_rng(n).standard_normal((2, n, 1)).astype("float32")
+        assert tuple(with_lstm(x).shape) == (2, n)
