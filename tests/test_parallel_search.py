@@ -101,7 +101,9 @@ def test_search_survives_a_worker_killed_mid_search(sounds, local_search, dask_c
     result = {}
 
     def run():
-        with joblib.parallel_backend("dask"):
+        # scatter=[X, y] copies the data to every worker: the data joblib
+        # scatters by itself lives on one worker and dies with it
+        with joblib.parallel_backend("dask", scatter=[X, y]):
             result["search"] = _search().fit(X, y)
 
     thread = threading.Thread(target=run)

@@ -258,6 +258,12 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
 
     def _keras_build_fn(self, meta, compile_kwargs):
         if self.front_end == "waveform":
+            # the STFT network's own settings would otherwise be silently ignored
+            if self.lstm_units or self.mask != "magnitude":
+                raise ValueError(
+                    f"lstm_units={self.lstm_units!r} and mask={self.mask!r} apply to front_end='stft' only; "
+                    "the waveform network has no LSTM and no mask."
+                )
             model = build_cnn1d_denoiser(
                 filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
                 dilation=self.dilation, batch_norm=self.batch_norm, residual=self.residual,

@@ -1,4 +1,6 @@
-"""The waveform denoiser network (fully convolutional)."""
+"""The denoiser networks: the article's fully convolutional waveform network and a spectral-mask network."""
+
+import numbers
 
 import keras
 from keras import layers
@@ -131,6 +133,8 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
+    if isinstance(lstm_units, bool) or not isinstance(lstm_units, numbers.Integral) or lstm_units < 0:
+        raise ValueError(f"lstm_units must be an int >= 0 (0: no LSTM), got {lstm_units!r}.")
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
