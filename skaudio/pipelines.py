@@ -124,7 +124,7 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     32 ms gained 2.6. Sixteen
     epochs over many varied mixtures (the benchmark draws four noisy
     versions of each clean clip, 9,000 pairs; new mixtures helped more
-    than more passes over the same ones) gained 0.1 to 0.7 dB over eight,
+    than more passes over the same ones) gained 0.07 to 0.67 dB over eight,
     for twice the training time. With a few hundred pairs, raise
     ``cnn1ddenoiser__epochs``.
 
