@@ -59,7 +59,7 @@ def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():
     clean = np.stack(X)
     noisy, clean = make_noisy(clean, noise="white", snr_db=0, random_state=0)
     pipe = make_denoiser_pipeline(sr=SR, random_state=0).set_params(
-        # few pairs: more epochs than the factory's 8, which suit thousands
+        # few pairs: more epochs than the factory's 16, which suit thousands
         cnn1ddenoiser__epochs=30, cnn1ddenoiser__filters=32, cnn1ddenoiser__learning_rate=0.003
     )
     pipe.fit(noisy[:48], clean[:48])
