@@ -18,6 +18,35 @@ def _rms(batch):
     return np.maximum(np.sqrt(np.mean(np.square(batch, dtype=np.float64), axis=-1, keepdims=True)), _RMS_FLOOR)
 
 
+def _crossfaded_chunks(denoise, x, step, context):
+    """Run ``denoise`` on overlapping chunks of ``x`` and cross-fade them.
+
+    Chunk ``k`` covers ``[k * step - context, (k + 1) * step + context)``.
+    Around each boundary, the two chunks' outputs are mixed with linear
+    weights over the central ``context / 2`` samples of their overlap, so
+    every output sample has at least ``0.75 * context`` samples of context on
+    either side.
+    Cutting at the boundary instead leaves a step wherever the network sees
+    beyond its context (an LSTM sees the whole input).
+    """
+    length = x.shape[1]
+    out = np.zeros_like(x)
+    total_weight = np.zeros(length, dtype=np.float32)
+    for start in range(0, length, step):
+        lo, hi = max(0, start - context), min(length, start + step + context)
+        t = np.arange(lo, hi) + 0.5
+        weight = np.ones(hi - lo, dtype=np.float32)
+        if context:
+            if lo > 0:
+                weight = np.minimum(weight, (t - lo - 0.75 * context) / (0.5 * context))
+            if hi < length:
+                weight = np.minimum(weight, (hi - t - 0.75 * context) / (0.5 * context))
+        weight = np.clip(weight, 0, 1)
+        out[:, lo:hi] += weight * denoise(x[:, lo:hi])
+        total_weight[lo:hi] += weight
+    return out / total_weight
+
+
 def random_segments(noisy, clean, length, per_clip, rng):
     """Aligned random excerpts of ``length`` samples, ``per_clip`` from each pair.
 
@@ -90,7 +119,10 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         equals whole-input processing where the context covers the network's
         receptive field.
     chunk_context : int, default=4096
-        Samples of context on each side of a chunk.
+        Samples of context on each side of a chunk. Neighbouring chunks
+        overlap by twice this, and their outputs are cross-faded over the
+        middle quarter of the overlap, so a network that sees beyond the
+        context (an LSTM) leaves no step at the chunk boundaries.
     gain_db : float, default=0.0
         Training-time random gain of the noisy input (the target is not
         scaled; use with ``normalize=False``).
@@ -308,12 +340,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                 # chunk edges on the hop grid keep STFT frames where whole-input analysis puts them
                 step -= step % self.hop_length
                 context -= context % self.hop_length
-            out = np.empty_like(x)
-            for start in range(0, length, step):
-                lo, hi = max(0, start - context), min(length, start + step + context)
-                piece = self._predict_raw(x[:, lo:hi])
-                end = min(start + step, length)
-                out[:, start:end] = piece[:, start - lo : end - lo]
+            out = _crossfaded_chunks(self._predict_raw, x, step, context)
         return (out * scale).astype(np.float32)
 
     def predict(self, X, **kwargs):

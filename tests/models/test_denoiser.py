@@ -96,6 +96,27 @@ def test_chunked_prediction_with_an_lstm_has_no_seams(pairs):
     assert si_sdr(whole, chunked)[0] > 40  # a seam error 40 dB below the signal
 
 
+
+def test_chunk_outputs_are_crossfaded_without_steps():
+    """Chunks that disagree (each adds its own offset) are blended, not cut."""
+    from skaudio.models._denoiser import _crossfaded_chunks
+
+    x = np.random.default_rng(0).standard_normal((2, 10_000)).astype(np.float32)
+    np.testing.assert_allclose(_crossfaded_chunks(lambda piece: piece, x, 3000, 800), x, rtol=1e-6)
+
+    calls = []
+
+    def offset_per_chunk(piece):
+        calls.append(piece.shape[1])
+        return np.full_like(piece, len(calls))
+
+    out = _crossfaded_chunks(offset_per_chunk, x, 3000, 800)
+    assert len(calls) == 4 and max(calls) == 3000 + 2 * 800
+    assert out[0, 0] == 1 and out[0, -1] == 4
+    # a cut would jump by 1 at each boundary; the 400-sample fade rises 1/400 a sample
+    assert np.abs(np.diff(out, axis=1)).max() <= 1 / 400 + 1e-6
+    assert np.all(np.diff(out, axis=1) >= 0)
+
 def test_stft_front_end_with_si_sdr_loss_denoises(pairs):
     from skaudio.metrics import si_sdr_improvement
 
