@@ -70,8 +70,14 @@ def seam_check(pipeline, noisy):
         whole = denoiser.set_params(chunk_length=recording.shape[1]).predict(recording)
     finally:
         denoiser.set_params(chunk_length=chunk_length)
+    difference = (chunked - whole)[0]
+    step = chunk_length - chunk_length % denoiser.hop_length
+    jumps = np.abs(np.diff(difference))
     return {
         "seconds": recording.shape[1] / SR,
+        # a cut between chunks shows as a jump of the difference at a boundary
+        "max_jump_at_chunk_boundaries": float(jumps[step - 1 :: step].max()),
+        "max_jump_between_other_samples": float(np.delete(jumps, np.s_[step - 1 :: step]).max()),
         "max_abs_difference": float(np.max(np.abs(chunked - whole))),
         "peak": float(np.max(np.abs(whole))),
         "si_sdr_db": float(si_sdr(whole, chunked)[0]),
@@ -136,7 +142,9 @@ def main():
     seams = seam_check(models["best"][0], conditions[("white", 0)])
     print(f"chunked against whole-input denoising of {seams['seconds']:.0f} s: "
           f"max |difference| {seams['max_abs_difference']:.2e} (peak {seams['peak']:.2f}), "
-          f"SI-SDR of chunked against whole {seams['si_sdr_db']:.1f} dB")
+          f"SI-SDR of chunked against whole {seams['si_sdr_db']:.1f} dB; largest jump of the difference "
+          f"at a chunk boundary {seams['max_jump_at_chunk_boundaries']:.2e}, "
+          f"between other samples {seams['max_jump_between_other_samples']:.2e}")
     best = make_denoiser_pipeline(sr=SR)[-1]
     write_results("denoise", {
         "si_sdr_improvement_db": results,

@@ -13,7 +13,7 @@ SR = 8000
 def _quick(pipe):
     """The recommended pipeline with training shortened for a test."""
     return pipe.set_params(cnn1dclassifier__epochs=8, cnn1dclassifier__filters=(8, 8, 16, 16),
-                           cnn1dclassifier__learning_rate=0.005)
+                           cnn1dclassifier__learning_rate=0.005, cnn1dclassifier__n_networks=2)
 
 
 def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
@@ -38,16 +38,19 @@ def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
 
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
-    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(cnn1dclassifier__epochs=2)
+    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(cnn1dclassifier__epochs=2,
+                                                                               cnn1dclassifier__n_networks=1)
     grid = {
         "cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__filters": [(4, 4, 8, 8), (8, 8, 16, 16)],
-        "mfcc__n_mfcc": [13, 20],
+        "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20],
     }
     search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 8
     assert set(search.best_params_) == set(grid)
     assert search.predict(X).shape == (24,)
+    n_mfcc = search.best_params_["cnn1dclassifier__front_end__mfcc__n_mfcc"]
+    assert search.best_estimator_[-1].model_.get_layer("front_end").output.shape[-1] == n_mfcc
 
 
 def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():

@@ -1,10 +1,16 @@
 """CNN1DClassifier: the article's clip classifier as a scikit-learn classifier."""
 
+import numbers
+
+import keras
+import numpy as np
 from scikeras.wrappers import KerasClassifier
+from sklearn.base import clone
+from sklearn.utils import check_random_state
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer
-from skaudio.networks import build_cnn1d_classifier
+from skaudio.networks import RandomTimeStretch, build_cnn1d_classifier
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -58,6 +64,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         give the same features as the CPU transformers (see
         :class:`skaudio.networks.SpectralFeatures`); tune them as
         ``front_end__n_mfcc``.
+    speed_perturbation : float in [0, 1), default=0.0
+        Training-time resampling of the raw waveform, before ``front_end``
+        (which it needs), by a random factor in ``[1 - s, 1 + s]`` per
+        example: duration, pitch and formants change together, as between
+        speakers with longer or shorter vocal tracts (Ko et al., "Audio
+        augmentation for speech recognition", Interspeech 2015). It
+        interpolates linearly, so it suits speech-band audio better than
+        energy near the Nyquist frequency, which it can alias.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -74,6 +88,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Number of SpecAugment masks along time and features (training only).
     time_mask_width, freq_mask_width : int, default=8, 4
         Largest width of one SpecAugment mask.
+    n_networks : int, default=1
+        Train this many networks, each from its own seed (drawn from
+        ``random_state``), and average their class probabilities (a deep
+        ensemble). Networks trained from different seeds err on different
+        examples, most of all on unseen speakers; ``model_`` is then one
+        Keras model holding them all (``network1``, ``network2``, ...).
+        Training takes ``n_networks`` times as long.
     epochs : int, default=20
         Training epochs.
     batch_size : int, default=32
@@ -108,7 +129,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     classes_ : ndarray
         Class labels.
     history_ : dict
-        Training loss (and validation loss) per epoch.
+        Training loss (and validation loss) per epoch; with ``n_networks > 1``
+        the networks' mean, over the epochs all of them ran.
     X_shape_ : tuple
         Shape of the training batch; predict needs the same per-example shape.
 
@@ -147,6 +169,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         dense_units=128,
         cepstral_coefficients=None,
         front_end=None,
+        speed_perturbation=0.0,
         time_shift=0.0,
         time_stretch=0.0,
         gain_db=0.0,
@@ -156,6 +179,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         time_mask_width=8,
         freq_masks=0,
         freq_mask_width=4,
+        n_networks=1,
         epochs=20,
         batch_size=32,
         predict_batch_size=256,
@@ -194,6 +218,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.dense_units = dense_units
         self.cepstral_coefficients = cepstral_coefficients
         self.front_end = front_end
+        self.speed_perturbation = speed_perturbation
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -203,6 +228,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.time_mask_width = time_mask_width
         self.freq_masks = freq_masks
         self.freq_mask_width = freq_mask_width
+        self.n_networks = n_networks
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
         self.early_stopping = early_stopping
@@ -226,5 +252,76 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             cepstral_coefficients=self.cepstral_coefficients,
             front_end=None if self.front_end is None else front_end_layer(self.front_end),
             augmentation=self._augmentation(),
+            waveform_augmentation=self._waveform_augmentation(),
         )
         return self._compile_model(model, compile_kwargs)
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Train ``n_networks`` networks on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like
+            Features ``(n, frames, features)``, or waveforms ``(n, samples)``.
+        y : array-like of shape (n,)
+            Class labels.
+        sample_weight : array-like of shape (n,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : CNN1DClassifier
+        """
+        n_networks = self.n_networks
+        if isinstance(n_networks, bool) or not isinstance(n_networks, numbers.Integral) or n_networks < 1:
+            raise ValueError(f"n_networks must be an int >= 1, got {n_networks!r}.")
+        if n_networks == 1:
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        if self.warm_start:
+            raise ValueError("warm_start=True continues one network's training; it needs n_networks=1.")
+        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks)
+        members = [
+            clone(self).set_params(n_networks=1, random_state=int(seed)).fit(X, y, sample_weight=sample_weight, **kwargs)
+            for seed in seeds
+        ]
+        params = self.get_params(deep=False)
+        self.__dict__.update(members[0].__dict__)  # the fitted encoders, shapes and classes
+        self.set_params(**params)
+        self.model_ = _averaged_networks([member.model_ for member in members])
+        epochs_run = min(len(member.history_["loss"]) for member in members)  # early stopping may differ
+        self.history_ = {
+            key: np.mean([member.history_[key][:epochs_run] for member in members], axis=0).tolist()
+            for key in members[0].history_
+        }
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train the network for one more epoch (``n_networks=1`` only); see ``fit``."""
+        if self.n_networks != 1:
+            raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
+        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _waveform_augmentation(self):
+        """Training-only layers on the raw waveform: speed perturbation."""
+        speed = self.speed_perturbation
+        if isinstance(speed, bool) or not isinstance(speed, numbers.Real) or not 0 <= speed < 1:
+            raise ValueError(f"speed_perturbation must be a float in [0, 1), got {speed!r}.")
+        if not speed:
+            return []
+        if self.front_end is None:
+            raise ValueError(
+                "speed_perturbation resamples the raw waveform, so it needs front_end (the features computed "
+                "inside the network from waveforms); got front_end=None."
+            )
+        seed = None if self._random_state is None else int(self._random_state) * 7919 + 7
+        return [RandomTimeStretch(speed, seed=seed, name="augment_speed")]
+
+
+def _averaged_networks(networks):
+    """One Keras model averaging the class probabilities of trained ``networks``."""
+    inputs = keras.Input(shape=tuple(networks[0].inputs[0].shape[1:]), name=networks[0].inputs[0].name)
+    # each network under its own name: their layers share names (each was built after clear_session)
+    named = [keras.Model(net.inputs[0], net.outputs[0], name=f"network{k + 1}") for k, net in enumerate(networks)]
+    outputs = keras.layers.Average(name="probabilities")([net(inputs) for net in named])
+    return keras.Model(inputs, outputs, name="cnn1d_classifier_ensemble")

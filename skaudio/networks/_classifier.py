@@ -25,6 +25,7 @@ def build_cnn1d_classifier(
     augmentation=(),
     cepstral_coefficients=None,
     front_end=None,
+    waveform_augmentation=(),
 ):
     """Build the 1D CNN clip classifier.
 
@@ -72,6 +73,10 @@ def build_cnn1d_classifier(
     front_end : keras.layers.Layer or None, default=None
         A layer applied first, e.g. :class:`SpectralFeatures` to compute
         features from raw waveforms ``(n_samples, 1)`` inside the model.
+    waveform_augmentation : sequence of keras.layers.Layer, default=()
+        Training-only layers applied to the raw waveform before
+        ``front_end`` (which they need), e.g. ``RandomTimeStretch`` as speed
+        perturbation.
 
     Returns
     -------
@@ -96,8 +101,13 @@ def build_cnn1d_classifier(
     if global_pooling not in (None, "avg", "max"):
         raise ValueError(f"global_pooling must be None, 'avg' or 'max', got {global_pooling!r}.")
 
+    if waveform_augmentation and front_end is None:
+        raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
     inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")
-    x = inputs if front_end is None else front_end(inputs)
+    x = inputs
+    for layer in waveform_augmentation:
+        x = layer(x)
+    x = x if front_end is None else front_end(x)
     n_input_frames = x.shape[1]
     for layer in augmentation:
         x = layer(x)

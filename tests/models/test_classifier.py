@@ -144,3 +144,62 @@ def test_early_stopping_callback_is_not_pickled_with_the_model(features):
     assert not any(isinstance(cb, keras.callbacks.EarlyStopping) for cb in clf._fit_callbacks)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_speed_perturbation_resamples_the_waveform_in_training_only():
+    from skaudio.preprocessing import MFCC
+
+    sr, n = 8000, 8000
+    t = np.arange(n) / sr
+    X = np.stack([np.sin(2 * np.pi * f * t) for f in np.repeat([500.0, 1000.0], 8)]).astype("float32")
+    y = np.repeat(["low", "high"], 8)
+    clf = tiny_classifier(front_end=MFCC(sr=sr, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40),
+                          speed_perturbation=0.2, epochs=1).fit(X, y)
+    names = [layer.name for layer in clf.model_.layers]
+    assert names.index("augment_speed") < names.index("front_end")  # on the waveform, before the features
+
+    speed = clf.model_.get_layer("augment_speed")
+    tones = np.repeat(X[8:9, :, None], 32, axis=0)  # 1000 Hz
+    np.testing.assert_array_equal(np.asarray(speed(tones, training=False)), tones)
+    resampled = np.asarray(speed(tones, training=True))[:, 2000:6000, 0]  # the centre, never padded
+    peak_hz = np.abs(np.fft.rfft(resampled * np.hanning(4000), n=4 * 4000)).argmax(axis=1) * sr / (4 * 4000)
+    assert np.all((peak_hz > 1000 / 1.2 - 5) & (peak_hz < 1000 / 0.8 + 5))  # factor in [0.8, 1.2]
+    assert peak_hz.max() - peak_hz.min() > 100  # a different factor per example
+
+
+def test_speed_perturbation_needs_a_waveform_front_end(features):
+    X, y = features
+    with pytest.raises(ValueError, match="speed_perturbation resamples the raw waveform, so it needs front_end"):
+        tiny_classifier(speed_perturbation=0.1).fit(X, y)
+    with pytest.raises(ValueError, match=r"speed_perturbation must be a float in \[0, 1\), got 1.5"):
+        tiny_classifier(speed_perturbation=1.5).fit(X, y)
+
+
+def test_n_networks_averages_networks_trained_from_different_seeds(features):
+    import io
+
+    import joblib
+
+    X, y = features
+    ensemble = tiny_classifier(n_networks=3, epochs=3).fit(X, y)
+    networks = [ensemble.model_.get_layer(f"network{k}") for k in (1, 2, 3)]
+    outputs = [np.asarray(net(X, training=False)) for net in networks]
+    assert not np.allclose(outputs[0], outputs[1])  # different seeds, different networks
+    proba = ensemble.predict_proba(X)
+    np.testing.assert_allclose(proba, np.mean(outputs, axis=0), atol=1e-6)
+    assert len(ensemble.history_["loss"]) == 3 and ensemble.n_networks == 3 and ensemble.random_state == 0
+    np.testing.assert_array_equal(tiny_classifier(n_networks=3, epochs=3).fit(X, y).predict_proba(X), proba)
+    buffer = io.BytesIO()
+    joblib.dump(ensemble, buffer)
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), proba)
+
+
+def test_n_networks_is_checked(features):
+    X, y = features
+    with pytest.raises(ValueError, match="n_networks must be an int >= 1, got 0"):
+        tiny_classifier(n_networks=0).fit(X, y)
+    with pytest.raises(ValueError, match="partial_fit trains one network; it needs n_networks=1"):
+        tiny_classifier(n_networks=2).partial_fit(X, y)
+    with pytest.raises(ValueError, match="warm_start=True continues one network's training"):
+        tiny_classifier(n_networks=2, warm_start=True).fit(X, y)
