@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
-from skaudio.models._front_end import front_end_layer
+from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
 from skaudio.networks import RandomTimeStretch, build_cnn1d_classifier
 
 
@@ -60,10 +60,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         there) from raw waveforms ``(n, n_samples)``: an unfitted
         :class:`~skaudio.preprocessing.MFCC` or
         :class:`~skaudio.preprocessing.Spectrogram`, optionally followed by
-        ``FeatureScaler(per_clip=True)`` in a Pipeline. The same parameters
-        give the same features as the CPU transformers (see
-        :class:`skaudio.networks.SpectralFeatures`); tune them as
-        ``front_end__n_mfcc``.
+        a ``FeatureScaler`` in a Pipeline (``per_clip=False`` takes its
+        statistics from the training set's features, computed on the CPU at
+        fit). The same parameters give the same features as the CPU
+        transformers (see :class:`skaudio.networks.SpectralFeatures`); tune
+        them as ``front_end__n_mfcc``.
     speed_perturbation : float in [0, 1), default=0.0
         Training-time resampling of the raw waveform, before ``front_end``
         (which it needs), by a random factor in ``[1 - s, 1 + s]`` per
@@ -133,6 +134,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         the networks' mean, over the epochs all of them ran.
     X_shape_ : tuple
         Shape of the training batch; predict needs the same per-example shape.
+    front_end_statistics_ : tuple of ndarray
+        Per-feature mean and standard deviation of the training features,
+        when ``front_end`` ends with ``FeatureScaler(per_clip=False)``.
 
     See Also
     --------
@@ -250,7 +254,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             global_pooling=self.global_pooling,
             dense_units=self.dense_units,
             cepstral_coefficients=self.cepstral_coefficients,
-            front_end=None if self.front_end is None else front_end_layer(self.front_end),
+            front_end=None if self.front_end is None else front_end_layer(
+                self.front_end, getattr(self, "front_end_statistics_", None)
+            ),
             augmentation=self._augmentation(),
             waveform_augmentation=self._waveform_augmentation(),
         )
@@ -277,6 +283,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         if isinstance(n_networks, bool) or not isinstance(n_networks, numbers.Integral) or n_networks < 1:
             raise ValueError(f"n_networks must be an int >= 1, got {n_networks!r}.")
         if n_networks == 1:
+            self._fit_front_end_statistics(X)
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
         if self.warm_start:
             raise ValueError("warm_start=True continues one network's training; it needs n_networks=1.")
@@ -300,7 +307,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """Train the network for one more epoch (``n_networks=1`` only); see ``fit``."""
         if self.n_networks != 1:
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
+        if not self.initialized_:
+            self._fit_front_end_statistics(X)
         return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _fit_front_end_statistics(self, X):
+        # FeatureScaler(per_clip=False) in front_end scales with the training set's statistics
+        if self.front_end is not None and needs_training_statistics(self.front_end):
+            self.front_end_statistics_ = training_statistics(self.front_end, X)
 
     def _waveform_augmentation(self):
         """Training-only layers on the raw waveform: speed perturbation."""

@@ -1,34 +1,59 @@
 """In-model features from skaudio's feature transformers (``front_end=`` of the estimators)."""
 
+import keras
+import numpy as np
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from skaudio.networks import SpectralFeatures
 from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
 
 
-def front_end_layer(front_end):
+def _split(front_end):
+    """``(features, scaler or None)`` of a front end, checked."""
+    steps = [step for _, step in front_end.steps] if isinstance(front_end, Pipeline) else [front_end]
+    features, scaling = steps[0], steps[1:]
+    if scaling and (len(scaling) > 1 or not isinstance(scaling[0], FeatureScaler)):
+        raise ValueError(
+            "front_end can be an MFCC or Spectrogram, optionally followed by a FeatureScaler "
+            f"in a Pipeline; got steps {[type(step).__name__ for step in steps]}."
+        )
+    return features, (scaling[0] if scaling else None)
+
+
+def needs_training_statistics(front_end):
+    """Whether ``front_end`` scales with training-set statistics (``FeatureScaler(per_clip=False)``)."""
+    _, scaler = _split(front_end)
+    return scaler is not None and not scaler.per_clip
+
+
+def training_statistics(front_end, X):
+    """Per-feature mean and standard deviation of ``front_end``'s features of ``X``, on the CPU."""
+    features, scaler = _split(front_end)
+    fitted = clone(scaler).fit(clone(features).fit_transform(X))
+    return fitted.mean_.astype("float32"), fitted.scale_.astype("float32")
+
+
+def front_end_layer(front_end, statistics=None):
     """The Keras layer computing, inside the model, what ``front_end`` computes on the CPU.
 
     Parameters
     ----------
     front_end : MFCC, Spectrogram, or Pipeline
-        A feature transformer, or a Pipeline of one followed by
-        ``FeatureScaler(per_clip=True)``. Its parameters configure the layer.
+        A feature transformer, or a Pipeline of one followed by a
+        ``FeatureScaler``. Its parameters configure the layer.
+    statistics : tuple of ndarray or None, default=None
+        ``(mean, scale)`` from ``training_statistics``, needed by
+        ``FeatureScaler(per_clip=False)``.
 
     Returns
     -------
-    layer : skaudio.networks.SpectralFeatures
+    layer : skaudio.networks.SpectralFeatures or keras.Sequential
+        The features, followed by a ``Normalization`` layer with the
+        training set's statistics for ``FeatureScaler(per_clip=False)``.
     """
-    steps = [step for _, step in front_end.steps] if isinstance(front_end, Pipeline) else [front_end]
-    features, scaling = steps[0], steps[1:]
-    per_clip_norm = False
-    if scaling:
-        if len(scaling) > 1 or not isinstance(scaling[0], FeatureScaler) or not scaling[0].per_clip:
-            raise ValueError(
-                "front_end can be an MFCC or Spectrogram, optionally followed by FeatureScaler(per_clip=True) "
-                f"in a Pipeline; got steps {[type(step).__name__ for step in steps]}."
-            )
-        per_clip_norm = True
+    features, scaler = _split(front_end)
+    per_clip_norm = scaler is not None and scaler.per_clip
     if not isinstance(features, (MFCC, Spectrogram)):
         raise ValueError(f"front_end must start with skaudio's MFCC or Spectrogram, got {type(features).__name__}.")
     features._check_params()
@@ -38,7 +63,7 @@ def front_end_layer(front_end):
     if stft["pad_mode"] not in ("constant", "reflect", "symmetric"):
         raise ValueError(f"front_end: pad_mode={stft['pad_mode']!r} is not available inside the model.")
     mel = isinstance(features, MFCC) or features.kind == "mel"
-    return SpectralFeatures(
+    layer = SpectralFeatures(
         **stft,
         power=2.0 if isinstance(features, MFCC) else float(features.power),
         sr=features.sr,
@@ -50,5 +75,12 @@ def front_end_layer(front_end):
         n_mfcc=features.n_mfcc if isinstance(features, MFCC) else None,
         lifter=features.lifter if isinstance(features, MFCC) else 0.0,
         per_clip_norm=per_clip_norm,
-        name="front_end",
+        name="front_end" if scaler is None or per_clip_norm else "spectral_features",
     )
+    if scaler is None or per_clip_norm:
+        return layer
+    if statistics is None:
+        raise ValueError("front_end with FeatureScaler(per_clip=False) needs the training set's statistics.")
+    mean, scale = statistics
+    scaling = keras.layers.Normalization(axis=-1, mean=mean, variance=np.square(scale), name="global_scaling")
+    return keras.Sequential([layer, scaling], name="front_end")

@@ -47,7 +47,8 @@ def test_in_model_features_equal_the_cpu_transformers(waves, transformer, atol):
     [
         (MFCC(sr=SR, delta_order=1), "deltas"),
         (Spectrogram(sr=SR, pad_mode="edge"), "pad_mode='edge'"),
-        (make_pipeline(MFCC(sr=SR), FeatureScaler()), "per_clip=True"),
+        (make_pipeline(MFCC(sr=SR), FeatureScaler()), "needs the training set's statistics"),
+        (make_pipeline(MFCC(sr=SR), FeatureScaler(), FeatureScaler()), "optionally followed by a FeatureScaler"),
         (FeatureScaler(), "must start with skaudio's MFCC or Spectrogram"),
         (MFCC(), "needs the sample rate"),
     ],
@@ -89,3 +90,14 @@ def test_classifier_learns_from_raw_waveforms_with_an_in_model_front_end(fsdd_pa
     buffer.seek(0)
     restored = joblib.load(buffer)
     np.testing.assert_array_equal(restored.predict_proba(X_test), clf.predict_proba(X_test))
+
+
+def test_global_feature_scaling_inside_the_model_uses_training_statistics(waves):
+    from skaudio.models._front_end import training_statistics
+
+    front_end = make_pipeline(MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40), FeatureScaler())
+    statistics = training_statistics(front_end, waves)
+    layer = front_end_layer(front_end, statistics)
+    on_cpu = front_end.fit_transform(waves)  # scaled with these same clips' statistics
+    np.testing.assert_allclose(np.asarray(layer(waves)), on_cpu, atol=1e-3)
+    np.testing.assert_allclose(on_cpu.reshape(-1, 13).mean(axis=0), 0, atol=1e-4)
