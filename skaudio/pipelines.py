@@ -32,8 +32,9 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
        - ``speed_perturbation=0.1``: each training clip is resampled by a
          random factor in [0.9, 1.1] at every epoch, which changes its
          duration, pitch and formants together, as between speakers. On
-         unseen speakers this is the largest single gain measured
-         (leave-one-speaker-out SPEED_LOSO against NO_SPEED_LOSO without it).
+         unseen speakers this is the largest single gain measured (one
+         network, leave-one-speaker-out, seed 0: 0.896 with it, 0.852
+         without).
        - ``front_end=MFCC(n_mfcc=13, n_mels=40)`` with 32 ms windows and a
          10 ms hop, then ``FeatureScaler(per_clip=True)``. Thirteen cepstral
          coefficients keep the spectral envelope (what is said) and drop the
@@ -48,9 +49,11 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
          masks.
        - ``n_networks=5``: five such networks from different seeds, their
          probabilities averaged. On unseen speakers one network's accuracy
-         depends on its seed by several points (ENSEMBLE_NOTE); the average
-         of five is both higher and steadier. It trains five times as long:
-         set ``cnn1dclassifier__n_networks=1`` for speed.
+         depends on its seed by several points (0.896 for seed 0, 0.835
+         for seed 1); five average to 0.894 and 0.903 for the same two
+         seeds, higher and steadier. It trains five times as long (about
+         160 s on 2,000 one-second clips on two cores): set
+         ``cnn1dclassifier__n_networks=1`` for speed.
 
     Parameters
     ----------
