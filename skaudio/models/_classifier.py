@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
 from skaudio.networks import RandomTimeStretch, build_cnn1d_classifier
+from skaudio.networks._layers import augmentation_seed
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -328,8 +329,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 "speed_perturbation resamples the raw waveform, so it needs front_end (the features computed "
                 "inside the network from waveforms); got front_end=None."
             )
-        seed = None if self._random_state is None else int(self._random_state) * 7919 + 7
-        return [RandomTimeStretch(speed, seed=seed, name="augment_speed")]
+        return [RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed")]
 
 
 def _averaged_networks(networks):

@@ -346,6 +346,14 @@ class TemporalPooling(layers.Layer):
         return {**super().get_config(), "mode": self.mode}
 
 
+def augmentation_seed(seed, k):
+    """The seed of the ``k``-th augmentation layer of a network seeded with ``seed`` (None stays None).
+
+    Each layer gets its own stream; layer numbers 1-6 are those of ``augmentation_layers``.
+    """
+    return None if seed is None else int(seed) * 7919 + k
+
+
 def augmentation_layers(
     *, time_shift=0.0, time_stretch=0.0, gain_db=0.0, noise_std=0.0, feature_shift=0, spec_augment=None, seed=None
 ):
@@ -374,7 +382,7 @@ def augmentation_layers(
     """
 
     def sub_seed(k):
-        return None if seed is None else int(seed) * 7919 + k
+        return augmentation_seed(seed, k)
 
     out = []
     if gain_db:
