@@ -9,7 +9,7 @@ Two protocols:
 Models: ``default`` (load > FixedLength > MFCC > FeatureScaler > the article's
 CNN1DClassifier) and ``best`` (``make_classifier_pipeline(sr=8000)``: FixedLength >
 CNN1DClassifier computing MFCCs inside, with speed perturbation), plus
-ablations of ``best`` (``--variants``). Every step's parameters are recorded in
+ablations of ``best`` (``--models``, e.g. ``no_speed_perturbation``). Every step's parameters are recorded in
 benchmarks/results/fsdd.json.
 
 Run: python benchmarks/bench_fsdd.py [--protocol official loso] [--models default best] [--seeds 0]

@@ -283,14 +283,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         n_networks = self.n_networks
         if isinstance(n_networks, bool) or not isinstance(n_networks, numbers.Integral) or n_networks < 1:
             raise ValueError(f"n_networks must be an int >= 1, got {n_networks!r}.")
+        statistics = self._front_end_statistics(X)  # once, shared by every network
         if n_networks == 1:
-            self._fit_front_end_statistics(X)
-            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+            return self._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
         if self.warm_start:
             raise ValueError("warm_start=True continues one network's training; it needs n_networks=1.")
         seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks)
         members = [
-            clone(self).set_params(n_networks=1, random_state=int(seed)).fit(X, y, sample_weight=sample_weight, **kwargs)
+            clone(self)
+            .set_params(n_networks=1, random_state=int(seed))
+            ._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
             for seed in seeds
         ]
         params = self.get_params(deep=False)
@@ -309,13 +311,23 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         if self.n_networks != 1:
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
         if not self.initialized_:
-            self._fit_front_end_statistics(X)
+            self._set_front_end_statistics(self._front_end_statistics(X))
         return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
-    def _fit_front_end_statistics(self, X):
-        # FeatureScaler(per_clip=False) in front_end scales with the training set's statistics
+    def _fit_network(self, X, y, statistics, sample_weight=None, **kwargs):
+        """Train one network (``fit`` of the scikeras base) with the given front-end statistics."""
+        self._set_front_end_statistics(statistics)
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _front_end_statistics(self, X):
+        """The training features' statistics, when ``front_end`` ends with ``FeatureScaler(per_clip=False)``."""
         if self.front_end is not None and needs_training_statistics(self.front_end):
-            self.front_end_statistics_ = training_statistics(self.front_end, X)
+            return training_statistics(self.front_end, X)
+        return None
+
+    def _set_front_end_statistics(self, statistics):
+        if statistics is not None:
+            self.front_end_statistics_ = statistics
 
     def _waveform_augmentation(self):
         """Training-only layers on the raw waveform: speed perturbation."""

@@ -322,24 +322,27 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         finally:
             self.loss = "si_sdr"
 
-    def _denoise_batch(self, batch):
-        """Denoise a ``(n, t)`` batch in time chunks with context, level-normalised."""
+    def _chunk_grid(self):
+        """``(step, context)`` of chunked prediction, checked; for the STFT front end on the hop grid.
+
+        Chunk edges on the hop grid keep STFT frames where whole-input analysis puts them.
+        """
         step, context = self.chunk_length, self.chunk_context
-        hop = self.hop_length if self.front_end == "stft" else 1
-        if not isinstance(step, (int, np.integer)) or step < max(hop, 1):
-            raise ValueError(f"chunk_length must be an int >= {max(hop, 1)} (the hop), got {step!r}.")
+        hop = max(self.hop_length if self.front_end == "stft" else 1, 1)
+        if not isinstance(step, (int, np.integer)) or step < hop:
+            raise ValueError(f"chunk_length must be an int >= {hop} (the hop), got {step!r}.")
         if not isinstance(context, (int, np.integer)) or context < 0:
             raise ValueError(f"chunk_context must be an int >= 0, got {context!r}.")
+        return step - step % hop, context - context % hop
+
+    def _denoise_batch(self, batch):
+        """Denoise a ``(n, t)`` batch in time chunks with context, level-normalised."""
+        step, context = self._chunk_grid()
         scale = _rms(batch) if self.normalize else np.ones((len(batch), 1))
         x = (batch / scale).astype(np.float32)
-        length = x.shape[1]
-        if length <= step + 2 * context:
+        if x.shape[1] <= self.chunk_length + 2 * self.chunk_context:
             out = self._predict_raw(x)
         else:
-            if self.front_end == "stft":
-                # chunk edges on the hop grid keep STFT frames where whole-input analysis puts them
-                step -= step % self.hop_length
-                context -= context % self.hop_length
             out = _crossfaded_chunks(self._predict_raw, x, step, context)
         return (out * scale).astype(np.float32)
 

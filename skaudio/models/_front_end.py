@@ -54,6 +54,7 @@ def front_end_layer(front_end, statistics=None):
     """
     features, scaler = _split(front_end)
     per_clip_norm = scaler is not None and scaler.per_clip
+    global_scaling = needs_training_statistics(front_end)
     if not isinstance(features, (MFCC, Spectrogram)):
         raise ValueError(f"front_end must start with skaudio's MFCC or Spectrogram, got {type(features).__name__}.")
     features._check_params()
@@ -75,9 +76,9 @@ def front_end_layer(front_end, statistics=None):
         n_mfcc=features.n_mfcc if isinstance(features, MFCC) else None,
         lifter=features.lifter if isinstance(features, MFCC) else 0.0,
         per_clip_norm=per_clip_norm,
-        name="front_end" if scaler is None or per_clip_norm else "spectral_features",
+        name="spectral_features" if global_scaling else "front_end",
     )
-    if scaler is None or per_clip_norm:
+    if not global_scaling:
         return layer
     if statistics is None:
         raise ValueError("front_end with FeatureScaler(per_clip=False) needs the training set's statistics.")

@@ -381,20 +381,17 @@ def augmentation_layers(
     layers : list of keras.layers.Layer
     """
 
-    def sub_seed(k):
-        return augmentation_seed(seed, k)
-
     out = []
     if gain_db:
-        out.append(RandomGain(gain_db, seed=sub_seed(1), name="augment_gain"))
+        out.append(RandomGain(gain_db, seed=augmentation_seed(seed, 1), name="augment_gain"))
     if time_stretch:
-        out.append(RandomTimeStretch(time_stretch, seed=sub_seed(6), name="augment_time_stretch"))
+        out.append(RandomTimeStretch(time_stretch, seed=augmentation_seed(seed, 6), name="augment_time_stretch"))
     if time_shift:
-        out.append(RandomTimeShift(time_shift, seed=sub_seed(2), name="augment_time_shift"))
+        out.append(RandomTimeShift(time_shift, seed=augmentation_seed(seed, 2), name="augment_time_shift"))
     if feature_shift:
-        out.append(RandomFeatureShift(feature_shift, seed=sub_seed(3), name="augment_feature_shift"))
+        out.append(RandomFeatureShift(feature_shift, seed=augmentation_seed(seed, 3), name="augment_feature_shift"))
     if spec_augment:
-        out.append(SpecAugment(**spec_augment, seed=sub_seed(4), name="augment_spec"))
+        out.append(SpecAugment(**spec_augment, seed=augmentation_seed(seed, 4), name="augment_spec"))
     if noise_std:
-        out.append(layers.GaussianNoise(noise_std, seed=sub_seed(5), name="augment_noise"))
+        out.append(layers.GaussianNoise(noise_std, seed=augmentation_seed(seed, 5), name="augment_noise"))
     return out
