@@ -195,6 +195,18 @@ def test_n_networks_averages_networks_trained_from_different_seeds(features):
     np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), proba)
 
 
+def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(features):
+    # make_classifier_pipeline ends each network on the moving average of its weights
+    X, y = features
+    last = tiny_classifier(epochs=3).fit(X, y).predict_proba(X)
+    averaged = tiny_classifier(epochs=3, optimizer__use_ema=True, optimizer__ema_momentum=0.9).fit(X, y)
+    assert averaged.model_.optimizer.use_ema
+    assert not np.allclose(averaged.predict_proba(X), last, atol=1e-4)  # the average, not the last step
+    # an average with no memory is the last step's weights: same training, same model
+    no_memory = tiny_classifier(epochs=3, optimizer__use_ema=True, optimizer__ema_momentum=0.0).fit(X, y)
+    np.testing.assert_allclose(no_memory.predict_proba(X), last, atol=1e-6)
+
+
 def test_n_networks_is_checked(features):
     X, y = features
     with pytest.raises(ValueError, match="n_networks must be an int >= 1, got 0"):
