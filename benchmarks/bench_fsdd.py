@@ -49,7 +49,7 @@ def make_default_pipeline(random_state):
 VARIANTS = {
     "best": {},
     "no_speed_perturbation": dict(cnn1dclassifier__speed_perturbation=0.0),
-    "no_weight_averaging": dict(cnn1dclassifier__optimizer__use_ema=False),
+    "weight_averaging": dict(cnn1dclassifier__optimizer__use_ema=True, cnn1dclassifier__optimizer__ema_momentum=0.99),
     "no_augmentation": dict(cnn1dclassifier__speed_perturbation=0.0, cnn1dclassifier__time_shift=0.0,
                             cnn1dclassifier__time_masks=0, cnn1dclassifier__freq_masks=0),
     "left_aligned": dict(fixedlength__align="left"),

@@ -196,7 +196,7 @@ def test_n_networks_averages_networks_trained_from_different_seeds(features):
 
 
 def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(features):
-    # make_classifier_pipeline ends each network on the moving average of its weights
+    # weight averaging is an optimizer setting routed as optimizer__use_ema (see make_classifier_pipeline)
     X, y = features
     last = tiny_classifier(epochs=3).fit(X, y).predict_proba(X)
     averaged = tiny_classifier(epochs=3, optimizer__use_ema=True, optimizer__ema_momentum=0.9).fit(X, y)
