@@ -47,8 +47,8 @@ def local_search(sounds):
     return _search().fit(X, y)
 
 
-def _assert_same_search(search, reference, clips_that_may_flip=0, n_clips=1):
-    """The same candidates with the same scores, up to ``clips_that_may_flip`` of ``n_clips`` clips each.
+def _assert_same_search(search, reference, one_flip_in=None):
+    """The same candidates with the same scores; with ``one_flip_in=n``, up to one of ``n`` clips may flip.
 
     Fits in another process can differ in float rounding (a worker limits TensorFlow to one
     thread, this process uses two), which can flip a clip whose top two probabilities nearly
@@ -56,9 +56,9 @@ def _assert_same_search(search, reference, clips_that_may_flip=0, n_clips=1):
     """
     scores, expected = search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
     assert search.cv_results_["params"] == reference.cv_results_["params"]
-    # mean_test_score averages the folds' accuracies: one clip of n_clips moves it by 1 / n_clips
-    np.testing.assert_allclose(scores, expected, atol=clips_that_may_flip / n_clips + 1e-6)
-    if not clips_that_may_flip:
+    # mean_test_score averages the folds' accuracies: one clip of n moves it by 1 / n
+    np.testing.assert_allclose(scores, expected, atol=(1 / one_flip_in if one_flip_in else 0) + 1e-6)
+    if one_flip_in is None:
         assert search.best_params_ == reference.best_params_
 
 
@@ -80,7 +80,7 @@ def test_n_jobs_2_picks_what_n_jobs_1_picks(sounds, local_search):
     X, y = sounds
     search = _search()
     search.set_params(n_jobs=2).fit(X, y)
-    _assert_same_search(search, local_search, clips_that_may_flip=1, n_clips=len(X))
+    _assert_same_search(search, local_search, one_flip_in=len(X))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_search_on_a_dask_cluster_matches_the_local_search(sounds, local_search,
     X, y = sounds
     with joblib.parallel_backend("dask"):
         search = _search().fit(X, y)
-    _assert_same_search(search, local_search, clips_that_may_flip=1, n_clips=len(X))
+    _assert_same_search(search, local_search, one_flip_in=len(X))
     # the fits ran in the workers, which limit TensorFlow to one thread each
     threads = dask_client.run(lambda: __import__("tensorflow").config.threading.get_intra_op_parallelism_threads())
     assert set(threads.values()) == {1}
@@ -125,7 +125,7 @@ def test_search_survives_a_worker_killed_mid_search(sounds, local_search, dask_c
     os.kill(pid, signal.SIGKILL)
     thread.join(timeout=600)
     assert not thread.is_alive()
-    _assert_same_search(result["search"], local_search, clips_that_may_flip=1, n_clips=len(X))
+    _assert_same_search(result["search"], local_search, one_flip_in=len(X))
     # the nanny restarted the killed worker
     dask_client.wait_for_workers(2, timeout=60)
     assert pid not in dask_client.run(os.getpid).values()
