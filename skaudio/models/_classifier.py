@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
-from skaudio.networks import RandomTimeStretch, build_cnn1d_classifier
+from skaudio.networks import RandomNoise, RandomTimeStretch, build_cnn1d_classifier
 from skaudio.networks._layers import augmentation_seed
 
 
@@ -74,6 +74,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         augmentation for speech recognition", Interspeech 2015). It
         interpolates linearly, so it suits speech-band audio better than
         energy near the Nyquist frequency, which it can alias.
+    noise_snr_db : tuple of float (low, high) or None, default=None
+        Training-time white noise added to the raw waveform, before
+        ``front_end`` (which it needs), at a signal-to-noise ratio drawn
+        uniformly in ``[low, high]`` dB per example (see
+        :class:`skaudio.networks.RandomNoise`): recordings differ in their
+        noise floor, and noise also fills the silence around a word.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -175,6 +181,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         cepstral_coefficients=None,
         front_end=None,
         speed_perturbation=0.0,
+        noise_snr_db=None,
         time_shift=0.0,
         time_stretch=0.0,
         gain_db=0.0,
@@ -224,6 +231,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.cepstral_coefficients = cepstral_coefficients
         self.front_end = front_end
         self.speed_perturbation = speed_perturbation
+        self.noise_snr_db = noise_snr_db
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -330,18 +338,28 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             self.front_end_statistics_ = statistics
 
     def _waveform_augmentation(self):
-        """Training-only layers on the raw waveform: speed perturbation."""
-        speed = self.speed_perturbation
+        """Training-only layers on the raw waveform: speed perturbation, then noise."""
+        speed, snr_db = self.speed_perturbation, self.noise_snr_db
         if isinstance(speed, bool) or not isinstance(speed, numbers.Real) or not 0 <= speed < 1:
             raise ValueError(f"speed_perturbation must be a float in [0, 1), got {speed!r}.")
-        if not speed:
-            return []
-        if self.front_end is None:
+        if snr_db is not None and not (
+            len(np.shape(snr_db)) == 1 and len(snr_db) == 2 and all(isinstance(v, numbers.Real) for v in snr_db)
+            and snr_db[0] <= snr_db[1]
+        ):
+            raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
+        layers = []
+        if speed:
+            layers.append(RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed"))
+        if snr_db is not None:
+            layers.append(RandomNoise(snr_db, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"))
+        if layers and self.front_end is None:
+            given = " and ".join(f"{name}={value!r}" for name, value in (
+                ("speed_perturbation", speed), ("noise_snr_db", snr_db)) if value is not None and value)
             raise ValueError(
-                "speed_perturbation resamples the raw waveform, so it needs front_end (the features computed "
-                "inside the network from waveforms); got front_end=None."
+                f"{given}: augmenting the raw waveform needs front_end (the features computed inside the network "
+                "from waveforms); got front_end=None."
             )
-        return [RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed")]
+        return layers
 
 
 def _averaged_networks(networks):

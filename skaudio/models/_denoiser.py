@@ -1,5 +1,7 @@
 """CNN1DDenoiser: the article's waveform denoiser as a scikit-learn regressor."""
 
+import numbers
+
 import numpy as np
 from scikeras.wrappers import KerasRegressor
 from sklearn.preprocessing import FunctionTransformer
@@ -123,6 +125,15 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         overlap by twice this, and their outputs are cross-faded over the
         middle quarter of the overlap, so a network that sees beyond the
         context (an LSTM) leaves no step at the chunk boundaries.
+    noise_scaling : float in [0, 1], default=1.0
+        Training-time augmentation: the noise of each training pair
+        (``noisy - clean``) is multiplied by a factor drawn uniformly in
+        ``[1 - noise_scaling, 1]``, so the network also sees every recording
+        at higher signal-to-noise ratios, down to clean, and learns to leave
+        clean speech alone. Without it the article's network, trained on
+        mixtures at -5 to 15 dB, made speech in babble at 10 dB worse
+        (-0.45 dB SI-SDR); with it no condition of ``bench_denoise.py`` got
+        worse. 0 trains on the pairs as given.
     gain_db : float, default=0.0
         Training-time random gain of the noisy input (the target is not
         scaled; use with ``normalize=False``).
@@ -179,6 +190,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         segments_per_clip=1,
         chunk_length=65536,
         chunk_context=4096,
+        noise_scaling=1.0,
         gain_db=0.0,
         epochs=20,
         batch_size=32,
@@ -219,6 +231,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.segments_per_clip = segments_per_clip
         self.chunk_length = chunk_length
         self.chunk_context = chunk_context
+        self.noise_scaling = noise_scaling
         self.gain_db = gain_db
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
@@ -258,10 +271,18 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         if length < 1:
             raise ValueError(f"segment_length must be >= 1, got {self.segment_length}.")
         self.segment_length_ = length
-        if not is_ragged(X) and length == X.shape[1] and self.segments_per_clip == 1:
-            return X, y
+        scaling = self.noise_scaling
+        if isinstance(scaling, bool) or not isinstance(scaling, numbers.Real) or not 0 <= scaling <= 1:
+            raise ValueError(f"noise_scaling must be a float in [0, 1], got {scaling!r}.")
         rng = check_random_state(self.random_state)
-        return random_segments(X, y, length, self.segments_per_clip, rng)
+        if not is_ragged(X) and length == X.shape[1] and self.segments_per_clip == 1:
+            X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.float32)
+        else:
+            X, y = random_segments(X, y, length, self.segments_per_clip, rng)
+        if scaling:
+            factor = rng.uniform(1 - scaling, 1, size=(len(X), 1)).astype(np.float32)
+            X = y + factor * (X - y)
+        return X, y
 
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Train on pairs of noisy and clean waveforms.

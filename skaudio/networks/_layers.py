@@ -139,6 +139,53 @@ class RandomGain(_SeededAugmentation):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomNoise(_SeededAugmentation):
+    """Add white noise at a random signal-to-noise ratio to each example.
+
+    The SNR is drawn uniformly in ``[low, high]`` dB per example, relative
+    to the example's own RMS, so loud and quiet recordings get the same
+    range of SNRs (a fixed noise level, as ``keras.layers.GaussianNoise``
+    adds, would drown quiet speakers and spare loud ones).
+
+    Parameters
+    ----------
+    snr_db : tuple of float (low, high)
+        SNR range in dB (waveform input).
+    seed : int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.networks import RandomNoise
+    >>> x = np.sin(np.linspace(0, 300, 8000, dtype="float32"))[None, :, None]
+    >>> noisy = np.asarray(RandomNoise((20, 20), seed=0)(x, training=True))
+    >>> snr = 10 * np.log10(np.mean(x**2) / np.mean((noisy - x) ** 2))
+    >>> bool(abs(snr - 20) < 0.5), bool(np.array_equal(RandomNoise((20, 20))(x), x))
+    (True, True)
+    """
+
+    def __init__(self, snr_db=(10.0, 40.0), **kwargs):
+        super().__init__(**kwargs)
+        low, high = (float(v) for v in snr_db)
+        if not low <= high:
+            raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
+        self.snr_db = (low, high)
+
+    def call(self, inputs, training=False):
+        if not training:
+            return inputs
+        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
+        snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
+        axes = tuple(range(1, len(inputs.shape)))
+        rms = ops.sqrt(ops.mean(ops.square(inputs), axis=axes, keepdims=True))
+        noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+        return inputs + noise * rms * ops.power(10.0, -snr_db / 20.0)
+
+    def get_config(self):
+        return {**super().get_config(), "snr_db": list(self.snr_db)}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
 class RandomFeatureShift(_SeededAugmentation):
     """Shift each example along the feature axis by up to ``max_shift`` bins.
 

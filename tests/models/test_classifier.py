@@ -146,7 +146,7 @@ def test_early_stopping_callback_is_not_pickled_with_the_model(features):
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
 
 
-def test_speed_perturbation_resamples_the_waveform_in_training_only():
+def test_waveform_augmentation_resamples_and_adds_noise_in_training_only():
     from skaudio.preprocessing import MFCC
 
     sr, n = 8000, 8000
@@ -154,9 +154,18 @@ def test_speed_perturbation_resamples_the_waveform_in_training_only():
     X = np.stack([np.sin(2 * np.pi * f * t) for f in np.repeat([500.0, 1000.0], 8)]).astype("float32")
     y = np.repeat(["low", "high"], 8)
     clf = tiny_classifier(front_end=MFCC(sr=sr, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40),
-                          speed_perturbation=0.2, epochs=1).fit(X, y)
+                          speed_perturbation=0.2, noise_snr_db=(15, 25), epochs=1).fit(X, y)
     names = [layer.name for layer in clf.model_.layers]
-    assert names.index("augment_speed") < names.index("front_end")  # on the waveform, before the features
+    # on the waveform, before the features; noise after resampling, so it stays white
+    assert names.index("augment_speed") < names.index("augment_snr_noise") < names.index("front_end")
+
+    noise = clf.model_.get_layer("augment_snr_noise")
+    loud_and_quiet = np.concatenate([X[:4], 0.01 * X[:4]])[:, :, None]
+    np.testing.assert_array_equal(np.asarray(noise(loud_and_quiet, training=False)), loud_and_quiet)
+    added = np.asarray(noise(loud_and_quiet, training=True)) - loud_and_quiet
+    snr_db = 10 * np.log10(np.mean(loud_and_quiet**2, axis=(1, 2)) / np.mean(added**2, axis=(1, 2)))
+    assert np.all((snr_db > 14.8) & (snr_db < 25.2))  # relative to each clip's level, quiet ones too
+    assert np.ptp(snr_db) > 2  # a different SNR per example
 
     speed = clf.model_.get_layer("augment_speed")
     tones = np.repeat(X[8:9, :, None], 32, axis=0)  # 1000 Hz
@@ -167,12 +176,17 @@ def test_speed_perturbation_resamples_the_waveform_in_training_only():
     assert peak_hz.max() - peak_hz.min() > 100  # a different factor per example
 
 
-def test_speed_perturbation_needs_a_waveform_front_end(features):
+def test_waveform_augmentation_needs_a_waveform_front_end(features):
     X, y = features
-    with pytest.raises(ValueError, match="speed_perturbation resamples the raw waveform, so it needs front_end"):
+    with pytest.raises(ValueError, match="speed_perturbation=0.1: augmenting the raw waveform needs front_end"):
         tiny_classifier(speed_perturbation=0.1).fit(X, y)
+    with pytest.raises(ValueError, match=r"noise_snr_db=\(10, 30\): augmenting the raw waveform needs front_end"):
+        tiny_classifier(noise_snr_db=(10, 30)).fit(X, y)
     with pytest.raises(ValueError, match=r"speed_perturbation must be a float in \[0, 1\), got 1.5"):
         tiny_classifier(speed_perturbation=1.5).fit(X, y)
+    for bad in (20, (30, 10), (10, 20, 30), ("low", "high")):
+        with pytest.raises(ValueError, match=r"noise_snr_db must be None or \(low, high\) in dB"):
+            tiny_classifier(noise_snr_db=bad).fit(X, y)
 
 
 def test_n_networks_averages_networks_trained_from_different_seeds(features):

@@ -63,6 +63,23 @@ def test_ragged_pairs_train_on_random_segments(pairs):
     assert CNN1DDenoiser(filters=4, epochs=1, random_state=0).fit(X, y).segment_length_ == 475  # median length
 
 
+def test_noise_scaling_trains_on_the_same_speech_at_lower_noise(pairs):
+    noisy, clean = pairs
+    as_given, _ = CNN1DDenoiser(noise_scaling=0.0, random_state=0)._training_pairs(noisy, clean)
+    np.testing.assert_array_equal(as_given, noisy)
+    X, y = CNN1DDenoiser(noise_scaling=0.5, random_state=0)._training_pairs(noisy, clean)
+    np.testing.assert_array_equal(y, clean)
+    noise = noisy - clean
+    factor = np.sum((X - clean) * noise, axis=1) / np.sum(noise**2, axis=1)
+    np.testing.assert_allclose(X - clean, factor[:, None] * noise, atol=1e-6)  # scaled, not replaced
+    assert factor.min() >= 0.5 and factor.max() <= 1 and np.ptp(factor) > 0.3  # one factor per pair
+    again, _ = CNN1DDenoiser(noise_scaling=0.5, random_state=0)._training_pairs(noisy, clean)
+    np.testing.assert_array_equal(again, X)
+    for bad in (1.5, -0.1, True, "all"):
+        with pytest.raises(ValueError, match=r"noise_scaling must be a float in \[0, 1\]"):
+            CNN1DDenoiser(noise_scaling=bad, epochs=1).fit(noisy[:4], clean[:4])
+
+
 def test_output_level_follows_input_level(pairs):
     noisy, clean = pairs
     den = CNN1DDenoiser(filters=8, epochs=3, random_state=0).fit(noisy[:32], clean[:32])
