@@ -8,7 +8,8 @@ Two protocols:
 
 Models: ``default`` (load > FixedLength > MFCC > FeatureScaler > the article's
 CNN1DClassifier) and ``best`` (``make_classifier_pipeline(sr=8000)``: FixedLength >
-CNN1DClassifier computing MFCCs inside, with speed perturbation), plus
+CNN1DClassifier computing MFCCs inside, with speed perturbation and training
+noise), plus
 ablations of ``best`` (``--models``, e.g. ``no_speed_perturbation``). Every step's parameters are recorded in
 benchmarks/results/fsdd.json.
 
@@ -49,6 +50,7 @@ def make_default_pipeline(random_state):
 VARIANTS = {
     "best": {},
     "no_speed_perturbation": dict(cnn1dclassifier__speed_perturbation=0.0),
+    "no_noise": dict(cnn1dclassifier__noise_snr_db=None),
     "weight_averaging": dict(cnn1dclassifier__optimizer__use_ema=True, cnn1dclassifier__optimizer__ema_momentum=0.99),
     "no_augmentation": dict(cnn1dclassifier__speed_perturbation=0.0, cnn1dclassifier__time_shift=0.0,
                             cnn1dclassifier__time_masks=0, cnn1dclassifier__freq_masks=0),

@@ -80,6 +80,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         uniformly in ``[low, high]`` dB per example (see
         :class:`skaudio.networks.RandomNoise`): recordings differ in their
         noise floor, and noise also fills the silence around a word.
+    noise_probability : float in [0, 1], default=1.0
+        With ``noise_snr_db``: the chance that a training example gets noise
+        (drawn per example and epoch); the others stay clean.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -182,6 +185,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         front_end=None,
         speed_perturbation=0.0,
         noise_snr_db=None,
+        noise_probability=1.0,
         time_shift=0.0,
         time_stretch=0.0,
         gain_db=0.0,
@@ -232,6 +236,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.front_end = front_end
         self.speed_perturbation = speed_perturbation
         self.noise_snr_db = noise_snr_db
+        self.noise_probability = noise_probability
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -347,11 +352,15 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             and snr_db[0] <= snr_db[1]
         ):
             raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
+        probability = self.noise_probability
+        if isinstance(probability, bool) or not isinstance(probability, numbers.Real) or not 0 <= probability <= 1:
+            raise ValueError(f"noise_probability must be a float in [0, 1], got {probability!r}.")
         layers = []
         if speed:
             layers.append(RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed"))
         if snr_db is not None:
-            layers.append(RandomNoise(snr_db, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"))
+            layers.append(RandomNoise(
+                snr_db, probability, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"))
         if layers and self.front_end is None:
             given = " and ".join(f"{name}={value!r}" for name, value in (
                 ("speed_perturbation", speed), ("noise_snr_db", snr_db)) if value is not None and value)

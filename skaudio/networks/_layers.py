@@ -151,6 +151,8 @@ class RandomNoise(_SeededAugmentation):
     ----------
     snr_db : tuple of float (low, high)
         SNR range in dB (waveform input).
+    probability : float in [0, 1], default=1.0
+        Chance that an example gets noise at all; the others pass unchanged.
     seed : int or None
 
     Examples
@@ -164,25 +166,29 @@ class RandomNoise(_SeededAugmentation):
     (True, True)
     """
 
-    def __init__(self, snr_db=(10.0, 40.0), **kwargs):
+    def __init__(self, snr_db=(10.0, 40.0), probability=1.0, **kwargs):
         super().__init__(**kwargs)
         low, high = (float(v) for v in snr_db)
         if not low <= high:
             raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
+        if not 0 <= probability <= 1:
+            raise ValueError(f"probability must be in [0, 1], got {probability!r}.")
         self.snr_db = (low, high)
+        self.probability = float(probability)
 
     def call(self, inputs, training=False):
         if not training:
             return inputs
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
         snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
+        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
         axes = tuple(range(1, len(inputs.shape)))
         rms = ops.sqrt(ops.mean(ops.square(inputs), axis=axes, keepdims=True))
         noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
-        return inputs + noise * rms * ops.power(10.0, -snr_db / 20.0)
+        return inputs + applied * noise * rms * ops.power(10.0, -snr_db / 20.0)
 
     def get_config(self):
-        return {**super().get_config(), "snr_db": list(self.snr_db)}
+        return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)

@@ -167,6 +167,11 @@ def test_waveform_augmentation_resamples_and_adds_noise_in_training_only():
     assert np.all((snr_db > 14.8) & (snr_db < 25.2))  # relative to each clip's level, quiet ones too
     assert np.ptp(snr_db) > 2  # a different SNR per example
 
+    half = clf.set_params(noise_probability=0.5)._waveform_augmentation()[-1]
+    batch = np.repeat(X[:1, :, None], 400, axis=0)
+    untouched = np.all(np.asarray(half(batch, training=True)) == batch, axis=(1, 2))
+    assert 0.4 < untouched.mean() < 0.6  # noise on about half the examples, the rest exactly clean
+
     speed = clf.model_.get_layer("augment_speed")
     tones = np.repeat(X[8:9, :, None], 32, axis=0)  # 1000 Hz
     np.testing.assert_array_equal(np.asarray(speed(tones, training=False)), tones)
@@ -184,6 +189,8 @@ def test_waveform_augmentation_needs_a_waveform_front_end(features):
         tiny_classifier(noise_snr_db=(10, 30)).fit(X, y)
     with pytest.raises(ValueError, match=r"speed_perturbation must be a float in \[0, 1\), got 1.5"):
         tiny_classifier(speed_perturbation=1.5).fit(X, y)
+    with pytest.raises(ValueError, match=r"noise_probability must be a float in \[0, 1\], got 2"):
+        tiny_classifier(noise_snr_db=(10, 30), noise_probability=2).fit(X, y)
     for bad in (20, (30, 10), (10, 20, 30), ("low", "high")):
         with pytest.raises(ValueError, match=r"noise_snr_db must be None or \(low, high\) in dB"):
             tiny_classifier(noise_snr_db=bad).fit(X, y)
