@@ -156,9 +156,9 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     (128 units each way) that carries context across the whole input, predicting
     a mask on the noisy spectrum, inverse STFT; trained on level-normalised
     clips with the negative SI-SDR loss, on the mixtures as given
-    (``noise_scaling=0``, the configuration the benchmark measured). Inputs of any length are processed in
-    chunks of about 8 s at 8 kHz, each with 1 s of context on either side,
-    cross-faded where they overlap.
+    (``noise_scaling=0``, the configuration the benchmark measured). Inputs
+    of any length are processed in chunks of about 8 s at 8 kHz, each with
+    1 s of context on either side, cross-faded where they overlap.
 
     Why: the LSTM follows the loudest voice through others (+0.4 to +0.5 dB
     in babble for the same data). A 64 ms window did as well on speech

@@ -362,11 +362,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             layers.append(RandomNoise(
                 snr_db, probability, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"))
         if layers and self.front_end is None:
-            given = " and ".join(f"{name}={value!r}" for name, value in (
-                ("speed_perturbation", speed), ("noise_snr_db", snr_db)) if value is not None and value)
+            given = [f"speed_perturbation={speed!r}"] if speed else []
+            given += [f"noise_snr_db={snr_db!r}"] if snr_db is not None else []
             raise ValueError(
-                f"{given}: augmenting the raw waveform needs front_end (the features computed inside the network "
-                "from waveforms); got front_end=None."
+                f"{' and '.join(given)}: augmenting the raw waveform needs front_end (the features computed inside "
+                "the network from waveforms); got front_end=None."
             )
         return layers
 
