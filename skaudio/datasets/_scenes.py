@@ -6,7 +6,7 @@ import numpy as np
 
 from skaudio.datasets._mixtures import _fit_to, _snr_values
 from skaudio.datasets._noise import NOISE_COLORS, _check_positive_int, _check_random_state, _randint, make_colored_noise
-from skaudio.utils import check_waveforms
+from skaudio.utils import check_waveforms, is_number
 
 # The background's RMS level; events are scaled relative to it. Low enough
 # that a 20 dB event rarely clips; a scene that would clip is scaled down whole.
@@ -174,7 +174,7 @@ def make_event_scenes(
     if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
         raise ValueError(f"sr must be an int > 0, got {sr!r}.")
     n_scenes = _check_positive_int(n_scenes, "n_scenes")
-    if isinstance(duration, bool) or not isinstance(duration, numbers.Real) or not np.isfinite(duration) or duration <= 0:
+    if not is_number(duration) or not np.isfinite(duration) or duration <= 0:
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
     if trim_db is not None and (not isinstance(trim_db, numbers.Real) or trim_db <= 0):
         raise ValueError(f"trim_db must be a positive number of dB or None, got {trim_db!r}.")

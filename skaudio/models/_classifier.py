@@ -12,6 +12,7 @@ from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
 from skaudio.networks import RandomNoise, RandomTimeStretch, build_cnn1d_classifier
 from skaudio.networks._layers import augmentation_seed
+from skaudio.utils import is_number
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -345,15 +346,15 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def _waveform_augmentation(self):
         """Training-only layers on the raw waveform: speed perturbation, then noise."""
         speed, snr_db = self.speed_perturbation, self.noise_snr_db
-        if isinstance(speed, bool) or not isinstance(speed, numbers.Real) or not 0 <= speed < 1:
+        if not is_number(speed) or not 0 <= speed < 1:
             raise ValueError(f"speed_perturbation must be a float in [0, 1), got {speed!r}.")
         if snr_db is not None and not (
-            len(np.shape(snr_db)) == 1 and len(snr_db) == 2 and all(isinstance(v, numbers.Real) for v in snr_db)
+            len(np.shape(snr_db)) == 1 and len(snr_db) == 2 and all(is_number(v) for v in snr_db)
             and snr_db[0] <= snr_db[1]
         ):
             raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
         probability = self.noise_probability
-        if isinstance(probability, bool) or not isinstance(probability, numbers.Real) or not 0 <= probability <= 1:
+        if not is_number(probability) or not 0 <= probability <= 1:
             raise ValueError(f"noise_probability must be a float in [0, 1], got {probability!r}.")
         layers = []
         if speed:

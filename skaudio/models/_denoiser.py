@@ -1,7 +1,5 @@
 """CNN1DDenoiser: the article's waveform denoiser as a scikit-learn regressor."""
 
-import numbers
-
 import numpy as np
 from scikeras.wrappers import KerasRegressor
 from sklearn.preprocessing import FunctionTransformer
@@ -10,7 +8,7 @@ from sklearn.utils import RegressorTags, check_random_state
 from skaudio.models._base import KerasAudioMixin
 from skaudio.networks import build_cnn1d_denoiser, build_stft_mask_denoiser
 from skaudio.networks._losses import negative_si_sdr
-from skaudio.utils import check_waveforms, is_ragged
+from skaudio.utils import check_waveforms, is_number, is_ragged
 
 # RMS below this is treated as silence when normalising levels.
 _RMS_FLOOR = 1e-5
@@ -273,12 +271,10 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             raise ValueError(f"segment_length must be >= 1, got {self.segment_length}.")
         self.segment_length_ = length
         scaling = self.noise_scaling
-        if isinstance(scaling, bool) or not isinstance(scaling, numbers.Real) or not 0 <= scaling <= 1:
+        if not is_number(scaling) or not 0 <= scaling <= 1:
             raise ValueError(f"noise_scaling must be a float in [0, 1], got {scaling!r}.")
         rng = check_random_state(self.random_state)
-        if not is_ragged(X) and length == X.shape[1] and self.segments_per_clip == 1:
-            X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.float32)
-        else:
+        if is_ragged(X) or length != X.shape[1] or self.segments_per_clip != 1:
             X, y = random_segments(X, y, length, self.segments_per_clip, rng)
         if scaling:
             factor = rng.uniform(1 - scaling, 1, size=(len(X), 1)).astype(np.float32)

@@ -1,6 +1,5 @@
 """CRNNEventDetector: the article's Conv1D + LSTM event detector, and frame-level detection."""
 
-import numbers
 import weakref
 
 import keras
@@ -12,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from skaudio.models._annotations import as_annotations, frame_targets, frames_to_events, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, compiled_predict_function, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
+from skaudio.utils import is_number
 
 # Sub-models reading one named layer of a fitted model (clip or frame
 # probabilities), cached per model like the compiled predict functions.
@@ -385,7 +385,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             empty list for a clip with no detection.
         """
         for name, value, low in (("threshold", threshold, 0), ("min_duration", min_duration, 0)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= low:
+            if not is_number(value) or not value >= low:
                 raise ValueError(f"{name} must be a number >= {low}, got {value!r}.")
         if not 0 < threshold < 1:
             raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
@@ -394,7 +394,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         stride, offset = self._frame_timing()
         active = proba >= threshold
         if median_filter is not None:
-            if isinstance(median_filter, bool) or not isinstance(median_filter, numbers.Real) or median_filter <= 0:
+            if not is_number(median_filter) or median_filter <= 0:
                 raise ValueError(f"median_filter must be a duration in seconds > 0 or None, got {median_filter!r}.")
             width = max(1, int(round(median_filter / (stride * fd)))) // 2 * 2 + 1
             active = _median_filter(active.astype(np.uint8), size=(1, width, 1), mode="nearest").astype(bool)
@@ -438,7 +438,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
                 "frame_duration is None: set it to the seconds between input frames (the feature "
                 "step's hop_length / sr) to train on event annotations or to report event times."
             )
-        if isinstance(fd, bool) or not isinstance(fd, numbers.Real) or not (np.isfinite(fd) and fd > 0):
+        if not is_number(fd) or not (np.isfinite(fd) and fd > 0):
             raise ValueError(f"frame_duration must be a number of seconds > 0, got {fd!r}.")
         return float(fd)
 

@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from skaudio.utils import check_waveforms
+from skaudio.utils import check_waveforms, is_number
 
 _INSTALL_HINT = "pip install 'skaudio[plot]'"
 
@@ -39,7 +39,7 @@ def check_sr(sr, *, why):
     """A sample rate as float > 0; ``why`` completes "sr is needed to ..."."""
     if sr is None:
         raise ValueError(f"sr (the sample rate in Hz) is needed to {why}; pass sr=<Hz>.")
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not math.isfinite(sr) or sr <= 0:
+    if not is_number(sr) or not math.isfinite(sr) or sr <= 0:
         raise ValueError(f"sr must be a number > 0 (the sample rate in Hz), got {sr!r}.")
     return float(sr)
 

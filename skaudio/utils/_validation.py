@@ -23,6 +23,11 @@ _INT_SCALE = {
 }
 
 
+def is_number(value):
+    """True for a real number, False for a bool (which Python counts as one) and anything else."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def is_ragged(X):
     """Return True when ``X`` is a sequence of arrays rather than one array.
 
