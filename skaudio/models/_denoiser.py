@@ -94,9 +94,9 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     dropout : float, default=0.0
     n_fft, hop_length : int, default=256, 64
         STFT front end: window/FFT length and hop, in samples.
-    lstm_units : int, default=0
+    lstm_units : int or tuple of int, default=0
         STFT front end: units per direction of a bidirectional LSTM over
-        frames after the convolutions (0: none).
+        frames after the convolutions (0: none); a tuple stacks one per entry.
     mask : {"magnitude", "complex"}, default="magnitude"
         STFT front end: a magnitude mask (noisy phase kept) or a complex
         ratio mask that starts as the identity (phase corrected too).

@@ -79,6 +79,19 @@ def build_cnn1d_denoiser(
     return keras.Model(inputs, outputs, name="cnn1d_denoiser")
 
 
+def _lstm_stack(lstm_units):
+    """The units of each bidirectional LSTM layer: ``0`` none, an int one layer, a tuple one per entry."""
+    stack = tuple(lstm_units) if isinstance(lstm_units, (tuple, list)) else (lstm_units,)
+    smallest = 1 if len(stack) > 1 else 0  # in a stack, every entry is a layer
+    for units in stack:
+        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < smallest:
+            raise ValueError(
+                f"lstm_units must be an int >= 0 (0: no LSTM) or a tuple of ints >= 1 (one bidirectional LSTM "
+                f"per entry), got {lstm_units!r}."
+            )
+    return tuple(units for units in stack if units)
+
+
 def build_stft_mask_denoiser(
     *,
     n_fft=256,
@@ -110,10 +123,11 @@ def build_stft_mask_denoiser(
     n_layers : int, default=4
     batch_norm : bool, default=False
     dropout : float, default=0.0
-    lstm_units : int, default=0
+    lstm_units : int or tuple of int, default=0
         Units per direction of a bidirectional LSTM over frames after the
-        convolutions (0: none). It carries context across the whole input,
-        which helps follow one voice through others (babble).
+        convolutions (0: none); a tuple stacks one bidirectional LSTM per
+        entry. It carries context across the whole input, which helps
+        follow one voice through others (babble).
     mask : {"magnitude", "complex"}, default="magnitude"
         A mask in [0, 1] on magnitudes (the noisy phase is kept), or a
         complex ratio mask, which can also correct the phase (an ideal
@@ -133,8 +147,7 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
-    if isinstance(lstm_units, bool) or not isinstance(lstm_units, numbers.Integral) or lstm_units < 0:
-        raise ValueError(f"lstm_units must be an int >= 0 (0: no LSTM), got {lstm_units!r}.")
+    lstm_stack = _lstm_stack(lstm_units)
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
@@ -147,8 +160,9 @@ def build_stft_mask_denoiser(
             x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
             batch_norm=batch_norm, residual=True, dropout=dropout, name=f"block{i + 1}",
         )
-    if lstm_units:
-        x = layers.Bidirectional(layers.LSTM(lstm_units, return_sequences=True), name="bilstm")(x)
+    for i, units in enumerate(lstm_stack):
+        name = "bilstm" if i == 0 else f"bilstm{i + 1}"
+        x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name=name)(x)
     n_bins = 1 + n_fft // 2
     if mask == "magnitude":
         gains = layers.Conv1D(n_bins, 1, activation="sigmoid", name="mask")(x)

@@ -156,3 +156,14 @@ def test_stft_mask_denoiser_lstm_follows_the_convolutions_and_keeps_any_length()
     for n in (500, 1733):
         x = np.random.default_rng(n).standard_normal((2, n, 1)).astype("float32")
         assert tuple(with_lstm(x).shape) == (2, n)
+
+
+def test_stft_mask_denoiser_stacks_one_bidirectional_lstm_per_entry_of_a_tuple():
+    stacked = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, lstm_units=(8, 4))
+    first, second = stacked.get_layer("bilstm"), stacked.get_layer("bilstm2")
+    assert first.output.shape[-1] == 16 and second.output.shape[-1] == 8
+    assert second.count_params() == 2 * 4 * (4 * (16 + 4) + 4)  # fed by the first's 2 x 8 outputs
+    assert tuple(stacked(np.zeros((1, 700, 1), "float32")).shape) == (1, 700)
+    for bad in ((8, 0), (8, -2), (8, 2.5), True):
+        with pytest.raises(ValueError, match="lstm_units must be"):
+            build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, lstm_units=bad)
