@@ -8,7 +8,9 @@ clip (new mixtures teach more than more passes over the same ones); the
 default CNN1DDenoiser, whose cost per sample is 4x the pipeline's, trains on
 the first version only. Methods: noisereduce stationary and
 non-stationary spectral gating (a benchmark-only dependency), the default
-CNN1DDenoiser (the article's network) and make_denoiser_pipeline(sr=8000).
+CNN1DDenoiser (the article's network) and make_denoiser_pipeline(sr=8000);
+for scale, the ceilings of masking the noisy spectrum (oracle ratio and
+phase-sensitive masks, which read the clean reference).
 Writes benchmarks/results/denoise.json.
 
 Run: python benchmarks/bench_denoise.py [--mixtures 4] [--epochs-default 20]
@@ -58,6 +60,33 @@ def noisereduce_method(stationary):
         return np.stack([noisereduce.reduce_noise(y=x, sr=SR, stationary=stationary) for x in noisy])
 
     return denoise
+
+
+def oracle_masks(clean, noisy, n_fft, hop_length):
+    """Ceilings of masking the noisy spectrum (they read the clean reference): ideal ratio and phase-sensitive masks.
+
+    The STFT is the given one (the benchmark passes the recommended
+    pipeline's: a 32 ms Hann window, hop 8 ms). The ideal ratio mask ``|S| / sqrt(|S|^2 + |N|^2)`` is the best a mask that
+    ignores phase can aim for; the phase-sensitive mask
+    ``Re(S conj(Y)) / |Y|^2``, truncated to [0, 1], is the best real mask of
+    the noisy spectrum in the least-squares sense, what a mask trained
+    end to end on the waveform can learn towards.
+    """
+    import librosa
+
+    speech = librosa.stft(clean, n_fft=n_fft, hop_length=hop_length)
+    mixture = librosa.stft(noisy, n_fft=n_fft, hop_length=hop_length)
+    noise = mixture - speech
+    masks = {
+        "oracle_ratio_mask": np.abs(speech) / np.sqrt(np.abs(speech) ** 2 + np.abs(noise) ** 2 + 1e-12),
+        "oracle_phase_sensitive_mask": np.clip(
+            np.real(speech * np.conj(mixture)) / (np.abs(mixture) ** 2 + 1e-12), 0, 1
+        ),
+    }
+    return {
+        name: librosa.istft(mask * mixture, n_fft=n_fft, hop_length=hop_length, length=noisy.shape[-1])
+        for name, mask in masks.items()
+    }
 
 
 def seam_check(pipeline, noisy):
@@ -132,11 +161,20 @@ def main():
             }
         audio_seconds = len(conditions) * clean_test.shape[0] * clean_test.shape[1] / SR
         speed[name] = audio_seconds / elapsed
+    oracles, best = {}, models["best"][0][-1]
+    for (noise, snr), noisy in conditions.items():
+        for name, estimate in oracle_masks(clean_test, noisy, best.n_fft, best.hop_length).items():
+            oracles.setdefault(name, {})[f"{noise}_{snr}dB"] = float(
+                np.mean(si_sdr_improvement(clean_test, estimate, noisy))
+            )
     print(f"{'condition':12s} {'input':>7s} " + " ".join(f"{m:>26s}" for m in methods))
     for key in results["noisereduce_stationary"]:
         row = f"{key:12s} {results['noisereduce_stationary'][key]['input_si_sdr']:7.2f} "
         row += " ".join(f"{results[m][key]['si_sdr_improvement']:+26.2f}" for m in methods)
         print(row)
+    print("ceilings of masking the noisy spectrum (oracles, computed from the clean reference):")
+    for key in oracles["oracle_ratio_mask"]:
+        print(f"{key:12s} " + " ".join(f"{name} {values[key]:+.2f}" for name, values in oracles.items()))
     print("real-time factor (x real time, 2 cores): " + ", ".join(f"{m} {speed[m]:.0f}x" for m in methods))
     print("training seconds: " + ", ".join(f"{m} {s:.0f}" for m, s in train_seconds.items()))
     seams = seam_check(models["best"][0], conditions[("white", 0)])
@@ -145,9 +183,9 @@ def main():
           f"SI-SDR of chunked against whole {seams['si_sdr_db']:.1f} dB; largest jump of the difference "
           f"at a chunk boundary {seams['max_jump_at_chunk_boundaries']:.2e}, "
           f"between other samples {seams['max_jump_between_other_samples']:.2e}")
-    best = make_denoiser_pipeline(sr=SR)[-1]
     write_results("denoise", {
         "si_sdr_improvement_db": results,
+        "oracle_si_sdr_improvement_db": oracles,
         "realtime_factor": speed,
         "train_seconds": train_seconds,
         "training_pairs": {name: n_pairs for name, (_, n_pairs) in models.items()},

@@ -130,9 +130,11 @@ def build_stft_mask_denoiser(
         follow one voice through others (babble).
     mask : {"magnitude", "complex"}, default="magnitude"
         A mask in [0, 1] on magnitudes (the noisy phase is kept), or a
-        complex ratio mask, which can also correct the phase (an ideal
-        magnitude mask caps the SI-SDR gain at about +13.5 dB on FSDD digits
-        in white noise at 0 dB). The complex mask starts as the identity.
+        complex ratio mask, which can also correct the phase. On FSDD digits
+        in white noise at 0 dB, the best real mask (the phase-sensitive mask
+        truncated to [0, 1]) gains about +15 dB SI-SDR and the ideal ratio
+        mask +13 (``benchmarks/bench_denoise.py`` reports both for every
+        condition). The complex mask starts as the identity.
 
     Returns
     -------
