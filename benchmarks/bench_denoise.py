@@ -63,14 +63,15 @@ def noisereduce_method(stationary):
 
 
 def oracle_masks(clean, noisy, n_fft, hop_length):
-    """Ceilings of masking the noisy spectrum (they read the clean reference): ideal ratio and phase-sensitive masks.
+    """Ceilings of masking the noisy spectrum: ideal ratio and phase-sensitive masks.
 
-    The STFT is the given one (the benchmark passes the recommended
-    pipeline's: a 32 ms Hann window, hop 8 ms). The ideal ratio mask ``|S| / sqrt(|S|^2 + |N|^2)`` is the best a mask that
-    ignores phase can aim for; the phase-sensitive mask
-    ``Re(S conj(Y)) / |Y|^2``, truncated to [0, 1], is the best real mask of
-    the noisy spectrum in the least-squares sense, what a mask trained
-    end to end on the waveform can learn towards.
+    Oracles: they read the clean reference. The STFT is the given one (the
+    benchmark passes the recommended pipeline's: a 32 ms Hann window, hop
+    8 ms). The ideal ratio mask ``|S| / sqrt(|S|^2 + |N|^2)`` is the usual
+    target of a mask that ignores phase; the phase-sensitive mask
+    ``Re(S conj(Y)) / |Y|^2``, truncated to [0, 1], is the real mask in
+    [0, 1] closest to the clean spectrum bin by bin (least squares), what a
+    mask trained end to end on the waveform can learn towards.
     """
     import librosa
 
