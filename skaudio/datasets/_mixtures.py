@@ -5,14 +5,14 @@ import numbers
 import numpy as np
 
 from skaudio.datasets._noise import NOISE_COLORS, _check_random_state, _randint, make_colored_noise
-from skaudio.utils import check_waveforms, is_ragged
+from skaudio.utils import check_waveforms, is_number, is_ragged
 
 # Babble: this many other clips of the batch are summed into each noise.
 BABBLE_TALKERS = 4
 
 
 def _snr_values(snr_db, n, rng):
-    if isinstance(snr_db, numbers.Real) and not isinstance(snr_db, bool):
+    if is_number(snr_db):
         if not np.isfinite(snr_db):
             raise ValueError(f"snr_db must be finite, got {snr_db!r}.")
         return np.full(n, float(snr_db))

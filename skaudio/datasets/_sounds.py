@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skaudio.datasets._noise import _check_random_state, _randint, make_colored_noise
+from skaudio.utils import is_number
 
 __all__ = ["make_sounds", "SOUND_CLASSES"]
 
@@ -173,7 +174,7 @@ _SYNTHS = {
 
 
 def _is_real(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) and np.isfinite(x)
+    return is_number(x) and np.isfinite(x)
 
 
 def _is_int(x):

@@ -8,6 +8,8 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from skaudio.utils import is_number
+
 __all__ = ["load_audio"]
 
 
@@ -30,7 +32,7 @@ def _check_real(value, name, *, allow_none, allow_zero):
         if allow_none:
             return None
         raise ValueError(f"{name} must be {kind}, got None.")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}).")
     value = float(value)
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from skaudio.utils._events import _is_sequence, _is_time, check_scene_events
+from skaudio.utils._events import _is_sequence, check_scene_events
+from skaudio.utils import is_number
 
 # sed_eval divides every error rate by ``N_ref + eps`` (``metric.py``): an error rate
 # is then never NaN, and with no reference at all it is 0 without errors and
@@ -59,7 +60,7 @@ def _check_scenes(reference, estimated):
 
 
 def _check_param(value, name, *, low, high=math.inf, low_open=False):
-    in_range = _is_time(value) and math.isfinite(value) and low <= value <= high and not (low_open and value == low)
+    in_range = is_number(value) and math.isfinite(value) and low <= value <= high and not (low_open and value == low)
     if not in_range:
         interval = f"{'(' if low_open else '['}{low}, {high}{']' if math.isfinite(high) else ')'}"
         raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}.")

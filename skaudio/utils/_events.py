@@ -1,10 +1,11 @@
 """Event annotations: per clip, a list of ``(onset_s, offset_s, label)``."""
 
 import math
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
+
+from skaudio.utils._validation import is_number
 
 
 def _is_sequence(obj):
@@ -12,10 +13,6 @@ def _is_sequence(obj):
     return (
         not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
     )
-
-
-def _is_time(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def check_scene_events(scene, where):
@@ -30,12 +27,12 @@ def check_scene_events(scene, where):
         at = f"{where}[{k}]"
         if not _is_sequence(event) or len(event) != 3:
             hint = ""
-            if k == 0 and len(scene) == 3 and _is_time(event):
+            if k == 0 and len(scene) == 3 and is_number(event):
                 # The usual slip: one scene's events passed where a list of scenes is expected.
                 hint = " (did you pass one scene's events? Wrap them in a list: one entry per scene)"
             raise ValueError(f"{at} is not an (onset, offset, label) triple: {event!r}{hint}.")
         onset, offset, label = event
-        if not (_is_time(onset) and _is_time(offset)):
+        if not (is_number(onset) and is_number(offset)):
             raise ValueError(f"{at} needs numeric onset and offset (seconds), got {onset!r} and {offset!r}.")
         onset, offset = float(onset), float(offset)
         if not (math.isfinite(onset) and math.isfinite(offset)):
