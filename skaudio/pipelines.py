@@ -151,6 +151,8 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     """The recommended denoiser, a Pipeline from noisy waveforms to clean waveforms.
 
     One step, ``CNN1DDenoiser(front_end="stft")``: a 32 ms STFT (hop 8 ms),
+    two 2D convolutions over time and frequency (16 channels each, the
+    second halving the frequency axis) whose maps join the log-magnitude,
     four residual dilated convolution blocks over frames (128 filters,
     dilations 1, 2, 4, 8: a context of about 0.25 s), then a bidirectional LSTM
     (128 units each way) that carries context across the whole input, predicting
@@ -161,7 +163,16 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     1 s of context on either side, cross-faded where they overlap.
 
     Why: the LSTM follows the loudest voice through others (+0.4 to +0.5 dB
-    in babble for the same data). A 64 ms window did as well on speech
+    in babble for the same data). The 2D convolutions see the harmonic
+    pattern of a voice across frequency; their maps enter through a
+    zero-initialised projection, so training starts from the network
+    without them. Against that network, with random_state 0 and 1, they
+    gained +0.41 / +0.96 dB in babble at 0 dB, +0.37 / +0.51 at 5 dB and
+    +0.18 / +0.10 at 10 dB, and -0.07 to +0.21 in white and pink noise, for
+    45 to 60 % more training time. Fed in directly (no zero start) they
+    gained as much in babble but trained worse on a few dozen synthetic
+    tones (median gain 1.7 and 1.4 dB instead of 5.2 and 2.2); a third,
+    dilated 2D layer did not help. A 64 ms window did as well on speech
     (and trains faster) but blurs transients and chirps: on short
     synthetic tones and chirps (48 clips, 20 epochs) it gained 0.7 dB where
     32 ms gained 2.6. Sixteen
@@ -215,6 +226,7 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
                     dilation=(1, 2, 4, 8),
                     batch_norm=False,
                     lstm_units=128,
+                    frequency_filters=(16, 16),
                     loss="si_sdr",
                     chunk_context=int(sr),
                     noise_scaling=0.0,

@@ -97,6 +97,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     lstm_units : int or tuple of int, default=0
         STFT front end: units per direction of a bidirectional LSTM over
         frames after the convolutions (0: none); a tuple stacks one per entry.
+    frequency_filters : int or tuple of int, default=0
+        STFT front end: channels of 2D convolutions over frames and
+        frequency bins before the frame convolutions (0: none); a tuple
+        stacks one per entry, the second halving the frequency axis (see
+        :func:`skaudio.networks.build_stft_mask_denoiser`).
     mask : {"magnitude", "complex"}, default="magnitude"
         STFT front end: a magnitude mask (noisy phase kept) or a complex
         ratio mask that starts as the identity (phase corrected too).
@@ -183,6 +188,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         hop_length=64,
         lstm_units=0,
         mask="magnitude",
+        frequency_filters=0,
         loss="mse",
         normalize=True,
         segment_length=None,
@@ -225,6 +231,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.hop_length = hop_length
         self.lstm_units = lstm_units
         self.mask = mask
+        self.frequency_filters = frequency_filters
         self.normalize = normalize
         self.segment_length = segment_length
         self.segments_per_clip = segments_per_clip
@@ -309,10 +316,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     def _keras_build_fn(self, meta, compile_kwargs):
         if self.front_end == "waveform":
             # the STFT network's own settings would otherwise be silently ignored
-            if self.lstm_units or self.mask != "magnitude":
+            if self.lstm_units or self.frequency_filters or self.mask != "magnitude":
                 raise ValueError(
-                    f"lstm_units={self.lstm_units!r} and mask={self.mask!r} apply to front_end='stft' only; "
-                    "the waveform network has no LSTM and no mask."
+                    f"lstm_units={self.lstm_units!r}, frequency_filters={self.frequency_filters!r} and "
+                    f"mask={self.mask!r} apply to front_end='stft' only; the waveform network has no LSTM, "
+                    "no spectrum and no mask."
                 )
             model = build_cnn1d_denoiser(
                 filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
@@ -324,6 +332,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                 n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
                 kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
                 batch_norm=self.batch_norm, dropout=self.dropout, lstm_units=self.lstm_units, mask=self.mask,
+                frequency_filters=self.frequency_filters,
             )
         else:
             raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")

@@ -167,3 +167,30 @@ def test_stft_mask_denoiser_stacks_one_bidirectional_lstm_per_entry_of_a_tuple()
     for bad in ((8, 0), (8, -2), (8, 2.5), True):
         with pytest.raises(ValueError, match="lstm_units must be"):
             build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, lstm_units=bad)
+
+
+def test_stft_mask_denoiser_frequency_convolutions_halve_then_dilate_the_frequency_axis():
+    plain = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1)
+    model = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, frequency_filters=(4, 6, 5))
+    first, second, third = (model.get_layer(f"frequency_conv{i}") for i in (1, 2, 3))
+    assert first.output.shape[2:] == (129, 4)  # every bin of n_fft=256
+    assert second.output.shape[2:] == (65, 6) and second.strides == (1, 2)
+    assert third.output.shape[2:] == (65, 5) and third.dilation_rate == (1, 2)
+    assert model.get_layer("frequency_features").output.shape[-1] == 65 * 5
+    # a projection of the 65 x 5 maps onto the 16 filters is added; nothing else changed
+    convolutions = sum(layer.count_params() for layer in (first, second, third))
+    assert convolutions == (15 * 1 + 1) * 4 + (15 * 4 + 1) * 6 + (15 * 6 + 1) * 5
+    assert model.count_params() - plain.count_params() == convolutions + 65 * 5 * 16
+    # that projection starts at zero: with the plain network's weights, the output is the plain network's
+    for layer in plain.layers:
+        model.get_layer(layer.name).set_weights(layer.get_weights())
+    x = np.random.default_rng(1).standard_normal((2, 900, 1)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x)), np.asarray(plain(x)), atol=1e-6)
+    for n in (500, 1733):
+        x = np.random.default_rng(n).standard_normal((2, n, 1)).astype("float32")
+        assert tuple(model(x).shape) == (2, n)
+    one = build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, frequency_filters=3)
+    assert one.get_layer("frequency_features").output.shape[-1] == 129 * 3  # a single layer keeps every bin
+    for bad in ((8, 0), -1, 2.5, False, "16"):
+        with pytest.raises(ValueError, match="frequency_filters must be"):
+            build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, frequency_filters=bad)
