@@ -152,7 +152,8 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
 
     One step, ``CNN1DDenoiser(front_end="stft")``: a 32 ms STFT (hop 8 ms),
     two 2D convolutions over time and frequency (16 channels each, the
-    second halving the frequency axis) whose maps join the log-magnitude,
+    second halving the frequency axis) whose maps are added to the
+    projection of the log-magnitude,
     four residual dilated convolution blocks over frames (128 filters,
     dilations 1, 2, 4, 8: a context of about 0.25 s), then a bidirectional LSTM
     (128 units each way) that carries context across the whole input, predicting
@@ -169,7 +170,7 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     without them. Against that network, with random_state 0 and 1, they
     gained +0.41 / +0.96 dB in babble at 0 dB, +0.37 / +0.51 at 5 dB and
     +0.18 / +0.10 at 10 dB, and -0.07 to +0.21 in white and pink noise, for
-    45 to 60 % more training time. Fed in directly (no zero start) they
+    40 to 60 % more training time. Fed in directly (no zero start) they
     gained as much in babble but trained worse on a few dozen synthetic
     tones (median gain 1.7 and 1.4 dB instead of 5.2 and 2.2); a third,
     dilated 2D layer did not help. A 64 ms window did as well on speech

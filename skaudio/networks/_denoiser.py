@@ -191,17 +191,16 @@ def build_stft_mask_denoiser(
     inputs = keras.Input(shape=(None, 1), name="noisy")
     wave = SqueezeChannels(name="waveform")(inputs)
     spectrum = STFT(n_fft, hop_length, name="stft")(wave)
-    x = LogMagnitude(name="log_magnitude")(spectrum)
+    log_magnitude = LogMagnitude(name="log_magnitude")(spectrum)
     n_bins = 1 + n_fft // 2
-    projection = layers.Conv1D(filters[0], 1, name="input_projection")(x)
+    x = layers.Conv1D(filters[0], 1, name="input_projection")(log_magnitude)
     if frequency_stack:
         # added through a zero-initialised projection: the network starts as
         # the one without these maps, and they grow in only as far as they help
         maps = layers.Conv1D(filters[0], 1, use_bias=False, kernel_initializer="zeros", name="frequency_projection")(
-            _frequency_convolutions(x, frequency_stack, n_bins)
+            _frequency_convolutions(log_magnitude, frequency_stack, n_bins)
         )
-        projection = layers.Add(name="spectral_features")([projection, maps])
-    x = projection
+        x = layers.Add(name="spectral_features")([x, maps])
     for i in range(n_layers):
         x = conv_block(
             x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
