@@ -7,14 +7,12 @@ order of operations, so that the numbers agree with sed_eval's to rounding.
 """
 
 import math
-import numbers
-from collections.abc import Mapping
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from skaudio.utils._events import _is_sequence, check_scene_events
 from skaudio.utils import is_number
+from skaudio.utils._events import _is_sequence, check_scene_events
 
 # sed_eval divides every error rate by ``N_ref + eps`` (``metric.py``): an error rate
 # is then never NaN, and with no reference at all it is 0 without errors and
