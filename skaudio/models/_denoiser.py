@@ -102,6 +102,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         frequency bins before the frame convolutions (0: none); a tuple
         stacks one per entry, the second halving the frequency axis (see
         :func:`skaudio.networks.build_stft_mask_denoiser`).
+    refinement_filters : int or tuple of int, default=0
+        STFT front end, magnitude mask: channels of 2D convolutions that
+        refine the mask bin by bin from its logits and the first frequency
+        maps, adding a correction that starts at zero (0: none; see
+        :func:`skaudio.networks.build_stft_mask_denoiser`).
     mask : {"magnitude", "complex"}, default="magnitude"
         STFT front end: a magnitude mask (noisy phase kept) or a complex
         ratio mask that starts as the identity (phase corrected too).
@@ -189,6 +194,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         lstm_units=0,
         mask="magnitude",
         frequency_filters=0,
+        refinement_filters=0,
         loss="mse",
         normalize=True,
         segment_length=None,
@@ -232,6 +238,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.lstm_units = lstm_units
         self.mask = mask
         self.frequency_filters = frequency_filters
+        self.refinement_filters = refinement_filters
         self.normalize = normalize
         self.segment_length = segment_length
         self.segments_per_clip = segments_per_clip
@@ -316,11 +323,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     def _keras_build_fn(self, meta, compile_kwargs):
         if self.front_end == "waveform":
             # the STFT network's own settings would otherwise be silently ignored
-            if self.lstm_units or self.frequency_filters or self.mask != "magnitude":
+            if self.lstm_units or self.frequency_filters or self.refinement_filters or self.mask != "magnitude":
                 raise ValueError(
-                    f"lstm_units={self.lstm_units!r}, frequency_filters={self.frequency_filters!r} and "
-                    f"mask={self.mask!r} apply to front_end='stft' only; the waveform network has no LSTM, "
-                    "no spectrum and no mask."
+                    f"lstm_units={self.lstm_units!r}, frequency_filters={self.frequency_filters!r}, "
+                    f"refinement_filters={self.refinement_filters!r} and mask={self.mask!r} apply to "
+                    "front_end='stft' only; the waveform network has no LSTM, no spectrum and no mask."
                 )
             model = build_cnn1d_denoiser(
                 filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
@@ -332,7 +339,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                 n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
                 kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
                 batch_norm=self.batch_norm, dropout=self.dropout, lstm_units=self.lstm_units, mask=self.mask,
-                frequency_filters=self.frequency_filters,
+                frequency_filters=self.frequency_filters, refinement_filters=self.refinement_filters,
             )
         else:
             raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")

@@ -97,22 +97,40 @@ def _layer_stack(value, name, layer):
 FREQUENCY_KERNEL = (3, 5)
 
 
-def _frequency_convolutions(log_magnitude, stack, n_bins):
-    """2D convolutions over (frames, bins), flattened back to one feature vector per frame.
+def _frequency_convolutions(z, stack):
+    """2D convolutions over (frames, bins, 1).
 
     The second layer halves the frequency axis; later ones dilate it by 2, 4, ...
-    so that their kernels span several harmonics.
+    so that their kernels span several harmonics. Returns the first layer's
+    maps (every bin) and the last layer's, flattened to one feature vector
+    per frame.
     """
-    z = layers.Reshape((-1, n_bins, 1), name="frequency_input")(log_magnitude)
-    bins = n_bins
+    bins = z.shape[2]
+    first = None
     for i, channels in enumerate(stack):
         stride = 2 if i == 1 else 1
         z = layers.Conv2D(
             channels, FREQUENCY_KERNEL, strides=(1, stride), dilation_rate=(1, 2 ** max(i - 1, 0)),
             padding="same", activation="relu", name=f"frequency_conv{i + 1}",
         )(z)
+        first = z if first is None else first
         bins = -(-bins // stride)
-    return layers.Reshape((-1, bins * stack[-1]), name="frequency_features")(z)
+    return first, layers.Reshape((-1, bins * stack[-1]), name="frequency_features")(z)
+
+
+def _mask_refinement(logits, local_maps, stack):
+    """A correction of the mask logits, bin by bin, from 2D convolutions over them and the local maps.
+
+    The last convolution starts at zero, so the correction starts at zero.
+    """
+    n_bins = logits.shape[-1]
+    z = layers.Concatenate(name="refinement_input")([layers.Reshape((-1, n_bins, 1), name="logit_map")(logits), local_maps])
+    for i, channels in enumerate(stack):
+        z = layers.Conv2D(
+            channels, FREQUENCY_KERNEL, padding="same", activation="relu", name=f"refinement_conv{i + 1}"
+        )(z)
+    z = layers.Conv2D(1, FREQUENCY_KERNEL, padding="same", kernel_initializer="zeros", name="refinement_output")(z)
+    return layers.Reshape((-1, n_bins), name="refinement")(z)
 
 
 def build_stft_mask_denoiser(
@@ -128,6 +146,7 @@ def build_stft_mask_denoiser(
     lstm_units=0,
     mask="magnitude",
     frequency_filters=0,
+    refinement_filters=0,
 ):
     """Build a spectral-mask denoiser: STFT, a 1D CNN over frames, masked inverse STFT.
 
@@ -170,6 +189,24 @@ def build_stft_mask_denoiser(
         halves the frequency axis, later ones dilate it by 2, 4, ... They
         see the harmonic pattern of a voice, shifted with its pitch, which
         helps most in babble.
+    refinement_filters : int or tuple of int, default=0
+        Channels of 2D convolutions (kernel 3 frames by 5 bins, ReLU) that
+        refine the mask bin by bin (0: none; a tuple stacks one per entry):
+        they see the mask's logits beside the first frequency convolution's
+        maps (the log-magnitude without ``frequency_filters``), and a last,
+        zero-initialised 2D convolution adds its correction to the logits,
+        so training starts from the network without them. The mask's 1x1
+        projection from the frame features cannot place gains between the
+        harmonics of a voice as finely as the spectrum shows them; this path
+        can. Magnitude mask only. Added to the recommended pipeline
+        (``refinement_filters=16``, the benchmark's training and test, seeds
+        0 and 1) it gained +0.43 / +0.36 dB in white noise at 0 dB and +0.32
+        to +0.46 in every white and pink condition, but lost 0.26 / 0.55 dB
+        in babble at 0 dB and 0.40 / 0.49 at 5 dB, for 30 to 45 % more
+        training time:
+        it suits stationary noise, not other voices. Fed the log-magnitude
+        instead of the first maps (seed 0), it gained less in white noise
+        (+0.19) and lost more in babble (0.36 / 0.58 at 0 / 5 dB).
 
     Returns
     -------
@@ -186,6 +223,9 @@ def build_stft_mask_denoiser(
     """
     lstm_stack = _layer_stack(lstm_units, "lstm_units", "bidirectional LSTM")
     frequency_stack = _layer_stack(frequency_filters, "frequency_filters", "2D convolution")
+    refinement_stack = _layer_stack(refinement_filters, "refinement_filters", "mask refinement")
+    if refinement_stack and mask != "magnitude":
+        raise ValueError(f"refinement_filters={refinement_filters!r} refines a magnitude mask; mask={mask!r} is not one.")
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
@@ -194,12 +234,13 @@ def build_stft_mask_denoiser(
     log_magnitude = LogMagnitude(name="log_magnitude")(spectrum)
     n_bins = 1 + n_fft // 2
     x = layers.Conv1D(filters[0], 1, name="input_projection")(log_magnitude)
+    # what the mask refinement sees bin by bin: the first 2D maps, or the log-magnitude itself
+    local_maps = layers.Reshape((-1, n_bins, 1), name="frequency_input")(log_magnitude)
     if frequency_stack:
         # added through a zero-initialised projection: the network starts as
         # the one without these maps, and they grow in only as far as they help
-        maps = layers.Conv1D(filters[0], 1, use_bias=False, kernel_initializer="zeros", name="frequency_projection")(
-            _frequency_convolutions(log_magnitude, frequency_stack, n_bins)
-        )
+        local_maps, maps = _frequency_convolutions(local_maps, frequency_stack)
+        maps = layers.Conv1D(filters[0], 1, use_bias=False, kernel_initializer="zeros", name="frequency_projection")(maps)
         x = layers.Add(name="spectral_features")([x, maps])
     for i in range(n_layers):
         x = conv_block(
@@ -209,7 +250,11 @@ def build_stft_mask_denoiser(
     for i, units in enumerate(lstm_stack):
         name = "bilstm" if i == 0 else f"bilstm{i + 1}"
         x = layers.Bidirectional(layers.LSTM(units, return_sequences=True), name=name)(x)
-    if mask == "magnitude":
+    if mask == "magnitude" and refinement_stack:
+        logits = layers.Conv1D(n_bins, 1, name="mask_logits")(x)
+        logits = layers.Add(name="refined_logits")([logits, _mask_refinement(logits, local_maps, refinement_stack)])
+        gains = layers.Activation("sigmoid", name="mask")(logits)
+    elif mask == "magnitude":
         gains = layers.Conv1D(n_bins, 1, activation="sigmoid", name="mask")(x)
     elif mask == "complex":
         # zero-initialised correction: the network starts as the identity

@@ -47,10 +47,14 @@ def test_fit_errors(pairs):
         CNN1DDenoiser(epochs=1).fit(noisy[:2], clean[:3])
     with pytest.raises(ValueError, match="front_end"):
         CNN1DDenoiser(front_end="wavelet", epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match="lstm_units=8, frequency_filters=0 and mask='magnitude' apply to front_end='stft'"):
+    with pytest.raises(ValueError, match="lstm_units=8, frequency_filters=0, refinement_filters=0 and mask='magnitude' apply to front_end='stft'"):
         CNN1DDenoiser(lstm_units=8, epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match=r"frequency_filters=\(8, 8\) and mask='magnitude' apply to front_end='stft'"):
+    with pytest.raises(ValueError, match=r"frequency_filters=\(8, 8\), refinement_filters=0 and mask='magnitude' apply"):
         CNN1DDenoiser(frequency_filters=(8, 8), epochs=1).fit(noisy[:4], clean[:4])
+    with pytest.raises(ValueError, match="refinement_filters=4 and mask='magnitude' apply to front_end='stft' only"):
+        CNN1DDenoiser(refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
+    with pytest.raises(ValueError, match="refinement_filters=4 refines a magnitude mask; mask='complex' is not one"):
+        CNN1DDenoiser(front_end="stft", mask="complex", refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="frequency_filters must be an int >= 0"):
         CNN1DDenoiser(front_end="stft", frequency_filters=(8, 0), epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="lstm_units must be an int >= 0"):

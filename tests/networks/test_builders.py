@@ -194,3 +194,34 @@ def test_stft_mask_denoiser_frequency_convolutions_halve_then_dilate_the_frequen
     for bad in ((8, 0), -1, 2.5, False, "16"):
         with pytest.raises(ValueError, match="frequency_filters must be"):
             build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, frequency_filters=bad)
+
+
+@pytest.mark.parametrize("frequency_filters, local_channels", [((4, 6), 4), (0, 1)])
+def test_stft_mask_refinement_sees_logits_and_local_maps_bin_by_bin_and_starts_at_zero(frequency_filters, local_channels):
+    settings = dict(filters=16, n_layers=2, dilation=1, frequency_filters=frequency_filters)
+    plain = build_stft_mask_denoiser(**settings)
+    model = build_stft_mask_denoiser(**settings, refinement_filters=(5, 3))
+    # the logits (1 channel) beside the first 2D maps, or the log-magnitude without them, at every bin
+    assert model.get_layer("refinement_input").output.shape[2:] == (129, 1 + local_channels)
+    first, second = model.get_layer("refinement_conv1"), model.get_layer("refinement_conv2")
+    output = model.get_layer("refinement_output")
+    assert first.output.shape[2:] == (129, 5) and second.output.shape[2:] == (129, 3)
+    assert output.output.shape[2:] == (129, 1) and not np.any(output.get_weights()[0])
+    added = sum(layer.count_params() for layer in (first, second, output))
+    assert added == (15 * (1 + local_channels) + 1) * 5 + (15 * 5 + 1) * 3 + (15 * 3 + 1)
+    assert model.count_params() - plain.count_params() == added
+    # the zero start: with the plain network's weights (its mask layer is now mask_logits), the same output
+    for layer in plain.layers:
+        model.get_layer("mask_logits" if layer.name == "mask" else layer.name).set_weights(layer.get_weights())
+    x = np.random.default_rng(2).standard_normal((2, 900, 1)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x)), np.asarray(plain(x)), atol=1e-6)
+    # once the correction is not zero, the output moves: the path is connected
+    weights = output.get_weights()
+    output.set_weights([np.full_like(weights[0], 0.05), weights[1]])
+    assert np.max(np.abs(np.asarray(model(x)) - np.asarray(plain(x)))) > 1e-3
+    assert tuple(model(np.zeros((1, 1733, 1), "float32")).shape) == (1, 1733)
+    for bad in ((8, 0), -1, 2.5, True):
+        with pytest.raises(ValueError, match="refinement_filters must be"):
+            build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, refinement_filters=bad)
+    with pytest.raises(ValueError, match="refinement_filters=4 refines a magnitude mask; mask='complex' is not one"):
+        build_stft_mask_denoiser(filters=16, n_layers=2, dilation=1, mask="complex", refinement_filters=4)
