@@ -184,8 +184,11 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     (+0.09 at white 0 dB) for twice the time again, and a second
     bidirectional LSTM (``lstm_units=(128, 128)``, sixteen epochs, twice the
     time) lost 0.1 to 0.4 dB in white and pink noise and 0.5 to 0.8 in
-    babble, so neither is the default. With a few hundred pairs,
-    raise ``cnn1ddenoiser__epochs``.
+    babble, so neither is the default. A mask refinement
+    (``refinement_filters=16``) gained 0.32 to 0.46 dB in white and pink
+    noise but lost up to 0.55 in babble with both seeds, taking babble at
+    5 dB below its 3 dB target margin, so it is not the default either.
+    With a few hundred pairs, raise ``cnn1ddenoiser__epochs``.
 
     Parameters
     ----------

@@ -203,10 +203,10 @@ def build_stft_mask_denoiser(
         0 and 1) it gained +0.43 / +0.36 dB in white noise at 0 dB and +0.32
         to +0.46 in every white and pink condition, but lost 0.26 / 0.55 dB
         in babble at 0 dB and 0.40 / 0.49 at 5 dB, for 30 to 45 % more
-        training time:
-        it suits stationary noise, not other voices. Fed the log-magnitude
-        instead of the first maps (seed 0), it gained less in white noise
-        (+0.19) and lost more in babble (0.36 / 0.58 at 0 / 5 dB).
+        training time: it suits stationary noise, not other voices. Fed
+        the log-magnitude instead of the first maps (seed 0), it gained less
+        in white noise (+0.19) and lost more in babble (0.36 / 0.58 at 0 / 5
+        dB).
 
     Returns
     -------
