@@ -39,6 +39,20 @@ def clips(bunch, mask):
     return (TARGET_RMS * fixed / np.sqrt(np.mean(fixed**2, axis=1, keepdims=True))).astype(np.float32)
 
 
+def split_clips(bunch):
+    """The training split (index 5-49) and the test split (index 0-4) as 1 s RMS-normalised clips."""
+    test = bunch.index.astype(int) < 5
+    return clips(bunch, ~test), clips(bunch, test)
+
+
+def test_conditions(clean_test):
+    """The noisy test clips per (noise, snr): every noise of TEST_NOISES at every SNR of TEST_SNRS."""
+    return {
+        (noise, snr): make_noisy(clean_test, noise=noise, snr_db=snr, random_state=100 + k)[0]
+        for k, (noise, snr) in enumerate((n, s) for n in TEST_NOISES for s in TEST_SNRS)
+    }
+
+
 def training_pairs(clean, seed, mixtures):
     """``mixtures`` noisy versions of every clean clip, stacked version by version."""
     rng = np.random.default_rng(seed)
@@ -124,14 +138,10 @@ def main():
     from skaudio.models import CNN1DDenoiser
 
     bunch = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
-    test = bunch.index.astype(int) < 5
-    clean_train, clean_test = clips(bunch, ~test), clips(bunch, test)
+    clean_train, clean_test = split_clips(bunch)
     n_clean = len(clean_train)
     noisy_train, clean_train = training_pairs(clean_train, seed=0, mixtures=args.mixtures)
-    conditions = {
-        (noise, snr): make_noisy(clean_test, noise=noise, snr_db=snr, random_state=100 + k)[0]
-        for k, (noise, snr) in enumerate((n, s) for n in TEST_NOISES for s in TEST_SNRS)
-    }
+    conditions = test_conditions(clean_test)
 
     methods, train_seconds = {
         "noisereduce_stationary": noisereduce_method(True),
