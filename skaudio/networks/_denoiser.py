@@ -106,16 +106,16 @@ def _frequency_convolutions(z, stack):
     per frame.
     """
     bins = z.shape[2]
-    first = None
+    maps = []
     for i, channels in enumerate(stack):
         stride = 2 if i == 1 else 1
         z = layers.Conv2D(
             channels, FREQUENCY_KERNEL, strides=(1, stride), dilation_rate=(1, 2 ** max(i - 1, 0)),
             padding="same", activation="relu", name=f"frequency_conv{i + 1}",
         )(z)
-        first = z if first is None else first
+        maps.append(z)
         bins = -(-bins // stride)
-    return first, layers.Reshape((-1, bins * stack[-1]), name="frequency_features")(z)
+    return maps[0], layers.Reshape((-1, bins * stack[-1]), name="frequency_features")(z)
 
 
 def _mask_refinement(logits, local_maps, stack):
