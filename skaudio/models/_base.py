@@ -10,6 +10,8 @@
   per batch of ``predict_batch_size`` examples.
 - Memory: every fresh fit clears the Keras session first, so a search over
   many candidates does not accumulate graphs.
+- Seeds: a seeded network is built from seeds no other thread can draw
+  (``_seeding``), so ``random_state`` holds in Dask workers and threads.
 - Early stopping and the learning rate are explicit parameters.
 """
 
@@ -21,6 +23,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import ClassifierTags, check_array
 from sklearn.preprocessing import FunctionTransformer
 
+from skaudio.models._seeding import private_keras_seeds
 from skaudio.networks import augmentation_layers
 from skaudio.utils import is_ragged
 from skaudio.utils._validation import _to_float32
@@ -93,7 +96,12 @@ class KerasAudioMixin:
         policy = keras.config.dtype_policy()
         keras.backend.clear_session()
         keras.config.set_dtype_policy(policy)
-        return super()._build_keras_model()
+        if self._random_state is None:
+            return super()._build_keras_model()
+        # scikeras seeds Python's global generator for the build, which other
+        # threads may draw from meanwhile (see skaudio.models._seeding)
+        with private_keras_seeds(self._random_state):
+            return super()._build_keras_model()
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
