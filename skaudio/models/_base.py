@@ -11,7 +11,8 @@
 - Memory: every fresh fit clears the Keras session first, so a search over
   many candidates does not accumulate graphs.
 - Seeds: a seeded network is built from seeds no other thread can draw
-  (``_seeding``), so ``random_state`` holds in Dask workers and threads.
+  (``_seeding``), so ``random_state`` holds while other threads draw from
+  Python's ``random``, as a Dask worker's event loop does.
 - Early stopping and the learning rate are explicit parameters.
 """
 

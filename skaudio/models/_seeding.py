@@ -14,11 +14,14 @@ While a skaudio estimator builds its network, Keras draws those seeds from a
 generator private to the building thread, seeded with the same value. It
 gives exactly the draws the global generator gives when nothing disturbs it,
 so seeded fits train the same networks as before; other threads go on drawing
-from the global generator.
+from the global generator. (Two fits running at once in one process are still
+not isolated: scikeras also seeds NumPy's and TensorFlow's process-wide
+generators around them.)
 """
 
 import random
 import threading
+import warnings
 from contextlib import contextmanager
 
 from keras.src.random import seed_generator as _keras_seed_generator
@@ -27,14 +30,31 @@ from keras.src.random import seed_generator as _keras_seed_generator
 class _PerThreadRandom:
     """Python's ``random`` module, or the calling thread's private generator while it has one."""
 
+    __slots__ = ("_local",)
+
     def __init__(self):
-        self.local = threading.local()
+        self._local = threading.local()
 
     def __getattr__(self, name):
-        return getattr(getattr(self.local, "generator", None) or random, name)
+        if name.startswith("_"):  # e.g. ``_local`` on an instance made without __init__
+            raise AttributeError(name)
+        return getattr(getattr(self._local, "generator", None) or random, name)
 
 
 _PER_THREAD_RANDOM = _PerThreadRandom()
+
+# Keras draws its default seeds from the ``random`` module it imported as
+# ``python_random``: the per-thread stand-in goes there, once. A Keras that
+# draws them some other way is left alone, and says so.
+if getattr(_keras_seed_generator, "python_random", None) is random:
+    _keras_seed_generator.python_random = _PER_THREAD_RANDOM
+elif getattr(_keras_seed_generator, "python_random", None) is not _PER_THREAD_RANDOM:
+    warnings.warn(
+        "This Keras draws default seeds other than from keras.src.random.seed_generator.python_random, "
+        "so skaudio cannot shield seeded fits from other threads' draws on Python's random.",
+        RuntimeWarning,
+        stacklevel=2,
+    )
 
 
 @contextmanager
@@ -45,11 +65,12 @@ def private_keras_seeds(seed):
     ----------
     seed : int
         The value scikeras seeds Python's global generator with.
+
+    Yields
+    ------
+    None
     """
-    # Keras draws its default seeds from the ``random`` module it imported as
-    # ``python_random``: put the per-thread stand-in there (once, for good).
-    _keras_seed_generator.python_random = _PER_THREAD_RANDOM
-    local = _PER_THREAD_RANDOM.local
+    local = _PER_THREAD_RANDOM._local
     outer = getattr(local, "generator", None)
     local.generator = random.Random(seed)
     try:
