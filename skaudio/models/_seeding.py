@@ -46,9 +46,10 @@ _PER_THREAD_RANDOM = _PerThreadRandom()
 # Keras draws its default seeds from the ``random`` module it imported as
 # ``python_random``: the per-thread stand-in goes there, once. A Keras that
 # draws them some other way is left alone, and says so.
-if getattr(_keras_seed_generator, "python_random", None) is random:
+_keras_random = getattr(_keras_seed_generator, "python_random", None)
+if _keras_random is random:
     _keras_seed_generator.python_random = _PER_THREAD_RANDOM
-elif getattr(_keras_seed_generator, "python_random", None) is not _PER_THREAD_RANDOM:
+elif _keras_random is not _PER_THREAD_RANDOM:
     warnings.warn(
         "This Keras draws default seeds other than from keras.src.random.seed_generator.python_random, "
         "so skaudio cannot shield seeded fits from other threads' draws on Python's random.",

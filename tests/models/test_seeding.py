@@ -15,9 +15,12 @@ from tests.models.conftest import tiny_classifier
 
 
 def _draw_in_another_thread():
-    thread = threading.Thread(target=random.random)
+    """One draw from Python's global generator, made by a new thread."""
+    draws = []
+    thread = threading.Thread(target=lambda: draws.append(random.random()))
     thread.start()
     thread.join()
+    return draws[0]
 
 
 @pytest.fixture
@@ -77,13 +80,10 @@ def test_private_seeds_are_the_undisturbed_global_draws_and_only_in_this_thread(
         expected_global = random.Random(3).random()
         with private_keras_seeds(7):
             keras_seeds = [seed_generator.make_default_seed() for _ in range(3)]
-            other_thread = []
-            thread = threading.Thread(target=lambda: other_thread.append(random.random()))
-            thread.start()
-            thread.join()
+            other_thread = _draw_in_another_thread()
         reference = random.Random(7)
         assert keras_seeds == [reference.randint(1, int(1e9)) for _ in range(3)]
-        assert other_thread == [expected_global]  # the other thread drew from the global generator
+        assert other_thread == expected_global  # the other thread drew from the global generator
         random.seed(5)
         assert seed_generator.make_default_seed() == random.Random(5).randint(1, int(1e9))  # and so does Keras after
     finally:
