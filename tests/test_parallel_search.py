@@ -24,7 +24,7 @@ def sounds():
     return make_sounds(12, classes=["tone", "noise_burst", "chirp"], sr=SR, duration=(0.3, 0.6), random_state=0)
 
 
-def _pipeline(memory=None, transform_counter=None):
+def _pipeline(memory=None):
     return Pipeline(
         [
             ("fixedlength", FixedLength(duration=0.6, sr=SR, align="center")),
