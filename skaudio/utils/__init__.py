@@ -1,6 +1,8 @@
-"""Shared input validation for waveform and feature batches and event annotations."""
+"""Shared input validation for waveform and feature batches and event annotations; safe file writes."""
 
 from skaudio.utils._events import check_event_lists, event_labels, looks_like_event_lists
+from skaudio.utils._io import atomic_path
 from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged
 
-__all__ = ["check_waveforms", "check_feature_batch", "is_number", "is_ragged", "check_event_lists", "event_labels", "looks_like_event_lists"]
+__all__ = ["check_waveforms", "check_feature_batch", "is_number", "is_ragged", "check_event_lists", "event_labels",
+           "looks_like_event_lists", "atomic_path"]
