@@ -3,14 +3,22 @@
 Subcommands: ``demo`` (the three tasks on generated sounds, with a report),
 ``train`` (a whole pipeline from a folder of recordings), ``predict``,
 ``denoise`` and ``info`` (use a saved model). Errors print one line on stderr
-and exit with status 1; set ``SKAUDIO_DEBUG=1`` for the traceback.
+and exit with status 1; set ``SKAUDIO_DEBUG=1`` for the traceback. Warnings
+print one line each. TensorFlow's start-up lines are kept off stderr unless
+``-v`` is given.
 """
 
 import argparse
+import contextlib
+import importlib.abc
+import importlib.util
 import os
 import sys
+import tempfile
+import warnings
 
-from skaudio.cli._common import TASKS, CLIError
+from skaudio.cli._common import TASKS
+from skaudio.cli._files import error_line
 
 __all__ = ["main", "build_parser"]
 
@@ -29,6 +37,8 @@ def build_parser():
     demo.add_argument("--out", default="skaudio-demo", help="report folder (default: skaudio-demo)")
     demo.add_argument("--epochs", type=_positive_int, default=30, help="training epochs per task (default: 30)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument("--force", action="store_true", help="replace the files of an earlier report in --out")
+    _add_verbose(demo)
 
     train = sub.add_parser("train", help="train a pipeline on a folder of recordings",
                            description="Train a whole Pipeline (loading, features, model) built by "
@@ -44,8 +54,9 @@ def build_parser():
     train.add_argument("--epochs", type=_positive_int, default=None, help="training epochs (default: the pipeline's)")
     train.add_argument("--grid", nargs="+", default=[], metavar="PARAM=V1,V2",
                        help="GridSearchCV over these pipeline parameters, e.g. cnn1dclassifier__kernel_size=3,5")
-    train.add_argument("--cv", type=int, default=3, help="cross-validation folds (default: 3; 0 skips scoring "
-                                                          "by cross-validation when there is no grid)")
+    train.add_argument("--cv", type=_non_negative_int, default=3,
+                       help="cross-validation folds (default: 3; 0 skips scoring by cross-validation when there is "
+                            "no grid)")
     train.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default: 0.2)")
     train.add_argument("--noise", default="white,pink,babble", help="denoise: noises mixed into the clean "
                                                                     "recordings (default: white,pink,babble)")
@@ -54,27 +65,53 @@ def build_parser():
                        help="detect: training scenes synthesised from the clips (default: 1000)")
     train.add_argument("--scene-duration", type=float, default=4.0, help="detect: scene length in s (default: 4)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", required=True, metavar="MODEL.joblib")
-    train.add_argument("-v", "--verbose", action="count", default=0, help="progress bars (-v) and epochs (-vv)")
+    train.add_argument("--out", required=True, metavar="MODEL.joblib",
+                       help="the model file; checked before training: its folder must exist and be writable, and "
+                            "it may not be one of the training files")
+    train.add_argument("--force", action="store_true", help="replace an existing --out file")
+    train.add_argument("-v", "--verbose", action="count", default=0,
+                       help="progress bars and TensorFlow's messages (-v), and epochs (-vv)")
 
     predict = sub.add_parser("predict", help="classify files, or detect their events",
                              description="One CSV/JSON row per file (classifier: label and class probabilities) "
-                                         "or per detected event (detector: file, onset, offset, label).")
+                                         "or per detected event (detector: file, onset, offset, label), printed "
+                                         "as each file is done. A file at another sample rate than the model's is "
+                                         "resampled (said once on stderr); a file shorter than the model's "
+                                         "analysis window is an error; a file longer than a classifier's clip "
+                                         "is classified from the part the model sees (a warning says so).")
     predict.add_argument("model", metavar="MODEL.joblib")
     predict.add_argument("files", nargs="+", metavar="FILE")
     predict.add_argument("--format", choices=("csv", "json"), default="csv")
+    predict.add_argument("--on-error", choices=("raise", "skip"), default="raise",
+                         help="a file that cannot be read or predicted: stop there (raise, the default), or report "
+                              "it on stderr and go on (skip; the exit status is 1 if any file failed)")
+    _add_verbose(predict)
 
     denoise = sub.add_parser("denoise", help="denoise a recording of any length",
-                             description="Denoise IN.wav with a denoising model; the output has the input's "
-                                         "sample rate and length.")
+                             description="Denoise IN.wav with a denoising model. The output has the input's "
+                                         "sample rate, length and channels (each channel is denoised on its own); "
+                                         "its format comes from its extension: .wav or .flac (16-bit PCM) or .ogg "
+                                         "(Vorbis), whatever the input's format. The output is written only when "
+                                         "complete, is never the input, and replaces an existing file only with "
+                                         "--force.")
     denoise.add_argument("model", metavar="MODEL.joblib")
-    denoise.add_argument("input", metavar="IN.wav")
-    denoise.add_argument("-o", "--output", required=True, metavar="OUT.wav")
+    denoise.add_argument("input", metavar="IN.wav", help="any format libsndfile reads (WAV, FLAC, OGG, MP3, ...)")
+    denoise.add_argument("-o", "--output", required=True, metavar="OUT.wav", help="a .wav, .flac or .ogg file")
+    denoise.add_argument("--subtype", default=None, metavar="SUBTYPE",
+                         help="sample format: PCM_16 (default for .wav and .flac), PCM_24, FLOAT (32-bit float, "
+                              ".wav) or VORBIS (default for .ogg)")
+    denoise.add_argument("--force", action="store_true", help="replace an existing output file")
+    _add_verbose(denoise)
 
     info = sub.add_parser("info", help="show a saved model's steps, parameters and training metadata",
                           description="Show a saved model's steps, parameters and training metadata.")
     info.add_argument("model", metavar="MODEL.joblib")
+    _add_verbose(info)
     return parser
+
+
+def _add_verbose(parser):
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="show TensorFlow's messages")
 
 
 def _positive_int(text):
@@ -87,6 +124,99 @@ def _positive_int(text):
     return value
 
 
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
+@contextlib.contextmanager
+def _stderr_to_file():
+    """Send the process's stderr (file descriptor 2, where C++ libraries write) to a temporary file.
+
+    What was captured is replayed if the block fails, so an import error is not hidden.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to silence
+        yield
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+class _QuietLoader(importlib.abc.Loader):
+    """Runs a module's import with stderr captured, then puts the real loader back in its place."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        try:
+            with _stderr_to_file():
+                self.loader.exec_module(module)
+        finally:
+            module.__loader__ = module.__spec__.loader = self.loader
+
+
+class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
+    """Imports ``tensorflow``, whenever something first imports it, through :class:`_QuietLoader`."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+def _quiet_tensorflow():
+    """Keep TensorFlow's start-up lines off stderr, so that an error is one line.
+
+    ``TF_CPP_MIN_LOG_LEVEL`` (unless the user set it) silences its C++ logging
+    and absl's verbosity its Python logging, but the lines printed while its
+    libraries load (CUDA probing) ignore both: its import runs with stderr
+    captured. Only the command line does this; importing skaudio changes
+    nothing.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with contextlib.suppress(ImportError):
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.ERROR)
+    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowImport())
+
+
+def _one_line_warnings(command):
+    """A ``warnings.showwarning`` that prints ``skaudio COMMAND: warning: message`` on stderr."""
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        print(f"skaudio {command}: warning: {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
 def main(argv=None):
     """Run the ``skaudio`` command; returns the exit status."""
     parser = build_parser()
@@ -94,20 +224,26 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 0
+    if not args.verbose:
+        _quiet_tensorflow()
+    # A file name that is not valid UTF-8 (held as surrogates) is printed as its own bytes, not a crash.
+    # (stderr already escapes what it cannot encode.)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     from skaudio.cli import _apply, _demo, _train
 
     command = {"demo": _demo.demo, "train": _train.train, "predict": _apply.predict,
                "denoise": _apply.denoise, "info": _apply.info}[args.command]
     try:
-        command(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warnings(args.command)
+            command(args)
     except KeyboardInterrupt:
         print("skaudio: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the command line reports errors in one line
         if os.environ.get("SKAUDIO_DEBUG"):
             raise
-        message = str(exc) if isinstance(exc, CLIError) else f"{type(exc).__name__}: {exc}"
-        print(f"skaudio {args.command}: error: {message.splitlines()[0] if message else type(exc).__name__}",
-              file=sys.stderr)
+        print(f"skaudio {args.command}: error: {error_line(exc)}", file=sys.stderr)
         return 1
     return 0

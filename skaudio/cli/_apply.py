@@ -2,33 +2,71 @@
 
 import csv
 import json
+import numbers
 import sys
+import warnings
 
 import numpy as np
 
-from skaudio.cli._common import CLIError, check_file, load_model
+from skaudio.cli._common import CLIError, load_model
+from skaudio.cli._files import audio_output_format, check_input, check_output, error_line, write_audio
 
 
-def _read(path, sr):
-    """A file's waveform at ``sr`` and at its own rate, or a one-line error."""
-    import soundfile as sf
+def _read(path, sr, *, said, mono=True):
+    """A file's waveform at its own rate and at ``sr`` (the model's), or a one-line error naming the file.
 
+    With ``mono=False`` both waveforms have shape ``(n_channels, n_samples)``.
+    A file at another rate than the model's is resampled, which is said once
+    per rate (``said`` holds the rates already reported).
+    """
     from skaudio.io import load_audio
 
-    check_file(path, "audio file")
+    check_input(path, "audio file")
     try:
-        native, native_sr = load_audio(path)
-    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        native, native_sr = load_audio(path, mono=mono)
+    except (OSError, ValueError, RuntimeError) as exc:
         raise CLIError(f"cannot read audio from {path}: {exc}") from None
-    if len(native) == 0:
+    if native.shape[-1] == 0:
         raise CLIError(f"{path} holds no audio samples")
+    if native_sr != sr and native_sr not in said:
+        said.add(native_sr)
+        lost = f"; what lies above {sr // 2} Hz (half the model's rate) is lost" if native_sr > sr else ""
+        warnings.warn(f"{path} is at {native_sr} Hz: resampled to the model's {sr} Hz{lost} (said once for every "
+                      f"file at {native_sr} Hz)", UserWarning, stacklevel=2)
     return native, native_sr, _resample(native, native_sr, sr)
 
 
 def _resample(wave, from_sr, to_sr):
+    """``wave`` ((n_samples,) or (n_channels, n_samples)) at ``to_sr``."""
     import soxr
 
-    return wave if from_sr == to_sr else soxr.resample(wave, from_sr, to_sr, quality="HQ").astype(np.float32)
+    if from_sr == to_sr:
+        return wave
+    return np.ascontiguousarray(soxr.resample(wave.T, from_sr, to_sr, quality="HQ").T, dtype=np.float32)
+
+
+def _min_samples(model):
+    """The fewest samples (at the model's rate) a model can see: its longest analysis window ``n_fft``, else 1."""
+    windows = [value for name, value in model.get_params(deep=True).items()
+               if name.rsplit("__", 1)[-1] == "n_fft" and isinstance(value, numbers.Integral)]
+    return max(windows, default=1)
+
+
+def _check_long_enough(path, wave, model, sr):
+    needed = _min_samples(model)
+    if len(wave) < needed:
+        raise CLIError(f"{path} is too short for this model: {len(wave)} samples at {sr} Hz, it needs at least "
+                       f"{needed} ({needed / sr * 1000:.0f} ms, one analysis window)")
+
+
+def _clip_length(model):
+    """The FixedLength step's (length in samples, align) of a classifier pipeline, or None."""
+    from skaudio.preprocessing import FixedLength
+
+    for _, step in model.steps:
+        if isinstance(step, FixedLength) and getattr(step, "input_kind_", None) == "waveforms":
+            return step.length_, step.align
+    return None
 
 
 def _windows(wave, length):
@@ -57,7 +95,7 @@ def detect_events(model, metadata, wave):
     events = []
     for onset, offset, label in shifted:
         same = [i for i, e in enumerate(events) if e[2] == label]
-        if same and onset - events[same[-1]][1] <= 2 * detector.frame_duration:
+        if same and onset - events[same[-1]][1] <= 2 * detector.frame_duration_:
             first = events[same[-1]]
             events[same[-1]] = (first[0], max(first[1], offset), label)
         else:
@@ -65,56 +103,104 @@ def detect_events(model, metadata, wave):
     return sorted(events, key=lambda e: e[:2])
 
 
+class _Rows:
+    """Rows written to stdout as they come (CSV after its header, or a JSON list closed at the end)."""
+
+    def __init__(self, fmt, header):
+        self.fmt, self.first = fmt, True
+        if fmt == "csv":
+            self.writer = csv.DictWriter(sys.stdout, fieldnames=header, lineterminator="\n")
+            self.writer.writeheader()
+        else:
+            sys.stdout.write("[")
+        sys.stdout.flush()
+
+    def write(self, row):
+        if self.fmt == "csv":
+            self.writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) and k not in ("onset", "offset") else v)
+                                  for k, v in row.items()})
+        else:
+            text = json.dumps(row, indent=2, default=str).replace("\n", "\n  ")
+            sys.stdout.write(("\n  " if self.first else ",\n  ") + text)
+        self.first = False
+        sys.stdout.flush()
+
+    def close(self):
+        if self.fmt == "json":
+            print("]" if self.first else "\n]", flush=True)
+
+
+def _predict_file(model, metadata, path, classes, said):
+    """The output rows of one file."""
+    sr = metadata["sr"]
+    _, _, wave = _read(path, sr, said=said)
+    _check_long_enough(path, wave, model, sr)
+    if metadata["task"] == "detect":
+        return [{"file": path, "onset": round(onset, 3), "offset": round(offset, 3), "label": label}
+                for onset, offset, label in detect_events(model, metadata, wave)]
+    clip = _clip_length(model)
+    if clip is not None and len(wave) > clip[0]:
+        part = {"center": "its middle", "left": "its start", "right": "its end"}.get(clip[1], "part of it")
+        warnings.warn(f"{path} is {len(wave) / sr:.2f} s long; this model classifies {clip[0] / sr:.2f} s of it "
+                      f"({part}) and ignores the rest", UserWarning, stacklevel=2)
+    proba = model[1:].predict_proba([wave])[0]
+    return [{"file": path, "label": classes[int(np.argmax(proba))],
+             **{str(c): float(p) for c, p in zip(classes, proba)}}]
+
+
 def predict(args):
-    """Run ``skaudio predict``: one row per file (classifier) or per event (detector)."""
+    """Run ``skaudio predict``: one row per file (classifier) or per event (detector), each printed when done."""
     model, metadata = load_model(args.model)
     if metadata["task"] == "denoise":
         raise CLIError(f"{args.model} is a 'denoise' model: use `skaudio denoise MODEL IN.wav -o OUT.wav`")
-    sr = metadata["sr"]
-    rows = []
-    for path in args.files:
-        _, _, wave = _read(path, sr)
-        if metadata["task"] == "classify":
-            proba = model[1:].predict_proba([wave])[0]
-            classes = [c.item() if isinstance(c, np.generic) else c for c in model[-1].classes_]
-            rows.append({"file": path, "label": classes[int(np.argmax(proba))],
-                         **{str(c): float(p) for c, p in zip(classes, proba)}})
-        else:
-            for onset, offset, label in detect_events(model, metadata, wave):
-                rows.append({"file": path, "onset": round(onset, 3), "offset": round(offset, 3), "label": label})
-    if args.format == "json":
-        json.dump(rows, sys.stdout, indent=2, default=str)
-        print()
-        return
-    header = (["file", "label"] + [str(c) for c in model[-1].classes_] if metadata["task"] == "classify"
-              else ["file", "onset", "offset", "label"])
-    writer = csv.DictWriter(sys.stdout, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) and k not in ("onset", "offset") else v)
-                         for k, v in row.items()})
+    classes = None
+    if metadata["task"] == "classify":
+        classes = [c.item() if isinstance(c, np.generic) else c for c in model[-1].classes_]
+        header = ["file", "label", *map(str, classes)]
+    else:
+        header = ["file", "onset", "offset", "label"]
+    said, failed = set(), 0
+    rows = _Rows(args.format, header)
+    try:
+        for path in args.files:
+            try:
+                produced = _predict_file(model, metadata, path, classes, said)
+            except Exception as exc:  # noqa: BLE001 - one line naming the file, then stop or go on
+                line = error_line(exc)
+                line = line if path in line else f"{path}: {line}"
+                if args.on_error == "raise":
+                    raise CLIError(line) from exc
+                failed += 1
+                print(f"skaudio predict: error: {line}", file=sys.stderr, flush=True)
+                continue
+            for row in produced:
+                rows.write(row)
+    finally:
+        rows.close()
+    if failed:
+        raise CLIError(f"{failed} of {len(args.files)} files failed (each reported above); the others were predicted")
 
 
 def denoise(args):
-    """Run ``skaudio denoise``: any length, written at the input's rate and length."""
-    import soundfile as sf
-
+    """Run ``skaudio denoise``: any length, every channel, written at the input's rate and length."""
+    audio_format, subtype = audio_output_format(args.output, args.subtype)
+    check_input(args.input, "audio file")
+    check_output(args.output, inputs=[args.input, args.model], force=args.force, option="-o")
     model, metadata = load_model(args.model, task="denoise")
-    native, native_sr, wave = _read(args.input, metadata["sr"])
-    clean = model[1:].predict([wave])[0]
-    out = _resample(np.asarray(clean, dtype=np.float32), metadata["sr"], native_sr)
-    out = np.pad(out, (0, max(0, len(native) - len(out))))[: len(native)]
-    subtype = sf.info(args.input).subtype
-    if subtype.startswith("PCM"):
-        out = np.clip(out, -1.0, 1.0)  # integer formats would wrap around
-    try:
-        try:
-            sf.write(args.output, out, native_sr, subtype=subtype)
-        except ValueError:  # the output's format has no such subtype: its default
-            sf.write(args.output, out, native_sr)
-    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError) as exc:
-        raise CLIError(f"cannot write {args.output}: {exc}") from None
-    print(f"wrote {args.output}: {len(out) / native_sr:.2f} s at {native_sr} Hz")
+    sr = metadata["sr"]
+    native, native_sr, waves = _read(args.input, sr, said=set(), mono=False)
+    n_samples = native.shape[1]
+    # each channel is denoised on its own: one batch of n_channels waveforms
+    cleaned = model[1:].predict(list(waves))
+    out = np.stack([_fit_length(_resample(np.asarray(channel, dtype=np.float32), sr, native_sr), n_samples)
+                    for channel in cleaned], axis=1)
+    write_audio(args.output, out, native_sr, audio_format, subtype)
+    print(f"wrote {args.output}: {n_samples / native_sr:.2f} s at {native_sr} Hz, {out.shape[1]} channel(s), "
+          f"{audio_format} {subtype}")
+
+
+def _fit_length(wave, n):
+    return np.pad(wave, (0, max(0, n - len(wave))))[:n]
 
 
 def info(args):

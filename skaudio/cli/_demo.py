@@ -5,15 +5,21 @@ Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
 for a few epochs so the whole demo takes about a minute on two cores.
 """
 
-import json
 import os
 import time
 
 import numpy as np
 
-from skaudio.cli._common import save_model
+from skaudio.cli._common import CLIError, save_model
+from skaudio.cli._files import savefig, write_audio, write_json
 
 SR = 8000
+# Every file the report holds, so that an earlier report is found before anything is trained.
+MODEL_FILES = {"classify": "classifier.joblib", "detect": "event_detector.joblib", "denoise": "denoiser.joblib"}
+EXAMPLE_FILES = [f"example{i}_{kind}.wav" for i in range(3) for kind in ("noisy", "denoised", "clean")]
+FIGURE_FILES = ("classify_example.png", "classify_confusion_matrix.png", "classify_history.png", "detect_events.png",
+                "denoise_spectrograms.png")
+REPORT_FILES = (*MODEL_FILES.values(), *EXAMPLE_FILES, *FIGURE_FILES, "scores.json")
 
 
 def _print_table(rows):
@@ -95,8 +101,9 @@ def _plots(out, classify, detect, denoise):
     written = []
 
     def save(fig, name):
+        assert name in FIGURE_FILES  # an earlier report's figures are checked for before training
         fig.tight_layout()
-        fig.savefig(os.path.join(out, name), dpi=100)
+        savefig(fig, os.path.join(out, name), dpi=100)
         plt.close(fig)
         written.append(name)
 
@@ -125,13 +132,27 @@ def _plots(out, classify, detect, denoise):
     return written
 
 
+def _check_report_folder(out, force):
+    """Create ``out`` (before any training) and refuse to replace an earlier report's files without ``force``."""
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise CLIError(f"--out {out} is a file, not a folder")
+    earlier = [name for name in REPORT_FILES if os.path.lexists(os.path.join(out, name))]
+    if earlier and not force:
+        raise CLIError(f"{out} already holds a report ({', '.join(earlier[:3])}{', ...' if len(earlier) > 3 else ''})"
+                       f": pass --force to replace its files, or choose another --out")
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as exc:
+        raise CLIError(f"cannot create the report folder {out}: {exc.strerror}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise CLIError(f"cannot write the report: folder {out} is not writable")
+
+
 def demo(args):
     """Run ``skaudio demo``; returns the scores."""
-    import soundfile as sf
-
     start = time.perf_counter()
     out = args.out
-    os.makedirs(out, exist_ok=True)
+    _check_report_folder(out, args.force)
     seed, epochs = args.seed, args.epochs
     timings = {}
 
@@ -152,25 +173,25 @@ def demo(args):
     print()
     _print_table(rows)
 
-    save_model(classify[0], os.path.join(out, "classifier.joblib"), task="classify", sr=SR,
+    save_model(classify[0], os.path.join(out, MODEL_FILES["classify"]), task="classify", sr=SR,
                labels=list(classify[0][-1].classes_), extra={"data": "skaudio.datasets.make_sounds"})
-    save_model(detect[0], os.path.join(out, "event_detector.joblib"), task="detect", sr=SR,
+    save_model(detect[0], os.path.join(out, MODEL_FILES["detect"]), task="detect", sr=SR,
                labels=list(detect[0][-1].labels_), extra={"data": "make_event_scenes", "scene_duration": 4.0})
-    save_model(denoise[0], os.path.join(out, "denoiser.joblib"), task="denoise", sr=SR, labels=None,
+    save_model(denoise[0], os.path.join(out, MODEL_FILES["denoise"]), task="denoise", sr=SR, labels=None,
                extra={"data": "make_noisy(make_sounds)"})
     _, noisy, clean, denoised, _ = denoise
+    examples = iter(EXAMPLE_FILES)
     for i in range(3):
-        for kind, wave in (("noisy", noisy[i]), ("denoised", denoised[i]), ("clean", clean[i])):
-            sf.write(os.path.join(out, f"example{i}_{kind}.wav"), np.clip(wave, -1, 1), SR, subtype="PCM_16")
+        for wave in (noisy[i], denoised[i], clean[i]):
+            write_audio(os.path.join(out, next(examples)), wave, SR, "WAV", "PCM_16")
     try:
         figures = _plots(out, classify, detect, denoise)
     except ImportError as exc:
         figures = []
         print(f"plots skipped: {exc} (pip install 'skaudio[plot]')")
     elapsed = time.perf_counter() - start
-    with open(os.path.join(out, "scores.json"), "w") as f:
-        json.dump({"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures}, f,
-                  indent=2)
+    write_json(os.path.join(out, "scores.json"),
+               {"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures})
     print(f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "
           f"(try `skaudio info {os.path.join(out, 'classifier.joblib')}`); total {elapsed:.0f} s")
     return scores

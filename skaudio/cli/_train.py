@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from skaudio.cli._common import CLIError, save_model
+from skaudio.cli._files import check_output
 
 
 def parse_grid(items, pipeline):
@@ -53,14 +54,31 @@ def _literal(value):
         return value  # a bare word, e.g. same or avg
 
 
-def _load(args, labels):
-    from skaudio.io import load_folder
+def _check_paths(args):
+    """Before anything is loaded or trained: the data folder exists, and --out may be written.
+
+    --out may not be one of the training files, whatever --force says.
+    """
+    from skaudio.io._folder import _EXTENSIONS, _discover
 
     if not os.path.isdir(args.data):
         raise CLIError(f"data folder not found: {args.data}")
+    training_files = []
+    if os.path.lexists(args.out):  # only an existing file can be one of them
+        training_files = [os.path.join(args.data, rel) for rel in _discover(args.data, _EXTENSIONS)]
+    check_output(args.out, inputs=training_files, force=args.force)
+
+
+def _load(args, labels):
+    from skaudio.io import load_folder
+
     bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
     if len(bunch.data) < 4:
         raise CLIError(f"{args.data} holds {len(bunch.data)} audio files; training needs at least 4")
+    if args.task == "classify" and len(bunch.target_names) < 2:
+        found = f"one class, {bunch.target_names[0]!r}" if len(bunch.target_names) else "no class"
+        how = "one subfolder per class" if args.labels == "subfolder" else f"file names matching {args.labels!r}"
+        raise CLIError(f"{args.data} holds {found}: a classifier needs at least 2 classes ({how})")
     return bunch
 
 
@@ -89,6 +107,7 @@ def train(args):
     start = time.perf_counter()
     seed = args.seed
     labels = None if args.task == "denoise" else args.labels
+    _check_paths(args)
     bunch = _load(args, labels)
     sr = bunch.sr
     # --cv 0 or 1: no cross-validated score (a grid still needs folds: 3)

@@ -2,6 +2,7 @@
 
 import os
 import re
+import stat
 import warnings
 
 import numpy as np
@@ -21,6 +22,7 @@ digit as ``target`` and adds ``speaker`` and ``index`` entries (arrays of str)
 to the returned Bunch. The official FSDD test split is ``index`` 0 to 4.
 """
 
+_EXTENSIONS = (".wav", ".flac", ".ogg")
 _RESERVED = frozenset({"data", "target", "target_names", "filenames", "sr", "DESCR"})
 
 
@@ -97,7 +99,7 @@ def load_folder(
     *,
     sr=None,
     labels="subfolder",
-    extensions=(".wav", ".flac", ".ogg"),
+    extensions=_EXTENSIONS,
     on_error="raise",
     mono=True,
     duration=None,
@@ -133,10 +135,12 @@ def load_folder(
     extensions : str or sequence of str, default=(".wav", ".flac", ".ogg")
         File extensions to load (the leading dot is optional).
     on_error : {"raise", "warn"}, default="raise"
-        What to do with a file that cannot be read, is empty, or whose name
-        does not match ``labels``: ``"raise"`` raises on the first such file;
-        ``"warn"`` skips them all and emits one :class:`UserWarning` that
-        names every skipped file.
+        What to do with a file that cannot be read, is empty, is a broken
+        symbolic link, or whose name does not match ``labels``: ``"raise"``
+        raises on the first such file; ``"warn"`` skips them all and emits
+        one :class:`UserWarning` that names every skipped file. Names that
+        are not regular files (a FIFO, a socket, a device: reading them
+        would block or never end) are always skipped with a warning.
     mono : bool, default=True
         Mix channels to one 1D signal. If False, each clip has shape
         ``(n_channels, n_samples)``.
@@ -181,6 +185,12 @@ def load_folder(
         rates that differ while ``sr=None`` (the message names two such files);
         a ``labels`` pattern without a ``label`` group; or an invalid
         parameter (named in the message).
+
+    Warns
+    -----
+    UserWarning
+        Files skipped under ``on_error="warn"``, names that are not regular
+        files, and truncated files (see :func:`load_audio`), each named.
 
     See Also
     --------
@@ -234,6 +244,7 @@ def load_folder(
         )
 
     skipped = []  # messages, each naming the skipped file
+    special = []  # names that are not regular files
 
     def _fail(message):
         if on_error == "raise":
@@ -277,6 +288,13 @@ def load_folder(
             extra = {g: match.group(g) or "" for g in group_names}
 
         try:
+            regular = stat.S_ISREG(os.stat(filename).st_mode)
+        except OSError:
+            regular = True  # a broken link: load_audio says so, and on_error decides
+        if not regular:
+            special.append(filename)
+            continue
+        try:
             y, clip_sr = load_audio(filename, sr=sr, mono=mono, duration=duration)
         except (ValueError, OSError) as exc:
             if on_error == "raise":
@@ -301,6 +319,13 @@ def load_folder(
         for g in group_names:
             groups[g].append(extra[g])
 
+    if special:
+        warnings.warn(
+            f"load_folder skipped {len(special)} name(s) under {root!r} that are not regular files (a FIFO, "
+            f"socket or device would block or never end): {', '.join(map(repr, special))}",
+            UserWarning,
+            stacklevel=2,
+        )
     if skipped:
         details = "\n".join(f"  - {m}" for m in skipped)
         warnings.warn(

@@ -3,6 +3,9 @@
 import errno
 import numbers
 import os
+import stat
+import struct
+import warnings
 
 import numpy as np
 import soundfile as sf
@@ -58,6 +61,69 @@ def _check_path(path, name="path"):
     return path
 
 
+def _check_readable(path):
+    """Raise a clear error for a path that is missing, a broken link, a folder or not a regular file.
+
+    A FIFO or a device would block or never end when read as audio: refused
+    before it is opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            why = "it points to itself" if exc.errno == errno.ELOOP else "its target does not exist"
+            raise FileNotFoundError(errno.ENOENT, f"Broken symbolic link: {why}", path) from None
+        if exc.errno == errno.ENOENT:
+            raise FileNotFoundError(errno.ENOENT, "No such audio file", path) from None
+        raise
+    if stat.S_ISDIR(mode):
+        raise ValueError(f"Could not read audio file {path!r}: it is a directory.")
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"Could not read audio file {path!r}: it is not a regular file (a FIFO, socket or device).")
+
+
+def _wav_data_end(path):
+    """Where a RIFF/WAVE file's header says its audio data ends, in bytes; None for other files.
+
+    libsndfile trusts the file size over a ``data`` chunk that runs past the
+    end, so a truncated WAV reads as a shorter, complete one; this is how it
+    is noticed.
+    """
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"RIFF" or len(f.read(4)) != 4 or f.read(4) != b"WAVE":
+                return None
+            while True:
+                chunk = f.read(8)
+                if len(chunk) < 8:
+                    return None
+                chunk_id, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+                if chunk_id == b"data":
+                    # 0 and 0xFFFFFFFF are what streaming writers leave when the size is not known yet
+                    return None if size in (0, 0xFFFFFFFF) else f.tell() + size
+                f.seek(size + (size & 1), os.SEEK_CUR)  # chunks are padded to an even size
+    except OSError:
+        return None
+
+
+def _warn_if_truncated(path, n_header, n_read, native_sr):
+    """Warn when ``path`` holds fewer frames than its header announces."""
+    end = _wav_data_end(path)
+    size = os.path.getsize(path)
+    if end is not None and size < end:
+        missing = f"its header announces {end - size} more bytes of audio than the file holds"
+    elif n_read is not None and n_read < n_header:
+        missing = f"its header announces {n_header} frames but only {n_read} could be read"
+    else:
+        return
+    warnings.warn(
+        f"Audio file {path!r} is truncated ({missing}); it was read up to where it ends "
+        f"({(n_read if n_read is not None else n_header) / native_sr:.3f} s).",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
     """Load an audio file as a float32 waveform.
 
@@ -95,14 +161,22 @@ def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
     Raises
     ------
     FileNotFoundError
-        ``path`` does not exist.
+        ``path`` does not exist, or is a broken symbolic link (the message
+        says so).
     ValueError
         The file cannot be decoded (corrupt or unsupported), holds no frames,
-        or holds no frames after ``offset``; the message names the file. Also
-        raised for invalid ``sr``, ``offset``, ``duration`` or ``mono``,
-        naming the parameter.
+        holds no frames after ``offset``, holds NaN or infinite samples, or is
+        not a regular file (a FIFO or a device, which would never end); the
+        message names the file. Also raised for invalid ``sr``, ``offset``,
+        ``duration`` or ``mono``, naming the parameter.
     TypeError
         ``path`` is neither a str nor an os.PathLike.
+
+    Warns
+    -----
+    UserWarning
+        The file is truncated: its header announces more audio than it holds
+        (a copy or download cut short). What it holds is returned.
 
     See Also
     --------
@@ -130,13 +204,11 @@ def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
     offset = _check_real(offset, "offset", allow_none=False, allow_zero=True)
     duration = _check_real(duration, "duration", allow_none=True, allow_zero=False)
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, "No such audio file", path)
-    if os.path.isdir(path):
-        raise ValueError(f"Could not read audio file {path!r}: it is a directory.")
-
+    _check_readable(path)
+    # soundfile encodes a str path strictly, which fails for a name that is not valid UTF-8 (held by Python as
+    # surrogates); the file system's own bytes open any name.
     try:
-        with sf.SoundFile(path) as f:
+        with sf.SoundFile(os.fsencode(path) if os.name == "posix" else path) as f:
             native_sr = int(f.samplerate)
             n_total = int(f.frames)
             if n_total <= 0:
@@ -158,6 +230,14 @@ def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
 
     if data.shape[0] == 0:
         raise ValueError(f"Audio file {path!r} returned zero frames (offset={offset} s).")
+    _warn_if_truncated(path, n_total, start + data.shape[0] if data.shape[0] < n_read else None, native_sr)
+    finite = np.isfinite(data)
+    if not finite.all():
+        first = int(np.argmin(finite.all(axis=1)))
+        raise ValueError(
+            f"Audio file {path!r} holds {int(data.size - finite.sum())} NaN or infinite samples (the first at "
+            f"{(start + first) / native_sr:.3f} s): it is corrupt or was written from invalid data."
+        )
 
     # data has shape (n_frames, n_channels); mixing before resampling is cheaper.
     if mono:

@@ -74,7 +74,8 @@ def atomic_path(path):
     """
     path = os.fspath(path)
     target = os.path.realpath(path) if os.path.islink(path) else path
-    directory = os.path.dirname(os.path.abspath(target))
+    # the folder as the system resolves it ("x/.." through a linked x is not abspath's "."), where os.replace works
+    directory = os.path.dirname(target) or os.curdir
     if not os.path.isdir(directory):
         raise FileNotFoundError(2, f"folder {directory} does not exist", path)
     stem, ext = os.path.splitext(os.path.basename(target))
@@ -99,7 +100,7 @@ def atomic_path(path):
     except OSError as exc:
         _remove(tmp)
         if exc.errno is not None and exc.filename in (None, tmp):  # name the user's file, not the temporary one
-            exc.filename = path
+            exc.filename, exc.filename2 = path, None
         raise
     except BaseException:
         _remove(tmp)

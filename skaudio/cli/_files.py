@@ -1,0 +1,120 @@
+"""What the subcommands promise about files: inputs checked, outputs never replacing an input or a file unasked.
+
+Every output is checked before any training or processing (folder exists and
+is writable, not one of the inputs, not an existing file without ``--force``)
+and written through :func:`skaudio.utils.atomic_path`, so a failure leaves the
+old file intact.
+"""
+
+import errno
+import json
+import os
+import stat
+
+import numpy as np
+
+from skaudio.cli._common import CLIError
+from skaudio.utils import atomic_path
+
+# Output extension -> (libsndfile format, default subtype). PCM_16 is what most players and editors take.
+AUDIO_FORMATS = {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_16"), ".ogg": ("OGG", "VORBIS")}
+
+
+def error_line(exc):
+    """An exception as the one line the command prints: CLIError's message, else ``Type: message``."""
+    message = str(exc) if isinstance(exc, CLIError) else f"{type(exc).__name__}: {exc}"
+    return message.splitlines()[0] if message.strip() else type(exc).__name__
+
+
+def check_input(path, what="file"):
+    """``path`` if it is a regular file; else a one-line error saying what it is instead."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if os.path.islink(path):
+            why = "it points to itself" if exc.errno == errno.ELOOP else "its target does not exist"
+            raise CLIError(f"{what} is a broken symbolic link ({why}): {path}") from None
+        if not os.path.lexists(path):
+            raise CLIError(f"{what} not found: {path}") from None
+        raise CLIError(f"cannot read {what} {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise CLIError(f"{what} is a folder, not a file: {path}")
+    if not stat.S_ISREG(mode):
+        raise CLIError(f"{what} is not a regular file (a FIFO, socket or device): {path}")
+    return path
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(path, *, inputs=(), force=False, option="--out"):
+    """Check, before any work, that ``path`` may be written; returns ``path``.
+
+    Refused: a missing, non-folder or read-only parent folder; a folder at
+    ``path``; one of ``inputs`` (the same file by any path: ``./x/../in.wav``,
+    a link), even with ``force``; an existing file unless ``force``.
+    """
+    directory = os.path.dirname(path) or os.curdir  # as the system resolves it: x/.. needs an x
+    if not os.path.exists(directory):
+        raise CLIError(f"cannot write {path}: folder {directory} does not exist")
+    if not os.path.isdir(directory):
+        raise CLIError(f"cannot write {path}: {directory} is not a folder")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise CLIError(f"cannot write {path}: folder {directory} is not writable")
+    if os.path.isdir(path):
+        raise CLIError(f"{option} {path} is a folder: give a file name")
+    if os.path.lexists(path):
+        for source in inputs:
+            if _same_file(path, source):
+                raise CLIError(f"refusing to write {path}: it is the input file {source}; choose another {option}")
+        if not force:
+            raise CLIError(f"{path} already exists: pass --force to replace it, or choose another {option}")
+    return path
+
+
+def audio_output_format(path, subtype=None):
+    """The (format, subtype) to write ``path`` with, from its extension; ``subtype`` overrides the default."""
+    import soundfile as sf
+
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in AUDIO_FORMATS:
+        raise CLIError(f"cannot tell which audio format to write from the name {path}: end it with "
+                       f"{', '.join(AUDIO_FORMATS)}")
+    audio_format, default = AUDIO_FORMATS[extension]
+    subtype = (subtype or default).upper()
+    if not sf.check_format(audio_format, subtype):
+        raise CLIError(f"--subtype {subtype} cannot be written to a {extension} file; choose one of "
+                       f"{', '.join(sorted(sf.available_subtypes(audio_format)))}")
+    return audio_format, subtype
+
+
+def write_audio(path, waveform, sr, audio_format, subtype):
+    """Write ``waveform`` ((n_samples,) or (n_samples, n_channels)) atomically; integer formats are clipped."""
+    import soundfile as sf
+
+    waveform = np.asarray(waveform, dtype=np.float32)
+    if subtype.startswith("PCM"):
+        waveform = np.clip(waveform, -1.0, 1.0)  # integer formats would wrap around
+    try:
+        with atomic_path(path) as tmp:
+            # soundfile encodes str names strictly: bytes open a name that is not valid UTF-8
+            sf.write(os.fsencode(tmp) if os.name == "posix" else tmp, waveform, sr, format=audio_format,
+                     subtype=subtype)
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OSError) as exc:
+        raise CLIError(f"cannot write {path}: {error_line(exc)}") from None
+
+
+def write_json(path, data):
+    """Write ``data`` as indented JSON, atomically."""
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
+        json.dump(data, f, indent=2)
+
+
+def savefig(fig, path, **kwargs):
+    """``fig.savefig(path)``, atomically."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, **kwargs)
