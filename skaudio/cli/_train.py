@@ -76,7 +76,7 @@ def _load(args, labels):
     if len(bunch.data) < 4:
         raise CLIError(f"{args.data} holds {len(bunch.data)} audio files; training needs at least 4")
     if args.task == "classify" and len(bunch.target_names) < 2:
-        found = f"one class, {bunch.target_names[0]!r}" if len(bunch.target_names) else "no class"
+        found = f"one class, {str(bunch.target_names[0])!r}" if len(bunch.target_names) else "no class"
         how = "one subfolder per class" if args.labels == "subfolder" else f"file names matching {args.labels!r}"
         raise CLIError(f"{args.data} holds {found}: a classifier needs at least 2 classes ({how})")
     return bunch
