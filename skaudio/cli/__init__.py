@@ -27,6 +27,7 @@ def build_parser():
     """The argument parser of the ``skaudio`` command."""
     parser = argparse.ArgumentParser(
         prog="skaudio", description="Audio classification, event detection and denoising in scikit-learn.",
+        epilog=MODELS_FROM_OTHERS,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -65,7 +66,7 @@ def build_parser():
                        help="detect: training scenes synthesised from the clips (default: 1000)")
     train.add_argument("--scene-duration", type=float, default=4.0, help="detect: scene length in s (default: 4)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", required=True, metavar="MODEL.joblib",
+    train.add_argument("--out", required=True, metavar="MODEL.skaudio",
                        help="the model file; checked before training: its folder must exist and be writable, and "
                             "it may not be one of the training files")
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
@@ -79,12 +80,13 @@ def build_parser():
                                          "resampled (said once on stderr); a file shorter than the model's "
                                          "analysis window is an error; a file longer than a classifier's clip "
                                          "is classified from the part the model sees (a warning says so).")
-    predict.add_argument("model", metavar="MODEL.joblib")
+    predict.add_argument("model", metavar="MODEL.skaudio")
     predict.add_argument("files", nargs="+", metavar="FILE")
     predict.add_argument("--format", choices=("csv", "json"), default="csv")
     predict.add_argument("--on-error", choices=("raise", "skip"), default="raise",
                          help="a file that cannot be read or predicted: stop there (raise, the default), or report "
                               "it on stderr and go on (skip; the exit status is 1 if any file failed)")
+    _add_trust(predict)
     _add_verbose(predict)
 
     denoise = sub.add_parser("denoise", help="denoise a recording of any length",
@@ -94,20 +96,41 @@ def build_parser():
                                          "(Vorbis), whatever the input's format. The output is written only when "
                                          "complete, is never the input, and replaces an existing file only with "
                                          "--force.")
-    denoise.add_argument("model", metavar="MODEL.joblib")
+    denoise.add_argument("model", metavar="MODEL.skaudio")
     denoise.add_argument("input", metavar="IN.wav", help="any format libsndfile reads (WAV, FLAC, OGG, MP3, ...)")
     denoise.add_argument("-o", "--output", required=True, metavar="OUT.wav", help="a .wav, .flac or .ogg file")
     denoise.add_argument("--subtype", default=None, metavar="SUBTYPE",
                          help="sample format: PCM_16 (default for .wav and .flac), PCM_24, FLOAT (32-bit float, "
                               ".wav) or VORBIS (default for .ogg)")
     denoise.add_argument("--force", action="store_true", help="replace an existing output file")
+    _add_trust(denoise)
     _add_verbose(denoise)
 
     info = sub.add_parser("info", help="show a saved model's steps, parameters and training metadata",
-                          description="Show a saved model's steps, parameters and training metadata.")
-    info.add_argument("model", metavar="MODEL.joblib")
+                          description="Show a saved model's steps, parameters, training metadata and whether it "
+                                      "loads without trust, read without loading the model (nothing is unpickled "
+                                      "or run). An old joblib (pickle) model file can only be shown by loading it, "
+                                      "with --trust.", epilog=MODELS_FROM_OTHERS)
+    info.add_argument("model", metavar="MODEL.skaudio")
+    _add_trust(info)
     _add_verbose(info)
+    for command in (predict, denoise):
+        command.epilog = MODELS_FROM_OTHERS
     return parser
+
+
+MODELS_FROM_OTHERS = (
+    "A model from someone else: `skaudio info MODEL` shows what it is without loading it; predict and denoise load "
+    "it without running code from it (only types on skaudio's trusted list, Keras networks in safe mode) and refuse "
+    "a file that needs more. Pass --trust only for files you made or whose source you trust: it loads old joblib "
+    "(pickle) files and untrusted types, which can run any code."
+)
+
+
+def _add_trust(parser):
+    parser.add_argument("--trust", action="store_true",
+                        help="load MODEL even if that runs code from it: an old joblib (pickle) model file, or one "
+                             "naming types skaudio does not trust (only for files whose source you trust)")
 
 
 def _add_verbose(parser):

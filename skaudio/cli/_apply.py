@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from skaudio.cli._common import CLIError, load_model
+from skaudio.cli._common import CLIError, load_model, read_metadata
 from skaudio.cli._files import audio_output_format, check_input, check_output, error_line, write_audio
 
 
@@ -150,7 +150,7 @@ def _predict_file(model, metadata, path, classes, said):
 
 def predict(args):
     """Run ``skaudio predict``: one row per file (classifier) or per event (detector), each printed when done."""
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, trusted=args.trust)
     if metadata["task"] == "denoise":
         raise CLIError(f"{args.model} is a 'denoise' model: use `skaudio denoise MODEL IN.wav -o OUT.wav`")
     classes = None
@@ -186,7 +186,7 @@ def denoise(args):
     audio_format, subtype = audio_output_format(args.output, args.subtype)
     check_input(args.input, "audio file")
     check_output(args.output, inputs=[args.input, args.model], force=args.force, option="-o")
-    model, metadata = load_model(args.model, task="denoise")
+    model, metadata = load_model(args.model, task="denoise", trusted=args.trust)
     sr = metadata["sr"]
     native, native_sr, waves = _read(args.input, sr, said=set(), mono=False)
     n_samples = native.shape[1]
@@ -204,10 +204,24 @@ def _fit_length(wave, n):
 
 
 def info(args):
-    """Run ``skaudio info``: steps, parameters, training metadata."""
-    model, metadata = load_model(args.model)
+    """Run ``skaudio info``: training metadata, steps and parameters, and whether the file loads without trust.
+
+    A model file's metadata is read without loading the model: nothing is unpickled or built. An old joblib
+    (pickle) file can only be shown by loading it, with ``--trust``.
+    """
+    from skaudio import persistence
+
+    metadata = read_metadata(args.model)
+    if metadata is None:
+        model, metadata = load_model(args.model, trusted=args.trust)  # refused without --trust
+        steps = [(name, type(step).__name__, {k: repr(v) for k, v in step.get_params(deep=False).items()})
+                 for name, step in model.steps]
+    else:
+        steps = [(step["name"], step["class"].rpartition(".")[2], step["params"])
+                 for step in metadata.get("model", {}).get("steps", [])]
     print(f"model: {args.model}")
-    print(f"task: {metadata['task']}    sample rate: {metadata['sr']} Hz    trained: {metadata['date']}")
+    sr = f"{metadata['sr']} Hz" if metadata.get("sr") else "?"
+    print(f"task: {metadata.get('task')}    sample rate: {sr}    trained: {metadata.get('date', '?')}")
     if metadata.get("labels") is not None:
         print(f"labels: {', '.join(map(str, metadata['labels']))}")
     for key in ("data", "n_files", "train_seconds", "scene_duration", "noise", "snr_db"):
@@ -216,12 +230,27 @@ def info(args):
     scores = metadata.get("scores") or {}
     for kind in ("cross_validated", "held_out"):
         if scores.get(kind) is not None:
-            print(f"{kind.replace('_', '-')} {scores[kind + '_metric']}: {scores[kind]:.4f}")
+            print(f"{kind.replace('_', '-')} {scores.get(kind + '_metric', 'score')}: {scores[kind]:.4f}")
     if metadata.get("best_params"):
         print("best parameters: " + ", ".join(f"{k}={v}" for k, v in metadata["best_params"].items()))
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in metadata["versions"].items()))
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in (metadata.get("versions") or {}).items()))
+    differences = persistence.version_differences(metadata)
+    if differences:
+        print("installed here: " + ", ".join(f"{name} {installed} (saved with {saved})"
+                                            for name, saved, installed in differences)
+              + ": predictions may differ")
+    if "model" in metadata:  # the payload itself is checked, not what the metadata says about it
+        try:
+            untrusted = persistence.untrusted_types(args.model)
+        except Exception as exc:  # noqa: BLE001 - a corrupt payload: say so, the metadata is still shown
+            print(f"loading: fails, the model part is corrupt ({error_line(exc)})")
+        else:
+            print("loading: without trust (every type is on skaudio's trusted list; networks in Keras' safe mode)"
+                  if not untrusted else
+                  f"loading: needs --trust, it names types or functions skaudio does not trust: "
+                  f"{', '.join(untrusted)} (loading them runs their code: only for a source you trust)")
     print("steps:")
-    for name, step in model.steps:
-        print(f"  {name}: {type(step).__name__}")
-        for key, value in sorted(step.get_params(deep=False).items()):
-            print(f"    {key} = {value!r}")
+    for name, kind, params in steps:
+        print(f"  {name}: {kind}")
+        for key, value in sorted(params.items()):
+            print(f"    {key} = {value}")

@@ -1,15 +1,12 @@
 """What the subcommands share: one-line errors, model files and their metadata."""
 
-import datetime
 import os
 import warnings
 
-import numpy as np
-
 import skaudio
 
-# Bumped when a model file's layout changes; files of another format are refused.
-MODEL_FORMAT = 1
+# The single joblib (pickle) file skaudio saved before skaudio.save_model's zip format (2): opened only with --trust.
+PICKLE_FORMAT = 1
 TASKS = ("classify", "detect", "denoise")
 
 
@@ -25,51 +22,83 @@ def check_file(path, what="file"):
     return path
 
 
-def versions():
-    import keras
-    import sklearn
-    import tensorflow
-
-    return {"skaudio": skaudio.__version__, "keras": keras.__version__, "sklearn": sklearn.__version__,
-            "tensorflow": tensorflow.__version__, "numpy": np.__version__}
-
-
 def save_model(pipeline, path, *, task, sr, labels, extra=None):
-    """Save a fitted pipeline, behind an AudioLoader at ``sr``, with its training metadata.
+    """Save a fitted pipeline, behind an AudioLoader at ``sr``, with its training metadata (:func:`skaudio.save_model`).
 
-    The saved pipeline takes file paths; its metadata is ``skaudio_metadata_``.
-    Returns the metadata.
+    The saved pipeline takes file paths. Returns the metadata.
     """
-    import joblib
     from sklearn.pipeline import Pipeline
 
     from skaudio.io import AudioLoader
+    from skaudio.persistence import save_model as save
 
     pipeline = Pipeline([("audioloader", AudioLoader(sr=sr)), *pipeline.steps])
-
-    pipeline.skaudio_metadata_ = {
-        "format": MODEL_FORMAT,
-        "task": task,
-        "sr": int(sr),
-        "labels": None if labels is None else [label.item() if isinstance(label, np.generic) else label
-                                                for label in labels],
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "versions": versions(),
-        **(extra or {}),
-    }
+    metadata = {"task": task, "sr": int(sr), "labels": None if labels is None else list(labels), **(extra or {})}
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise CLIError(f"cannot write {path}: folder {directory} does not exist")
-    joblib.dump(pipeline, path)
-    return pipeline.skaudio_metadata_
+    try:
+        return save(pipeline, path, metadata=metadata)
+    except OSError as exc:  # written beside path and moved into place when complete: path is untouched
+        raise CLIError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def load_model(path, *, task=None):
-    """A pipeline saved by ``skaudio train`` or ``skaudio demo``, checked for format and task."""
+def read_metadata(path):
+    """A model file's metadata, read without loading it (nothing is unpickled); None for any other file."""
+    from skaudio.cli._files import check_input
+    from skaudio.persistence import is_model_file, read_model_metadata
+
+    check_input(path, "model file")
+    if not is_model_file(path):
+        return None
+    try:
+        metadata = read_model_metadata(path)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    return metadata
+
+
+def load_model(path, *, task=None, trusted=False):
+    """A pipeline saved by ``skaudio train`` or ``skaudio demo``, checked for format and task.
+
+    Model files load without running code from them; anything that needs
+    trust (an old joblib file, types skaudio does not trust) is refused
+    unless ``trusted`` (``--trust``).
+    """
+    from skaudio.persistence import UntrustedModelError
+    from skaudio.persistence import load_model as load
+
+    metadata = read_metadata(path)
+    if metadata is None:
+        if not trusted:
+            raise CLIError(f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it runs "
+                           "any code it holds: pass --trust only if you made it or trust its source")
+        model, metadata = _load_pickle(path)
+    else:
+        if metadata.get("task") not in TASKS or not isinstance(metadata.get("sr"), int) or metadata["sr"] <= 0:
+            raise CLIError(f"{path} is a skaudio model file but not one saved by `skaudio train` (its metadata has "
+                           "no task or sample rate)")
+        _check_task(path, metadata, task)  # before loading: a wrong model is said at once
+        try:
+            model = load(path, trusted=trusted)
+        except UntrustedModelError as exc:
+            raise CLIError(f"{exc.reason}; nothing was loaded. Pass --trust only if you trust its source") from None
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+    _check_task(path, metadata, task)
+    return model, metadata
+
+
+def _check_task(path, metadata, task):
+    if task is not None and metadata["task"] != task:
+        raise CLIError(f"{path} is a {metadata['task']!r} model; this command needs a {task!r} model")
+
+
+def _load_pickle(path):
+    """An old single-file joblib model (format 1): unpickled, which runs any code the file holds."""
     import joblib
     from sklearn.exceptions import InconsistentVersionWarning
 
-    check_file(path, "model file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", InconsistentVersionWarning)
@@ -85,14 +114,12 @@ def load_model(path, *, task=None):
     metadata = getattr(model, "skaudio_metadata_", None)
     if not isinstance(metadata, dict):
         raise CLIError(f"{path} is not a model saved by `skaudio train` (no skaudio metadata)")
-    if metadata.get("format") != MODEL_FORMAT:
+    if metadata.get("format") != PICKLE_FORMAT:
         raise CLIError(f"{path} has model format {metadata.get('format')!r}, this skaudio reads format "
-                       f"{MODEL_FORMAT}: it was saved by an incompatible version "
+                       f"{PICKLE_FORMAT} with --trust: it was saved by an incompatible version "
                        f"(skaudio {metadata.get('versions', {}).get('skaudio', '?')})")
     saved = metadata.get("versions", {}).get("skaudio", "?")
     if saved.split(".")[:2] != skaudio.__version__.split(".")[:2]:
         raise CLIError(f"{path} was saved by skaudio {saved}, this is {skaudio.__version__}: retrain it or "
                        f"install skaudio=={saved}")
-    if task is not None and metadata["task"] != task:
-        raise CLIError(f"{path} is a {metadata['task']!r} model; this command needs a {task!r} model")
     return model, metadata

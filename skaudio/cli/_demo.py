@@ -15,7 +15,7 @@ from skaudio.cli._files import savefig, write_audio, write_json
 
 SR = 8000
 # Every file the report holds, so that an earlier report is found before anything is trained.
-MODEL_FILES = {"classify": "classifier.joblib", "detect": "event_detector.joblib", "denoise": "denoiser.joblib"}
+MODEL_FILES = {"classify": "classifier.skaudio", "detect": "event_detector.skaudio", "denoise": "denoiser.skaudio"}
 EXAMPLE_FILES = [f"example{i}_{kind}.wav" for i in range(3) for kind in ("noisy", "denoised", "clean")]
 FIGURE_FILES = ("classify_example.png", "classify_confusion_matrix.png", "classify_history.png", "detect_events.png",
                 "denoise_spectrograms.png")
@@ -193,5 +193,5 @@ def demo(args):
     write_json(os.path.join(out, "scores.json"),
                {"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures})
     print(f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "
-          f"(try `skaudio info {os.path.join(out, 'classifier.joblib')}`); total {elapsed:.0f} s")
+          f"(try `skaudio info {os.path.join(out, MODEL_FILES['classify'])}`); total {elapsed:.0f} s")
     return scores

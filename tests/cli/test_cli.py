@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+import skaudio as skaudio_api
 from skaudio.datasets import make_sounds
 
 SR = 8000
@@ -82,12 +83,12 @@ def test_demo_trains_three_tasks_and_writes_a_report(demo):
     wavs = list(out.glob("*.wav"))
     assert len(wavs) == 9 and all(sf.info(w).samplerate == SR for w in wavs)
     for name in ("classifier", "event_detector", "denoiser"):
-        assert (out / f"{name}.joblib").stat().st_size > 0
+        assert (out / f"{name}.skaudio").stat().st_size > 0
 
 
 def test_info_shows_steps_parameters_and_metadata(demo):
     out, _ = demo
-    text = skaudio("info", out / "classifier.joblib").stdout
+    text = skaudio("info", out / "classifier.skaudio").stdout
     assert "task: classify" in text and "sample rate: 8000 Hz" in text
     assert "audioloader: AudioLoader" in text and "cnn1dclassifier: CNN1DClassifier" in text
     assert "kernel_size = 3" in text and re.search(r"versions: skaudio \S+, keras", text)
@@ -96,14 +97,14 @@ def test_info_shows_steps_parameters_and_metadata(demo):
 def test_predict_classifier_csv_and_json(demo, folder):
     out, _ = demo
     files = sorted(str(p) for p in folder.rglob("*.wav"))[:4]
-    table = list(csv.reader(io.StringIO(skaudio("predict", out / "classifier.joblib", *files).stdout)))
-    classes = joblib.load(out / "classifier.joblib")[-1].classes_.tolist()
+    table = list(csv.reader(io.StringIO(skaudio("predict", out / "classifier.skaudio", *files).stdout)))
+    classes = skaudio_api.load_model(out / "classifier.skaudio")[-1].classes_.tolist()
     assert table[0] == ["file", "label", *classes]
     assert [row[0] for row in table[1:]] == files
     for row in table[1:]:
         probabilities = np.array(row[2:], dtype=float)
         assert abs(probabilities.sum() - 1) < 1e-4 and row[1] == classes[int(np.argmax(probabilities))]
-    rows = json.loads(skaudio("predict", out / "classifier.joblib", *files, "--format", "json").stdout)
+    rows = json.loads(skaudio("predict", out / "classifier.skaudio", *files, "--format", "json").stdout)
     assert [r["file"] for r in rows] == files and all(r["label"] in classes for r in rows)
 
 
@@ -116,7 +117,7 @@ def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
     scene, events = make_event_scenes(clips, labels, n_scenes=1, sr=SR, duration=9.0, n_events=4, random_state=1)
     path = tmp_path / "long.wav"
     sf.write(path, scene[0], SR)
-    table = list(csv.reader(io.StringIO(skaudio("predict", out / "event_detector.joblib", path).stdout)))
+    table = list(csv.reader(io.StringIO(skaudio("predict", out / "event_detector.skaudio", path).stdout)))
     assert table[0] == ["file", "onset", "offset", "label"]
     for _, onset, offset, label in table[1:]:
         assert 0 <= float(onset) < float(offset) <= 9.0 and label in {"chirp", "click_train", "harmonic"}
@@ -128,7 +129,7 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
     t = np.arange(int(2.7 * 16000)) / 16000
     noisy = 0.3 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.random.default_rng(0).standard_normal(len(t))
     sf.write(tmp_path / "in.wav", noisy, 16000, subtype="PCM_16")
-    skaudio("denoise", out / "denoiser.joblib", tmp_path / "in.wav", "-o", tmp_path / "out.wav")
+    skaudio("denoise", out / "denoiser.skaudio", tmp_path / "in.wav", "-o", tmp_path / "out.wav")
     cleaned, rate = sf.read(tmp_path / "out.wav")
     assert rate == 16000 and len(cleaned) == len(noisy)
     assert sf.info(tmp_path / "out.wav").subtype == "PCM_16"
@@ -141,7 +142,7 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
 
 @pytest.mark.parametrize("task", ["classify", "detect", "denoise"])
 def test_train_each_task_on_a_folder(folder, tmp_path, task):
-    model = tmp_path / f"{task}.joblib"
+    model = tmp_path / f"{task}.skaudio"
     extra = {"classify": ["--grid", "cnn1dclassifier__kernel_size=3,5", "--cv", "2"],
              "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
              "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"]}[task]
@@ -150,8 +151,8 @@ def test_train_each_task_on_a_folder(folder, tmp_path, task):
     if task == "classify":
         assert "cross-validated accuracy (best of grid, 2 folds)" in result.stdout
         assert "best parameters: cnn1dclassifier__kernel_size=" in result.stdout
-    pipe = joblib.load(model)
-    metadata = pipe.skaudio_metadata_
+    pipe = skaudio_api.load_model(model)
+    metadata = skaudio_api.read_model_metadata(model)
     assert metadata["task"] == task and metadata["sr"] == SR and metadata["n_files"] == 30
     assert metadata["versions"]["skaudio"] and metadata["date"]
     assert pipe.steps[0][0] == "audioloader"
@@ -168,21 +169,24 @@ def test_every_subcommand_has_help():
 def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
     out, _ = demo
     (tmp_path / "broken.wav").write_bytes(b"RIFF not really a wave file")
-    assert_one_line_error(skaudio("predict", out / "classifier.joblib", tmp_path / "missing.wav", check=False),
+    assert_one_line_error(skaudio("predict", out / "classifier.skaudio", tmp_path / "missing.wav", check=False),
                           "audio file not found: .*missing.wav")
-    assert_one_line_error(skaudio("predict", out / "classifier.joblib", tmp_path / "broken.wav", check=False),
+    assert_one_line_error(skaudio("predict", out / "classifier.skaudio", tmp_path / "broken.wav", check=False),
                           "cannot read audio from .*broken.wav")
     assert_one_line_error(skaudio("info", tmp_path / "nothing.joblib", check=False), "model file not found")
-    assert_one_line_error(skaudio("predict", out / "denoiser.joblib", tmp_path / "broken.wav", check=False),
+    assert_one_line_error(skaudio("predict", out / "denoiser.skaudio", tmp_path / "broken.wav", check=False),
                           "is a 'denoise' model")
-    assert_one_line_error(skaudio("denoise", out / "classifier.joblib", tmp_path / "broken.wav", "-o",
+    assert_one_line_error(skaudio("denoise", out / "classifier.skaudio", tmp_path / "broken.wav", "-o",
                                   tmp_path / "o.wav", check=False), "is a 'classify' model; this command needs a 'denoise'")
-    old = joblib.load(out / "classifier.joblib")
+    # an old single-pickle model file: not opened without --trust (unpickling runs code), then checked
+    old = skaudio_api.load_model(out / "classifier.skaudio")
+    old.skaudio_metadata_ = {**skaudio_api.read_model_metadata(out / "classifier.skaudio"), "format": 1}
     old.skaudio_metadata_["versions"]["skaudio"] = "9.9.0"
     joblib.dump(old, tmp_path / "old.joblib")
-    assert_one_line_error(skaudio("info", tmp_path / "old.joblib", check=False), "saved by skaudio 9.9.0")
+    assert_one_line_error(skaudio("info", tmp_path / "old.joblib", check=False), "old joblib .*--trust")
+    assert_one_line_error(skaudio("info", tmp_path / "old.joblib", "--trust", check=False), "saved by skaudio 9.9.0")
     joblib.dump({"not": "a model"}, tmp_path / "foreign.joblib")
-    assert_one_line_error(skaudio("info", tmp_path / "foreign.joblib", check=False), "not a model saved by")
+    assert_one_line_error(skaudio("info", tmp_path / "foreign.joblib", "--trust", check=False), "not a model saved by")
     # files at two sample rates need --sr
     mixed = tmp_path / "mixed"
     shutil.copytree(folder, mixed)

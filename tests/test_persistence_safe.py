@@ -1,0 +1,329 @@
+"""Model files (skaudio.save_model / load_model): safe loading, metadata without loading, version and task
+checks, atomic saves. Evil files are real files in a temporary folder, run through the API and the command."""
+
+import importlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+import soundfile as sf
+from sklearn.base import BaseEstimator
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+import skaudio
+from skaudio.datasets import make_sounds
+from skaudio.io import AudioLoader
+from skaudio.models import CNN1DClassifier, CNN1DDenoiser, CRNNEventDetector
+from skaudio.persistence import TRUSTED_TYPES, ModelVersionWarning, UntrustedModelError
+from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
+
+SR = 8000
+RNG = np.random.default_rng(0)
+FEATURES = RNG.normal(size=(24, 20, 6)).astype("float32")
+NOISY = RNG.normal(size=(8, 300)).astype("float32")
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter; returns the completed process."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **{k: str(v) for k, v in env.items()}})
+
+
+def run_skaudio(*args, **env):
+    return subprocess.run([sys.executable, "-m", "skaudio", *map(str, args)], check=False, capture_output=True,
+                          text=True,
+                          timeout=600, env={**os.environ, **{k: str(v) for k, v in env.items()}})
+
+
+def error_lines(result):
+    return [line for line in result.stderr.splitlines() if line.startswith("skaudio")]
+
+
+def rewrite_member(path, name, content):
+    """Replace one member of a model file, as someone editing it by hand would."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members[name] = content
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+
+
+def edit_metadata(path, **changes):
+    with zipfile.ZipFile(path) as archive:
+        metadata = json.loads(archive.read("metadata.json"))
+    metadata.update(changes)
+    rewrite_member(path, "metadata.json", json.dumps(metadata))
+
+
+@pytest.fixture(scope="module")
+def wav_paths(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clips")
+    X, y = make_sounds(8, classes=["tone", "noise_burst"], sr=SR, duration=(0.3, 0.5), random_state=0)
+    paths = []
+    for i, clip in enumerate(X):
+        sf.write(folder / f"clip{i}.wav", clip, SR, subtype="PCM_16")
+        paths.append(str(folder / f"clip{i}.wav"))
+    return paths, np.asarray(y)
+
+
+@pytest.fixture(scope="module")
+def pipelines(wav_paths):
+    """Tiny fitted pipelines of the three estimators: (name, pipeline, input, prediction method)."""
+    paths, y = wav_paths
+    # files in, the features computed inside two averaged networks (custom layers, nested models)
+    classifier = make_pipeline(
+        AudioLoader(sr=SR), FixedLength(duration=0.5, sr=SR),
+        CNN1DClassifier(front_end=MFCC(sr=SR, n_mfcc=8, n_fft=256, hop_length=128, n_mels=20), filters=(4, 4),
+                        dense_units=4, n_networks=2, epochs=1, random_state=0),
+    ).fit(paths, y)
+    detector = make_pipeline(FeatureScaler(), CRNNEventDetector(filters=4, lstm_units=4, epochs=1, random_state=0))
+    detector.fit(FEATURES, RNG.integers(0, 2, size=(len(FEATURES), 3)))
+    denoiser = make_pipeline(CNN1DDenoiser(filters=4, residual=True, epochs=1, random_state=0)).fit(NOISY, NOISY / 2)
+    return [("classify", classifier, paths, "predict_proba"), ("detect", detector, FEATURES, "predict_proba"),
+            ("denoise", denoiser, NOISY[:, :123], "predict")]
+
+
+@pytest.fixture(scope="module")
+def saved(pipelines, tmp_path_factory):
+    """Each pipeline saved with CLI-like metadata: {task: path}."""
+    folder = tmp_path_factory.mktemp("models")
+    paths = {}
+    for task, pipe, _, _ in pipelines:
+        paths[task] = folder / f"{task}.skaudio"
+        skaudio.save_model(pipe, paths[task], metadata={"task": task, "sr": SR, "scores": {"held_out": 0.5}})
+    return paths
+
+
+def test_trusted_types_are_exactly_skaudios_estimators_and_exist():
+    # every name resolves (a renamed module would make files fail to load) ...
+    for name in TRUSTED_TYPES:
+        module, _, attribute = name.rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), name
+    # ... and every public loader, transformer and estimator of skaudio is trusted
+    import skaudio.io
+    import skaudio.models
+    import skaudio.preprocessing
+
+    objects = [getattr(package, name) for package in (skaudio.io, skaudio.preprocessing, skaudio.models)
+               for name in package.__all__]
+    public = {f"{obj.__module__}.{obj.__qualname__}" for obj in objects
+              if isinstance(obj, type) and issubclass(obj, BaseEstimator)}
+    assert public <= set(TRUSTED_TYPES), public - set(TRUSTED_TYPES)
+
+
+def test_three_estimators_round_trip_safely_in_a_fresh_process(pipelines, saved, tmp_path):
+    networks = {task: pipe[-1].model_ for task, pipe, _, _ in pipelines}
+    for task, pipe, X, method in pipelines:
+        np.save(tmp_path / f"{task}.npy", np.asarray(X))
+        np.save(tmp_path / f"{task}.expected.npy", getattr(pipe, method)(X))
+        assert pipe[-1].model_ is networks[task]  # saving put the network back
+    result = run_python(f"""
+        import warnings
+        import numpy as np
+        import skaudio
+        for task, path in {({k: str(v) for k, v in saved.items()})!r}.items():
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model = skaudio.load_model(path)
+            # no version warning, nothing skops or Keras object to
+            print([str(w.message) for w in caught if not issubclass(w.category, DeprecationWarning)])
+            X = np.load({str(tmp_path)!r} + f"/{{task}}.npy")
+            method = "predict" if task == "denoise" else "predict_proba"
+            np.save({str(tmp_path)!r} + f"/{{task}}.out.npy", getattr(model, method)(list(X) if X.dtype.kind == "U" else X))
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["[]"] * 3
+    for task, _, _, _ in pipelines:
+        np.testing.assert_array_equal(np.load(tmp_path / f"{task}.out.npy"), np.load(tmp_path / f"{task}.expected.npy"))
+
+
+def test_metadata_is_read_without_loading_or_importing_tensorflow(saved):
+    result = run_python(f"""
+        import json, sys
+        import skaudio
+        metadata = skaudio.read_model_metadata({str(saved["classify"])!r})
+        print(json.dumps({{"metadata": metadata, "heavy": [m for m in ("tensorflow", "keras", "skaudio.models", "joblib")
+                                                          if m in sys.modules]}}))
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout)
+    assert out["heavy"] == []
+    metadata = out["metadata"]
+    assert metadata["format"] == 2 and metadata["task"] == "classify" and metadata["sr"] == SR
+    assert metadata["scores"] == {"held_out": 0.5} and metadata["date"]
+    assert set(metadata["versions"]) >= {"skaudio", "sklearn", "keras", "tensorflow", "numpy", "skops"}
+    assert metadata["networks"] == ["networks/0.keras"] and metadata["untrusted_types"] == []
+    assert [step["name"] for step in metadata["model"]["steps"]] == ["audioloader", "fixedlength", "cnn1dclassifier"]
+    assert metadata["model"]["steps"][2]["params"]["n_networks"] == "2"
+
+
+class _EvilPickle:
+    """Unpickling this writes a marker file: what a hostile joblib model file does."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return exec, (f"open({self.marker!r}, 'w').close()",)
+
+
+def test_an_evil_pickle_never_runs_unless_trusted(tmp_path):
+    evil, marker = tmp_path / "evil.joblib", tmp_path / "ran"
+    with open(evil, "wb") as f:
+        pickle.dump(_EvilPickle(marker), f)
+    with pytest.raises(UntrustedModelError, match="not a skaudio model file.*old joblib.*trusted=True"):
+        skaudio.load_model(evil)
+    with pytest.raises(ValueError, match="cannot be inspected"):
+        skaudio.read_model_metadata(evil)
+    result = run_skaudio("info", evil)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(error_lines(result)) == 1 and "--trust" in error_lines(result)[0]
+    result = run_skaudio("predict", evil, evil)
+    assert result.returncode == 1 and "--trust" in error_lines(result)[0]
+    assert not marker.exists()
+    skaudio.load_model(evil, trusted=True)  # the file is as evil as it claims: trusting it runs it
+    assert marker.exists()
+
+
+EVIL_MODULE = '''
+from sklearn.base import BaseEstimator, TransformerMixin
+
+MARKER = {marker!r}
+
+
+def touch(X):
+    open(MARKER, "w").close()
+    return X
+
+
+class Evil(BaseEstimator, TransformerMixin):
+    """Rebuilding it writes the marker (as any class the file names could do)."""
+
+    def __setstate__(self, state):
+        open(MARKER, "w").close()
+        super().__setstate__(state)
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+'''
+
+
+@pytest.fixture
+def evil_zip(tmp_path, monkeypatch):
+    """A model file whose skops payload names an untrusted class and an untrusted function."""
+    marker = tmp_path / "ran"
+    (tmp_path / "skaudio_evil_payload.py").write_text(EVIL_MODULE.format(marker=str(marker)))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the command could import it too
+    evil_module = importlib.import_module("skaudio_evil_payload")
+    pipe = make_pipeline(FeatureScaler(), evil_module.Evil(), FunctionTransformer(evil_module.touch)).fit(FEATURES)
+    path = tmp_path / "evil.skaudio"
+    metadata = skaudio.save_model(pipe, path)
+    assert metadata["untrusted_types"] == ["skaudio_evil_payload.Evil", "skaudio_evil_payload.touch"]
+    edit_metadata(path, task="classify", sr=SR, untrusted_types=[])  # the file lies about itself
+    yield path, marker
+    sys.modules.pop("skaudio_evil_payload", None)
+
+
+def test_an_evil_model_file_never_runs_unless_trusted(evil_zip, tmp_path):
+    path, marker = evil_zip
+    with pytest.raises(UntrustedModelError, match=r"skaudio_evil_payload\.Evil, skaudio_evil_payload\.touch"):
+        skaudio.load_model(path)
+    with pytest.raises(UntrustedModelError, match=r"skaudio_evil_payload\.touch; nothing was loaded"):
+        skaudio.load_model(path, trusted=["skaudio_evil_payload.Evil"])
+    info = run_skaudio("info", path)
+    assert info.returncode == 0, info.stderr
+    assert "skaudio_evil_payload.Evil" in info.stdout and "--trust" in info.stdout  # the payload, not the metadata
+    sf.write(tmp_path / "a.wav", np.zeros(800), SR)
+    result = run_skaudio("predict", path, tmp_path / "a.wav")
+    assert result.returncode == 1 and "skaudio_evil_payload.Evil" in error_lines(result)[0]
+    assert not marker.exists()
+    with pytest.raises(ValueError, match="says task 'classify'"):  # checked once loaded, too late here:
+        skaudio.load_model(path, trusted=True)
+    assert marker.exists()  # rebuilding the class the file names ran its code
+
+
+def test_a_network_with_python_code_is_refused_by_keras_safe_mode(tmp_path):
+    marker = tmp_path / "ran"
+    den = CNN1DDenoiser(filters=4, epochs=1, random_state=0).fit(NOISY, NOISY)
+    inputs = keras.Input((None, 1))
+    touch = eval(f"lambda x: (open({str(marker)!r}, 'w').close(), x)[1]")  # the path inside the function's code
+    den.model_ = keras.Model(inputs, keras.layers.Lambda(touch)(inputs))
+    skaudio.save_model(den, tmp_path / "lambda.skaudio")
+    marker.unlink()  # building the network above ran the function once
+    with pytest.raises(UntrustedModelError, match="networks/0.keras holds Python code"):
+        skaudio.load_model(tmp_path / "lambda.skaudio")
+    assert not marker.exists()
+    skaudio.load_model(tmp_path / "lambda.skaudio", trusted=True)
+    assert marker.exists()
+
+
+def test_other_versions_warn_and_say_so_when_loading_fails(saved, tmp_path):
+    path = tmp_path / "old.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    edit_metadata(path, versions={"skaudio": "0.0.9", "sklearn": "1.0.2", "keras": keras.__version__})
+    with pytest.warns(ModelVersionWarning, match=r"saved with skaudio 0\.0\.9, scikit-learn 1\.0\.2; this is skaudio"):
+        skaudio.load_model(path)
+    rewrite_member(path, "networks/0.keras", b"not a network")
+    with pytest.warns(ModelVersionWarning), pytest.raises(ValueError, match="install the versions that saved it"):
+        skaudio.load_model(path)
+
+
+def test_a_task_that_is_not_the_models_is_an_error(pipelines, saved, tmp_path):
+    denoiser = pipelines[2][1]
+    with pytest.raises(ValueError, match="says task 'classify', but the model's final estimator CNN1DDenoiser is a 'denoise'"):
+        skaudio.save_model(denoiser, tmp_path / "x.skaudio", metadata={"task": "classify"})
+    assert not (tmp_path / "x.skaudio").exists()
+    path = tmp_path / "lying.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    edit_metadata(path, task="classify")
+    with pytest.raises(ValueError, match="its metadata says task 'classify', but .* CNN1DDenoiser is a 'denoise'"):
+        skaudio.load_model(path)
+    result = run_skaudio("predict", path, path)
+    assert result.returncode == 1 and "says task 'classify'" in error_lines(result)[0]
+
+
+def test_bad_metadata_and_keras_objects_are_refused_before_writing(pipelines, tmp_path):
+    pipe = pipelines[1][1]
+    with pytest.raises(ValueError, match="keys \\['versions'\\] are written by save_model"):
+        skaudio.save_model(pipe, tmp_path / "m.skaudio", metadata={"versions": {}})
+    with pytest.raises(ValueError, match="metadata\\['when'\\] is not JSON-serialisable"):
+        skaudio.save_model(pipe, tmp_path / "m.skaudio", metadata={"when": object()})
+    clf = CNN1DClassifier(filters=(4, 4), dense_units=4, epochs=1, optimizer=keras.optimizers.Adam(),
+                          random_state=0).fit(FEATURES, np.repeat([0, 1], 12))
+    with pytest.raises(ValueError, match="cannot save Adam at CNN1DClassifier.optimizer"):
+        skaudio.save_model(clf, tmp_path / "m.skaudio")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_full_disk_during_save_leaves_the_old_model_byte_identical(saved, tmp_path):
+    path = tmp_path / "model.skaudio"
+    path.write_bytes(saved["detect"].read_bytes())
+    before = path.read_bytes()
+    result = run_python(f"""
+        import resource, signal
+        import skaudio
+        model = skaudio.load_model({str(path)!r})
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({len(before) // 2}, resource.RLIM_INFINITY))
+        try:
+            skaudio.save_model(model, {str(path)!r}, metadata={{"note": "the new model"}})
+        except OSError as exc:
+            print("failed:", exc)
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "failed: [Errno 27] File too large" in result.stdout
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.skaudio"]  # no temporary file left behind
