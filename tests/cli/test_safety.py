@@ -173,12 +173,13 @@ def test_denoise_refuses_an_output_extension_or_subtype_it_cannot_write(capsys, 
 
 
 def test_denoise_on_a_full_disk_leaves_the_old_output_intact(models, work):
-    long = np.tile(sf.read(work / "in.wav")[0], 8)  # about 4 s: 64 kB of 16-bit samples, over the limit
+    # about 1 MB of 16-bit samples (63 s), over the limit; the limit leaves room for loading the model
+    long = np.tile(sf.read(work / "in.wav")[0], 160)
     sf.write(work / "long.wav", long, SR, subtype="PCM_16")
     before = snapshot(work)
 
     def limit_file_size():
-        resource.setrlimit(resource.RLIMIT_FSIZE, (32_000, 32_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
 
     result = run_skaudio("denoise", models["denoise"], work / "long.wav", "-o", work / "keep.wav", "--force",
                          preexec_fn=limit_file_size)
