@@ -75,14 +75,17 @@ _PLACEHOLDER = "skaudio-network:"
 # Keys save_model writes itself; the caller's metadata must not set them.
 _RESERVED = ("format", "date", "versions", "model", "networks", "untrusted_types")
 _MAX_METADATA_BYTES = 10 * 2**20
-# Version pairs compared at load (major.minor): file key -> (module, distribution names, what users call it).
-_CHECKED = {
+# Versions recorded at save (file key -> module, distribution names, what users call it) ...
+_RECORDED = {
     "skaudio": ("skaudio", ("skaudio",), "skaudio"),
-    "sklearn": ("sklearn", ("scikit-learn",), "scikit-learn"),
     "keras": ("keras", ("keras",), "Keras"),
+    "sklearn": ("sklearn", ("scikit-learn",), "scikit-learn"),
     "tensorflow": ("tensorflow", ("tensorflow", "tensorflow-cpu", "tf-nightly"), "TensorFlow"),
+    "numpy": ("numpy", ("numpy",), "NumPy"),
+    "skops": ("skops", ("skops",), "skops"),
 }
-_RECORDED = {**_CHECKED, "numpy": ("numpy", ("numpy",), "NumPy"), "skops": ("skops", ("skops",), "skops")}
+# ... and those compared at load (major.minor).
+_CHECKED = {key: _RECORDED[key] for key in ("skaudio", "sklearn", "keras", "tensorflow")}
 # Keras' safe mode before 3.11 could be talked into importing and calling functions (CVE-2025-1550, fixed
 # in 3.9; CVE-2025-8747, fixed in 3.11).
 _SAFE_KERAS = (3, 11)
@@ -116,7 +119,10 @@ def save_model(model, path, *, metadata=None):
     :func:`read_model_metadata` reads the metadata without loading the
     model. The file is written beside ``path`` and moved into place only
     when complete (:func:`skaudio.utils.atomic_path`): a failure (a full
-    disk, Ctrl+C) leaves an existing ``path`` untouched.
+    disk, Ctrl+C) leaves an existing ``path`` untouched. While the
+    scikit-learn part is serialised, each estimator's ``model_`` is a
+    placeholder (put back afterwards, also on failure): do not predict with
+    the model in another thread meanwhile.
 
     Parameters
     ----------
@@ -161,7 +167,7 @@ def save_model(model, path, *, metadata=None):
     >>> from skaudio import load_model, read_model_metadata, save_model
     >>> from skaudio.models import CNN1DClassifier
     >>> from skaudio.preprocessing import FeatureScaler
-    >>> X = np.random.default_rng(0).normal(size=(20, 8, 3)).astype("float32")
+    >>> X = np.random.default_rng(0).normal(size=(20, 16, 3)).astype("float32")
     >>> y = np.repeat(["a", "b"], 10)
     >>> pipe = make_pipeline(FeatureScaler(), CNN1DClassifier(filters=(4, 4), dense_units=4, epochs=1,
     ...                                                       random_state=0)).fit(X, y)
@@ -305,10 +311,13 @@ def _keras_wrappers(model):
 
 # -------------------------------------------------------------------------------------------------- reading
 def is_model_file(path):
-    """Whether ``path`` is a model file of :func:`save_model` (a zip holding ``metadata.json``).
+    """Whether ``path`` is a model file of :func:`save_model` (a zip holding ``metadata.json`` and ``model.skops``).
 
-    Reads the zip directory only, never the model. False for an old joblib
-    (pickle) model file, which only ``load_model(path, trusted=True)`` opens.
+    Reads the file's first bytes and the zip directory only, never the
+    model. False for an old joblib (pickle) model file, which only
+    ``load_model(path, trusted=True)`` opens (such a pickle holds its
+    networks as embedded ``.keras`` zips, so being readable as a zip is
+    not enough: the file must start as one).
 
     Parameters
     ----------
@@ -328,8 +337,11 @@ def is_model_file(path):
     False
     """
     try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":
+                return False
         with zipfile.ZipFile(path) as archive:
-            return _METADATA in archive.namelist()
+            return {_METADATA, _PAYLOAD} <= set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
 
@@ -379,11 +391,10 @@ def read_model_metadata(path):
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(2, "no such model file", path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _metadata_of(archive, path)
-    except zipfile.BadZipFile:
-        raise ValueError(f"{_not_a_model_file(path)}.") from None
+    if not is_model_file(path):
+        raise ValueError(f"{_not_a_model_file(path)}.")
+    with zipfile.ZipFile(path) as archive:
+        return _metadata_of(archive, path)
 
 
 def _not_a_model_file(path):

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import zipfile
 
+import joblib
 import keras
 import numpy as np
 import pytest
@@ -192,6 +193,18 @@ def test_an_evil_pickle_never_runs_unless_trusted(tmp_path):
     assert not marker.exists()
     skaudio.load_model(evil, trusted=True)  # the file is as evil as it claims: trusting it runs it
     assert marker.exists()
+
+
+def test_an_old_joblib_model_file_needs_trust(pipelines, tmp_path):
+    # a pickled pipeline holds each network as an embedded .keras zip, with a metadata.json of Keras' own
+    _, pipe, X, method = pipelines[1]
+    joblib.dump(pipe, tmp_path / "old.joblib")
+    with pytest.raises(UntrustedModelError, match="old joblib"):
+        skaudio.load_model(tmp_path / "old.joblib")
+    with pytest.raises(ValueError, match="old joblib .* cannot be inspected"):
+        skaudio.read_model_metadata(tmp_path / "old.joblib")
+    np.testing.assert_array_equal(getattr(skaudio.load_model(tmp_path / "old.joblib", trusted=True), method)(X),
+                                  getattr(pipe, method)(X))
 
 
 EVIL_MODULE = '''
