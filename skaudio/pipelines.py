@@ -1,14 +1,118 @@
-"""Recommended end-to-end pipelines, one factory per task.
+"""Recommended end-to-end pipelines, one factory per task, and the Pipeline they build on.
 
-Each factory returns an ordinary :class:`sklearn.pipeline.Pipeline` whose
-configuration is the best one ``benchmarks/`` measured (see the docstring of
-each factory for the figures and the benchmark that produced them), so what a
-user gets is what was measured.
+Each factory returns an :class:`AudioPipeline` (a scikit-learn ``Pipeline``
+that keeps linked settings consistent) whose configuration is the best one
+``benchmarks/`` measured (see the docstring of each factory for the figures
+and the benchmark that produced them), so what a user gets is what was
+measured.
 """
 
+import inspect
+
+from sklearn import get_config
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength, Spectrogram
+
+__all__ = ["AudioPipeline", "make_classifier_pipeline", "make_denoiser_pipeline", "make_event_detector_pipeline"]
+
+
+class AudioPipeline(Pipeline):
+    """A scikit-learn Pipeline whose steps' linked audio settings cannot go stale.
+
+    Two settings live in several steps of an audio pipeline:
+
+    - the sample rate: every step with an ``sr`` parameter (``AudioLoader``,
+      ``FixedLength``, the feature steps, also nested in a classifier's
+      ``front_end``) must agree, or ``fit`` raises an error naming them;
+    - the seconds between feature frames: ``fit`` derives it from the last
+      feature step (``hop_length / sr``) and passes it to a final estimator
+      whose ``fit`` takes ``frame_duration`` (:class:`~skaudio.models.CRNNEventDetector`),
+      so event times stay right after ``set_params(spectrogram__hop_length=...)``
+      or in a grid search over it.
+
+    Everything else is :class:`sklearn.pipeline.Pipeline`: slicing, caching
+    with ``memory``, ``GridSearchCV``, ``joblib``. (With metadata routing
+    enabled, scikit-learn routes fit parameters itself: the frame duration is
+    not passed, so set the detector's ``frame_duration``.)
+
+    Parameters
+    ----------
+    steps : list of (str, estimator)
+        As in :class:`sklearn.pipeline.Pipeline`.
+    transform_input : list of str or None, default=None
+        As in :class:`sklearn.pipeline.Pipeline`.
+    memory : str, joblib.Memory or None, default=None
+        As in :class:`sklearn.pipeline.Pipeline`.
+    verbose : bool, default=False
+        As in :class:`sklearn.pipeline.Pipeline`.
+
+    See Also
+    --------
+    sklearn.pipeline.Pipeline : what it extends.
+
+    Examples
+    --------
+    >>> from skaudio.pipelines import AudioPipeline
+    >>> from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
+    >>> pipe = AudioPipeline([
+    ...     ("fixedlength", FixedLength(duration=1.0, sr=8000)),
+    ...     ("mfcc", MFCC(sr=16000, n_fft=256, hop_length=160)),
+    ...     ("featurescaler", FeatureScaler()),
+    ... ])
+    >>> pipe.fit([[0.0] * 8000])
+    Traceback (most recent call last):
+    ...
+    ValueError: The steps of this pipeline disagree on the sample rate (fixedlength__sr=8000, mfcc__sr=16000): give every step the same sr.
+    >>> pipe.set_params(mfcc__sr=8000, mfcc__hop_length=80).frame_duration
+    0.01
+    """
+
+    def fit(self, X, y=None, **params):
+        """Check the linked settings, then fit every step as ``Pipeline.fit`` does.
+
+        Parameters
+        ----------
+        X : iterable
+            Training data for the first step.
+        y : iterable, default=None
+            Training targets.
+        **params : dict
+            Fit parameters of the steps (``<step>__<parameter>``).
+
+        Returns
+        -------
+        self : AudioPipeline
+        """
+        self._check_sample_rates()
+        last_name, last = self.steps[-1]
+        frame_duration = self.frame_duration if len(self.steps) > 1 else None
+        takes_frame_duration = (
+            last not in (None, "passthrough") and "frame_duration" in inspect.signature(last.fit).parameters
+        )
+        if frame_duration is not None and takes_frame_duration and not get_config()["enable_metadata_routing"]:
+            params = {f"{last_name}__frame_duration": frame_duration, **params}
+        return super().fit(X, y, **params)
+
+    @property
+    def frame_duration(self):
+        """Seconds between the frames the last feature step gives the final step (None if unknown)."""
+        for _, step in reversed(self.steps[:-1]):
+            duration = getattr(step, "frame_duration", None)
+            if duration is not None:
+                return duration
+        return None
+
+    def _check_sample_rates(self):
+        rates = {
+            key: value for key, value in self.get_params(deep=True).items()
+            if key.rsplit("__", 1)[-1] == "sr" and value is not None
+        }
+        if len(set(rates.values())) > 1:
+            given = ", ".join(f"{key}={value!r}" for key, value in rates.items())
+            raise ValueError(
+                f"The steps of this pipeline disagree on the sample rate ({given}): give every step the same sr."
+            )
 
 
 def _frame_settings(sr):
@@ -87,7 +191,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
 
     Returns
     -------
-    pipeline : sklearn.pipeline.Pipeline
+    pipeline : AudioPipeline
         Steps ``fixedlength`` and ``cnn1dclassifier``; tune them by name,
         e.g. ``{"cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``.
@@ -113,7 +217,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     front_end = make_pipeline(
         MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=True)
     )
-    return Pipeline(
+    return AudioPipeline(
         [
             ("fixedlength", FixedLength(duration=duration, sr=sr, align="center")),
             (
@@ -150,7 +254,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
 def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     """The recommended denoiser, a Pipeline from noisy waveforms to clean waveforms.
 
-    One step, ``CNN1DDenoiser(front_end="stft")``: a 32 ms STFT (hop 8 ms),
+    One step, ``CNN1DDenoiser(domain="stft")``: a 32 ms STFT (hop 8 ms),
     two 2D convolutions over time and frequency (16 channels each, the
     second halving the frequency axis) whose maps are added to the
     projection of the log-magnitude,
@@ -203,7 +307,7 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
 
     Returns
     -------
-    pipeline : sklearn.pipeline.Pipeline
+    pipeline : AudioPipeline
         One step named ``cnn1ddenoiser``.
 
     Notes
@@ -220,12 +324,12 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     from skaudio.models import CNN1DDenoiser
 
     n_fft, _ = _frame_settings(sr)
-    return Pipeline(
+    return AudioPipeline(
         [
             (
                 "cnn1ddenoiser",
                 CNN1DDenoiser(
-                    front_end="stft",
+                    domain="stft",
                     n_fft=n_fft,
                     hop_length=n_fft // 4,
                     filters=128,
@@ -257,9 +361,10 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
     1. ``Spectrogram(kind="mel", n_mels=40)``: log-mel, 32 ms windows, 10 ms hop.
     2. ``FeatureScaler(per_clip=True)``: each band standardised over the
        scene, which removes the background's level and colour.
-    3. ``CRNNEventDetector``: frame-level, ``temporal_pooling="attention"``,
-       ``frame_duration`` set to the hop (10 ms), so that
-       ``predict_events`` reports times in seconds.
+    3. ``CRNNEventDetector``: frame-level, ``temporal_pooling="attention"``;
+       the pipeline gives it the seconds between frames (the hop, 10 ms) at
+       fit, so that ``predict_events`` reports times in seconds whatever the
+       spectrogram's ``hop_length``.
 
     Fit it on scenes with event annotations (strong labels, as
     :func:`skaudio.datasets.make_event_scenes` returns them) or with clip
@@ -281,7 +386,7 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
 
     Returns
     -------
-    pipeline : sklearn.pipeline.Pipeline
+    pipeline : AudioPipeline
         Steps ``spectrogram``, ``featurescaler``, ``crnneventdetector``.
 
     Notes
@@ -300,13 +405,13 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
     --------
     >>> from skaudio.pipelines import make_event_detector_pipeline
     >>> pipe = make_event_detector_pipeline(sr=8000)
-    >>> pipe[-1].frame_duration
+    >>> pipe.frame_duration
     0.01
     """
     from skaudio.models import CRNNEventDetector
 
     n_fft, hop_length = _frame_settings(sr)
-    return Pipeline(
+    return AudioPipeline(
         [
             ("spectrogram", Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)),
             ("featurescaler", FeatureScaler(per_clip=True)),
@@ -322,7 +427,6 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
                     lstm_units=64,
                     bidirectional=True,
                     temporal_pooling="attention",
-                    frame_duration=hop_length / sr,
                     epochs=30,
                     batch_size=32,
                     random_state=random_state,

@@ -54,7 +54,7 @@ pipe = make_event_detector_pipeline(sr=SR, random_state=0).set_params(
 )
 pipe.fit(X_train, events_train)
 detector = pipe[-1]
-print("labels:", detector.labels_, " frame duration:", detector.frame_duration, "s")
+print("labels:", detector.labels_, " frame duration:", detector.frame_duration_, "s")
 
 # %%
 # Scores
@@ -87,13 +87,13 @@ proba = detector.predict_frame_proba(features)[0]
 params = detector.get_params()
 stride, offset = frame_timing(**{k: params[k] for k in ("kernel_size", "pool_size", "dilation", "padding",
                                                        "n_layers", "filters")})
-frame_times = (stride * np.arange(len(proba)) + offset) * detector.frame_duration
+frame_times = (stride * np.arange(len(proba)) + offset) * detector.frame_duration_
 mel = pipe[0].transform(X_test[scene : scene + 1])[0]
 
 fig, (ax_mel, ax_proba, ax_events) = plt.subplots(3, 1, figsize=(7, 6), sharex=True, layout="constrained",
                                                   gridspec_kw={"height_ratios": [2, 1.2, 1]})
 ax_mel.imshow(mel.T, origin="lower", aspect="auto", cmap="magma",
-              extent=[0, len(mel) * detector.frame_duration, 0, mel.shape[1]])
+              extent=[0, len(mel) * detector.frame_duration_, 0, mel.shape[1]])
 ax_mel.set(ylabel="mel band", title=f"Test scene {scene}")
 colors = dict(zip(detector.labels_, plt.get_cmap("tab10").colors))
 for k, label in enumerate(detector.labels_):

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from skaudio.io._load import _check_mono, _check_real, _check_sr, load_audio
+from skaudio.utils import ArrayOutputMixin
 from skaudio.utils._progress import check_verbose, progress
 
 __all__ = ["AudioLoader"]
@@ -47,7 +48,7 @@ def _check_paths(X):
     return paths
 
 
-class AudioLoader(TransformerMixin, BaseEstimator):
+class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Load audio files from their paths.
 
     A stateless transformer: ``transform`` takes a sequence of file paths and

@@ -15,9 +15,17 @@ def as_annotations(y):
     return annotations
 
 
-def label_indicator(annotations):
-    """Clip-level targets implied by the annotations: ``(n_clips, n_labels)`` 0/1, and the labels."""
-    labels = event_labels(annotations)
+def label_indicator(annotations, labels=None):
+    """Clip-level targets implied by the annotations: ``(n_clips, n_labels)`` 0/1, and the labels.
+
+    ``labels`` fixes the columns (a detector's fitted labels); a label outside them is an error.
+    """
+    if labels is None:
+        labels = event_labels(annotations)
+    else:
+        unknown = sorted(set(event_labels(annotations)) - set(labels), key=str)
+        if unknown:
+            raise ValueError(f"y has event labels {unknown} that the detector was not trained on (its labels: {labels}).")
     column = {label: k for k, label in enumerate(labels)}
     indicator = np.zeros((len(annotations), len(labels)), dtype=np.int64)
     for i, clip in enumerate(annotations):

@@ -16,17 +16,22 @@
 - Early stopping and the learning rate are explicit parameters.
 """
 
+import inspect
+import warnings
 import weakref
+from numbers import Integral, Real
 
 import keras
 import numpy as np
-from sklearn.exceptions import NotFittedError
-from sklearn.utils import ClassifierTags, check_array
+from scikeras.wrappers import BaseWrapper
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import ClassifierTags, check_array
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 
-from skaudio.models._seeding import private_keras_seeds
+from skaudio.models._seeding import private_keras_seeds, restored_global_random_state
 from skaudio.networks import augmentation_layers
-from skaudio.utils import is_ragged
+from skaudio.utils import is_ragged, size_tensorflow_threads
 from skaudio.utils._validation import _to_float32
 
 
@@ -73,6 +78,26 @@ def compiled_predict_function(model):
     return function
 
 
+# Parameter prefixes scikeras routes to Keras (``optimizer__learning_rate``, ...).
+_ROUTING_PREFIXES = set(BaseWrapper._routing_prefixes)
+
+
+# Prediction batches are padded to a multiple of this many examples: float32
+# CPU kernels compute the last, partial block of rows of a batch differently,
+# so without it a clip's prediction changed in its last bits with its
+# position in the batch (sample order). It also bounds retracing.
+PREDICT_ROW_BLOCK = 32
+
+
+def _padded_call(predict, batch):
+    """``predict(batch)`` on the batch padded with zeros to a multiple of PREDICT_ROW_BLOCK rows."""
+    n = len(batch)
+    padding = -n % PREDICT_ROW_BLOCK
+    if padding:
+        batch = np.concatenate([batch, np.zeros((padding,) + batch.shape[1:], dtype=batch.dtype)])
+    return np.asarray(predict(batch))[:n]
+
+
 class _EarlyStopping(keras.callbacks.EarlyStopping):
     """EarlyStopping added by ``early_stopping=True`` (told apart from the user's)."""
 
@@ -112,6 +137,7 @@ class KerasAudioMixin:
                 _EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
             ]
 
+    # ---------------------------------------------------------------- fitting
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Build a new network and train it on ``(X, y)``.
 
@@ -122,6 +148,7 @@ class KerasAudioMixin:
         y : array-like
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the training examples (never modified).
         **kwargs
             Passed to ``keras.Model.fit`` (prefer routed ``fit__`` parameters).
 
@@ -129,24 +156,148 @@ class KerasAudioMixin:
         -------
         self : object
         """
-        super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        return self._train(super().fit, X, y, sample_weight, kwargs, first=True)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train the network for one more epoch on ``(X, y)``; the first call builds it.
+
+        The data go through the same checks and preparation as in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like
+            Training inputs, as in ``fit``.
+        y : array-like
+            Targets, as in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the training examples (never modified).
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : object
+        """
+        first = not getattr(self, "initialized_", False)
+        return self._train(super().partial_fit, X, y, sample_weight, kwargs, first=first)
+
+    def _train(self, method, X, y, sample_weight, kwargs, *, first):
+        """Check parameters, prepare the data, run scikeras' ``method`` and restore global state."""
+        self._check_params()
+        size_tensorflow_threads()
+        if sample_weight is not None:
+            # scikeras multiplies class weights into it in place: work on a copy
+            sample_weight = np.array(sample_weight, dtype=np.float64)
+        with restored_global_random_state():
+            X, y = self._training_data(X, y, first=first)
+            try:
+                method(X, y, sample_weight=sample_weight, **kwargs)
+                self._training_succeeded()
+            finally:
+                self._training_ended()
         # The early-stopping callback holds the model and its best weights:
         # drop it so that a pickled estimator does not carry a second copy.
         self._fit_callbacks = [cb for cb in self._fit_callbacks if not isinstance(cb, _EarlyStopping)]
+        if self._n_features_in_meaningless():
+            self.__dict__.pop("n_features_in_", None)
+        else:
+            self.n_features_in_ = int(self.X_shape_[-1])
         return self
 
-    def _augmentation(self):
-        """Training-only input layers from the augmentation parameters."""
-        spec = None
-        if self.time_masks or self.freq_masks:
-            spec = dict(
-                time_masks=self.time_masks, time_width=self.time_mask_width,
-                freq_masks=self.freq_masks, freq_width=self.freq_mask_width,
+    def _training_data(self, X, y, *, first):
+        """``(X, y)`` as scikeras' fit takes them (subclasses prepare their targets here)."""
+        return X, y
+
+    def _training_succeeded(self):
+        """Called after a successful fit or partial_fit (subclasses store what it learned)."""
+
+    def _training_ended(self):
+        """Called after every fit or partial_fit, also a failed one (subclasses drop temporaries)."""
+
+    def _n_features_in_meaningless(self):
+        """Whether the input has no fixed last axis (a waveform of any length)."""
+        return False
+
+    # ------------------------------------------------------- parameter checks
+    _parameter_constraints = {
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [str, keras.optimizers.Optimizer, type],
+        "learning_rate": [Interval(Real, 0, None, closed="left"), None],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "shuffle": ["boolean"],
+        "run_eagerly": ["boolean"],
+        "loss": [str, callable, None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "time_shift": [Interval(Real, 0, 1, closed="left")],
+        "time_stretch": [Interval(Real, 0, 1, closed="left")],
+        "gain_db": [Interval(Real, 0, None, closed="left")],
+        "noise_std": [Interval(Real, 0, None, closed="left")],
+        "feature_shift": [Interval(Integral, 0, None, closed="left")],
+        "time_masks": [Interval(Integral, 0, None, closed="left")],
+        "freq_masks": [Interval(Integral, 0, None, closed="left")],
+        "time_mask_width": [Interval(Integral, 1, None, closed="left")],
+        "freq_mask_width": [Interval(Integral, 1, None, closed="left")],
+        "filters": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "pool_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "n_layers": [Interval(Integral, 1, None, closed="left"), None],
+        "dilation": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "padding": [StrOptions({"valid", "same"})],
+        "batch_norm": ["boolean"],
+        "residual": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    @classmethod
+    def _valid_parameter_names(cls):
+        """Constructor parameters of the estimator and of scikeras' wrapper."""
+        names = set()
+        for init in (cls.__init__, BaseWrapper.__init__):
+            names.update(
+                name for name, p in inspect.signature(init).parameters.items()
+                if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
             )
-        return augmentation_layers(
-            time_shift=self.time_shift, time_stretch=self.time_stretch, gain_db=self.gain_db, noise_std=self.noise_std,
-            feature_shift=self.feature_shift, spec_augment=spec, seed=self._random_state,
+        return names
+
+    def _check_params(self):
+        """Refuse unknown parameter names and invalid values, naming them (ValueError)."""
+        name = type(self).__name__
+        params = self.get_params(deep=False)
+        valid = self._valid_parameter_names()
+        unknown = sorted(
+            key for key in params
+            if key not in valid and key.split("__")[0] not in _ROUTING_PREFIXES | {"callbacks"}
         )
+        if unknown:
+            raise ValueError(
+                f"{name} got unknown parameter(s) {', '.join(map(repr, unknown))}. Valid parameters: "
+                f"{', '.join(sorted(valid))}; or a routed parameter starting with one of "
+                f"{', '.join(p + '__' for p in sorted(_ROUTING_PREFIXES | {'callbacks'}))}."
+            )
+        validate_parameter_constraints(
+            self._parameter_constraints, {k: v for k, v in params.items() if k in valid}, caller_name=name
+        )
+
+    def __repr__(self, N_CHAR_MAX=700):
+        # scikeras prints every parameter unquoted; print what differs from
+        # the defaults, as scikit-learn does
+        params = self.get_params(deep=False)
+        defaults = type(self)().get_params(deep=False)
+        changed = {
+            key: value for key, value in sorted(params.items())
+            if key not in defaults or repr(value) != repr(defaults[key])
+        }
+        text = ", ".join(f"{key}={value!r}" for key, value in changed.items())
+        if len(text) > N_CHAR_MAX:
+            text = text[: N_CHAR_MAX // 2] + "..." + text[-N_CHAR_MAX // 2 :]
+        return f"{type(self).__name__}({text})"
 
     # ------------------------------------------------------------------ input
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
@@ -195,7 +346,7 @@ class KerasAudioMixin:
         step = self.predict_batch_size
         if not isinstance(step, int) or step < 1:
             raise ValueError(f"predict_batch_size must be an int >= 1, got {step!r}.")
-        outputs = [np.asarray(predict(X[i : i + step])) for i in range(0, len(X), step)]
+        outputs = [_padded_call(predict, X[i : i + step]) for i in range(0, len(X), step)]
         return np.concatenate(outputs)
 
     def __sklearn_tags__(self):
@@ -213,6 +364,37 @@ class KerasAudioClassifierMixin(KerasAudioMixin):
 
     _multi_label = False
     _multi_class = True
+
+    def _training_data(self, X, y, *, first):
+        X, y = super()._training_data(X, y, first=first)
+        if getattr(y, "ndim", None) == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the shape of y "
+                "to (n_samples,), for example using ravel().",
+                DataConversionWarning,
+                stacklevel=5,
+            )
+            y = np.asarray(y).ravel()
+        y_array = np.asarray(y) if first else None
+        if first and y_array.ndim == 1:
+            classes = np.unique(y_array)
+            if len(classes) < 2:
+                found = f"one class: {classes.tolist()[0]!r}" if len(classes) else "no class"
+                raise ValueError(f"{type(self).__name__} needs examples of at least two classes; y holds only {found}.")
+        return X, y
+
+    def _augmentation(self):
+        """Training-only input layers from the feature augmentation parameters both classifiers take."""
+        spec = None
+        if self.time_masks or self.freq_masks:
+            spec = dict(
+                time_masks=self.time_masks, time_width=self.time_mask_width,
+                freq_masks=self.freq_masks, freq_width=self.freq_mask_width,
+            )
+        return augmentation_layers(
+            time_shift=self.time_shift, time_stretch=self.time_stretch, gain_db=self.gain_db, noise_std=self.noise_std,
+            feature_shift=self.feature_shift, spec_augment=spec, seed=self._random_state,
+        )
 
     def predict_proba(self, X, **kwargs):
         """Class (or label) probabilities.
@@ -233,5 +415,9 @@ class KerasAudioClassifierMixin(KerasAudioMixin):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags(multi_class=self._multi_class, multi_label=self._multi_label)
+        # a few epochs on scikit-learn's toy tables do not reach its accuracy bars (as Keras' own
+        # SKLearnClassifier declares)
+        tags.classifier_tags = ClassifierTags(
+            poor_score=True, multi_class=self._multi_class, multi_label=self._multi_label
+        )
         return tags

@@ -1,12 +1,13 @@
 """CNN1DClassifier: the article's clip classifier as a scikit-learn classifier."""
 
-import numbers
+from numbers import Integral, Real
 
 import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
@@ -145,6 +146,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         the networks' mean, over the epochs all of them ran.
     X_shape_ : tuple
         Shape of the training batch; predict needs the same per-example shape.
+    n_features_in_ : int
+        Size of the input's last axis: features per frame for
+        ``(n_clips, n_frames, n_features)`` input, samples for waveforms.
     front_end_statistics_ : tuple of ndarray
         Per-feature mean and standard deviation of the training features,
         when ``front_end`` ends with ``FeatureScaler(per_clip=False)``.
@@ -253,6 +257,18 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
 
+    _parameter_constraints = {
+        **KerasAudioClassifierMixin._parameter_constraints,
+        "global_pooling": [StrOptions({"avg", "max"}), None],
+        "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
+        "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
+        "front_end": [HasMethods(["fit", "transform"]), None],
+        "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
+        "noise_snr_db": "no_validation",  # checked where the noise layer is built
+        "noise_probability": [Interval(Real, 0, 1, closed="both")],
+        "n_networks": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def _keras_build_fn(self, meta, compile_kwargs):
         model = build_cnn1d_classifier(
             model_input_shape(meta["X_shape_"]),
@@ -294,9 +310,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         -------
         self : CNN1DClassifier
         """
+        self._check_params()
         n_networks = self.n_networks
-        if isinstance(n_networks, bool) or not isinstance(n_networks, numbers.Integral) or n_networks < 1:
-            raise ValueError(f"n_networks must be an int >= 1, got {n_networks!r}.")
         statistics = self._front_end_statistics(X)  # once, shared by every network
         if n_networks == 1:
             return self._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
@@ -309,9 +324,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             ._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
             for seed in seeds
         ]
-        params = self.get_params(deep=False)
-        self.__dict__.update(members[0].__dict__)  # the fitted encoders, shapes and classes
-        self.set_params(**params)
+        # the members' shared fitted state (encoders, shapes, classes), not their parameters
+        params = set(self.get_params(deep=False))
+        self.__dict__.update({k: v for k, v in members[0].__dict__.items() if k not in params})
         self.model_ = _averaged_networks([member.model_ for member in members])
         epochs_run = min(len(member.history_["loss"]) for member in members)  # early stopping may differ
         self.history_ = {
@@ -321,7 +336,24 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         return self
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
-        """Train the network for one more epoch (``n_networks=1`` only); see ``fit``."""
+        """Train the network for one more epoch (``n_networks=1`` only); the first call builds it.
+
+        The data go through the same checks and preparation as in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like
+            As in ``fit``.
+        y : array-like of shape (n,)
+            Class labels; the first call must show every class.
+        sample_weight : array-like of shape (n,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : CNN1DClassifier
+        """
         if self.n_networks != 1:
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
         if not self.initialized_:
@@ -346,16 +378,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def _waveform_augmentation(self):
         """Training-only layers on the raw waveform: speed perturbation, then noise."""
         speed, snr_db = self.speed_perturbation, self.noise_snr_db
-        if not is_number(speed) or not 0 <= speed < 1:
-            raise ValueError(f"speed_perturbation must be a float in [0, 1), got {speed!r}.")
         if snr_db is not None and not (
             len(np.shape(snr_db)) == 1 and len(snr_db) == 2 and all(is_number(v) for v in snr_db)
             and snr_db[0] <= snr_db[1]
         ):
             raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
         probability = self.noise_probability
-        if not is_number(probability) or not 0 <= probability <= 1:
-            raise ValueError(f"noise_probability must be a float in [0, 1], got {probability!r}.")
         layers = []
         if speed:
             layers.append(RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed"))

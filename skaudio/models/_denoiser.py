@@ -1,12 +1,17 @@
 """CNN1DDenoiser: the article's waveform denoiser as a scikit-learn regressor."""
 
+import copy
+import warnings
+from numbers import Integral
+
 import numpy as np
 from scikeras.wrappers import KerasRegressor
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import RegressorTags, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.models._base import KerasAudioMixin
-from skaudio.networks import build_cnn1d_denoiser, build_stft_mask_denoiser
+from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser
 from skaudio.networks._losses import negative_si_sdr
 from skaudio.utils import check_waveforms, is_number, is_ragged
 
@@ -73,15 +78,16 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         > Conv1D(1, 3, same)
 
     with adam and mean squared error, on level-normalised segments (see
-    ``normalize``). ``front_end="stft"`` trains a spectral-mask network
+    ``normalize``). ``domain="stft"`` trains a spectral-mask network
     instead (STFT, a residual 1D CNN over frames predicting a mask, inverse
     STFT, all inside the model), the configuration of
     ``skaudio.pipelines.make_denoiser_pipeline``.
 
     Parameters
     ----------
-    front_end : {"waveform", "stft"}, default="waveform"
-        Convolutions on samples (the article) or a mask on the STFT.
+    domain : {"waveform", "stft"}, default="waveform"
+        Where the network works: convolutions on samples (the article) or a
+        mask on the STFT.
     filters : int or tuple of int, default=64
     kernel_size : int or tuple of int, default=3
     n_layers : int, default=2
@@ -156,6 +162,9 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     patience : int, default=10
     random_state : int, RandomState or None, default=None
     verbose : int, default=0
+    front_end : {"waveform", "stft"}
+        Deprecated alias of ``domain`` (``front_end`` means a feature
+        transformer in :class:`CNN1DClassifier`); it will be removed in 0.3.
     **kwargs
         Routed scikeras parameters.
 
@@ -164,7 +173,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     model_ : keras.Model
     history_ : dict
     segment_length_ : int
-        The training excerpt length used.
+        The training excerpt length used. (There is no ``n_features_in_``:
+        a waveform of any length is valid input.)
 
     Examples
     --------
@@ -181,7 +191,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     def __init__(
         self,
         *,
-        front_end="waveform",
+        domain="waveform",
         filters=64,
         kernel_size=3,
         n_layers=2,
@@ -213,6 +223,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         patience=10,
         random_state=None,
         verbose=0,
+        front_end="deprecated",
         **kwargs,
     ):
         super().__init__(
@@ -225,6 +236,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             verbose=verbose,
             **kwargs,
         )
+        self.domain = domain
         self.front_end = front_end
         self.filters = filters
         self.kernel_size = kernel_size
@@ -251,10 +263,22 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self.early_stopping = early_stopping
         self.patience = patience
 
-    # Only gain applies to waveform-to-waveform training; the other
-    # augmentations would change the target too.
-    time_shift = time_stretch = noise_std = feature_shift = time_masks = freq_masks = 0
-    time_mask_width = freq_mask_width = 1
+    _parameter_constraints = {
+        **KerasAudioMixin._parameter_constraints,
+        "domain": [StrOptions({"waveform", "stft"})],
+        "front_end": [StrOptions({"waveform", "stft", "deprecated"})],
+        "n_fft": [Interval(Integral, 2, None, closed="left")],
+        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "mask": [StrOptions({"magnitude", "complex"})],
+        "normalize": ["boolean"],
+        "segment_length": [Interval(Integral, 1, None, closed="left"), None],
+        "segments_per_clip": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def _augmentation(self):
+        # Only gain applies to waveform-to-waveform training: shifting,
+        # stretching or masking the input would have to change the target too.
+        return augmentation_layers(gain_db=self.gain_db, seed=self._random_state)
 
     @property
     def target_encoder(self):
@@ -306,35 +330,66 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             Clean waveforms, aligned with ``X`` pair by pair.
         sample_weight : array-like of shape (n_clips,), default=None
             Only with equal-length clips used whole.
+        **kwargs
+            Passed to ``keras.Model.fit``.
 
         Returns
         -------
         self : CNN1DDenoiser
         """
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one more epoch on pairs of noisy and clean waveforms; the first call builds.
+
+        The pairs are checked, cut into segments, augmented and
+        level-normalised as in ``fit``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
+            Noisy waveforms.
+        y : same structure as X
+            Clean waveforms.
+        sample_weight : array-like of shape (n_clips,), default=None
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : CNN1DDenoiser
+        """
+        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _training_data(self, X, y, *, first):
         X, y = self._training_pairs(X, y)
         if self.normalize:
             scale = _rms(X)
             X, y = (X / scale).astype(np.float32), (y / scale).astype(np.float32)
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        return X, y
+
+    def _n_features_in_meaningless(self):
+        return True  # waveforms of any length
 
     def _any_length_ok(self, given):
         return len(given) == 1  # a waveform of any length
 
     def _keras_build_fn(self, meta, compile_kwargs):
-        if self.front_end == "waveform":
+        domain = self._domain()
+        if domain == "waveform":
             # the STFT network's own settings would otherwise be silently ignored
             if self.lstm_units or self.frequency_filters or self.refinement_filters or self.mask != "magnitude":
                 raise ValueError(
                     f"lstm_units={self.lstm_units!r}, frequency_filters={self.frequency_filters!r}, "
                     f"refinement_filters={self.refinement_filters!r} and mask={self.mask!r} apply to "
-                    "front_end='stft' only; the waveform network has no LSTM, no spectrum and no mask."
+                    "domain='stft' only; the waveform network has no LSTM, no spectrum and no mask."
                 )
             model = build_cnn1d_denoiser(
                 filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
                 dilation=self.dilation, batch_norm=self.batch_norm, residual=self.residual,
                 dropout=self.dropout, augmentation=self._augmentation(),
             )
-        elif self.front_end == "stft":
+        elif domain == "stft":
             model = build_stft_mask_denoiser(
                 n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
                 kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
@@ -342,19 +397,30 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                 frequency_filters=self.frequency_filters, refinement_filters=self.refinement_filters,
             )
         else:
-            raise ValueError(f"front_end must be 'waveform' or 'stft', got {self.front_end!r}.")
+            raise ValueError(f"domain must be 'waveform' or 'stft', got {domain!r}.")
         return self._compile_model(model, compile_kwargs)
+
+    def _domain(self):
+        """``domain``, or the deprecated ``front_end`` where that is given (with a warning)."""
+        if isinstance(self.front_end, str) and self.front_end == "deprecated":
+            return self.domain
+        warnings.warn(
+            "CNN1DDenoiser's front_end parameter was renamed domain in skaudio 0.2 and will be removed in 0.3 "
+            f"(front_end means a feature transformer in CNN1DClassifier): use domain={self.front_end!r}.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        return self.front_end
 
     def _get_compile_kwargs(self):
         # scikeras resolves string losses through Keras, which does not know
-        # "si_sdr": hand it the function for the duration of the lookup.
+        # "si_sdr": it reads the function from a shallow copy, so the
+        # parameter itself never changes
         if not (isinstance(self.loss, str) and self.loss == "si_sdr"):
             return super()._get_compile_kwargs()
-        self.loss = negative_si_sdr
-        try:
-            return super()._get_compile_kwargs()
-        finally:
-            self.loss = "si_sdr"
+        resolved = copy.copy(self)
+        resolved.loss = negative_si_sdr
+        return super(CNN1DDenoiser, resolved)._get_compile_kwargs()
 
     def _chunk_grid(self):
         """``(step, context)`` of chunked prediction, checked; for the STFT front end on the hop grid.
@@ -362,7 +428,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         Chunk edges on the hop grid keep STFT frames where whole-input analysis puts them.
         """
         step, context = self.chunk_length, self.chunk_context
-        hop = max(self.hop_length if self.front_end == "stft" else 1, 1)
+        hop = max(self.hop_length if self._domain() == "stft" else 1, 1)
         if not isinstance(step, (int, np.integer)) or step < hop:
             raise ValueError(f"chunk_length must be an int >= {hop} (the hop), got {step!r}.")
         if not isinstance(context, (int, np.integer)) or context < 0:

@@ -1,11 +1,13 @@
 """CRNNEventDetector: the article's Conv1D + LSTM event detector, and frame-level detection."""
 
 import weakref
+from numbers import Integral, Real
 
 import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
 from scipy.ndimage import median_filter as _median_filter
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.models._annotations import as_annotations, frame_targets, frames_to_events, label_indicator
@@ -78,7 +80,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     frame_duration : float > 0 or None, default=None
         Seconds between consecutive input frames (the feature step's
         ``hop_length / sr``); needed to train on event annotations and to
-        report event times.
+        report event times. None takes it from the feature steps when the
+        detector is fitted in an :class:`~skaudio.pipelines.AudioPipeline`
+        (which passes it to ``fit``), so that it follows their ``hop_length``
+        and ``sr``; a number that disagrees with them is an error.
     time_shift, time_stretch, gain_db, noise_std, feature_shift, time_masks, time_mask_width, freq_masks, freq_mask_width
         Training-time augmentation, as in ``CNN1DClassifier`` (all off).
     epochs : int, default=20
@@ -105,6 +110,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         The event label of each output: the labels found in the annotations
         (sorted), the positive class for binary targets, or the column
         indices of a multi-label indicator.
+    frame_duration_ : float or None
+        Seconds between input frames used for event times: the
+        ``frame_duration`` parameter, or what the feature steps gave ``fit``.
+    n_features_in_ : int
+        Size of the input's last axis: features per frame for
+        ``(n_clips, n_frames, n_features)`` input, samples for waveforms.
     history_ : dict
 
     Examples
@@ -209,8 +220,16 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
 
+    _parameter_constraints = {
+        **KerasAudioClassifierMixin._parameter_constraints,
+        "lstm_units": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "temporal_pooling": [StrOptions({"last", "max", "mean", "linear_softmax", "attention"})],
+        "frame_duration": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
     # -------------------------------------------------------------- fitting
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def fit(self, X, y, sample_weight=None, frame_duration=None, **kwargs):
         """Train a new network on clips ``X`` and clip labels or event annotations ``y``.
 
         Parameters
@@ -220,6 +239,11 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             Clip labels, or per clip a list of ``(onset_s, offset_s, label)``
             (see the class docstring).
         sample_weight : array-like of shape (n_clips,), default=None
+        frame_duration : float > 0 or None, default=None
+            Seconds between input frames as the feature steps give them (an
+            :class:`~skaudio.pipelines.AudioPipeline` passes it); used when
+            the ``frame_duration`` parameter is None, checked against it
+            otherwise.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -227,28 +251,70 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         -------
         self : object
         """
+        self._given_frame_duration = frame_duration
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def partial_fit(self, X, y, sample_weight=None, frame_duration=None, **kwargs):
+        """Train the network for one more epoch; the first call builds it.
+
+        Clip labels or event annotations go through the same checks and
+        preparation as in ``fit``; event labels not seen in the first call
+        are an error.
+
+        Parameters
+        ----------
+        X : array-like
+            As in ``fit``.
+        y : clip labels or list of event lists
+            As in ``fit``.
+        sample_weight : array-like of shape (n_clips,), default=None
+        frame_duration : float > 0 or None, default=None
+            As in ``fit``.
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : object
+        """
+        self._given_frame_duration = frame_duration
+        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _training_data(self, X, y, *, first):
+        self._frame_duration_at_fit = self._resolve_frame_duration(self._given_frame_duration, required=False)
         annotations = as_annotations(y)
         self._annotations = None
         if annotations is None:
-            super().fit(X, y, sample_weight=sample_weight, **kwargs)
-            self.labels_ = [self.classes_[-1]] if self.target_type_ == "binary" else list(range(len(self.classes_)))
-            return self
+            if not first and getattr(self, "_annotations_fitted", False):
+                raise ValueError("This CRNNEventDetector was trained on event annotations: give partial_fit annotations too.")
+            return super()._training_data(X, y, first=first)
         if self.temporal_pooling == "last":
             raise ValueError(
                 'CRNNEventDetector with temporal_pooling="last" (the article\'s clip-level network) cannot '
                 "learn from event annotations: choose a frame-level pooling such as \"attention\" or \"max\"."
             )
-        self._check_frame_duration()
+        if self._frame_duration_at_fit is None:
+            self._resolve_frame_duration(self._given_frame_duration, required=True)  # raises, saying why
         if len(annotations) != len(X):
             raise ValueError(f"X has {len(X)} clips but y has annotations for {len(annotations)}.")
-        clip_targets, labels = label_indicator(annotations)
+        labels = None if first else self.labels_
+        if labels is not None and not getattr(self, "_annotations_fitted", False):
+            raise ValueError("This CRNNEventDetector was trained on clip labels: give partial_fit clip labels too.")
+        clip_targets, labels = label_indicator(annotations, labels)
         self._annotations = annotations, labels
-        try:
-            super().fit(X, clip_targets[:, 0] if len(labels) == 1 else clip_targets, sample_weight=sample_weight, **kwargs)
-        finally:
-            self._annotations = None
-        self.labels_ = labels
-        return self
+        return X, clip_targets[:, 0] if len(labels) == 1 else clip_targets
+
+    def _training_succeeded(self):
+        self.frame_duration_ = self._frame_duration_at_fit
+        if self._annotations is None:
+            self._annotations_fitted = False
+            self.labels_ = [self.classes_[-1]] if self.target_type_ == "binary" else list(range(len(self.classes_)))
+        else:
+            self._annotations_fitted = True
+            self.labels_ = self._annotations[1]
+
+    def _training_ended(self):
+        self._annotations = None
 
     def _check_model_compatibility(self, y):
         if getattr(self, "_annotations", None) is None:
@@ -262,7 +328,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             n_out_frames = int(np.shape(self.model_(X[:1], training=False)[1])[1])
             frames = frame_targets(
                 annotations, labels, n_out_frames=n_out_frames, n_in_frames=X.shape[1],
-                stride=stride, offset=offset, frame_duration=self.frame_duration,
+                stride=stride, offset=offset, frame_duration=self._frame_duration_at_fit,
             )
             y = [np.asarray(y, dtype="float32").reshape(len(X), -1), frames]
         super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
@@ -389,7 +455,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
                 raise ValueError(f"{name} must be a number >= {low}, got {value!r}.")
         if not 0 < threshold < 1:
             raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
-        fd = self._check_frame_duration()
+        fd = self._fitted_frame_duration()
         proba = self.predict_frame_proba(X)
         stride, offset = self._frame_timing()
         active = proba >= threshold
@@ -431,16 +497,35 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         return event_f1_scorer(self, X, annotations)
 
     # ---------------------------------------------------------------- helpers
-    def _check_frame_duration(self):
+    def _resolve_frame_duration(self, given, *, required):
+        """Seconds between input frames: the parameter, else what the feature steps gave ``fit``.
+
+        A parameter that disagrees with the feature steps is an error: event
+        times would be off by their ratio.
+        """
         fd = self.frame_duration
-        if fd is None:
+        if given is not None and (not is_number(given) or not (np.isfinite(given) and given > 0)):
+            raise ValueError(f"fit's frame_duration must be a number of seconds > 0, got {given!r}.")
+        if fd is not None and given is not None and not np.isclose(fd, given, rtol=1e-6, atol=0):
+            raise ValueError(
+                f"frame_duration={fd!r} but the feature steps give {given:g} s between frames (their "
+                "hop_length / sr): event times would be wrong. Leave frame_duration=None to take it "
+                "from the feature steps."
+            )
+        fd = given if fd is None else fd
+        if fd is None and required:
             raise ValueError(
                 "frame_duration is None: set it to the seconds between input frames (the feature "
-                "step's hop_length / sr) to train on event annotations or to report event times."
+                "step's hop_length / sr), or fit the detector in a skaudio.pipelines.AudioPipeline "
+                "behind the feature steps, to train on event annotations or to report event times."
             )
-        if not is_number(fd) or not (np.isfinite(fd) and fd > 0):
-            raise ValueError(f"frame_duration must be a number of seconds > 0, got {fd!r}.")
-        return float(fd)
+        return None if fd is None else float(fd)
+
+    def _fitted_frame_duration(self):
+        """The seconds between input frames found at fit (for event times)."""
+        check_is_fitted(self, "model_")
+        fd = getattr(self, "frame_duration_", self.frame_duration)  # files saved before frame_duration_
+        return self._resolve_frame_duration(None, required=True) if fd is None else fd
 
     def _frame_timing(self):
         return frame_timing(

@@ -9,5 +9,6 @@ from skaudio.preprocessing._fixed_length import FixedLength, fit_length
 from skaudio.preprocessing._mfcc import MFCC
 from skaudio.preprocessing._scaler import FeatureScaler
 from skaudio.preprocessing._spectrogram import Spectrogram
+from skaudio.preprocessing._stack import FeatureStack
 
-__all__ = ["FixedLength", "MFCC", "Spectrogram", "FeatureScaler", "fit_length"]
+__all__ = ["FixedLength", "MFCC", "Spectrogram", "FeatureScaler", "FeatureStack", "fit_length"]

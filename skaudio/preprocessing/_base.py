@@ -7,10 +7,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.preprocessing import _spectral
-from skaudio.utils import check_waveforms
+from skaudio.utils import ArrayOutputMixin, check_waveforms
 
 
-class SpectralTransformer(TransformerMixin, BaseEstimator):
+class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Base of stateless STFT-based transformers: waveforms in, frames out.
 
     Subclasses implement ``_transform_equal_length(y)`` for a float32 batch
@@ -56,6 +56,11 @@ class SpectralTransformer(TransformerMixin, BaseEstimator):
         if self.hop_length is not None:
             return self.hop_length
         return (self.win_length or self.n_fft) // 4 or 1
+
+    @property
+    def frame_duration(self):
+        """Seconds between consecutive output frames (``hop_length / sr``); None without ``sr``."""
+        return None if self.sr is None else self._hop / self.sr
 
     def _stft_kwargs(self):
         return dict(
@@ -116,4 +121,5 @@ class SpectralTransformer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
         tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]  # always float32, the networks' dtype
         return tags

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skaudio.utils import check_feature_batch, check_waveforms, is_ragged
+from skaudio.utils import ArrayOutputMixin, check_feature_batch, check_waveforms, is_ragged
 
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
@@ -58,7 +58,7 @@ def fit_length(clip, length, *, align="left", pad_mode="constant"):
     return np.pad(clip, widths, mode=pad_mode)
 
 
-class FixedLength(TransformerMixin, BaseEstimator):
+class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Pad or trim every clip to the same length and return a dense batch.
 
     Works on waveforms (a 2D batch or a ragged list of 1D clips, length in
@@ -202,4 +202,5 @@ class FixedLength(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float32"]  # always float32, the networks' dtype
         return tags

@@ -1,10 +1,10 @@
 """Standardisation of feature batches."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from skaudio.utils import check_feature_batch, is_ragged
+from skaudio.utils import ArrayOutputMixin, check_feature_batch, is_ragged
 
 # Below this standard deviation a feature (or a clip's feature) is treated as
 # constant and only centred, as sklearn.preprocessing.StandardScaler does.
@@ -15,7 +15,7 @@ def _std_guard(std):
     return np.where(std < _TINY_STD, 1.0, std)
 
 
-class FeatureScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Standardise features over clips and frames, or within each clip.
 
     Parameters
@@ -150,4 +150,5 @@ class FeatureScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float32"]  # always float32, the networks' dtype
         return tags

@@ -17,16 +17,11 @@ import numpy as np
 import scipy.fft
 from threadpoolctl import threadpool_limits
 
-from skaudio.utils._threads import thread_budget
+from skaudio.utils import thread_budget
 
 # Clips per FFT call: large enough to amortise per-call overhead, small enough
 # that the (chunk, frames, n_fft) frame buffer stays in cache-friendly sizes.
 CHUNK_SIZE = 32
-
-# Chunks run in parallel threads (numpy, scipy.fft and BLAS release the GIL),
-# each single-threaded: that also parallelises the elementwise steps (window,
-# power, log), which a multi-threaded FFT or BLAS call alone leaves serial.
-N_THREADS = thread_budget()
 
 # threadpool_limits changes a process-wide setting: one batch at a time may
 # hold it, and a call that finds it taken (another thread is featurising)
@@ -175,10 +170,14 @@ def map_equal_length_groups(func, clips):
     """
     if isinstance(clips, np.ndarray):
         chunks = [clips[i : i + CHUNK_SIZE] for i in range(0, len(clips), CHUNK_SIZE)]
-        if len(chunks) == 1 or N_THREADS == 1 or not _PARALLEL_LOCK.acquire(blocking=False):
+        # Chunks run in parallel threads (numpy, scipy.fft and BLAS release the GIL),
+        # each single-threaded: that also parallelises the elementwise steps (window,
+        # power, log), which a multi-threaded FFT or BLAS call alone leaves serial.
+        n_threads = thread_budget() if len(chunks) > 1 else 1
+        if n_threads == 1 or not _PARALLEL_LOCK.acquire(blocking=False):
             return np.concatenate([func(chunk) for chunk in chunks])
         try:
-            with threadpool_limits(1), ThreadPoolExecutor(min(N_THREADS, len(chunks))) as pool:
+            with threadpool_limits(1), ThreadPoolExecutor(min(n_threads, len(chunks))) as pool:
                 return np.concatenate(list(pool.map(func, chunks)))
         finally:
             _PARALLEL_LOCK.release()

@@ -28,3 +28,30 @@ def thread_budget():
     if first_level.isdigit() and int(first_level) > 0:
         return int(first_level)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+_TENSORFLOW_THREADS_SIZED = False
+
+
+def size_tensorflow_threads():
+    """Size TensorFlow's thread pools to :func:`thread_budget`, once, when a budget is set.
+
+    In a joblib or Dask worker (``OMP_NUM_THREADS`` set by the parent), each
+    fit would otherwise start one thread per core and parallel fits would
+    oversubscribe the machine. skaudio calls it before its first network is
+    built, not at import; TensorFlow takes the setting only before its
+    runtime starts, and is left as it is after.
+    """
+    global _TENSORFLOW_THREADS_SIZED
+    if _TENSORFLOW_THREADS_SIZED:
+        return
+    _TENSORFLOW_THREADS_SIZED = True
+    if not (os.environ.get("SKAUDIO_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")):
+        return  # TensorFlow's own default: one thread per core
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(thread_budget())
+        tf.config.threading.set_inter_op_parallelism_threads(thread_budget())
+    except RuntimeError:  # the runtime is already initialised
+        pass

@@ -39,7 +39,8 @@ def is_ragged(X):
     Returns
     -------
     ragged : bool
-        True for a list or tuple (of clips), False for an ndarray.
+        True for a list or tuple (of clips), a 1D object array or a pandas
+        Series of clips; False for a numeric ndarray.
 
     Examples
     --------
@@ -47,8 +48,9 @@ def is_ragged(X):
     >>> is_ragged([np.zeros(3), np.zeros(5)]), is_ragged(np.zeros((2, 4)))
     (True, False)
     """
-    if isinstance(X, np.ndarray):
-        return X.dtype == object and X.ndim == 1  # e.g. np.array(clips, dtype=object)
+    if isinstance(X, np.ndarray) or hasattr(X, "to_numpy"):
+        # np.array(clips, dtype=object), or a pandas Series of clips (as sktime holds audio)
+        return getattr(X, "dtype", None) == object and getattr(X, "ndim", None) == 1
     return isinstance(X, (list, tuple))
 
 

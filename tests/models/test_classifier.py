@@ -187,9 +187,9 @@ def test_waveform_augmentation_needs_a_waveform_front_end(features):
         tiny_classifier(speed_perturbation=0.1).fit(X, y)
     with pytest.raises(ValueError, match=r"noise_snr_db=\(10, 30\): augmenting the raw waveform needs front_end"):
         tiny_classifier(noise_snr_db=(10, 30)).fit(X, y)
-    with pytest.raises(ValueError, match=r"speed_perturbation must be a float in \[0, 1\), got 1.5"):
+    with pytest.raises(ValueError, match=r"'speed_perturbation' parameter of CNN1DClassifier must be a float in the range \[0.0, 1.0\)\. Got 1.5"):
         tiny_classifier(speed_perturbation=1.5).fit(X, y)
-    with pytest.raises(ValueError, match=r"noise_probability must be a float in \[0, 1\], got 2"):
+    with pytest.raises(ValueError, match=r"'noise_probability' parameter of CNN1DClassifier must be a float in the range \[0.0, 1.0\]\. Got 2"):
         tiny_classifier(noise_snr_db=(10, 30), noise_probability=2).fit(X, y)
     for bad in (20, (30, 10), (10, 20, 30), ("low", "high")):
         with pytest.raises(ValueError, match=r"noise_snr_db must be None or \(low, high\) in dB"):
@@ -230,7 +230,7 @@ def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(
 
 def test_n_networks_is_checked(features):
     X, y = features
-    with pytest.raises(ValueError, match="n_networks must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"'n_networks' parameter of CNN1DClassifier must be an int in the range \[1, inf\)\. Got 0"):
         tiny_classifier(n_networks=0).fit(X, y)
     with pytest.raises(ValueError, match="partial_fit trains one network; it needs n_networks=1"):
         tiny_classifier(n_networks=2).partial_fit(X, y)

@@ -47,18 +47,18 @@ def test_fit_errors(pairs):
         CNN1DDenoiser(epochs=1).fit(noisy[:2], clean[:3])
     with pytest.raises(ValueError, match="front_end"):
         CNN1DDenoiser(front_end="wavelet", epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match="lstm_units=8, frequency_filters=0, refinement_filters=0 and mask='magnitude' apply to front_end='stft'"):
+    with pytest.raises(ValueError, match="lstm_units=8, frequency_filters=0, refinement_filters=0 and mask='magnitude' apply to domain='stft'"):
         CNN1DDenoiser(lstm_units=8, epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match=r"frequency_filters=\(8, 8\), refinement_filters=0 and mask='magnitude' apply"):
         CNN1DDenoiser(frequency_filters=(8, 8), epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match="refinement_filters=4 and mask='magnitude' apply to front_end='stft' only"):
+    with pytest.raises(ValueError, match="refinement_filters=4 and mask='magnitude' apply to domain='stft' only"):
         CNN1DDenoiser(refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="refinement_filters=4 refines a magnitude mask; mask='complex' is not one"):
-        CNN1DDenoiser(front_end="stft", mask="complex", refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
+        CNN1DDenoiser(domain="stft", mask="complex", refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="frequency_filters must be an int >= 0"):
-        CNN1DDenoiser(front_end="stft", frequency_filters=(8, 0), epochs=1).fit(noisy[:4], clean[:4])
+        CNN1DDenoiser(domain="stft", frequency_filters=(8, 0), epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="lstm_units must be an int >= 0"):
-        CNN1DDenoiser(front_end="stft", lstm_units=-1, epochs=1).fit(noisy[:4], clean[:4])
+        CNN1DDenoiser(domain="stft", lstm_units=-1, epochs=1).fit(noisy[:4], clean[:4])
 
 
 def test_ragged_pairs_train_on_random_segments(pairs):
@@ -114,7 +114,7 @@ def test_chunked_prediction_with_an_lstm_has_no_seams(pairs):
 
     noisy, clean = pairs
     long = np.concatenate([noisy[i] for i in range(40)])[None]
-    den = CNN1DDenoiser(front_end="stft", filters=8, n_layers=2, lstm_units=8, epochs=2, random_state=0)
+    den = CNN1DDenoiser(domain="stft", filters=8, n_layers=2, lstm_units=8, epochs=2, random_state=0)
     whole = den.fit(noisy, clean).predict(long)
     chunked = den.set_params(chunk_length=3000, chunk_context=2048).predict(long)
     assert chunked.shape == long.shape
@@ -146,7 +146,7 @@ def test_stft_front_end_with_si_sdr_loss_denoises(pairs):
     from skaudio.metrics import si_sdr_improvement
 
     noisy, clean = pairs
-    den = CNN1DDenoiser(front_end="stft", filters=32, n_layers=2, loss="si_sdr", epochs=15, batch_size=8,
+    den = CNN1DDenoiser(domain="stft", filters=32, n_layers=2, loss="si_sdr", epochs=15, batch_size=8,
                         learning_rate=0.003, random_state=0).fit(noisy[:48], clean[:48])
     assert np.mean(si_sdr_improvement(clean[48:], den.predict(noisy[48:]), noisy[48:])) > 3.0
 

@@ -70,7 +70,7 @@ def test_event_detector_and_denoiser_round_trip(tmp_path):
 
     # the spectral front end: custom STFT layers, 2D convolutions, reshapes over any number of frames, an LSTM,
     # the mask refinement
-    spectral = CNN1DDenoiser(front_end="stft", filters=4, n_layers=1, lstm_units=4, frequency_filters=(2, 2),
+    spectral = CNN1DDenoiser(domain="stft", filters=4, n_layers=1, lstm_units=4, frequency_filters=(2, 2),
                              refinement_filters=2, epochs=1, random_state=0).fit(noisy, noisy * 0.5)
     joblib.dump(spectral, tmp_path / "spectral.joblib")
     np.testing.assert_array_equal(

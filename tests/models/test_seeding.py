@@ -10,7 +10,7 @@ import scikeras.wrappers
 from keras.src.random import seed_generator
 
 from skaudio.models import CNN1DDenoiser, CRNNEventDetector
-from skaudio.models._seeding import private_keras_seeds
+from skaudio.models._seeding import install_keras_seed_source, private_keras_seeds
 from tests.models.conftest import tiny_classifier
 
 
@@ -73,6 +73,7 @@ def test_seeded_fit_is_unchanged_by_another_threads_draw(features, quiet_outputs
 
 
 def test_private_seeds_are_the_undisturbed_global_draws_and_only_in_this_thread():
+    assert install_keras_seed_source()
     assert seed_generator.python_random is not random  # Keras's seeds go through skaudio's stand-in
     state = random.getstate()
     try:

@@ -1,0 +1,29 @@
+"""Output containers of skaudio's transformers under scikit-learn's ``set_output``."""
+
+
+class ArrayOutputMixin:
+    """Transformers whose output is waveforms or 3D features: always NumPy.
+
+    scikit-learn's ``set_output(transform="pandas")`` (or ``"polars"``) and
+    ``sklearn.set_config(transform_output=...)`` give 2D tables a DataFrame
+    form. A waveform batch or a ``(n_clips, n_frames, n_features)`` feature
+    batch has no such form, so skaudio's transformers accept the setting,
+    for a Pipeline or a notebook that sets it globally, and return NumPy
+    arrays (or lists of arrays) as always.
+    """
+
+    def set_output(self, *, transform=None):
+        """Accept an output container setting; the output stays NumPy.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Ignored: waveforms and 3D feature batches have no table form.
+
+        Returns
+        -------
+        self : object
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(f"transform must be 'default', 'pandas', 'polars' or None, got {transform!r}.")
+        return self
