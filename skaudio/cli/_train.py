@@ -59,13 +59,13 @@ def _check_paths(args):
 
     --out may not be one of the training files, whatever --force says.
     """
-    from skaudio.io._folder import _EXTENSIONS, _discover
+    from skaudio.io import list_audio_files
 
     if not os.path.isdir(args.data):
         raise CLIError(f"data folder not found: {args.data}")
     training_files = []
     if os.path.lexists(args.out):  # only an existing file can be one of them
-        training_files = [os.path.join(args.data, rel) for rel in _discover(args.data, _EXTENSIONS)]
+        training_files = [os.path.join(args.data, rel) for rel in list_audio_files(args.data)]
     check_output(args.out, inputs=training_files, force=args.force)
 
 

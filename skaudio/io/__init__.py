@@ -6,13 +6,14 @@
   a sequence of paths in, a list of 1D waveforms out.
 - :func:`load_folder` loads a folder of files with labels taken from
   subfolder names or from a regular expression on the file names
-  (:data:`FSDD_PATTERN` for the Free Spoken Digit Dataset).
+  (:data:`FSDD_PATTERN` for the Free Spoken Digit Dataset);
+  :func:`list_audio_files` lists the files it would load.
 
 This subpackage imports neither TensorFlow nor Keras.
 """
 
-from skaudio.io._folder import FSDD_PATTERN, load_folder
+from skaudio.io._folder import FSDD_PATTERN, list_audio_files, load_folder
 from skaudio.io._load import load_audio
 from skaudio.io._loader import AudioLoader
 
-__all__ = ["load_audio", "AudioLoader", "load_folder", "FSDD_PATTERN"]
+__all__ = ["load_audio", "AudioLoader", "load_folder", "list_audio_files", "FSDD_PATTERN"]

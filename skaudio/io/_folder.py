@@ -94,6 +94,33 @@ def _discover(root, extensions):
     return found
 
 
+def list_audio_files(folder):
+    """Audio files under ``folder`` (WAV, FLAC, OGG), as ``load_folder`` finds them.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The folder to search, with its subfolders.
+
+    Returns
+    -------
+    paths : list of str
+        Paths relative to ``folder``, sorted by path components; hidden
+        files and folders are skipped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b/2.wav", "a.flac", ".hidden.wav", "notes.txt"):
+    ...     (root / name).parent.mkdir(exist_ok=True)
+    ...     _ = (root / name).write_bytes(b"")
+    >>> list_audio_files(root)
+    ['a.flac', 'b/2.wav']
+    """
+    return _discover(os.fspath(folder), _EXTENSIONS)
+
+
 def load_folder(
     path,
     *,

@@ -31,8 +31,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from skaudio.models._seeding import private_keras_seeds, restored_global_random_state
 from skaudio.networks import augmentation_layers
-from skaudio.utils import is_ragged, size_tensorflow_threads
-from skaudio.utils._validation import _to_float32
+from skaudio.utils import is_ragged, size_tensorflow_threads, to_float32
 
 
 def add_channel_axis(X):
@@ -304,7 +303,7 @@ class KerasAudioMixin:
         name = type(self).__name__
         if X is not None:
             X = check_array(_dense_batch(X, name), allow_nd=True, dtype="numeric", input_name="X")
-            X = _to_float32(X, None, "X")  # the network's dtype; integer PCM scaled to [-1, 1]
+            X = to_float32(X, name="X")  # the network's dtype; integer PCM scaled to [-1, 1]
             if not reset and hasattr(self, "X_shape_"):
                 given, expected = X.shape[1:], tuple(self.X_shape_[1:])
                 if given != expected and self._any_length_ok(given) and y is None:

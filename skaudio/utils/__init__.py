@@ -1,11 +1,11 @@
 """Shared input validation for waveform and feature batches and event annotations; safe file writes."""
 
-from skaudio.utils._events import check_event_lists, event_labels, looks_like_event_lists
+from skaudio.utils._events import check_event_lists, event_labels, is_sequence, looks_like_event_lists
 from skaudio.utils._io import atomic_path
 from skaudio.utils._output import ArrayOutputMixin
 from skaudio.utils._threads import size_tensorflow_threads, thread_budget
-from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged
+from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged, to_float32
 
 __all__ = ["check_waveforms", "check_feature_batch", "is_number", "is_ragged", "check_event_lists", "event_labels",
            "looks_like_event_lists", "atomic_path", "ArrayOutputMixin",
-           "thread_budget", "size_tensorflow_threads"]
+           "thread_budget", "size_tensorflow_threads", "is_sequence", "to_float32"]

@@ -8,8 +8,23 @@ import numpy as np
 from skaudio.utils._validation import is_number
 
 
-def _is_sequence(obj):
-    """A list, tuple, ndarray...: indexable and sized, but neither a string nor a mapping."""
+def is_sequence(obj):
+    """Whether ``obj`` is a list, tuple, ndarray...: indexable and sized, but neither a string nor a mapping.
+
+    Parameters
+    ----------
+    obj : object
+        Anything.
+
+    Returns
+    -------
+    sequence : bool
+
+    Examples
+    --------
+    >>> is_sequence([1, 2]), is_sequence("ab"), is_sequence({"a": 1})
+    (True, False, False)
+    """
     return (
         not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
     )
@@ -20,12 +35,12 @@ def check_scene_events(scene, where):
 
     ``where`` names the scene in error messages (e.g. ``"y[3]"``).
     """
-    if not _is_sequence(scene):
+    if not is_sequence(scene):
         raise ValueError(f"{where} must be a list of (onset, offset, label) events, got {scene!r}.")
     onsets, offsets, labels = [], [], []
     for k, event in enumerate(scene):
         at = f"{where}[{k}]"
-        if not _is_sequence(event) or len(event) != 3:
+        if not is_sequence(event) or len(event) != 3:
             hint = ""
             if k == 0 and len(scene) == 3 and is_number(event):
                 # The usual slip: one scene's events passed where a list of scenes is expected.
@@ -65,7 +80,7 @@ def looks_like_event_lists(y):
         return False
     rows = list(y)
     return all(isinstance(row, (list, tuple)) for row in rows) and all(
-        _is_sequence(event) and len(event) == 3 and not _is_sequence(event[0]) for row in rows for event in row
+        is_sequence(event) and len(event) == 3 and not is_sequence(event[0]) for row in rows for event in row
     )
 
 
@@ -98,7 +113,7 @@ def check_event_lists(events, *, name="events"):
     >>> check_event_lists([[(0.5, 1, "dog"), (0.1, 0.2, "cat")], []])
     [[(0.5, 1.0, 'dog'), (0.1, 0.2, 'cat')], []]
     """
-    if not _is_sequence(events) or (isinstance(events, np.ndarray) and events.dtype != object):
+    if not is_sequence(events) or (isinstance(events, np.ndarray) and events.dtype != object):
         raise ValueError(f"{name} must be a list of event lists (one per clip), got {type(events).__name__}.")
     checked = []
     for i, clip_events in enumerate(events):

@@ -54,6 +54,36 @@ def is_ragged(X):
     return isinstance(X, (list, tuple))
 
 
+def to_float32(X, *, name="X"):
+    """An array of real audio samples as float32, integer PCM scaled to [-1, 1].
+
+    Parameters
+    ----------
+    X : array-like
+        Samples or features of any shape: float, integer PCM (int8 to int64)
+        or offset-binary uint8.
+    name : str, default="X"
+        Name used in error messages.
+
+    Returns
+    -------
+    X : ndarray of float32
+        The same shape.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric, complex or unsigned (other than uint8) samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_float32(np.array([0, 16384, -32768], dtype=np.int16))
+    array([ 0. ,  0.5, -1. ], dtype=float32)
+    """
+    return _to_float32(X, None, name)
+
+
 def _to_float32(clip, index, name):
     """Convert one clip (``index`` an int) or a dense batch (``index`` None) to
     float32, scaling integer PCM to [-1, 1]."""
