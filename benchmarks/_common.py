@@ -1,10 +1,13 @@
-"""Helpers shared by the benchmark scripts: data location and result files."""
+"""Helpers shared by the benchmark scripts: data location, result files, targets, denoising data."""
 
 import json
+import operator
 import os
 import platform
 import time
 from pathlib import Path
+
+import numpy as np
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -44,3 +47,178 @@ def write_results(name, results):
     path.write_text(json.dumps({"machine": machine(), **results}, indent=2, default=str) + "\n")
     print(f"wrote {path.relative_to(BENCH_DIR.parent)}")
     return path
+
+
+# --------------------------------------------------------------------------- targets
+#
+# Each script states its targets as data at its top, ``TARGETS = {name: (op, threshold)}``,
+# and reads the figures they constrain from its results with ``checked_values(results)``:
+# ``{name: value}``, where a value is a number (or bool), or a dict of them (per seed,
+# per condition, ...) that must all meet the target. ``--check`` makes a miss an error;
+# ``--from-results`` evaluates a results file (by default the committed one) without
+# measuring anything.
+
+OPERATORS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
+
+
+def add_check_arguments(parser):
+    """Add ``--check`` and ``--from-results`` to a benchmark's argument parser."""
+    parser.add_argument("--check", action="store_true",
+                        help="exit with status 1 when a stated target is missed (or was not measured)")
+    parser.add_argument("--from-results", nargs="?", const=True, default=None, metavar="PATH",
+                        help="measure nothing: evaluate the targets on a results file "
+                             "(default: this script's file in benchmarks/results/)")
+    return parser
+
+
+def read_results(path):
+    """A results file as a dict; ``path`` is a path or a name in ``benchmarks/results/``."""
+    path = Path(path)
+    if not path.suffix:
+        path = RESULTS_DIR / f"{path}.json"
+    return json.loads(path.read_text())
+
+
+def target_strings(targets):
+    """The targets as the strings results files record, e.g. ``{"ratio": ">= 8"}``."""
+    return {name: f"{op} {threshold}" for name, (op, threshold) in targets.items()}
+
+
+def evaluate_targets(targets, values):
+    """Each target's verdict, in the order of ``targets``.
+
+    Returns a list of dicts with ``target``, ``requirement``, ``measured`` (the
+    figure, or for a dict of figures the one furthest from passing, with its
+    key; None when not measured) and ``passed`` (False when not measured).
+    """
+    verdicts = []
+    for name, (op, threshold) in targets.items():
+        if op not in OPERATORS:
+            raise ValueError(f"target {name!r}: unknown operator {op!r}; use one of {sorted(OPERATORS)}.")
+        value = values.get(name)
+        items = value if isinstance(value, dict) else ({} if value is None else {"": value})
+        items = {key: figure for key, figure in items.items() if figure is not None}
+        if not items:
+            verdicts.append({"target": name, "requirement": f"{op} {threshold}", "measured": None, "passed": False})
+            continue
+        misses = {key: figure for key, figure in items.items() if not OPERATORS[op](figure, threshold)}
+        pool = misses or items
+        if op == ">=":
+            key = min(pool, key=lambda k: pool[k])
+        elif op == "<=":
+            key = max(pool, key=lambda k: pool[k])
+        else:
+            key = next(iter(pool))
+        verdicts.append({
+            "target": name, "requirement": f"{op} {threshold}", "measured": (pool[key], key), "passed": not misses,
+        })
+    return verdicts
+
+
+def report_targets(verdicts):
+    """Print one line per target, PASS or FAIL; return whether all passed."""
+    print("targets:")
+    for verdict in verdicts:
+        if verdict["measured"] is None:
+            shown = "not measured"
+        else:
+            figure, key = verdict["measured"]
+            shown = (f"{figure:.4g}" if isinstance(figure, float) else str(figure)) + (f" ({key})" if key else "")
+        status = "PASS" if verdict["passed"] else "FAIL"
+        print(f"  {status}  {verdict['target']:34s} {verdict['requirement']:>10s}   measured {shown}")
+    return all(verdict["passed"] for verdict in verdicts)
+
+
+def finish(args, targets, values):
+    """Report the targets; the exit status: 1 with ``--check`` when one is missed, else 0."""
+    passed = report_targets(evaluate_targets(targets, values))
+    if args.check and not passed:
+        print("--check: a target was missed")
+        return 1
+    return 0
+
+
+def results_or_measure(args, name, measure, report):
+    """The results: read (``--from-results``) or measured (``measure(args)``, then written); reported."""
+    if args.from_results:
+        results = read_results(name if args.from_results is True else args.from_results)
+        report(results)
+        return results
+    results = measure(args)
+    report(results)
+    write_results(name, results)
+    return results
+
+
+# --------------------------------------------------------------------------- denoising data
+# bench_denoise.py and probe_denoise.py train and test on the same clips and mixtures.
+
+DENOISE_SR = 8000
+TEST_NOISES = ("white", "pink", "babble")
+TEST_SNRS = (0, 5, 10)
+TARGET_RMS = 0.1
+
+# make_denoiser_pipeline's targets (issue 5), which a probed variant must meet too:
+# the SI-SDR improvement at 0 dB white noise, and the margin over noisereduce's
+# better mode (stationary or not) in every condition, both in dB.
+DENOISER_PIPELINE_TARGETS = {
+    "white_0dB": (">=", 13.0),
+    "margin_over_noisereduce": (">=", 3.0),
+}
+
+
+def _fixed_clips(bunch, mask):
+    from skaudio.preprocessing import FixedLength
+
+    fixed = FixedLength(duration=1.0, sr=DENOISE_SR, align="center").fit_transform(
+        [c for c, m in zip(bunch.data, mask) if m]
+    )
+    return (TARGET_RMS * fixed / np.sqrt(np.mean(fixed**2, axis=1, keepdims=True))).astype(np.float32)
+
+
+def split_clips(bunch):
+    """The training split (index 5-49) and the test split (index 0-4) as 1 s RMS-normalised clips."""
+    test = bunch.index.astype(int) < 5
+    return _fixed_clips(bunch, ~test), _fixed_clips(bunch, test)
+
+
+def test_conditions(clean_test):
+    """The noisy test clips per (noise, snr): every noise of TEST_NOISES at every SNR of TEST_SNRS."""
+    from skaudio.datasets import make_noisy
+
+    return {
+        (noise, snr): make_noisy(clean_test, noise=noise, snr_db=snr, random_state=100 + k)[0]
+        for k, (noise, snr) in enumerate((n, s) for n in TEST_NOISES for s in TEST_SNRS)
+    }
+
+
+def training_pairs(clean, seed, mixtures):
+    """``mixtures`` noisy versions of every clean clip, stacked version by version."""
+    from skaudio.datasets import make_noisy
+
+    rng = np.random.default_rng(seed)
+    versions = []
+    for _ in range(mixtures):
+        kinds = rng.choice(["white", "pink", "brown", "babble"], size=len(clean))
+        noisy = np.empty_like(clean)
+        for kind in np.unique(kinds):
+            idx = np.flatnonzero(kinds == kind)
+            noisy[idx], _ = make_noisy(clean[idx], noise=kind, snr_db=(-5, 15), random_state=rng)
+        versions.append(noisy)
+    return np.concatenate(versions), np.tile(clean, (mixtures, 1))
+
+
+def denoiser_pipeline_values(gains, noisereduce):
+    """The figures of DENOISER_PIPELINE_TARGETS.
+
+    ``gains``: SI-SDR improvement per condition (``"white_0dB"``, ...);
+    ``noisereduce``: ``{mode: {condition: improvement}}`` (None if unknown).
+    """
+    margins = None
+    if noisereduce:
+        margins = {
+            condition: gain - max(mode[condition] for mode in noisereduce.values())
+            for condition, gain in gains.items()
+            if all(condition in mode for mode in noisereduce.values())
+        }
+    return {"white_0dB": gains.get("white_0dB"), "margin_over_noisereduce": margins}

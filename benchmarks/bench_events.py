@@ -11,17 +11,19 @@ that pipeline and of the article's network (CRNNEventDetector defaults,
 LSTM last state, trained on clip labels) for contrast; training times.
 Writes benchmarks/results/events.json.
 
-Run: python benchmarks/bench_events.py [--train-scenes 4000] [--seeds 0 1] [--median-filters 0.1 0.2]
+Run: python benchmarks/bench_events.py [--train-scenes 4000] [--seeds 0 1] [--median-filters 0.1 0.2] [--check]
 """
 
 import argparse
+import ast
+import sys
 import time
 
 import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 
-from _common import fsdd_recordings, write_results
+from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from skaudio.datasets import make_event_scenes
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import event_based_scores, predict_events, segment_based_scores
@@ -29,6 +31,20 @@ from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 8000
 BACKGROUNDS = ("pink", "white")
+
+# Targets (issue 4), checked by --check for every seed: event-based F1 at least 0.80,
+# segment-based F1 at least 0.90, the pipeline trained in at most 10 minutes.
+TARGETS = {
+    "event_f1": (">=", 0.80),
+    "segment_f1": (">=", 0.90),
+    "fit_seconds": ("<=", 600.0),
+}
+
+
+def checked_values(results):
+    """The figures TARGETS constrains, per seed, read from a results dict."""
+    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None
+            for name in TARGETS}
 
 
 def scenes(clips, labels, n_scenes, seed):
@@ -57,7 +73,7 @@ def evaluate(pipe, X_test, events_test, labels, median_filter):
     }
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-scenes", type=int, default=4000)
     parser.add_argument("--test-scenes", type=int, default=400)
@@ -68,10 +84,11 @@ def main():
     parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
     parser.add_argument("--out", default="events")
-    args = parser.parse_args()
+    return add_check_arguments(parser).parse_args(argv)
 
-    import ast
 
+def measure(args):
+    """Train on synthetic scenes and score the detections, per seed; the results dict."""
     from skaudio.models import CRNNEventDetector
 
     bunch = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
@@ -80,7 +97,8 @@ def main():
     X_test, events_test = scenes(*pick(test), args.test_scenes, seed=1000)
     labels = sorted({int(v) for v in bunch.target})
     results = {"protocol": __doc__.split("\n\n")[1], "train_scenes": args.train_scenes,
-               "test_scenes": args.test_scenes, "runs": []}
+               "test_scenes": args.test_scenes, "runs": [], "median_filters": args.median_filters,
+               "targets": target_strings(TARGETS)}
     for seed in args.seeds:
         X_train, events_train = scenes(*pick(~test), args.train_scenes, seed=seed)
         pipe = make_event_detector_pipeline(sr=SR, random_state=seed)
@@ -97,10 +115,6 @@ def main():
             scores = evaluate(pipe, X_test, events_test, labels, median_filter)
             key = "" if median_filter is None else f"median_filter_{median_filter}_"
             run.update({key + k: v for k, v in scores.items()})
-            print(f"pipeline seed {seed} median filter {median_filter}: event F1 {scores['event_f1']:.3f} "
-                  f"(ER {scores['event_error_rate']:.3f})  segment F1 {scores['segment_f1']:.3f} "
-                  f"(ER {scores['segment_error_rate']:.3f})  clip F1 {scores['clip_f1']:.3f}  fit {fit_s:.0f} s",
-                  flush=True)
         if not args.skip_article:
             article = make_pipeline(*[step for _, step in pipe.steps[:-1]], CRNNEventDetector(random_state=seed))
             start = time.perf_counter()
@@ -108,11 +122,30 @@ def main():
             run["article_fit_seconds"] = time.perf_counter() - start
             run["article_clip_f1"] = f1_score(clip_indicator(events_test, labels), article.predict(X_test),
                                               average="micro")
-            print(f"article  seed {seed}: clip F1 {run['article_clip_f1']:.3f}  "
-                  f"fit {run['article_fit_seconds']:.0f} s", flush=True)
         results["runs"].append(run)
-    write_results(args.out, results)
+        print(f"seed {seed} done", flush=True)
+    return results
+
+
+def report(results):
+    """Print each seed's scores."""
+    for run in results["runs"]:
+        seed, fit_s = run["seed"], run["fit_seconds"]
+        filters = [None] + sorted({float(k.split("_")[2]) for k in run if k.startswith("median_filter_")})
+        for median_filter in filters:
+            key = "" if median_filter is None else f"median_filter_{median_filter}_"
+            print(f"pipeline seed {seed} median filter {median_filter}: event F1 {run[key + 'event_f1']:.3f} "
+                  f"(ER {run[key + 'event_error_rate']:.3f})  segment F1 {run[key + 'segment_f1']:.3f} "
+                  f"(ER {run[key + 'segment_error_rate']:.3f})  clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s")
+        if "article_clip_f1" in run:
+            print(f"article  seed {seed}: clip F1 {run['article_clip_f1']:.3f}  fit {run['article_fit_seconds']:.0f} s")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    results = results_or_measure(args, args.out, measure, report)
+    return finish(args, TARGETS, checked_values(results))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

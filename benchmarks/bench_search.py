@@ -14,10 +14,11 @@ each search is timed --repeats times and the fastest is kept. Also times the
 feature steps alone, to show what caching can save at most.
 Writes benchmarks/results/search.json.
 
-Run: python benchmarks/bench_search.py [--clips 1000] [--epochs 3] [--repeats 2]
+Run: python benchmarks/bench_search.py [--clips 1000] [--epochs 3] [--repeats 2] [--check]
 """
 
 import argparse
+import sys
 import tempfile
 import time
 
@@ -26,13 +27,28 @@ from joblib import Memory, Parallel, delayed
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from _common import fsdd_recordings, write_results
+from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from skaudio.io import AudioLoader
 from skaudio.models import CNN1DClassifier
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
 
 SR = 8000
 GRID = {"cnn1dclassifier__kernel_size": [3, 5], "cnn1dclassifier__filters": [(16, 16), (32, 32)]}
+
+# Targets (issue 7), checked by --check for each feature setting: with or without the
+# cache, with n_jobs=1 or 2, the searches pick the same parameters with the same scores;
+# and two workers are not slower than one.
+TARGETS = {
+    "same_best_params": ("==", True),
+    "max_score_difference": ("<=", 1e-9),
+    "n_jobs_2_speedup": (">=", 1.0),
+}
+
+
+def checked_values(results):
+    """The figures TARGETS constrains, per feature setting, read from a results dict."""
+    kinds = [kind for kind in FEATURES if kind in results]
+    return {name: {kind: results[kind][name] for kind in kinds} or None for name in TARGETS}
 
 
 FEATURES = {
@@ -85,13 +101,17 @@ def _import_models():
     return True
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=1000, help="FSDD files in the search")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--features", choices=sorted(FEATURES), nargs="+", default=["fast", "costly"])
-    args = parser.parse_args()
+    return add_check_arguments(parser).parse_args(argv)
+
+
+def measure(args):
+    """Time the four searches for each feature setting; the results dict."""
 
     files = sorted(fsdd_recordings().glob("*.wav"))
     picked = [files[i] for i in np.random.default_rng(0).permutation(len(files))[: args.clips]]
@@ -100,7 +120,8 @@ def main():
     Parallel(n_jobs=2)(delayed(_import_models)() for _ in range(4))  # start the workers
     features("fast").fit_transform(paths)  # the files into the page cache: every search reads them warm
     results = {"protocol": __doc__.split("\n\n")[1], "clips": args.clips, "epochs": args.epochs,
-               "repeats": args.repeats, "grid": {k: [str(v) for v in vs] for k, vs in GRID.items()}}
+               "repeats": args.repeats, "grid": {k: [str(v) for v in vs] for k, vs in GRID.items()},
+               "targets": target_strings(TARGETS)}
     for kind in args.features:
         start = time.perf_counter()
         features(kind).fit_transform(paths)
@@ -125,11 +146,27 @@ def main():
             "same_best_params": len({str(r["best_params"]) for r in runs}) == 1,
             "max_score_difference": float(np.ptp([r["mean_test_scores"] for r in runs], axis=0).max()),
         }
-        for key, value in summary.items():
-            print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
         results[kind] = {"features": FEATURES[kind], "runs": runs, **summary}
-    write_results("search", results)
+    return results
+
+
+def report(results):
+    """Print each feature setting's summary."""
+    for kind in FEATURES:
+        if kind not in results:
+            continue
+        print(f"[{kind} features]")
+        for key, value in results[kind].items():
+            if key in ("features", "runs"):
+                continue
+            print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    results = results_or_measure(args, "search", measure, report)
+    return finish(args, TARGETS, checked_values(results))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -100,6 +100,13 @@ class UntrustedModelError(ValueError):
 
     ``reason`` says what the file needs, without advice on ``trusted`` (the
     command line gives its own, ``--trust``).
+
+    Parameters
+    ----------
+    reason : str
+        What the file needs that skaudio does not trust.
+    advice : str, default="Load it with trusted=True only if you trust its source."
+        What to do about it, appended to the message.
     """
 
     def __init__(self, reason, advice="Load it with trusted=True only if you trust its source."):
@@ -322,6 +329,7 @@ def is_model_file(path):
     Parameters
     ----------
     path : str or os.PathLike
+        The file to look at.
 
     Returns
     -------

@@ -2,9 +2,9 @@
 
 Each factory returns an :class:`AudioPipeline` (a scikit-learn ``Pipeline``
 that keeps linked settings consistent) whose configuration is the best one
-``benchmarks/`` measured (see the docstring of each factory for the figures
-and the benchmark that produced them), so what a user gets is what was
-measured.
+``benchmarks/`` measured, so what a user gets is what was measured. What each factory
+holds is in its docstring; what was tried, on which benchmark, and what it
+gave is in the design notes (``docs/design_notes.rst``).
 """
 
 import inspect
@@ -134,49 +134,26 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
        waveform itself:
 
        - ``speed_perturbation=0.1``: each training clip is resampled by a
-         random factor in [0.9, 1.1] at every epoch, which changes its
-         duration, pitch and formants together, as between speakers. On
-         unseen speakers this is the largest single gain measured
-         (leave-one-speaker-out, seed 0: one network 0.896 with it, 0.852
-         without; five networks 0.894 with it, 0.874 without).
+         random factor in [0.9, 1.1] at every epoch (duration, pitch and
+         formants change together, as between speakers).
        - ``noise_snr_db=(10, 40)`` with ``noise_probability=0.5``: half of
          the training clips, drawn anew at every epoch, get white noise 10
          to 40 dB below their own level; the other half stay clean.
-         Recordings differ in their noise floor and in what fills the
-         silence around a word. One network, leave-one-speaker-out, seeds
-         0-3: 0.888 / 0.878 / 0.916 / 0.902 with it, 0.896 / 0.835 / 0.889
-         / 0.824 without. Noise on every clip did less (0.870 / 0.874 /
-         0.847 / 0.876): it cost accuracy on the cleanest recordings.
-         Five networks: 0.912 and 0.916 for seeds 0 and 1, against 0.894
-         and 0.903 without.
-       - ``front_end=MFCC(n_mfcc=13, n_mels=40)`` with 32 ms windows and a
-         10 ms hop, then ``FeatureScaler(per_clip=True)``. Thirteen cepstral
-         coefficients keep the spectral envelope (what is said) and drop the
-         harmonics (who says it); per-clip normalisation removes recording
-         level and channel colouring. It also removes each clip's average
-         spectrum: right for words across speakers, wrong for sound classes
-         told apart by their average spectrum (tones, noises, engines): for
-         those use ``cnn1dclassifier__front_end=MFCC(...)`` alone.
+       - ``front_end``: ``MFCC(n_mfcc=13, n_mels=40)`` with 32 ms windows and
+         a 10 ms hop, then ``FeatureScaler(per_clip=True)``, which removes
+         recording level, channel colouring and each clip's average
+         spectrum. For sound classes told apart by their average spectrum
+         (tones, noises, engines) use ``cnn1dclassifier__front_end=MFCC(...)``
+         alone.
        - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
          with batch normalisation, global average pooling and dropout 0.2,
          trained for 30 epochs with random time shifts and SpecAugment
          masks.
        - ``n_networks=5``: five such networks from different seeds, their
-         probabilities averaged. On unseen speakers one network's accuracy
-         depends on its seed by several points (0.888 to 0.916 over seeds
-         0-3 above); five reach 0.912 and 0.916 for seeds 0 and 1, higher
-         and steadier. It trains five times as long (about 170 s on 2,000
-         one-second clips on two cores): set
-         ``cnn1dclassifier__n_networks=1`` for speed. Measured before the
-         training noise: for one network, ending on the moving average of
-         its weights (``cnn1dclassifier__optimizer__use_ema=True``,
-         ``optimizer__ema_momentum=0.99``) helped on unseen speakers
-         (0.900 / 0.864 / 0.899 for seeds 0 / 1 / 2, against 0.883 / 0.835
-         for seeds 0 / 1). It is off here: five averaged networks gained
-         nothing from it (0.898 with and without, seeds 0 and 1), and on a
-         short training (a few hundred steps, as in ``skaudio demo``) the
-         average still holds early weights (demo accuracy 0.578 against
-         0.667).
+         probabilities averaged. Training takes five times as long as one
+         network: set ``cnn1dclassifier__n_networks=1`` for speed.
+
+    Read more in the :ref:`design notes <design_notes_classifier>`.
 
     Parameters
     ----------
@@ -199,8 +176,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     Notes
     -----
     Chosen and measured by ``benchmarks/bench_fsdd.py`` on the Free Spoken
-    Digit Dataset; figures in ``benchmarks/results/fsdd.json`` and the
-    README.
+    Digit Dataset; figures in ``benchmarks/results/fsdd.json``.
 
     Examples
     --------
@@ -256,54 +232,28 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
 
     One step, ``CNN1DDenoiser(domain="stft")``: a 32 ms STFT (hop 8 ms),
     two 2D convolutions over time and frequency (16 channels each, the
-    second halving the frequency axis) whose maps are added to the
-    projection of the log-magnitude,
+    second halving the frequency axis) whose maps are added, through a
+    zero-initialised projection, to the projection of the log-magnitude;
     four residual dilated convolution blocks over frames (128 filters,
-    dilations 1, 2, 4, 8: a context of about 0.25 s), then a bidirectional LSTM
-    (128 units each way) that carries context across the whole input, predicting
-    a mask on the noisy spectrum, inverse STFT; trained on level-normalised
-    clips with the negative SI-SDR loss, on the mixtures as given
-    (``noise_scaling=0``, the configuration the benchmark measured). Inputs
-    of any length are processed in chunks of about 8 s at 8 kHz, each with
-    1 s of context on either side, cross-faded where they overlap.
+    dilations 1, 2, 4, 8: a context of about 0.25 s); then a bidirectional
+    LSTM (128 units each way) that carries context across the whole input,
+    predicting a mask on the noisy spectrum; inverse STFT. Trained for 16
+    epochs on level-normalised clips with the negative SI-SDR loss, on the
+    mixtures as given (``noise_scaling=0``). Inputs of any length are
+    processed in chunks of about 8 s at 8 kHz, each with 1 s of context on
+    either side, cross-faded where they overlap. With a few hundred training
+    pairs, raise ``cnn1ddenoiser__epochs``.
 
-    Why: the LSTM follows the loudest voice through others (+0.4 to +0.5 dB
-    in babble for the same data). The 2D convolutions see the harmonic
-    pattern of a voice across frequency; their maps enter through a
-    zero-initialised projection, so training starts from the network
-    without them. Against that network, with random_state 0 and 1, they
-    gained +0.41 / +0.96 dB in babble at 0 dB, +0.37 / +0.51 at 5 dB and
-    +0.18 / +0.10 at 10 dB, and -0.07 to +0.21 in white and pink noise, for
-    40 to 60 % more training time. Fed in directly (no zero start) they
-    gained as much in babble but trained worse on a few dozen synthetic
-    tones (median gain 1.7 and 1.4 dB instead of 5.2 and 2.2); a third,
-    dilated 2D layer did not help. A 64 ms window did as well on speech
-    (and trains faster) but blurs transients and chirps: on short
-    synthetic tones and chirps (48 clips, 20 epochs) it gained 0.7 dB where
-    32 ms gained 2.6. Sixteen
-    epochs over many varied mixtures (the benchmark draws four noisy
-    versions of each clean clip, 9,000 pairs; new mixtures helped more
-    than more passes over the same ones) gained 0.07 to 0.67 dB over eight,
-    for twice the training time; thirty-two gained only 0.01 to 0.29 dB more
-    (+0.09 at white 0 dB) for twice the time again, and a second
-    bidirectional LSTM (``lstm_units=(128, 128)``, sixteen epochs, twice the
-    time) lost 0.1 to 0.4 dB in white and pink noise and 0.5 to 0.8 in
-    babble, so neither is the default. A mask refinement
-    (``refinement_filters=16``) gained 0.32 to 0.46 dB in white and pink
-    noise but lost up to 0.55 in babble with both seeds, taking babble at
-    5 dB below its 3 dB target margin, so it is not the default either.
-    Twice the 2D channels (``frequency_filters=(32, 32)``) moved babble at
-    0 dB by +0.50 dB with random_state 0 and by -0.55 with 1, and the other
-    conditions by -0.04 to +0.23, for 25 to 55 % more training time: no
-    gain beyond the spread between seeds, so the default keeps 16.
-    With a few hundred pairs, raise ``cnn1ddenoiser__epochs``.
+    Read more in the :ref:`design notes <design_notes_denoiser>`.
 
     Parameters
     ----------
     sr : int
         Sample rate of the waveforms.
     random_state : int or None, default=None
+        Seed of the network's weights, shuffling and training segments.
     verbose : int, default=0
+        Keras progress output during fit.
 
     Returns
     -------
@@ -382,7 +332,9 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
     sr : int
         Sample rate of the scenes.
     random_state : int or None, default=None
+        Seed of the network's weights and shuffling.
     verbose : int, default=0
+        Keras progress output during fit.
 
     Returns
     -------
@@ -391,15 +343,9 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
 
     Notes
     -----
-    Measured by ``benchmarks/bench_events.py``: 4 s scenes of 1-3 FSDD
-    digits over pink or white noise at 0-20 dB, 10 labels, 4,000 training
-    scenes; event-based F1 0.919 and 0.927 (200 ms collar), segment-based
-    F1 0.947 and 0.945 (1 s) over seeds 0 and 1, trained in about three
-    minutes on two cores. A median filter of 0.1-0.2 s on the frame
-    activity (``predict_events(..., median_filter=0.2)``) adds about 0.01.
-    Attention pooling and strong labels were chosen over the article's
-    clip-level network, which reaches a clip-level F1 of only 0.76-0.82 on
-    the same scenes. Figures in ``benchmarks/results/events.json``.
+    Chosen and measured by ``benchmarks/bench_events.py`` (scenes of spoken
+    digits over noise); figures in ``benchmarks/results/events.json``. Read
+    more in the :ref:`design notes <design_notes_event_detector>`.
 
     Examples
     --------

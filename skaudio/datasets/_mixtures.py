@@ -66,6 +66,8 @@ def make_noisy(clean, *, noise="white", snr_db=0.0, sr=None, random_state=None):
         Sample rate of the clips; recorded for the caller, not used to
         resample (pass noise recordings at the same rate).
     random_state : int, RandomState, Generator or None, default=None
+        Seed of the noise and of the excerpt drawn from each noise
+        recording.
 
     Returns
     -------

@@ -116,6 +116,7 @@ def make_event_scenes(
     labels : array-like of shape (n_clips,)
         The label of each clip (str or int); it becomes the event's label.
     n_scenes : int > 0, default=100
+        Number of scenes to synthesise.
     sr : int > 0
         Sample rate of the clips and of the scenes.
     duration : float > 0, default=4.0
@@ -137,6 +138,8 @@ def make_event_scenes(
         their peak (``librosa.effects.trim``), so that each annotation spans
         the sound, not the silence recorded around it. None keeps clips whole.
     random_state : int, RandomState, Generator or None, default=None
+        Seed of the choice and placement of the events and of the
+        backgrounds.
 
     Returns
     -------

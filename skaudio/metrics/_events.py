@@ -606,6 +606,20 @@ event_f1_scorer.__doc__ = """Scorer: event-based F-measure of ``predict_events(e
 
 ``make_event_scorer("event")``: collar 0.2 s, offset within 20 % of the event's
 length. For ``GridSearchCV(detector, ..., scoring=event_f1_scorer)`` (higher is better).
+
+Parameters
+----------
+estimator : estimator
+    A fitted detector, or a pipeline ending in one.
+X : array-like
+    Scenes (or their features) as the estimator's ``fit`` takes them.
+y : list of list of (float, float, label)
+    Reference events of each scene.
+
+Returns
+-------
+score : float
+    The F-measure, in [0, 1].
 """
 
 segment_f1_scorer = make_event_scorer("segment")
@@ -613,4 +627,18 @@ segment_f1_scorer.__doc__ = """Scorer: segment-based F-measure of ``predict_even
 
 ``make_event_scorer("segment")``: 1 s segments. For
 ``GridSearchCV(detector, ..., scoring=segment_f1_scorer)`` (higher is better).
+
+Parameters
+----------
+estimator : estimator
+    A fitted detector, or a pipeline ending in one.
+X : array-like
+    Scenes (or their features) as the estimator's ``fit`` takes them.
+y : list of list of (float, float, label)
+    Reference events of each scene.
+
+Returns
+-------
+score : float
+    The F-measure, in [0, 1].
 """

@@ -130,6 +130,7 @@ def si_sdr_improvement(reference, estimate, mixture, *, zero_mean=True):
     mixture : same shape
         The noisy input the estimate was computed from.
     zero_mean : bool, default=True
+        Remove each clip's mean first (the usual definition).
 
     Returns
     -------
@@ -155,4 +156,22 @@ si_sdr_scorer = make_scorer(_mean_si_sdr)
 si_sdr_scorer.__doc__ = """Scorer: mean SI-SDR (dB) of ``estimator.predict(X)`` against ``y``.
 
 For ``GridSearchCV(denoiser, ..., scoring=si_sdr_scorer)`` (higher is better).
+
+Parameters
+----------
+estimator : estimator
+    A fitted denoiser (or pipeline) whose ``predict`` returns waveforms.
+X : array-like of shape (n_clips, n_samples) or list of 1D arrays
+    Noisy waveforms.
+y_true : same structure as X
+    Clean waveforms.
+sample_weight : array-like of shape (n_clips,), default=None
+    Not supported by this scorer; leave it None.
+**kwargs
+    Routed metadata, as for any scikit-learn scorer.
+
+Returns
+-------
+score : float
+    Mean SI-SDR in dB.
 """

@@ -402,6 +402,8 @@ class KerasAudioClassifierMixin(KerasAudioMixin):
         ----------
         X : array-like of shape (n_clips, n_samples) or (n_clips, n_frames, n_features)
             Input batch, shaped as in ``fit``.
+        **kwargs
+            Passed to scikeras' ``predict_proba``.
 
         Returns
         -------

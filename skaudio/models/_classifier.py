@@ -132,6 +132,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         seed give identical predictions on CPU.
     verbose : int, default=0
         Keras' progress output during fit (1 shows a progress bar per epoch).
+    loss : str or keras loss, default="sparse_categorical_crossentropy"
+        Training loss on the softmax outputs.
     **kwargs
         Routed scikeras parameters (``fit__``, ``callbacks__``, ...).
 
@@ -303,6 +305,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         y : array-like of shape (n,)
             Class labels.
         sample_weight : array-like of shape (n,), default=None
+            Weights of the examples in the loss.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -347,6 +350,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         y : array-like of shape (n,)
             Class labels; the first call must show every class.
         sample_weight : array-like of shape (n,), default=None
+            Weights of the examples in the loss.
         **kwargs
             Passed to ``keras.Model.fit``.
 

@@ -83,21 +83,28 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     STFT, all inside the model), the configuration of
     ``skaudio.pipelines.make_denoiser_pipeline``.
 
+    Read more in the :ref:`design notes <design_notes_denoiser_networks>`.
+
     Parameters
     ----------
     domain : {"waveform", "stft"}, default="waveform"
         Where the network works: convolutions on samples (the article) or a
         mask on the STFT.
     filters : int or tuple of int, default=64
+        Filters of each hidden convolutional block (a tuple: one per block).
     kernel_size : int or tuple of int, default=3
+        Kernel size of each block.
     n_layers : int, default=2
         Hidden convolutional blocks.
     dilation : int or tuple of int, default=1
+        Dilation rate of each block.
     batch_norm : bool, default=True
+        BatchNormalization in each block.
     residual : bool, default=False
         Waveform front end: residual blocks and an input-to-output skip, so the
         network starts from the identity.
     dropout : float, default=0.0
+        Dropout rate after each block.
     n_fft, hop_length : int, default=256, 64
         STFT front end: window/FFT length and hop, in samples.
     lstm_units : int or tuple of int, default=0
@@ -144,24 +151,31 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         (``noisy - clean``) is multiplied by a factor drawn uniformly in
         ``[1 - noise_scaling, 1]``, so the network also sees every recording
         at higher signal-to-noise ratios, down to clean, and learns to leave
-        clean speech alone. Without it the article's network, trained on
-        mixtures at -5 to 15 dB, made speech in babble at 10 dB worse
-        (-0.45 dB SI-SDR); with it, it improved on its input in every
-        condition of ``bench_denoise.py`` (by +0.1 dB at least). 0 trains on
-        the pairs as given.
+        clean speech alone. 0 trains on the pairs as given.
     gain_db : float, default=0.0
         Training-time random gain of the noisy input (the target is not
         scaled; use with ``normalize=False``).
     epochs : int, default=20
+        Training epochs.
     batch_size : int, default=32
+        Training batch size.
     predict_batch_size : int, default=32
+        Waveforms per call of the compiled prediction function.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; its other settings route with the ``optimizer__`` prefix.
     learning_rate : float or None, default=0.001
+        Learning rate (None keeps the optimizer's own).
     validation_split : float, default=0.0
+        Fraction of the training pairs held out for validation loss.
     early_stopping : bool, default=False
+        Stop when the (validation) loss stops improving and restore the best
+        weights.
     patience : int, default=10
+        Epochs without improvement before early stopping.
     random_state : int, RandomState or None, default=None
+        Seeds weights, shuffling, training segments and augmentation.
     verbose : int, default=0
+        Keras' progress output during fit.
     front_end : {"waveform", "stft"}
         Deprecated alias of ``domain`` (``front_end`` means a feature
         transformer in :class:`CNN1DClassifier`); it will be removed in 0.3.
@@ -352,6 +366,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         y : same structure as X
             Clean waveforms.
         sample_weight : array-like of shape (n_clips,), default=None
+            Weights of the pairs in the loss; only with equal-length clips
+            used whole.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -435,6 +451,26 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             raise ValueError(f"chunk_context must be an int >= 0, got {context!r}.")
         return step - step % hop, context - context % hop
 
+    def chunk_grid(self):
+        """Where ``predict`` cuts an input longer than one chunk.
+
+        Chunk ``k`` covers samples ``[k * step - context, (k + 1) * step +
+        context)``; neighbouring chunks are cross-faded where they overlap.
+        For ``domain="stft"`` both are rounded down to a multiple of
+        ``hop_length``, so that STFT frames fall where whole-input analysis
+        puts them.
+
+        Returns
+        -------
+        step : int
+            ``chunk_length`` on the hop grid: chunk boundaries fall at
+            multiples of it.
+        context : int
+            ``chunk_context`` on the hop grid: samples of context on each
+            side of a chunk.
+        """
+        return self._chunk_grid()
+
     def _denoise_batch(self, batch):
         """Denoise a ``(n, t)`` batch in time chunks with context, level-normalised."""
         step, context = self._chunk_grid()
@@ -453,6 +489,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         ----------
         X : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
             Noisy waveforms at the training sample rate.
+        **kwargs
+            Not used; accepted for scikeras' signature.
 
         Returns
         -------

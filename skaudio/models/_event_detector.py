@@ -62,15 +62,22 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     filters : int or tuple of int, default=32
         Filters of each convolutional block.
     kernel_size : int or tuple of int, default=5
+        Kernel size of each block.
     pool_size : int or tuple of int, default=2
+        Max-pooling after each block (1 disables it).
     n_layers : int or None, default=None
         Number of convolutional blocks; None means ``len(filters)`` for a
         tuple and 1 for an int.
     dilation : int or tuple of int, default=1
+        Dilation rate of each block.
     padding : {"valid", "same"}, default="valid"
+        Convolution padding.
     batch_norm : bool, default=False
+        BatchNormalization after each convolution.
     dropout : float, default=0.0
+        Dropout after each block and on the LSTM output.
     lstm_units : int, default=64
+        Units of the LSTM (per direction when bidirectional).
     bidirectional : bool, default=False
         Bidirectional LSTM.
     temporal_pooling : {"last", "max", "mean", "linear_softmax", "attention"}, default="last"
@@ -84,20 +91,49 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         detector is fitted in an :class:`~skaudio.pipelines.AudioPipeline`
         (which passes it to ``fit``), so that it follows their ``hop_length``
         and ``sr``; a number that disagrees with them is an error.
-    time_shift, time_stretch, gain_db, noise_std, feature_shift, time_masks, time_mask_width, freq_masks, freq_mask_width
-        Training-time augmentation, as in ``CNN1DClassifier`` (all off).
+    time_shift : float, default=0.0
+        Training-time random shift along time, as a fraction of the length.
+    time_stretch : float, default=0.0
+        Training-time random stretch of duration by up to this fraction.
+    gain_db : float, default=0.0
+        Training-time random gain in ±dB (for waveform input).
+    noise_std : float, default=0.0
+        Training-time additive Gaussian noise.
+    feature_shift : int, default=0
+        Training-time random shift along the feature axis, in bins.
+    time_masks : int, default=0
+        Number of SpecAugment masks along time (training only).
+    time_mask_width : int, default=8
+        Largest width of one time mask, in frames.
+    freq_masks : int, default=0
+        Number of SpecAugment masks along the features (training only).
+    freq_mask_width : int, default=4
+        Largest width of one feature mask, in bins.
     epochs : int, default=20
+        Training epochs.
     batch_size : int, default=32
+        Training batch size.
     predict_batch_size : int, default=256
+        Examples per call of the compiled prediction function.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; its other settings route with the ``optimizer__`` prefix.
     learning_rate : float or None, default=0.001
+        Learning rate (None keeps the optimizer's own).
     validation_split : float, default=0.0
+        Fraction of the training data held out for validation loss.
     early_stopping : bool, default=False
+        Stop when the (validation) loss stops improving and restore the best
+        weights.
     patience : int, default=10
+        Epochs without improvement before early stopping.
     class_weight : dict, "balanced" or None, default=None
-        Binary targets only.
+        Class weights, as in scikit-learn; binary targets only.
     random_state : int, RandomState or None, default=None
+        Seeds weights, shuffling and augmentation.
     verbose : int, default=0
+        Keras' progress output during fit.
+    loss : str or keras loss, default="binary_crossentropy"
+        Training loss on the sigmoid outputs.
     **kwargs
         Routed scikeras parameters.
 
@@ -235,10 +271,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         Parameters
         ----------
         X : array-like of shape (n_clips, n_frames, n_features) or (n_clips, n_samples)
+            Training clips, their frames along the second axis.
         y : array-like of shape (n_clips,) or (n_clips, n_labels), or list of event lists
             Clip labels, or per clip a list of ``(onset_s, offset_s, label)``
             (see the class docstring).
         sample_weight : array-like of shape (n_clips,), default=None
+            Weights of the clips in the loss.
         frame_duration : float > 0 or None, default=None
             Seconds between input frames as the feature steps give them (an
             :class:`~skaudio.pipelines.AudioPipeline` passes it); used when
@@ -268,6 +306,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         y : clip labels or list of event lists
             As in ``fit``.
         sample_weight : array-like of shape (n_clips,), default=None
+            Weights of the clips in the loss.
         frame_duration : float > 0 or None, default=None
             As in ``fit``.
         **kwargs

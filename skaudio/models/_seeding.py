@@ -1,22 +1,15 @@
 """Seeded network builds that other threads of the process cannot disturb.
 
 Keras gives every initializer and random layer built without a seed a seed of
-its own, drawn from Python's global ``random`` generator. scikeras seeds that
-generator with ``random_state`` just before building the network, but every
-thread of the process draws from the same generator: a Dask worker's event
-loop (retry jitter, choice of peers), a web server, a progress thread. One
-draw between the seeding and the build gives the network other initial
-weights, and a seeded fit another model. Measured: a 2-epoch classifier's log
-loss was 1.0504 in two quiet fits, and 1.079, 1.143 and 1.069 in three fits
-while another thread called ``random.random()`` every millisecond.
+its own, drawn from Python's global ``random`` generator, which every thread
+of the process shares. While a skaudio estimator builds its network, Keras
+draws those seeds from a generator private to the building thread, seeded
+with the same value: seeded fits train the same networks as before, and other
+threads' draws cannot change them. (Two fits running at once in one process
+are still not isolated: scikeras also seeds NumPy's and TensorFlow's
+process-wide generators around them.)
 
-While a skaudio estimator builds its network, Keras draws those seeds from a
-generator private to the building thread, seeded with the same value. It
-gives exactly the draws the global generator gives when nothing disturbs it,
-so seeded fits train the same networks as before; other threads go on drawing
-from the global generator. (Two fits running at once in one process are still
-not isolated: scikeras also seeds NumPy's and TensorFlow's process-wide
-generators around them.)
+Read more in the design notes (``docs/design_notes.rst``, "Seeding").
 """
 
 import os

@@ -44,6 +44,7 @@ def build_cnn1d_denoiser(
         output added to its input, so that it starts from the identity and
         learns the correction (the noise to remove).
     dropout : float, default=0.0
+        Dropout rate after each hidden block.
     augmentation : sequence of keras.layers.Layer, default=()
         Training-only input layers.
 
@@ -156,6 +157,8 @@ def build_stft_mask_denoiser(
     noisy complex spectrum and resynthesises the waveform, all inside the
     model: waveform in, waveform of the same length out.
 
+    Read more in the :ref:`design notes <design_notes_denoiser_networks>`.
+
     Parameters
     ----------
     n_fft : int, default=256
@@ -165,8 +168,11 @@ def build_stft_mask_denoiser(
     filters, kernel_size, dilation : int or tuple of int
         Per residual convolution block over frames.
     n_layers : int, default=4
+        Number of residual convolution blocks over frames.
     batch_norm : bool, default=False
+        BatchNormalization in each block.
     dropout : float, default=0.0
+        Dropout rate after each block.
     lstm_units : int or tuple of int, default=0
         Units per direction of a bidirectional LSTM over frames after the
         convolutions (0: none); a tuple stacks one bidirectional LSTM per
@@ -174,11 +180,8 @@ def build_stft_mask_denoiser(
         follow one voice through others (babble).
     mask : {"magnitude", "complex"}, default="magnitude"
         A mask in [0, 1] on magnitudes (the noisy phase is kept), or a
-        complex ratio mask, which can also correct the phase. On FSDD digits
-        in white noise at 0 dB, the best real mask (the phase-sensitive mask
-        truncated to [0, 1]) gains about +15 dB SI-SDR and the ideal ratio
-        mask +13 (``benchmarks/bench_denoise.py`` reports both for every
-        condition). The complex mask starts as the identity.
+        complex ratio mask, which can also correct the phase. The complex
+        mask starts as the identity.
     frequency_filters : int or tuple of int, default=0
         Channels of 2D convolutions over frames and frequency bins (kernel 3
         frames by 5 bins, ReLU) applied to the log-magnitude; their maps,
@@ -198,15 +201,7 @@ def build_stft_mask_denoiser(
         so training starts from the network without them. The mask's 1x1
         projection from the frame features cannot place gains between the
         harmonics of a voice as finely as the spectrum shows them; this path
-        can. Magnitude mask only. Added to the recommended pipeline
-        (``refinement_filters=16``, the benchmark's training and test, seeds
-        0 and 1) it gained +0.43 / +0.36 dB in white noise at 0 dB and +0.32
-        to +0.46 in every white and pink condition, but lost 0.26 / 0.55 dB
-        in babble at 0 dB and 0.40 / 0.49 at 5 dB, for 30 to 45 % more
-        training time: it suits stationary noise, not other voices. Fed
-        the log-magnitude instead of the first maps (seed 0), it gained less
-        in white noise (+0.19) and lost more in babble (0.36 / 0.58 at 0 / 5
-        dB).
+        can. Magnitude mask only.
 
     Returns
     -------

@@ -18,9 +18,19 @@ def frame_timing(*, kernel_size=5, pool_size=2, dilation=1, padding="valid", n_l
 
     Parameters
     ----------
-    kernel_size, pool_size, dilation, padding, n_layers, filters
-        As given to :func:`build_crnn_event_detector` (``filters`` only to
-        resolve ``n_layers=None``).
+    kernel_size : int or tuple of int, default=5
+        Kernel size of each convolutional block.
+    pool_size : int or tuple of int, default=2
+        Max-pooling after each block (1: none).
+    dilation : int or tuple of int, default=1
+        Dilation rate of each block.
+    padding : {"valid", "same"}, default="valid"
+        Convolution padding.
+    n_layers : int or None, default=None
+        Number of blocks; None takes it from the tuples given (or 1).
+    filters : int, tuple of int or None, default=None
+        Only to resolve ``n_layers=None``, as in
+        :func:`build_crnn_event_detector`.
 
     Returns
     -------
@@ -98,6 +108,7 @@ def build_crnn_event_detector(
         tuple and 1 for an int.
     padding : {"valid", "same"}, default="valid"
     batch_norm : bool, default=False
+        BatchNormalization after each convolution.
     dropout : float, default=0.0
         Dropout after each block and on the LSTM output.
     lstm_units : int, default=64

@@ -32,22 +32,43 @@ class SpectralFeatures(layers.Layer):
 
     Parameters
     ----------
-    n_fft, hop_length, win_length : int
+    n_fft : int, default=2048
+        FFT length in samples.
+    hop_length : int, default=512
+        Samples between the starts of consecutive frames.
+    win_length : int or None, default=None
+        Window length in samples (zero-padded to ``n_fft``); None means
+        ``n_fft``.
     window : str, default="hann"
         A window scipy/librosa knows.
     center : bool, default=True
+        Pad the waveform by ``n_fft // 2`` on both sides so that frame ``t``
+        is centred on sample ``t * hop_length``.
     pad_mode : {"constant", "reflect", "symmetric"}, default="constant"
+        How ``center`` pads.
     power : float, default=2.0
+        Exponent of the magnitude spectrum (2: power, 1: magnitude).
     sr : int or None, default=None
+        Sample rate; needed for mel bands.
     n_mels : int or None, default=None
         Mel bands; None keeps the linear-frequency bins.
     fmin : float, default=0.0
+        Lowest frequency of the mel filterbank, in Hz.
     fmax : float or None, default=None
+        Highest frequency of the mel filterbank, in Hz (None: ``sr / 2``).
     to_db : bool, default=True
+        Convert to decibels, per clip, relative to its peak.
     top_db : float or None, default=80.0
+        Floor of the dB values below the clip's peak (None: no floor).
     n_mfcc : int or None, default=None
+        Cepstral coefficients to keep (needs ``n_mels`` and ``to_db``); None
+        keeps the (mel) spectrum.
     lifter : float, default=0.0
+        Cepstral liftering coefficient, as in librosa (0: none).
     per_clip_norm : bool, default=False
+        Standardise each feature over the clip's frames.
+    **kwargs
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
 
     Examples
     --------
@@ -82,7 +103,18 @@ class SpectralFeatures(layers.Layer):
         self._dct = None if n_mfcc is None else np.asarray(_spectral.dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
 
     def n_frames(self, n_samples):
-        """Frames produced for ``n_samples`` (librosa's count)."""
+        """Frames produced for ``n_samples`` (librosa's count).
+
+        Parameters
+        ----------
+        n_samples : int
+            Length of a waveform in samples.
+
+        Returns
+        -------
+        n_frames : int
+            Number of feature frames.
+        """
         padded = n_samples + 2 * (self.n_fft // 2) if self.center else n_samples
         return max(0, 1 + (padded - self.n_fft) // self.hop_length)
 

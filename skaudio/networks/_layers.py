@@ -40,8 +40,10 @@ class RandomTimeShift(_SeededAugmentation):
     ----------
     max_shift : float in [0, 1)
         Largest shift as a fraction of the time axis.
-    seed : int or None
-        Seed of the layer's random generator.
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
     """
 
     def __init__(self, max_shift=0.1, **kwargs):
@@ -78,7 +80,10 @@ class RandomTimeStretch(_SeededAugmentation):
     ----------
     max_stretch : float in [0, 1)
         Largest relative change of duration.
-    seed : int or None
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
     """
 
     def __init__(self, max_stretch=0.15, **kwargs):
@@ -120,7 +125,10 @@ class RandomGain(_SeededAugmentation):
     ----------
     max_db : float >= 0
         Gains are drawn in ``[-max_db, +max_db]`` dB (waveform input).
-    seed : int or None
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
     """
 
     def __init__(self, max_db=6.0, **kwargs):
@@ -153,7 +161,10 @@ class RandomNoise(_SeededAugmentation):
         SNR range in dB (waveform input).
     probability : float in [0, 1], default=1.0
         Chance that an example gets noise at all; the others pass unchanged.
-    seed : int or None
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
 
     Examples
     --------
@@ -203,7 +214,10 @@ class RandomFeatureShift(_SeededAugmentation):
     ----------
     max_shift : int >= 0
         Largest shift in feature bins.
-    seed : int or None
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
     """
 
     def __init__(self, max_shift=2, **kwargs):
@@ -238,7 +252,10 @@ class SpecAugment(_SeededAugmentation):
         Number of masks along time and along features.
     time_width, freq_width : int >= 1
         Largest width of one mask.
-    seed : int or None
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
     """
 
     def __init__(self, time_masks=2, time_width=8, freq_masks=2, freq_width=4, **kwargs):
@@ -301,6 +318,8 @@ class Cepstrum(layers.Layer):
         Coefficients kept.
     normalize : bool, default=True
         Per-example cepstral mean and variance normalisation.
+    **kwargs
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
     """
 
     def __init__(self, n_coefficients=20, normalize=True, **kwargs):
@@ -338,7 +357,13 @@ class Cepstrum(layers.Layer):
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
 class SqueezeChannels(layers.Layer):
-    """Drop a trailing channel axis of size 1: ``(n, t, 1) -> (n, t)``."""
+    """Drop a trailing channel axis of size 1: ``(n, t, 1) -> (n, t)``.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
+    """
 
     def call(self, inputs):
         return ops.squeeze(inputs, axis=-1)
@@ -361,6 +386,8 @@ class TemporalPooling(layers.Layer):
         its own probability (Wang, Li and Metze, ICASSP 2019);
         ``attention``: a softmax over time of learned per-label scores,
         given as a second input ``(batch, frames, labels)``.
+    **kwargs
+        Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
 
     Examples
     --------

@@ -127,8 +127,9 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
 
         Returns
         -------
-        features : ndarray of shape (n_clips, n_frames, n_features_out_) or list of ndarray
-            A list input gives a list of ``(n_frames_i, n_features_out_)`` arrays.
+        features : ndarray of shape (n_clips, n_frames, n_features) or list of ndarray
+            ``n_features`` is ``n_features_out_``. A list input gives a list of
+            ``(n_frames_i, n_features_out_)`` arrays.
         """
         check_is_fitted(self, "transformers_")
         return self._stack([t.transform(X) for _, t in self.transformers_])

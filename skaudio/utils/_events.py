@@ -73,6 +73,15 @@ def looks_like_event_lists(y):
     Event lists are a list (or 1D object array) whose items are lists of
     3-sequences; a clip with no event is an empty list. A label indicator
     such as ``[[0, 1], [1, 0]]`` has numbers, not events, in its rows.
+
+    Parameters
+    ----------
+    y : object
+        Targets as given to ``fit``.
+
+    Returns
+    -------
+    bool
     """
     if isinstance(y, np.ndarray) and y.dtype != object:
         return False
@@ -124,7 +133,23 @@ def check_event_lists(events, *, name="events"):
 
 
 def event_labels(events):
-    """Sorted distinct labels of validated event lists."""
+    """Sorted distinct labels of validated event lists.
+
+    Parameters
+    ----------
+    events : list of list of (float, float, label)
+        Per clip, its events as ``(onset_s, offset_s, label)``.
+
+    Returns
+    -------
+    labels : list
+        The distinct labels, sorted.
+
+    Raises
+    ------
+    ValueError
+        The labels are not of one comparable type.
+    """
     labels = {label for clip in events for _, _, label in clip}
     try:
         return sorted(labels)

@@ -11,6 +11,11 @@ def thread_budget():
     1, so parallel searches do not oversubscribe the cores; else every core
     this process may run on.
 
+    Returns
+    -------
+    n_threads : int
+        At least 1.
+
     Raises
     ------
     ValueError

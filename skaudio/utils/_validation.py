@@ -24,7 +24,17 @@ _INT_SCALE = {
 
 
 def is_number(value):
-    """True for a real number, False for a bool (which Python counts as one) and anything else."""
+    """True for a real number, False for a bool (which Python counts as one) and anything else.
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+    """
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 

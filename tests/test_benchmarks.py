@@ -1,0 +1,62 @@
+"""The benchmarks' --check: targets evaluated on the committed results, without rerunning anything."""
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPTS = sorted(path.stem for path in BENCHMARKS.glob("*.py") if not path.name.startswith("_"))
+
+
+@pytest.fixture(scope="module")
+def bench(request):
+    sys.path.insert(0, str(BENCHMARKS))
+    yield lambda name: importlib.import_module(name)
+    sys.path.remove(str(BENCHMARKS))
+
+
+def _argv(script, path=None):
+    """Arguments that evaluate a committed results file."""
+    argv = ["--from-results"] + ([str(path)] if path else [])
+    return argv + (["--name", "committed"] if script == "probe_denoise" else [])
+
+
+def _results_files(script):
+    if script == "probe_denoise":
+        return sorted((BENCHMARKS / "results").glob("denoise_probe_*.json"))
+    return [None]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_benchmark_states_targets_and_checks_them(script, bench, capsys):
+    module = bench(script)
+    common = bench("_common")
+    assert module.TARGETS, f"{script} states no targets"
+    for path in _results_files(script):
+        results = common.read_results(path or {"bench_fsdd": "fsdd", "bench_events": "events",
+                                               "bench_search": "search", "bench_overhead": "overhead",
+                                               "bench_features": "features", "bench_denoise": "denoise"}[script])
+        verdicts = common.evaluate_targets(module.TARGETS, module.checked_values(results))
+        assert [v["target"] for v in verdicts] == list(module.TARGETS)
+        assert all(v["measured"] is not None for v in verdicts), verdicts  # every target was measured
+        # without --check a miss is reported, not an error; with it, the exit status says it
+        assert module.main(_argv(script, path)) == 0
+        assert module.main(_argv(script, path) + ["--check"]) == (0 if all(v["passed"] for v in verdicts) else 1)
+        out = capsys.readouterr().out
+        assert out.count("PASS") + out.count("FAIL") == 2 * len(module.TARGETS)
+
+
+def test_a_missed_or_unmeasured_target_fails(bench):
+    common = bench("_common")
+    targets = {"accuracy": (">=", 0.9), "seconds": ("<=", 600), "same": ("==", True), "absent": (">=", 1)}
+    verdicts = common.evaluate_targets(
+        targets, {"accuracy": {"seed 0": 0.95, "seed 1": 0.85}, "seconds": 200.0, "same": True}
+    )
+    by_name = {v["target"]: v for v in verdicts}
+    assert not by_name["accuracy"]["passed"] and by_name["accuracy"]["measured"] == (0.85, "seed 1")
+    assert by_name["seconds"]["passed"] and by_name["same"]["passed"]
+    assert not by_name["absent"]["passed"] and by_name["absent"]["measured"] is None
+    with pytest.raises(ValueError, match="unknown operator"):
+        common.evaluate_targets({"x": ("~", 1)}, {"x": 1})
