@@ -42,7 +42,10 @@ def test_grid_search_is_stratified_on_label_sorted_data(features):
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_score_ > 0.6  # unshuffled KFold scores ~0 here: each test fold is an unseen class
-    assert search.best_params_["kernel_size"] in (3, 5)
+    # the refitted network is built with the chosen parameters
+    convolutions = [layer for layer in search.best_estimator_.model_.layers if isinstance(layer, keras.layers.Conv1D)]
+    assert [layer.kernel_size for layer in convolutions] == [(search.best_params_["kernel_size"],)] * 2
+    assert [layer.filters for layer in convolutions] == list(search.best_params_["filters"])
 
 
 def test_calibration_voting_and_cross_val_predict(features):

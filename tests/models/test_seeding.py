@@ -28,7 +28,7 @@ def draw_in_another_thread_after_seeding(monkeypatch):
     """scikeras's seeding, followed by one draw from Python's generator in another thread.
 
     The draw lands between the seeding and Keras's own draws, as the draws of
-    a Dask worker's event loop can (and did: stop 16's CI).
+    a Dask worker's event loop can.
     """
     seeded = scikeras.wrappers.tensorflow_random_state
 
