@@ -75,6 +75,7 @@ _PLACEHOLDER = "skaudio-network:"
 # Keys save_model writes itself; the caller's metadata must not set them.
 _RESERVED = ("format", "date", "versions", "model", "networks", "untrusted_types")
 _MAX_METADATA_BYTES = 10 * 2**20
+_KERAS_PACKAGES = ("keras", "tensorflow", "tf_keras")
 # Versions recorded at save (file key -> module, distribution names, what users call it) ...
 _RECORDED = {
     "skaudio": ("skaudio", ("skaudio",), "skaudio"),
@@ -303,7 +304,7 @@ def _keras_wrappers(model):
         elif isinstance(value, (list, tuple, set, frozenset)):
             seen.add(id(value))
             children = enumerate(value)
-        elif not isinstance(value, type) and type(value).__module__.split(".")[0] in ("keras", "tensorflow", "tf_keras"):
+        elif not isinstance(value, type) and type(value).__module__.split(".")[0] in _KERAS_PACKAGES:
             raise ValueError(f"cannot save {type(value).__name__} at {where}: a model file holds Keras networks "
                              "only as a fitted estimator's model_. Give Keras parameters by name or class "
                              "(optimizer='adam', callbacks=keras.callbacks.EarlyStopping).")
@@ -334,6 +335,7 @@ def is_model_file(path):
     Returns
     -------
     bool
+        True for a model file; False for anything else, a missing file included.
 
     Examples
     --------
@@ -426,8 +428,9 @@ def _metadata_of(archive, path):
             f"{path}: metadata.json holds no model format number; not a skaudio model file.")
     if metadata["format"] != FORMAT:
         saved = (metadata.get("versions") or {}).get("skaudio", "?")
-        raise ValueError(f"{path} has model format {metadata['format']}, this skaudio ({_installed_version('skaudio')}) "
-                         f"reads format {FORMAT}: install skaudio {saved}, which saved it.")
+        raise ValueError(f"{path} has model format {metadata['format']}, this skaudio "
+                         f"({_installed_version('skaudio')}) reads format {FORMAT}: install skaudio {saved}, which "
+                         "saved it.")
     return metadata
 
 

@@ -71,8 +71,8 @@ def load_model(path, *, task=None, trusted=False):
     metadata = read_metadata(path)
     if metadata is None:
         if not trusted:
-            raise CLIError(f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it runs "
-                           "any code it holds: pass --trust only if you made it or trust its source")
+            raise CLIError(f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it "
+                           "runs any code it holds: pass --trust only if you made it or trust its source")
         model, metadata = _load_pickle(path)
     else:
         if metadata.get("task") not in TASKS or not isinstance(metadata.get("sr"), int) or metadata["sr"] <= 0:
@@ -105,12 +105,13 @@ def _load_pickle(path):
             model = joblib.load(path)
     except InconsistentVersionWarning as exc:
         raise CLIError(f"{path} was saved with scikit-learn {exc.original_sklearn_version}, this is "
-                       f"{exc.current_sklearn_version}: retrain the model or install the version it was saved with")
+                       f"{exc.current_sklearn_version}: retrain the model or install the version it was saved with"
+                       ) from None
     except (ModuleNotFoundError, AttributeError, ImportError) as exc:
         raise CLIError(f"cannot load {path}: it was saved by an incompatible version of skaudio or its "
-                       f"libraries ({type(exc).__name__}: {exc})")
+                       f"libraries ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # noqa: BLE001 - a corrupt or foreign file: say so in one line
-        raise CLIError(f"cannot load {path}: not a skaudio model file ({type(exc).__name__}: {exc})")
+        raise CLIError(f"cannot load {path}: not a skaudio model file ({type(exc).__name__}: {exc})") from None
     metadata = getattr(model, "skaudio_metadata_", None)
     if not isinstance(metadata, dict):
         raise CLIError(f"{path} is not a model saved by `skaudio train` (no skaudio metadata)")
