@@ -319,8 +319,9 @@ def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
     Fit it on scenes with event annotations (strong labels, as
     :func:`skaudio.datasets.make_event_scenes` returns them) or with clip
     labels (weak labels). Get events with
-    :func:`skaudio.metrics.predict_events` (``predict_events(pipe, X)``),
-    which runs the feature steps and then the detector's ``predict_events``.
+    :func:`skaudio.models.predict_events` (``predict_events(pipe, X)``),
+    which runs the feature steps and then the detector on each recording,
+    in overlapping windows of the training scenes' length.
 
     To tune it on event annotations, give ``GridSearchCV`` an explicit
     ``cv=KFold(n_splits)`` (scikit-learn cannot stratify event lists and

@@ -72,7 +72,8 @@ def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():
 def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_f1(fsdd_path):
     from skaudio.datasets import make_event_scenes
     from skaudio.io import FSDD_PATTERN, load_folder
-    from skaudio.metrics import event_based_scores, event_f1_scorer, predict_events
+    from skaudio.metrics import event_based_scores, event_f1_scorer
+    from skaudio.models import predict_events
     from skaudio.pipelines import make_event_detector_pipeline
 
     digits = load_folder(fsdd_path / "recordings", labels=FSDD_PATTERN)

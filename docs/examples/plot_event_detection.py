@@ -22,7 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from skaudio.datasets import make_event_scenes, make_sounds
-from skaudio.metrics import event_based_scores, predict_events, segment_based_scores
+from skaudio.metrics import event_based_scores, segment_based_scores
+from skaudio.models import predict_events
 from skaudio.networks import frame_timing
 from skaudio.pipelines import make_event_detector_pipeline
 
@@ -59,7 +60,7 @@ print("labels:", detector.labels_, " frame duration:", detector.frame_duration_,
 # %%
 # Scores
 # ------
-# :func:`~skaudio.metrics.predict_events` runs the feature steps and then
+# :func:`~skaudio.models.predict_events` runs the feature steps and then
 # the detector's ``predict_events``. The event-based F-measure counts an
 # event as found when its label matches, its onset is within 200 ms and its
 # offset within 200 ms or 20 % of its length; the segment-based one

@@ -69,38 +69,12 @@ def _clip_length(model):
     return None
 
 
-def _windows(wave, length):
-    """``wave`` cut into consecutive windows of ``length`` samples, the last zero-padded."""
-    n = max(1, int(np.ceil(len(wave) / length)))
-    padded = np.zeros(n * length, dtype=np.float32)
-    padded[: len(wave)] = wave
-    return padded.reshape(n, length)
-
-
 def detect_events(model, metadata, wave):
-    """Events of a recording of any length: windows of the training scenes' length, times shifted and joined."""
-    sr = metadata["sr"]
-    length = int(round(metadata["scene_duration"] * sr))
-    detector = model[-1]
-    per_window = detector.predict_events(model[1:-1].transform(_windows(wave, length)))
-    duration = len(wave) / sr
-    shifted = sorted(
-        (onset + k * length / sr, min(offset + k * length / sr, duration), label)
-        for k, window_events in enumerate(per_window)
-        for onset, offset, label in window_events
-        if onset + k * length / sr < duration
-    )
-    # an event cut by a window boundary goes on in the next window: join same-label
-    # events separated by less than two frames
-    events = []
-    for onset, offset, label in shifted:
-        same = [i for i, e in enumerate(events) if e[2] == label]
-        if same and onset - events[same[-1]][1] <= 2 * detector.frame_duration_:
-            first = events[same[-1]]
-            events[same[-1]] = (first[0], max(first[1], offset), label)
-        else:
-            events.append((onset, offset, label))
-    return sorted(events, key=lambda e: e[:2])
+    """Events of a recording of any length: :func:`skaudio.models.predict_events` in windows of the training scenes."""
+    from skaudio.models import predict_events
+
+    # model[0] loads files: the rest of the pipeline takes the waveform, window by window
+    return predict_events(model[1:], [wave], window=metadata.get("scene_duration"))[0]
 
 
 class _Rows:

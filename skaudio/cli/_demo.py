@@ -51,7 +51,8 @@ def _classify(seed, epochs):
 
 def _detect(seed, epochs):
     from skaudio.datasets import make_event_scenes, make_sounds
-    from skaudio.metrics import event_based_scores, predict_events, segment_based_scores
+    from skaudio.metrics import event_based_scores, segment_based_scores
+    from skaudio.models import predict_events
     from skaudio.pipelines import make_event_detector_pipeline
 
     clips, labels = make_sounds(30, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8),

@@ -6,7 +6,8 @@
   detection F-measure and error rate, as sed_eval computes them;
   :func:`make_event_scorer` and the scorers :data:`event_f1_scorer` and
   :data:`segment_f1_scorer` for model selection on the output of
-  :func:`predict_events`.
+  :func:`skaudio.models.predict_events` (``predict_events`` here is its
+  deprecated alias).
 """
 
 from skaudio.metrics._events import (

@@ -7,12 +7,12 @@ order of operations, so that the numbers agree with sed_eval's to rounding.
 """
 
 import math
+import warnings
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
-from skaudio.utils import is_number
-from skaudio.utils._events import _is_sequence, check_scene_events
+from skaudio.utils import is_number, is_sequence
+from skaudio.utils._events import check_scene_events
 
 # sed_eval divides every error rate by ``N_ref + eps`` (``metric.py``): an error rate
 # is then never NaN, and with no reference at all it is 0 without errors and
@@ -31,7 +31,7 @@ def _check_scenes(reference, estimated):
     label of either side, sorted when the labels are comparable.
     """
     for name, scenes in (("reference", reference), ("estimated", estimated)):
-        if not _is_sequence(scenes):
+        if not is_sequence(scenes):
             raise ValueError(f"{name} must be a list with one list of events per scene, got {scenes!r}.")
     if len(reference) != len(estimated):
         raise ValueError(f"reference has {len(reference)} scenes but estimated has {len(estimated)}.")
@@ -454,56 +454,40 @@ if event_based_scores.__doc__:  # None under python -OO
 
 
 def predict_events(estimator, X, **kwargs):
-    """Detected events of ``estimator`` for ``X``, through a Pipeline if need be.
+    """Deprecated alias of :func:`skaudio.models.predict_events` (event inference left the metrics).
 
-    Calls ``estimator.predict_events(X, **kwargs)`` when the estimator has that
-    method. Otherwise, for a scikit-learn :class:`~sklearn.pipeline.Pipeline`
-    (whose final step may be an event detector that the Pipeline does not
-    expose), it transforms ``X`` with all steps but the last and asks the last
-    step, recursively (so nested pipelines work). Duck-typed: nothing here
-    imports TensorFlow.
+    .. deprecated:: 0.2.0
+        Use :func:`skaudio.models.predict_events`; this alias will be removed
+        in 0.3.0.
 
     Parameters
     ----------
     estimator : object
-        A fitted estimator with ``predict_events``, or a fitted Pipeline ending in one.
+        A fitted event detector, or a fitted Pipeline ending in one.
     X : array-like
-        Input of the estimator (or of the pipeline's first step).
+        Its input.
     **kwargs
-        Passed on to ``predict_events`` (e.g. a threshold).
+        Options of :func:`skaudio.models.predict_events`.
 
     Returns
     -------
     events : list of list of (float, float, label)
-        Whatever the estimator's ``predict_events`` returns: one event list per clip.
-
-    Raises
-    ------
-    TypeError
-        Neither the estimator nor (for a Pipeline) its final step has ``predict_events``.
-
-    Examples
-    --------
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import FunctionTransformer
-    >>> from skaudio.metrics import predict_events
-    >>> class Loud:
-    ...     def predict_events(self, X, threshold=0.5):
-    ...         return [[(0.0, 1.0, "loud")] if x > threshold else [] for x in X]
-    >>> pipe = make_pipeline(FunctionTransformer(lambda X: [2 * x for x in X]), Loud())
-    >>> predict_events(pipe, [0.1, 0.3], threshold=0.5)
-    [[], [(0.0, 1.0, 'loud')]]
+        One event list per recording.
     """
-    if hasattr(estimator, "predict_events"):
-        return estimator.predict_events(X, **kwargs)
-    if isinstance(estimator, Pipeline):
-        if len(estimator) > 1:  # an empty Pipeline cannot transform
-            X = estimator[:-1].transform(X)
-        return predict_events(estimator[-1], X, **kwargs)
-    name = repr(estimator) if isinstance(estimator, str) or estimator is None else type(estimator).__name__
-    raise TypeError(
-        f"{name} has no predict_events method and is not a Pipeline ending in an estimator that has one."
+    warnings.warn(
+        "skaudio.metrics.predict_events is deprecated since 0.2.0 and will be removed in 0.3.0: use "
+        "skaudio.models.predict_events.",
+        FutureWarning,
+        stacklevel=2,
     )
+    return _predict_events(estimator, X, **kwargs)
+
+
+def _predict_events(estimator, X, **kwargs):
+    # imported when called: skaudio.metrics itself never imports TensorFlow
+    from skaudio.models import predict_events
+
+    return predict_events(estimator, X, **kwargs)
 
 
 _SCORE_FUNCTIONS = {"event": event_based_scores, "segment": segment_based_scores}
@@ -529,7 +513,7 @@ class _EventScorer:
         self.score_kwargs = dict(score_kwargs)
 
     def __call__(self, estimator, X, y):
-        estimated = predict_events(estimator, X)
+        estimated = _predict_events(estimator, X)
         score = _SCORE_FUNCTIONS[self.kind](y, estimated, **self.score_kwargs)[self.metric]
         if np.isnan(score) and _GREATER_IS_BETTER[self.metric]:
             # nothing detected (or nothing to detect): score the candidate 0 so that a
@@ -546,8 +530,8 @@ def make_event_scorer(kind="event", metric="f_measure", **score_kwargs):
     """Scorer of detected sound events, for ``GridSearchCV(..., scoring=...)``.
 
     The scorer is a plain callable ``scorer(estimator, X, y)``: it gets the
-    detected events with :func:`predict_events` (so a Pipeline ending in an
-    event detector works) and scores them against ``y``, the list of reference
+    detected events with :func:`skaudio.models.predict_events` (so a Pipeline
+    ending in an event detector works) and scores them against ``y``, the list of reference
     event lists (one per clip), with :func:`event_based_scores` or
     :func:`segment_based_scores`.
 

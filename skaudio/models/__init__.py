@@ -3,10 +3,13 @@
 - :class:`CNN1DClassifier`: clip classification.
 - :class:`CRNNEventDetector`: sound event detection (binary or multi-label).
 - :class:`CNN1DDenoiser`: waveform-to-waveform denoising (a regressor).
+- :func:`predict_events`: events of recordings of any length, from a
+  detector or a Pipeline ending in one.
 """
 
 from skaudio.models._classifier import CNN1DClassifier
 from skaudio.models._denoiser import CNN1DDenoiser
 from skaudio.models._event_detector import CRNNEventDetector
+from skaudio.models._event_inference import predict_events
 
-__all__ = ["CNN1DClassifier", "CRNNEventDetector", "CNN1DDenoiser"]
+__all__ = ["CNN1DClassifier", "CRNNEventDetector", "CNN1DDenoiser", "predict_events"]

@@ -55,26 +55,3 @@ def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, off
                 )
             targets[i, (centres >= onset) & (centres < offset_s), column[label]] = 1.0
     return targets
-
-
-def frames_to_events(active, labels, *, stride, offset, frame_duration, clip_end, min_duration=0.0):
-    """Runs of active output frames as events: per clip a list of ``(onset_s, offset_s, label)``.
-
-    ``active`` is boolean ``(n_clips, n_out_frames, n_labels)``; output frame
-    ``j`` spans ``stride`` input frames around ``stride * j + offset``. Times
-    are clipped to ``[0, clip_end]``; events shorter than ``min_duration``
-    seconds are dropped.
-    """
-    events = []
-    for clip_active in active:
-        clip_events = []
-        for k, label in enumerate(labels):
-            # runs of active frames: +1 where one starts, -1 after one ends
-            edges = np.diff(np.concatenate([[0], clip_active[:, k].astype(np.int8), [0]]))
-            for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1):
-                onset = max(0.0, (stride * first + offset - stride / 2) * frame_duration)
-                end = min(clip_end, (stride * last + offset + stride / 2) * frame_duration)
-                if end - onset >= min_duration:
-                    clip_events.append((float(onset), float(end), label))
-        events.append(sorted(clip_events, key=lambda event: event[:2]))
-    return events

@@ -6,11 +6,10 @@ from numbers import Integral, Real
 import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
-from scipy.ndimage import median_filter as _median_filter
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skaudio.models._annotations import as_annotations, frame_targets, frames_to_events, label_indicator
+from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, compiled_predict_function, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
 from skaudio.utils import is_number
@@ -463,25 +462,36 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             )
         return self._predict_raw(X, model=_output_model(self.model_, "frame_probabilities"))
 
-    def predict_events(self, X, *, threshold=0.5, min_duration=0.0, median_filter=None):
-        """Detected events of each clip, with onsets and offsets in seconds.
+    def predict_events(
+        self, X, *, threshold=0.5, min_duration=0.0, median_filter=None, window=None, overlap=0.5, batch_size=32
+    ):
+        """Detected events of each recording, with onsets and offsets in seconds.
 
-        Frame probabilities at or above ``threshold`` are active; runs of
+        :func:`skaudio.models.predict_events` with this detector: recordings
+        longer than ``window`` (by default the training clips' length) are
+        processed in overlapping windows whose frame probabilities are
+        averaged; frames at or above ``threshold`` are active, and runs of
         active frames become events.
 
         Parameters
         ----------
-        X : array-like of shape (n_clips, n_frames, n_features)
-            Features as in ``fit``; ``n_frames`` may differ from the training
-            clips' (a long recording at once), the clips of one call must
-            share it.
+        X : array-like of shape (n_clips, n_frames, n_features) or list of (n_frames, n_features) arrays
+            Features as in ``fit``, of any number of frames.
         threshold : float in (0, 1), default=0.5
+            Frame probabilities at or above it are active.
         min_duration : float >= 0, default=0.0
             Events shorter than this (seconds) are dropped.
         median_filter : float > 0 or None, default=None
             Length in seconds of a median filter over each label's activity
             (rounded to an odd number of output frames): fills short gaps
             and removes short blips.
+        window : float > 0 or None, default=None
+            Seconds per window; None: the training clips' length;
+            ``float("inf")``: each recording whole.
+        overlap : float in [0, 1), default=0.5
+            Fraction of a window shared with the next.
+        batch_size : int >= 1, default=32
+            Windows predicted together.
 
         Returns
         -------
@@ -489,23 +499,11 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             Per clip, ``(onset_s, offset_s, label)`` sorted by onset; an
             empty list for a clip with no detection.
         """
-        for name, value, low in (("threshold", threshold, 0), ("min_duration", min_duration, 0)):
-            if not is_number(value) or not value >= low:
-                raise ValueError(f"{name} must be a number >= {low}, got {value!r}.")
-        if not 0 < threshold < 1:
-            raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
-        fd = self._fitted_frame_duration()
-        proba = self.predict_frame_proba(X)
-        stride, offset = self._frame_timing()
-        active = proba >= threshold
-        if median_filter is not None:
-            if not is_number(median_filter) or median_filter <= 0:
-                raise ValueError(f"median_filter must be a duration in seconds > 0 or None, got {median_filter!r}.")
-            width = max(1, int(round(median_filter / (stride * fd)))) // 2 * 2 + 1
-            active = _median_filter(active.astype(np.uint8), size=(1, width, 1), mode="nearest").astype(bool)
-        return frames_to_events(
-            active, self.labels_, stride=stride, offset=offset, frame_duration=fd,
-            clip_end=np.shape(X)[1] * fd, min_duration=min_duration,
+        from skaudio.models._event_inference import predict_events
+
+        return predict_events(
+            self, X, threshold=threshold, min_duration=min_duration, median_filter=median_filter,
+            window=window, overlap=overlap, batch_size=batch_size,
         )
 
     def score(self, X, y, sample_weight=None):

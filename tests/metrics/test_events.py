@@ -15,7 +15,6 @@ from skaudio.metrics import (
     event_based_scores,
     event_f1_scorer,
     make_event_scorer,
-    predict_events,
     segment_based_scores,
     segment_f1_scorer,
 )
@@ -306,6 +305,20 @@ class _NoEvents(BaseEstimator):
 
 def _halve(X):
     return np.asarray(X) / 2
+
+
+def predict_events(estimator, X, **kwargs):
+    # moved to skaudio.models (which imports TensorFlow): imported when a test calls it
+    from skaudio.models import predict_events
+
+    return predict_events(estimator, X, **kwargs)
+
+
+def test_the_deprecated_alias_warns_and_calls_skaudio_models_predict_events():
+    from skaudio.metrics import predict_events as alias
+
+    with pytest.warns(FutureWarning, match="use skaudio.models.predict_events"):
+        assert alias(_Detector(), np.array([[0.4], [0.8]]), threshold=0.5) == [[], [(0.0, 1.0, "dog")]]
 
 
 def test_predict_events_dispatch():

@@ -165,7 +165,8 @@ def test_learns_frames_from_clip_labels_alone(tone_scenes):
 
 
 def test_frame_targets_and_events_round_trip():
-    from skaudio.models._annotations import frame_targets, frames_to_events
+    from skaudio.models._annotations import frame_targets
+    from skaudio.models._event_inference import frames_to_events
 
     annotations = [[(0.10, 0.52, "a"), (0.30, 0.61, "b")], [], [(1.2, 2.0, "a")]]
     targets = frame_targets(annotations, ["a", "b"], n_out_frames=50, n_in_frames=201, stride=4, offset=1.5,
