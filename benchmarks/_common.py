@@ -63,11 +63,18 @@ OPERATORS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
 
 def add_check_arguments(parser):
     """Add ``--check`` and ``--from-results`` to a benchmark's argument parser."""
-    parser.add_argument("--check", action="store_true",
-                        help="exit with status 1 when a stated target is missed (or was not measured)")
-    parser.add_argument("--from-results", nargs="?", const=True, default=None, metavar="PATH",
-                        help="measure nothing: evaluate the targets on a results file "
-                             "(default: this script's file in benchmarks/results/)")
+    parser.add_argument(
+        "--check", action="store_true", help="exit with status 1 when a stated target is missed (or was not measured)"
+    )
+    parser.add_argument(
+        "--from-results",
+        nargs="?",
+        const=True,
+        default=None,
+        metavar="PATH",
+        help="measure nothing: evaluate the targets on a results file "
+        "(default: this script's file in benchmarks/results/)",
+    )
     return parser
 
 
@@ -109,9 +116,14 @@ def evaluate_targets(targets, values):
             key = max(pool, key=lambda k: pool[k])
         else:
             key = next(iter(pool))
-        verdicts.append({
-            "target": name, "requirement": f"{op} {threshold}", "measured": (pool[key], key), "passed": not misses,
-        })
+        verdicts.append(
+            {
+                "target": name,
+                "requirement": f"{op} {threshold}",
+                "measured": (pool[key], key),
+                "passed": not misses,
+            }
+        )
     return verdicts
 
 

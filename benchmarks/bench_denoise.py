@@ -22,9 +22,10 @@ import sys
 import time
 
 import numpy as np
-
 from _common import (
     DENOISE_SR as SR,
+)
+from _common import (
     DENOISER_PIPELINE_TARGETS,
     add_check_arguments,
     denoiser_pipeline_values,
@@ -36,6 +37,7 @@ from _common import (
     test_conditions,
     training_pairs,
 )
+
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import si_sdr, si_sdr_improvement
 from skaudio.pipelines import make_denoiser_pipeline
@@ -55,10 +57,13 @@ TARGETS = {
 def checked_values(results):
     """The figures TARGETS constrains, read from a results dict."""
     improvement = results.get("si_sdr_improvement_db", {})
-    gains = {name: {condition: entry["si_sdr_improvement"] for condition, entry in method.items()}
-             for name, method in improvement.items()}
-    noisereduce = {name: gains[name] for name in ("noisereduce_stationary", "noisereduce_nonstationary")
-                   if name in gains}
+    gains = {
+        name: {condition: entry["si_sdr_improvement"] for condition, entry in method.items()}
+        for name, method in improvement.items()
+    }
+    noisereduce = {
+        name: gains[name] for name in ("noisereduce_stationary", "noisereduce_nonstationary") if name in gains
+    }
     best = denoiser_pipeline_values(gains.get("best", {}), noisereduce)
     default = gains.get("default", {})
     return {
@@ -148,10 +153,13 @@ def measure(args):
     noisy_train, clean_train = training_pairs(clean_train, seed=0, mixtures=args.mixtures)
     conditions = test_conditions(clean_test)
 
-    methods, train_seconds = {
-        "noisereduce_stationary": noisereduce_method(True),
-        "noisereduce_nonstationary": noisereduce_method(False),
-    }, {}
+    methods, train_seconds = (
+        {
+            "noisereduce_stationary": noisereduce_method(True),
+            "noisereduce_nonstationary": noisereduce_method(False),
+        },
+        {},
+    )
     models = {"best": (make_denoiser_pipeline(sr=SR, random_state=0), len(noisy_train))}
     if not args.skip_default:
         models["default"] = (CNN1DDenoiser(epochs=args.epochs_default, random_state=0), n_clean)
@@ -211,11 +219,13 @@ def report(results):
     print("real-time factor (x real time, 2 cores): " + ", ".join(f"{m} {speed[m]:.0f}x" for m in methods))
     print("training seconds: " + ", ".join(f"{m} {s:.0f}" for m, s in results["train_seconds"].items()))
     seams = results["chunked_vs_whole"]
-    print(f"chunked against whole-input denoising of {seams['seconds']:.0f} s: "
-          f"max |difference| {seams['max_abs_difference']:.2e} (peak {seams['peak']:.2f}), "
-          f"SI-SDR of chunked against whole {seams['si_sdr_db']:.1f} dB; largest jump of the difference "
-          f"at a chunk boundary {seams['max_jump_at_chunk_boundaries']:.2e}, "
-          f"between other samples {seams['max_jump_between_other_samples']:.2e}")
+    print(
+        f"chunked against whole-input denoising of {seams['seconds']:.0f} s: "
+        f"max |difference| {seams['max_abs_difference']:.2e} (peak {seams['peak']:.2f}), "
+        f"SI-SDR of chunked against whole {seams['si_sdr_db']:.1f} dB; largest jump of the difference "
+        f"at a chunk boundary {seams['max_jump_at_chunk_boundaries']:.2e}, "
+        f"between other samples {seams['max_jump_between_other_samples']:.2e}"
+    )
 
 
 def main(argv=None):

@@ -20,10 +20,10 @@ import sys
 import time
 
 import numpy as np
+from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 
-from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from skaudio.datasets import make_event_scenes
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import event_based_scores, predict_events, segment_based_scores
@@ -43,15 +43,23 @@ TARGETS = {
 
 def checked_values(results):
     """The figures TARGETS constrains, per seed, read from a results dict."""
-    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None
-            for name in TARGETS}
+    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None for name in TARGETS}
 
 
 def scenes(clips, labels, n_scenes, seed):
     """``n_scenes`` scenes, half over each background."""
     parts = [
-        make_event_scenes(clips, labels, n_scenes=n_scenes // len(BACKGROUNDS), sr=SR, duration=4.0,
-                          n_events=(1, 3), backgrounds=background, snr_db=(0.0, 20.0), random_state=seed + k)
+        make_event_scenes(
+            clips,
+            labels,
+            n_scenes=n_scenes // len(BACKGROUNDS),
+            sr=SR,
+            duration=4.0,
+            n_events=(1, 3),
+            backgrounds=background,
+            snr_db=(0.0, 20.0),
+            random_state=seed + k,
+        )
         for k, background in enumerate(BACKGROUNDS)
     ]
     return np.concatenate([p[0] for p in parts]), [e for p in parts for e in p[1]]
@@ -66,9 +74,11 @@ def evaluate(pipe, X_test, events_test, labels, median_filter):
     event = event_based_scores(events_test, estimated, t_collar=0.2, percentage_of_length=0.2)
     segment = segment_based_scores(events_test, estimated, time_resolution=1.0)
     return {
-        "event_f1": event["f_measure"], "event_error_rate": event["error_rate"],
+        "event_f1": event["f_measure"],
+        "event_error_rate": event["error_rate"],
         "event_class_wise_f1": event["class_wise_f_measure"],
-        "segment_f1": segment["f_measure"], "segment_error_rate": segment["error_rate"],
+        "segment_f1": segment["f_measure"],
+        "segment_error_rate": segment["error_rate"],
         "clip_f1": f1_score(clip_indicator(events_test, labels), clip_indicator(estimated, labels), average="micro"),
     }
 
@@ -79,8 +89,13 @@ def parse_args(argv=None):
     parser.add_argument("--test-scenes", type=int, default=400)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=None, help="override the pipeline's epochs")
-    parser.add_argument("--median-filters", type=float, nargs="*", default=[],
-                        help="also report these median filters (seconds) of the frame activity")
+    parser.add_argument(
+        "--median-filters",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also report these median filters (seconds) of the frame activity",
+    )
     parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
     parser.add_argument("--out", default="events")
@@ -96,9 +111,14 @@ def measure(args):
     pick = lambda mask: ([c for c, m in zip(bunch.data, mask) if m], bunch.target[mask])  # noqa: E731
     X_test, events_test = scenes(*pick(test), args.test_scenes, seed=1000)
     labels = sorted({int(v) for v in bunch.target})
-    results = {"protocol": __doc__.split("\n\n")[1], "train_scenes": args.train_scenes,
-               "test_scenes": args.test_scenes, "runs": [], "median_filters": args.median_filters,
-               "targets": target_strings(TARGETS)}
+    results = {
+        "protocol": __doc__.split("\n\n")[1],
+        "train_scenes": args.train_scenes,
+        "test_scenes": args.test_scenes,
+        "runs": [],
+        "median_filters": args.median_filters,
+        "targets": target_strings(TARGETS),
+    }
     for seed in args.seeds:
         X_train, events_train = scenes(*pick(~test), args.train_scenes, seed=seed)
         pipe = make_event_detector_pipeline(sr=SR, random_state=seed)
@@ -109,8 +129,12 @@ def measure(args):
         start = time.perf_counter()
         pipe.fit(X_train, events_train)
         fit_s = time.perf_counter() - start
-        run = {"seed": seed, "pipeline": {name: step.get_params() for name, step in pipe.steps},
-               "overrides": overrides, "fit_seconds": fit_s}
+        run = {
+            "seed": seed,
+            "pipeline": {name: step.get_params() for name, step in pipe.steps},
+            "overrides": overrides,
+            "fit_seconds": fit_s,
+        }
         for median_filter in [None] + args.median_filters:
             scores = evaluate(pipe, X_test, events_test, labels, median_filter)
             key = "" if median_filter is None else f"median_filter_{median_filter}_"
@@ -120,8 +144,9 @@ def measure(args):
             start = time.perf_counter()
             article.fit(X_train, clip_indicator(events_train, labels))
             run["article_fit_seconds"] = time.perf_counter() - start
-            run["article_clip_f1"] = f1_score(clip_indicator(events_test, labels), article.predict(X_test),
-                                              average="micro")
+            run["article_clip_f1"] = f1_score(
+                clip_indicator(events_test, labels), article.predict(X_test), average="micro"
+            )
         results["runs"].append(run)
         print(f"seed {seed} done", flush=True)
     return results
@@ -134,9 +159,11 @@ def report(results):
         filters = [None] + sorted({float(k.split("_")[2]) for k in run if k.startswith("median_filter_")})
         for median_filter in filters:
             key = "" if median_filter is None else f"median_filter_{median_filter}_"
-            print(f"pipeline seed {seed} median filter {median_filter}: event F1 {run[key + 'event_f1']:.3f} "
-                  f"(ER {run[key + 'event_error_rate']:.3f})  segment F1 {run[key + 'segment_f1']:.3f} "
-                  f"(ER {run[key + 'segment_error_rate']:.3f})  clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s")
+            print(
+                f"pipeline seed {seed} median filter {median_filter}: event F1 {run[key + 'event_f1']:.3f} "
+                f"(ER {run[key + 'event_error_rate']:.3f})  segment F1 {run[key + 'segment_f1']:.3f} "
+                f"(ER {run[key + 'segment_error_rate']:.3f})  clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s"
+            )
         if "article_clip_f1" in run:
             print(f"article  seed {seed}: clip F1 {run['article_clip_f1']:.3f}  fit {run['article_fit_seconds']:.0f} s")
 

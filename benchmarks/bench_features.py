@@ -13,8 +13,8 @@ import time
 
 import librosa
 import numpy as np
-
 from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
+
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.preprocessing import MFCC, FixedLength
 

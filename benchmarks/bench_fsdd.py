@@ -22,11 +22,11 @@ import sys
 import time
 
 import numpy as np
+from _common import RESULTS_DIR, add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.pipeline import Pipeline
 
-from _common import RESULTS_DIR, add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.models import CNN1DClassifier
 from skaudio.pipelines import make_classifier_pipeline
@@ -47,6 +47,7 @@ TARGETS = {
 
 def checked_values(results):
     """The figures TARGETS constrains, read from a results dict."""
+
     def per_seed(model):
         runs = results.get(model, {}).get("official", {}).get("runs", [])
         return {f"seed {run['seed']}": run["accuracy"] for run in runs} or None
@@ -76,8 +77,12 @@ VARIANTS = {
     "no_speed_perturbation": dict(cnn1dclassifier__speed_perturbation=0.0),
     "no_noise": dict(cnn1dclassifier__noise_snr_db=None),
     "weight_averaging": dict(cnn1dclassifier__optimizer__use_ema=True, cnn1dclassifier__optimizer__ema_momentum=0.99),
-    "no_augmentation": dict(cnn1dclassifier__speed_perturbation=0.0, cnn1dclassifier__time_shift=0.0,
-                            cnn1dclassifier__time_masks=0, cnn1dclassifier__freq_masks=0),
+    "no_augmentation": dict(
+        cnn1dclassifier__speed_perturbation=0.0,
+        cnn1dclassifier__time_shift=0.0,
+        cnn1dclassifier__time_masks=0,
+        cnn1dclassifier__freq_masks=0,
+    ),
     "left_aligned": dict(fixedlength__align="left"),
     "mfcc20": dict(cnn1dclassifier__front_end__mfcc__n_mfcc=20, cnn1dclassifier__freq_mask_width=3),
 }
@@ -91,8 +96,7 @@ def make_model(name, random_state):
 
 
 def step_params(pipe):
-    return {name: {k: v for k, v in step.get_params().items() if not hasattr(v, "fit")}
-            for name, step in pipe.steps}
+    return {name: {k: v for k, v in step.get_params().items() if not hasattr(v, "fit")} for name, step in pipe.steps}
 
 
 def evaluate(name, X, y, train, test, seed):
@@ -129,8 +133,9 @@ def measure(args):
             runs = []
             for seed in args.seeds:
                 if protocol == "official":
-                    pipe, acc, fit_s = evaluate(model, X, y, np.flatnonzero(~official_test),
-                                                np.flatnonzero(official_test), seed)
+                    pipe, acc, fit_s = evaluate(
+                        model, X, y, np.flatnonzero(~official_test), np.flatnonzero(official_test), seed
+                    )
                     runs.append({"seed": seed, "accuracy": acc, "fit_seconds": fit_s})
                     print(f"{model:16s} official  seed {seed}: accuracy {acc:.4f}  fit {fit_s:6.1f} s", flush=True)
                 else:
@@ -140,8 +145,10 @@ def measure(args):
                             continue
                         pipe, acc, fit_s = evaluate(model, X, y, train, test, seed)
                         runs.append({"seed": seed, "speaker": held_out, "accuracy": acc, "fit_seconds": fit_s})
-                        print(f"{model:16s} loso {held_out:9s} seed {seed}: accuracy {acc:.4f}  fit {fit_s:6.1f} s",
-                              flush=True)
+                        print(
+                            f"{model:16s} loso {held_out:9s} seed {seed}: accuracy {acc:.4f}  fit {fit_s:6.1f} s",
+                            flush=True,
+                        )
             accs = [r["accuracy"] for r in runs]
             entry[protocol] = {
                 "mean_accuracy": float(np.mean(accs)),
@@ -162,9 +169,11 @@ def report(results):
         for protocol in ("official", "loso"):
             if protocol in entry:
                 figures = entry[protocol]
-                print(f"{model:22s} {protocol:8s} mean accuracy {figures['mean_accuracy']:.4f} "
-                      f"(min {figures['min_accuracy']:.4f}, {len(figures['runs'])} runs, "
-                      f"fit {figures['mean_fit_seconds']:.0f} s)")
+                print(
+                    f"{model:22s} {protocol:8s} mean accuracy {figures['mean_accuracy']:.4f} "
+                    f"(min {figures['min_accuracy']:.4f}, {len(figures['runs'])} runs, "
+                    f"fit {figures['mean_fit_seconds']:.0f} s)"
+                )
 
 
 def main(argv=None):

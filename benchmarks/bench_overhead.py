@@ -24,8 +24,8 @@ import sys
 import time
 
 import numpy as np
-
 from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
+
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
 
@@ -149,10 +149,18 @@ def measure(args):
         "predict_one_clip_ms": {"skaudio": lat_ours, "scikeras": lat_plain},
         "predict_all_training_clips_ms": batch_ms,
         "rss_mib_over_fits": {
-            "skaudio": {"after_first": rss_ours[0], "after_last": rss_ours[-1],
-                        "growth_after_first_5": rss_ours[-1] - rss_ours[4], "trace": rss_ours},
-            "scikeras": {"after_first": rss_plain[0], "after_last": rss_plain[-1],
-                         "growth_after_first_5": rss_plain[-1] - rss_plain[4], "trace": rss_plain},
+            "skaudio": {
+                "after_first": rss_ours[0],
+                "after_last": rss_ours[-1],
+                "growth_after_first_5": rss_ours[-1] - rss_ours[4],
+                "trace": rss_ours,
+            },
+            "scikeras": {
+                "after_first": rss_plain[0],
+                "after_last": rss_plain[-1],
+                "growth_after_first_5": rss_plain[-1] - rss_plain[4],
+                "trace": rss_plain,
+            },
         },
         "targets": target_strings(TARGETS),
     }
@@ -163,15 +171,19 @@ def report(results):
     epochs, n_clips = results["data"]["epochs"], results["data"]["n_clips"]
     median, ratio = results["fit_seconds"]["median"], results["fit_seconds"]["ratio"]
     for kind in ("unseeded", "seeded"):
-        print(f"fit {kind} ({epochs} epochs, {n_clips} clips): raw Keras {median[f'raw_keras_{kind}']:.2f} s, "
-              f"skaudio {median[f'skaudio_{kind}']:.2f} s, ratio {ratio[kind]:.3f}")
+        print(
+            f"fit {kind} ({epochs} epochs, {n_clips} clips): raw Keras {median[f'raw_keras_{kind}']:.2f} s, "
+            f"skaudio {median[f'skaudio_{kind}']:.2f} s, ratio {ratio[kind]:.3f}"
+        )
     latency = results["predict_one_clip_ms"]
     print(f"predict one clip (median): skaudio {latency['skaudio']:.2f} ms, scikeras {latency['scikeras']:.2f} ms")
     print(f"predict {n_clips} clips: {results['predict_all_training_clips_ms']:.0f} ms")
     ours, plain = results["rss_mib_over_fits"]["skaudio"], results["rss_mib_over_fits"]["scikeras"]
-    print(f"memory over {len(ours['trace'])} fits: skaudio {ours['after_first']:.0f} -> {ours['after_last']:.0f} MiB "
-          f"(+{ours['growth_after_first_5']:.0f} after fit 5); scikeras {plain['after_first']:.0f} -> "
-          f"{plain['after_last']:.0f} MiB (+{plain['growth_after_first_5']:.0f} after fit 5)")
+    print(
+        f"memory over {len(ours['trace'])} fits: skaudio {ours['after_first']:.0f} -> {ours['after_last']:.0f} MiB "
+        f"(+{ours['growth_after_first_5']:.0f} after fit 5); scikeras {plain['after_first']:.0f} -> "
+        f"{plain['after_last']:.0f} MiB (+{plain['growth_after_first_5']:.0f} after fit 5)"
+    )
 
 
 def main(argv=None):

@@ -23,11 +23,11 @@ import tempfile
 import time
 
 import numpy as np
+from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from joblib import Memory, Parallel, delayed
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
 from skaudio.io import AudioLoader
 from skaudio.models import CNN1DClassifier
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
@@ -83,13 +83,16 @@ def pipeline(memory, epochs, kind="fast"):
 def search(paths, y, *, cache, n_jobs, epochs, kind):
     with tempfile.TemporaryDirectory() as folder:
         memory = Memory(folder, verbose=0) if cache else None
-        grid = GridSearchCV(pipeline(memory, epochs, kind), GRID, cv=StratifiedKFold(3, shuffle=True, random_state=0),
-                            n_jobs=n_jobs)
+        grid = GridSearchCV(
+            pipeline(memory, epochs, kind), GRID, cv=StratifiedKFold(3, shuffle=True, random_state=0), n_jobs=n_jobs
+        )
         start = time.perf_counter()
         grid.fit(paths, y)
         seconds = time.perf_counter() - start
     return {
-        "cache": cache, "n_jobs": n_jobs, "seconds": seconds,
+        "cache": cache,
+        "n_jobs": n_jobs,
+        "seconds": seconds,
         "best_params": {k: str(v) for k, v in grid.best_params_.items()},
         "mean_test_scores": grid.cv_results_["mean_test_score"].tolist(),
     }
@@ -119,9 +122,14 @@ def measure(args):
     y = np.array([int(p.name.split("_")[0]) for p in picked])
     Parallel(n_jobs=2)(delayed(_import_models)() for _ in range(4))  # start the workers
     features("fast").fit_transform(paths)  # the files into the page cache: every search reads them warm
-    results = {"protocol": __doc__.split("\n\n")[1], "clips": args.clips, "epochs": args.epochs,
-               "repeats": args.repeats, "grid": {k: [str(v) for v in vs] for k, vs in GRID.items()},
-               "targets": target_strings(TARGETS)}
+    results = {
+        "protocol": __doc__.split("\n\n")[1],
+        "clips": args.clips,
+        "epochs": args.epochs,
+        "repeats": args.repeats,
+        "grid": {k: [str(v) for v in vs] for k, vs in GRID.items()},
+        "targets": target_strings(TARGETS),
+    }
     for kind in args.features:
         start = time.perf_counter()
         features(kind).fit_transform(paths)
@@ -129,13 +137,16 @@ def measure(args):
         print(f"[{kind} features: {FEATURES[kind]}] feature steps on all {len(paths)} files: {feature_seconds:.2f} s")
         runs = []
         for cache, n_jobs in ((False, 1), (True, 1), (False, 2), (True, 2)):
-            repeats = [search(paths, y, cache=cache, n_jobs=n_jobs, epochs=args.epochs, kind=kind)
-                       for _ in range(args.repeats)]
+            repeats = [
+                search(paths, y, cache=cache, n_jobs=n_jobs, epochs=args.epochs, kind=kind) for _ in range(args.repeats)
+            ]
             run = min(repeats, key=lambda r: r["seconds"])
             run["all_seconds"] = [r["seconds"] for r in repeats]
             runs.append(run)
-            print(f"  cache {str(cache):5s} n_jobs {n_jobs}: {run['seconds']:6.1f} s  best {run['best_params']}",
-                  flush=True)
+            print(
+                f"  cache {str(cache):5s} n_jobs {n_jobs}: {run['seconds']:6.1f} s  best {run['best_params']}",
+                flush=True,
+            )
         by = {(r["cache"], r["n_jobs"]): r for r in runs}
         summary = {
             "feature_seconds_all_files": feature_seconds,

@@ -19,9 +19,10 @@ import sys
 import time
 
 import numpy as np
-
 from _common import (
     DENOISE_SR as SR,
+)
+from _common import (
     DENOISER_PIPELINE_TARGETS,
     RESULTS_DIR,
     add_check_arguments,
@@ -35,6 +36,7 @@ from _common import (
     test_conditions,
     training_pairs,
 )
+
 from skaudio.datasets import make_noisy
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import si_sdr_improvement
@@ -54,7 +56,8 @@ def checked_values(results):
         improvement = read_results("denoise")["si_sdr_improvement_db"]
         noisereduce = {
             name: {condition: entry["si_sdr_improvement"] for condition, entry in improvement[name].items()}
-            for name in ("noisereduce_stationary", "noisereduce_nonstationary") if name in improvement
+            for name in ("noisereduce_stationary", "noisereduce_nonstationary")
+            if name in improvement
         }
     return denoiser_pipeline_values(gains, noisereduce)
 
@@ -89,8 +92,12 @@ def measure(args):
         noisy = make_noisy(seen, noise=noise, snr_db=0, random_state=7)[0]
         gains[f"training_clips_{noise}_0dB"] = float(np.mean(si_sdr_improvement(seen, pipeline.predict(noisy), noisy)))
     return {
-        "name": args.name, "params": params, "seed": args.seed, "training_pairs": len(noisy_pairs),
-        "si_sdr_improvement_db": gains, "train_seconds": train_seconds,
+        "name": args.name,
+        "params": params,
+        "seed": args.seed,
+        "training_pairs": len(noisy_pairs),
+        "si_sdr_improvement_db": gains,
+        "train_seconds": train_seconds,
         "loss": [float(value) for value in pipeline[-1].history_["loss"]],
         "targets": target_strings(TARGETS),
     }
@@ -98,8 +105,10 @@ def measure(args):
 
 def report(results):
     """Print a results dict."""
-    print(f"{results.get('name', '')}: {results['params']} seed {results['seed']}, {results['training_pairs']} pairs, "
-          f"trained in {results['train_seconds']:.0f} s, final loss {results['loss'][-1]:.2f}")
+    print(
+        f"{results.get('name', '')}: {results['params']} seed {results['seed']}, {results['training_pairs']} pairs, "
+        f"trained in {results['train_seconds']:.0f} s, final loss {results['loss'][-1]:.2f}"
+    )
     for key, value in results["si_sdr_improvement_db"].items():
         print(f"{key:28s} {value:+.2f}")
 

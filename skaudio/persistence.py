@@ -34,8 +34,17 @@ import zipfile
 
 import numpy as np
 
-__all__ = ["TRUSTED_TYPES", "ModelVersionWarning", "UntrustedModelError", "is_model_file", "load_model",
-           "read_model_metadata", "save_model", "untrusted_types", "version_differences"]
+__all__ = [
+    "TRUSTED_TYPES",
+    "ModelVersionWarning",
+    "UntrustedModelError",
+    "is_model_file",
+    "load_model",
+    "read_model_metadata",
+    "save_model",
+    "untrusted_types",
+    "version_differences",
+]
 
 FORMAT = 2
 TASKS = ("classify", "detect", "denoise")
@@ -62,10 +71,23 @@ TRUSTED_TYPES = (
     # chose, and the scorer of scoring=None (the estimator's own score method). Scorers from scoring="..."
     # hold a metric function, which the file needs trusted explicitly.
     "sklearn.metrics._scorer._PassthroughScorer",
-    *(f"sklearn.model_selection._split.{name}" for name in (
-        "KFold", "StratifiedKFold", "GroupKFold", "StratifiedGroupKFold", "RepeatedKFold", "RepeatedStratifiedKFold",
-        "ShuffleSplit", "StratifiedShuffleSplit", "GroupShuffleSplit", "LeaveOneGroupOut", "PredefinedSplit",
-        "TimeSeriesSplit")),
+    *(
+        f"sklearn.model_selection._split.{name}"
+        for name in (
+            "KFold",
+            "StratifiedKFold",
+            "GroupKFold",
+            "StratifiedGroupKFold",
+            "RepeatedKFold",
+            "RepeatedStratifiedKFold",
+            "ShuffleSplit",
+            "StratifiedShuffleSplit",
+            "GroupShuffleSplit",
+            "LeaveOneGroupOut",
+            "PredefinedSplit",
+            "TimeSeriesSplit",
+        )
+    ),
 )
 
 _METADATA = "metadata.json"
@@ -204,8 +226,12 @@ def save_model(model, path, *, metadata=None):
     try:
         for wrapper, name in zip(wrappers, names):
             state = vars(wrapper)
-            detached.append((wrapper, {key: state[key] for key in ("model_", "_fit_callbacks", "_predict_callbacks")
-                                       if key in state}))
+            detached.append(
+                (
+                    wrapper,
+                    {key: state[key] for key in ("model_", "_fit_callbacks", "_predict_callbacks") if key in state},
+                )
+            )
             # the callbacks hold the network; scikeras makes them anew at the next fresh fit
             state.update(model_=_PLACEHOLDER + name, _fit_callbacks=[], _predict_callbacks=[])
         payload = sio.dumps(model)
@@ -276,8 +302,13 @@ def _describe_steps(model):
     described = []
     for name, step in steps:
         params = step.get_params(deep=False) if hasattr(step, "get_params") else {}
-        described.append({"name": name, "class": _type_name(type(step)) if hasattr(step, "get_params") else repr(step),
-                          "params": {key: repr(value) for key, value in sorted(params.items())}})
+        described.append(
+            {
+                "name": name,
+                "class": _type_name(type(step)) if hasattr(step, "get_params") else repr(step),
+                "params": {key: repr(value) for key, value in sorted(params.items())},
+            }
+        )
     return described
 
 
@@ -305,9 +336,11 @@ def _keras_wrappers(model):
             seen.add(id(value))
             children = enumerate(value)
         elif not isinstance(value, type) and type(value).__module__.split(".")[0] in _KERAS_PACKAGES:
-            raise ValueError(f"cannot save {type(value).__name__} at {where}: a model file holds Keras networks "
-                             "only as a fitted estimator's model_. Give Keras parameters by name or class "
-                             "(optimizer='adam', callbacks=keras.callbacks.EarlyStopping).")
+            raise ValueError(
+                f"cannot save {type(value).__name__} at {where}: a model file holds Keras networks "
+                "only as a fitted estimator's model_. Give Keras parameters by name or class "
+                "(optimizer='adam', callbacks=keras.callbacks.EarlyStopping)."
+            )
         else:
             return
         for key, child in children:
@@ -408,8 +441,10 @@ def read_model_metadata(path):
 
 
 def _not_a_model_file(path):
-    return (f"{path} is not a skaudio model file (a zip with metadata.json); if it is an old joblib (pickle) model, "
-            "it cannot be inspected or loaded without running any code it holds")
+    return (
+        f"{path} is not a skaudio model file (a zip with metadata.json); if it is an old joblib (pickle) model, "
+        "it cannot be inspected or loaded without running any code it holds"
+    )
 
 
 def _metadata_of(archive, path):
@@ -425,12 +460,15 @@ def _metadata_of(archive, path):
         raise ValueError(f"{path}: metadata.json is not valid JSON ({exc}).") from None
     if not isinstance(metadata, dict) or not isinstance(metadata.get("format"), int):
         raise ValueError(  # noqa: TRY004 - a foreign file, not a caller's wrong argument
-            f"{path}: metadata.json holds no model format number; not a skaudio model file.")
+            f"{path}: metadata.json holds no model format number; not a skaudio model file."
+        )
     if metadata["format"] != FORMAT:
         saved = (metadata.get("versions") or {}).get("skaudio", "?")
-        raise ValueError(f"{path} has model format {metadata['format']}, this skaudio "
-                         f"({_installed_version('skaudio')}) reads format {FORMAT}: install skaudio {saved}, which "
-                         "saved it.")
+        raise ValueError(
+            f"{path} has model format {metadata['format']}, this skaudio "
+            f"({_installed_version('skaudio')}) reads format {FORMAT}: install skaudio {saved}, which "
+            "saved it."
+        )
     return metadata
 
 
@@ -607,9 +645,13 @@ def load_model(path, *, trusted=False):
         metadata = _metadata_of(archive, path)
         differences = version_differences(metadata)
         if differences:
-            warnings.warn(f"{path} was saved with {_versions_text(differences, 1)}; this is "
-                          f"{_versions_text(differences, 2)}: predictions may differ. Retrain the model, or install "
-                          "the versions that saved it.", ModelVersionWarning, stacklevel=2)
+            warnings.warn(
+                f"{path} was saved with {_versions_text(differences, 1)}; this is "
+                f"{_versions_text(differences, 2)}: predictions may differ. Retrain the model, or install "
+                "the versions that saved it.",
+                ModelVersionWarning,
+                stacklevel=2,
+            )
         try:
             model = _load_payload(archive, path, trusted is True, extra)
             _attach_networks(model, archive, path, safe_mode=trusted is not True)
@@ -618,9 +660,11 @@ def load_model(path, *, trusted=False):
         except Exception as exc:
             cause = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             if differences:
-                raise ValueError(f"cannot load {path}: it was saved with {_versions_text(differences, 1)}, this is "
-                                 f"{_versions_text(differences, 2)}; install the versions that saved it "
-                                 f"({cause})") from exc
+                raise ValueError(
+                    f"cannot load {path}: it was saved with {_versions_text(differences, 1)}, this is "
+                    f"{_versions_text(differences, 2)}; install the versions that saved it "
+                    f"({cause})"
+                ) from exc
             raise ValueError(f"cannot load {path}: corrupt or not saved by skaudio.save_model ({cause})") from exc
     task, claimed = _model_task(model), metadata.get("task")
     if claimed is not None and claimed != task:
@@ -630,8 +674,10 @@ def load_model(path, *, trusted=False):
 
 def _task_mismatch(whose, claimed, model, task):
     final = type(_final_estimator(model)).__name__
-    return (f"{whose} says task {claimed!r}, but the model's final estimator {final} is "
-            f"{'not a skaudio estimator' if task is None else f'a {task!r} model'}.")
+    return (
+        f"{whose} says task {claimed!r}, but the model's final estimator {final} is "
+        f"{'not a skaudio estimator' if task is None else f'a {task!r} model'}."
+    )
 
 
 def _versions_text(differences, column):
@@ -670,13 +716,16 @@ def _attach_networks(model, archive, path, *, safe_mode):
     import skaudio.networks  # noqa: F401 - registers skaudio's layers, which the networks are made of
 
     if safe_mode and tuple(int(n) for n in _major_minor(keras.__version__)) < _SAFE_KERAS:
-        warnings.warn(f"Keras {keras.__version__}'s safe mode has known ways around it (fixed in Keras "
-                      f"{'.'.join(map(str, _SAFE_KERAS))}): upgrade Keras before loading files from others.",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"Keras {keras.__version__}'s safe mode has known ways around it (fixed in Keras "
+            f"{'.'.join(map(str, _SAFE_KERAS))}): upgrade Keras before loading files from others.",
+            UserWarning,
+            stacklevel=3,
+        )
     members = set(archive.namelist())
     with tempfile.TemporaryDirectory() as scratch:
         for wrapper in wrappers:
-            name = wrapper.model_[len(_PLACEHOLDER):]
+            name = wrapper.model_[len(_PLACEHOLDER) :]
             if not _NETWORK.fullmatch(name) or name not in members:
                 raise ValueError(f"{path}: an estimator's network {name!r} is not in the file.")
             network = os.path.join(scratch, "network.keras")
@@ -731,7 +780,7 @@ def _final_estimator(model):
 
 
 def _model_task(model):
-    """"classify", "detect" or "denoise" for skaudio's estimators; None for anything else."""
+    """ "classify", "detect" or "denoise" for skaudio's estimators; None for anything else."""
     final = _final_estimator(model)
     if not type(final).__module__.startswith("skaudio.models"):
         return None  # without importing TensorFlow

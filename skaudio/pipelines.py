@@ -60,10 +60,10 @@ class AudioPipeline(Pipeline):
     ...     ("mfcc", MFCC(sr=16000, n_fft=256, hop_length=160)),
     ...     ("featurescaler", FeatureScaler()),
     ... ])
-    >>> pipe.fit([[0.0] * 8000])
+    >>> pipe.fit([[0.0] * 8000])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: The steps of this pipeline disagree on the sample rate (fixedlength__sr=8000, mfcc__sr=16000): give every step the same sr.
+    ValueError: The steps of this pipeline disagree on the sample rate (fixedlength__sr=8000, mfcc__sr=16000): ...
     >>> pipe.set_params(mfcc__sr=8000, mfcc__hop_length=80).frame_duration
     0.01
     """
@@ -105,7 +105,8 @@ class AudioPipeline(Pipeline):
 
     def _check_sample_rates(self):
         rates = {
-            key: value for key, value in self.get_params(deep=True).items()
+            key: value
+            for key, value in self.get_params(deep=True).items()
             if key.rsplit("__", 1)[-1] == "sr" and value is not None
         }
         if len(set(rates.values())) > 1:

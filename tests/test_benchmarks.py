@@ -35,9 +35,17 @@ def test_every_benchmark_states_targets_and_checks_them(script, bench, capsys):
     common = bench("_common")
     assert module.TARGETS, f"{script} states no targets"
     for path in _results_files(script):
-        results = common.read_results(path or {"bench_fsdd": "fsdd", "bench_events": "events",
-                                               "bench_search": "search", "bench_overhead": "overhead",
-                                               "bench_features": "features", "bench_denoise": "denoise"}[script])
+        results = common.read_results(
+            path
+            or {
+                "bench_fsdd": "fsdd",
+                "bench_events": "events",
+                "bench_search": "search",
+                "bench_overhead": "overhead",
+                "bench_features": "features",
+                "bench_denoise": "denoise",
+            }[script]
+        )
         verdicts = common.evaluate_targets(module.TARGETS, module.checked_values(results))
         assert [v["target"] for v in verdicts] == list(module.TARGETS)
         assert all(v["measured"] is not None for v in verdicts), verdicts  # every target was measured

@@ -64,14 +64,36 @@ def test_documentation_builds_without_warnings(tmp_path):
         DOCS, source, ignore=shutil.ignore_patterns("_build", "generated", "auto_examples", "sg_execution_times.rst")
     )
     # The examples themselves run in the test above; here sphinx-gallery only renders them.
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-D", "plot_gallery=0",
-               "-q", str(source), str(tmp_path / "html")]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "-D",
+        "plot_gallery=0",
+        "-q",
+        str(source),
+        str(tmp_path / "html"),
+    ]
     _run(command, cwd=tmp_path, timeout=600)  # -W: any warning fails the build
     html = tmp_path / "html"
-    for page in ["index", "getting_started", "cli", "api", "auto_examples/index", "user_guide/index",
-                 "user_guide/classification", "user_guide/event_detection", "user_guide/denoising",
-                 "user_guide/model_selection", "user_guide/persistence",
-                 "generated/skaudio.models.CNN1DClassifier"]:
+    for page in [
+        "index",
+        "getting_started",
+        "cli",
+        "api",
+        "auto_examples/index",
+        "user_guide/index",
+        "user_guide/classification",
+        "user_guide/event_detection",
+        "user_guide/denoising",
+        "user_guide/model_selection",
+        "user_guide/persistence",
+        "generated/skaudio.models.CNN1DClassifier",
+    ]:
         assert (html / f"{page}.html").is_file(), page
 
 

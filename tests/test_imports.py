@@ -13,10 +13,7 @@ HEAVY = ("tensorflow", "keras", "scikeras")
     ["skaudio", "skaudio.io, skaudio.preprocessing", "skaudio.datasets", "skaudio.utils"],
 )
 def test_light_imports_do_not_import_tensorflow(modules):
-    code = (
-        f"import sys; import {modules}; "
-        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    code = f"import sys; import {modules}; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"importing {modules} imported {out.stdout.strip()}"
 

@@ -30,8 +30,12 @@ def _pipeline(memory=None):
             ("fixedlength", FixedLength(duration=0.6, sr=SR, align="center")),
             ("mfcc", MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40)),
             ("featurescaler", FeatureScaler(per_clip=True)),
-            ("cnn1dclassifier", CNN1DClassifier(padding="same", global_pooling="avg", dense_units=None, epochs=2,
-                                                batch_size=16, random_state=0)),
+            (
+                "cnn1dclassifier",
+                CNN1DClassifier(
+                    padding="same", global_pooling="avg", dense_units=None, epochs=2, batch_size=16, random_state=0
+                ),
+            ),
         ],
         memory=memory,
     )
@@ -43,8 +47,9 @@ def _search(**kwargs):
     # moves a continuous score by about 1e-7, but it can flip the label of a clip whose top
     # two probabilities nearly tie, and these 2-epoch models are close to chance, so
     # accuracies could differ by whole clips.
-    return GridSearchCV(_pipeline(**kwargs), GRID, cv=StratifiedKFold(2, shuffle=True, random_state=0),
-                        scoring="neg_log_loss")
+    return GridSearchCV(
+        _pipeline(**kwargs), GRID, cv=StratifiedKFold(2, shuffle=True, random_state=0), scoring="neg_log_loss"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +98,14 @@ def test_n_jobs_2_picks_what_n_jobs_1_picks(sounds, local_search):
 def dask_client():
     import distributed
 
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None, worker_dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        worker_dashboard_address=None,
+    )
     client = distributed.Client(cluster)
     yield client
     client.close()

@@ -34,14 +34,25 @@ NOISY = RNG.normal(size=(8, 300)).astype("float32")
 
 def run_python(code, **env):
     """Run ``code`` in a fresh interpreter; returns the completed process."""
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **{k: str(v) for k, v in env.items()}})
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **{k: str(v) for k, v in env.items()}},
+    )
 
 
 def run_skaudio(*args, **env):
-    return subprocess.run([sys.executable, "-m", "skaudio", *map(str, args)], check=False, capture_output=True,
-                          text=True,
-                          timeout=600, env={**os.environ, **{k: str(v) for k, v in env.items()}})
+    return subprocess.run(
+        [sys.executable, "-m", "skaudio", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **{k: str(v) for k, v in env.items()}},
+    )
 
 
 def error_lines(result):
@@ -82,15 +93,25 @@ def pipelines(wav_paths):
     paths, y = wav_paths
     # files in, the features computed inside two averaged networks (custom layers, nested models)
     classifier = make_pipeline(
-        AudioLoader(sr=SR), FixedLength(duration=0.5, sr=SR),
-        CNN1DClassifier(front_end=MFCC(sr=SR, n_mfcc=8, n_fft=256, hop_length=128, n_mels=20), filters=(4, 4),
-                        dense_units=4, n_networks=2, epochs=1, random_state=0),
+        AudioLoader(sr=SR),
+        FixedLength(duration=0.5, sr=SR),
+        CNN1DClassifier(
+            front_end=MFCC(sr=SR, n_mfcc=8, n_fft=256, hop_length=128, n_mels=20),
+            filters=(4, 4),
+            dense_units=4,
+            n_networks=2,
+            epochs=1,
+            random_state=0,
+        ),
     ).fit(paths, y)
     detector = make_pipeline(FeatureScaler(), CRNNEventDetector(filters=4, lstm_units=4, epochs=1, random_state=0))
     detector.fit(FEATURES, RNG.integers(0, 2, size=(len(FEATURES), 3)))
     denoiser = make_pipeline(CNN1DDenoiser(filters=4, residual=True, epochs=1, random_state=0)).fit(NOISY, NOISY / 2)
-    return [("classify", classifier, paths, "predict_proba"), ("detect", detector, FEATURES, "predict_proba"),
-            ("denoise", denoiser, NOISY[:, :123], "predict")]
+    return [
+        ("classify", classifier, paths, "predict_proba"),
+        ("detect", detector, FEATURES, "predict_proba"),
+        ("denoise", denoiser, NOISY[:, :123], "predict"),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +135,16 @@ def test_trusted_types_are_exactly_skaudios_estimators_and_exist():
     import skaudio.models
     import skaudio.preprocessing
 
-    objects = [getattr(package, name) for package in (skaudio.io, skaudio.preprocessing, skaudio.models)
-               for name in package.__all__]
-    public = {f"{obj.__module__}.{obj.__qualname__}" for obj in objects
-              if isinstance(obj, type) and issubclass(obj, BaseEstimator)}
+    objects = [
+        getattr(package, name)
+        for package in (skaudio.io, skaudio.preprocessing, skaudio.models)
+        for name in package.__all__
+    ]
+    public = {
+        f"{obj.__module__}.{obj.__qualname__}"
+        for obj in objects
+        if isinstance(obj, type) and issubclass(obj, BaseEstimator)
+    }
     assert public <= set(TRUSTED_TYPES), public - set(TRUSTED_TYPES)
 
 
@@ -131,7 +158,7 @@ def test_three_estimators_round_trip_safely_in_a_fresh_process(pipelines, saved,
         import warnings
         import numpy as np
         import skaudio
-        for task, path in {({k: str(v) for k, v in saved.items()})!r}.items():
+        for task, path in { ({k: str(v) for k, v in saved.items()})!r}.items():
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 model = skaudio.load_model(path)
@@ -204,8 +231,9 @@ def test_an_old_joblib_model_file_needs_trust(pipelines, tmp_path):
         skaudio.load_model(tmp_path / "old.joblib")
     with pytest.raises(ValueError, match="old joblib .* cannot be inspected"):
         skaudio.read_model_metadata(tmp_path / "old.joblib")
-    np.testing.assert_array_equal(getattr(skaudio.load_model(tmp_path / "old.joblib", trusted=True), method)(X),
-                                  getattr(pipe, method)(X))
+    np.testing.assert_array_equal(
+        getattr(skaudio.load_model(tmp_path / "old.joblib", trusted=True), method)(X), getattr(pipe, method)(X)
+    )
 
 
 EVIL_MODULE = '''
@@ -315,8 +343,9 @@ def test_bad_metadata_and_keras_objects_are_refused_before_writing(pipelines, tm
         skaudio.save_model(pipe, tmp_path / "m.skaudio", metadata={"versions": {}})
     with pytest.raises(ValueError, match="metadata\\['when'\\] is not JSON-serialisable"):
         skaudio.save_model(pipe, tmp_path / "m.skaudio", metadata={"when": object()})
-    clf = CNN1DClassifier(filters=(4, 4), dense_units=4, epochs=1, optimizer=keras.optimizers.Adam(),
-                          random_state=0).fit(FEATURES, np.repeat([0, 1], 12))
+    clf = CNN1DClassifier(
+        filters=(4, 4), dense_units=4, epochs=1, optimizer=keras.optimizers.Adam(), random_state=0
+    ).fit(FEATURES, np.repeat([0, 1], 12))
     with pytest.raises(ValueError, match="cannot save Adam at CNN1DClassifier.optimizer"):
         skaudio.save_model(clf, tmp_path / "m.skaudio")
     assert os.listdir(tmp_path) == []

@@ -13,8 +13,12 @@ SR = 8000
 
 def _quick(pipe):
     """The recommended pipeline with training shortened for a test."""
-    return pipe.set_params(cnn1dclassifier__epochs=8, cnn1dclassifier__filters=(8, 8, 16, 16),
-                           cnn1dclassifier__learning_rate=0.005, cnn1dclassifier__n_networks=2)
+    return pipe.set_params(
+        cnn1dclassifier__epochs=8,
+        cnn1dclassifier__filters=(8, 8, 16, 16),
+        cnn1dclassifier__learning_rate=0.005,
+        cnn1dclassifier__n_networks=2,
+    )
 
 
 def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
@@ -39,8 +43,9 @@ def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
 
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
-    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(cnn1dclassifier__epochs=2,
-                                                                               cnn1dclassifier__n_networks=1)
+    pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(
+        cnn1dclassifier__epochs=2, cnn1dclassifier__n_networks=1
+    )
     grid = {
         "cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__filters": [(4, 4, 8, 8), (8, 8, 16, 16)],
@@ -64,7 +69,9 @@ def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():
     noisy, clean = make_noisy(clean, noise="white", snr_db=0, random_state=0)
     pipe = make_denoiser_pipeline(sr=SR, random_state=0).set_params(
         # few pairs: more epochs than the factory's 16, which suit thousands
-        cnn1ddenoiser__epochs=30, cnn1ddenoiser__filters=32, cnn1ddenoiser__learning_rate=0.003
+        cnn1ddenoiser__epochs=30,
+        cnn1ddenoiser__filters=32,
+        cnn1ddenoiser__learning_rate=0.003,
     )
     pipe.fit(noisy[:48], clean[:48])
     assert np.median(si_sdr_improvement(clean[48:], pipe.predict(noisy[48:]), noisy[48:])) > 3.0
@@ -80,11 +87,14 @@ def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_
     digits = load_folder(fsdd_path / "recordings", labels=FSDD_PATTERN)
     keep = np.isin(digits.target, [3, 7]) & np.isin(digits.speaker, ["jackson", "theo"])
     clips, labels = [c for c, k in zip(digits.data, keep) if k], digits.target[keep]
-    scenes, events = make_event_scenes(clips, labels, n_scenes=160, sr=SR, duration=3.0, n_events=(1, 2),
-                                       snr_db=(10, 20), random_state=0)
+    scenes, events = make_event_scenes(
+        clips, labels, n_scenes=160, sr=SR, duration=3.0, n_events=(1, 2), snr_db=(10, 20), random_state=0
+    )
     pipe = make_event_detector_pipeline(sr=SR, random_state=0).set_params(
-        crnneventdetector__filters=(16, 16, 16), crnneventdetector__lstm_units=16,
-        crnneventdetector__epochs=20, crnneventdetector__learning_rate=0.003,
+        crnneventdetector__filters=(16, 16, 16),
+        crnneventdetector__lstm_units=16,
+        crnneventdetector__epochs=20,
+        crnneventdetector__learning_rate=0.003,
     )
     pipe.fit(scenes[:120], events[:120])
     estimated = predict_events(pipe, scenes[120:])
@@ -93,8 +103,12 @@ def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_
     assert event_based_scores(events[120:], estimated)["f_measure"] > 0.6
     # GridSearchCV over the detector's kernel size, scored by event-based F1 (event
     # lists cannot be stratified: scikit-learn needs an explicit KFold)
-    search = GridSearchCV(pipe.set_params(crnneventdetector__epochs=2), {"crnneventdetector__kernel_size": [3, 5]},
-                          scoring=event_f1_scorer, cv=KFold(2)).fit(scenes[:80], events[:80])
+    search = GridSearchCV(
+        pipe.set_params(crnneventdetector__epochs=2),
+        {"crnneventdetector__kernel_size": [3, 5]},
+        scoring=event_f1_scorer,
+        cv=KFold(2),
+    ).fit(scenes[:80], events[:80])
     best_network = search.best_estimator_[-1].model_
     kernels = {layer.kernel_size for layer in best_network.layers if isinstance(layer, keras.layers.Conv1D)}
     assert kernels == {(search.best_params_["crnneventdetector__kernel_size"],)}

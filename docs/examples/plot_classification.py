@@ -31,8 +31,7 @@ from skaudio.preprocessing import FeatureScaler, FixedLength, Spectrogram
 SR = 8000
 X, y = make_sounds(n_per_class=100, sr=SR, random_state=0)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
-print(f"{len(X_train)} training clips, {len(X_test)} test clips, "
-      f"{min(map(len, X))}-{max(map(len, X))} samples long")
+print(f"{len(X_train)} training clips, {len(X_test)} test clips, {min(map(len, X))}-{max(map(len, X))} samples long")
 
 # %%
 # The pipeline
@@ -47,8 +46,17 @@ pipe = make_pipeline(
     FixedLength(duration=1.5, sr=SR, align="center"),
     Spectrogram(sr=SR, kind="mel", n_fft=256, hop_length=80, n_mels=40),
     FeatureScaler(per_clip=True),
-    CNN1DClassifier(filters=(32, 32, 64), padding="same", batch_norm=True, global_pooling="avg",
-                    dense_units=None, dropout=0.2, epochs=30, learning_rate=0.005, random_state=0),
+    CNN1DClassifier(
+        filters=(32, 32, 64),
+        padding="same",
+        batch_norm=True,
+        global_pooling="avg",
+        dense_units=None,
+        dropout=0.2,
+        epochs=30,
+        learning_rate=0.005,
+        random_state=0,
+    ),
 )
 pipe.fit(X_train, y_train)
 print(f"test accuracy: {pipe.score(X_test, y_test):.3f}")

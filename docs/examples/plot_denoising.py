@@ -50,8 +50,10 @@ denoised = den.predict(noisy_test)
 
 before = si_sdr(clean_test, noisy_test)
 after = si_sdr(clean_test, denoised)
-print(f"SI-SDR on the test tones: {before.mean():.1f} dB noisy, {after.mean():.1f} dB denoised "
-      f"(+{(after - before).mean():.1f} dB)")
+print(
+    f"SI-SDR on the test tones: {before.mean():.1f} dB noisy, {after.mean():.1f} dB denoised "
+    f"(+{(after - before).mean():.1f} dB)"
+)
 
 # %%
 # Before and after
@@ -65,9 +67,16 @@ panels = [("clean", clean_test[clip]), ("noisy", noisy_test[clip]), ("denoised",
 images = spectrogram.fit_transform(np.stack([wave for _, wave in panels]))
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), sharey=True, layout="constrained")
 for ax, (name, wave), image in zip(axes, panels, images):
-    mesh = ax.imshow(image.T, origin="lower", aspect="auto", cmap="magma", vmin=images.max() - 80,
-                     vmax=images.max(), extent=[0, len(wave) / SR, 0, SR / 2000])
-    title = name if name == "clean" else f"{name}: SI-SDR {si_sdr(clean_test[clip:clip + 1], wave[None])[0]:.1f} dB"
+    mesh = ax.imshow(
+        image.T,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        vmin=images.max() - 80,
+        vmax=images.max(),
+        extent=[0, len(wave) / SR, 0, SR / 2000],
+    )
+    title = name if name == "clean" else f"{name}: SI-SDR {si_sdr(clean_test[clip : clip + 1], wave[None])[0]:.1f} dB"
     ax.set(title=title, xlabel="time (s)")
 axes[0].set_ylabel("frequency (kHz)")
 fig.colorbar(mesh, ax=axes, label="dB")

@@ -28,12 +28,15 @@ from skaudio.networks import frame_timing
 from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 8000
-clips, labels = make_sounds(n_per_class=30, classes=["chirp", "click_train", "harmonic"], sr=SR,
-                            duration=(0.3, 0.8), random_state=0)
-X_train, events_train = make_event_scenes(clips[:60], labels[:60], n_scenes=150, sr=SR, duration=2.0,
-                                          n_events=(1, 2), random_state=0)
-X_test, events_test = make_event_scenes(clips[60:], labels[60:], n_scenes=40, sr=SR, duration=2.0,
-                                        n_events=(1, 2), random_state=1)
+clips, labels = make_sounds(
+    n_per_class=30, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8), random_state=0
+)
+X_train, events_train = make_event_scenes(
+    clips[:60], labels[:60], n_scenes=150, sr=SR, duration=2.0, n_events=(1, 2), random_state=0
+)
+X_test, events_test = make_event_scenes(
+    clips[60:], labels[60:], n_scenes=40, sr=SR, duration=2.0, n_events=(1, 2), random_state=1
+)
 print(X_train.shape, events_train[0])
 
 # %%
@@ -86,15 +89,18 @@ scene = next(i for i, events in enumerate(events_test) if len({label for _, _, l
 features = pipe[:-1].transform(X_test[scene : scene + 1])
 proba = detector.predict_frame_proba(features)[0]
 params = detector.get_params()
-stride, offset = frame_timing(**{k: params[k] for k in ("kernel_size", "pool_size", "dilation", "padding",
-                                                       "n_layers", "filters")})
+stride, offset = frame_timing(
+    **{k: params[k] for k in ("kernel_size", "pool_size", "dilation", "padding", "n_layers", "filters")}
+)
 frame_times = (stride * np.arange(len(proba)) + offset) * detector.frame_duration_
 mel = pipe[0].transform(X_test[scene : scene + 1])[0]
 
-fig, (ax_mel, ax_proba, ax_events) = plt.subplots(3, 1, figsize=(7, 6), sharex=True, layout="constrained",
-                                                  gridspec_kw={"height_ratios": [2, 1.2, 1]})
-ax_mel.imshow(mel.T, origin="lower", aspect="auto", cmap="magma",
-              extent=[0, len(mel) * detector.frame_duration_, 0, mel.shape[1]])
+fig, (ax_mel, ax_proba, ax_events) = plt.subplots(
+    3, 1, figsize=(7, 6), sharex=True, layout="constrained", gridspec_kw={"height_ratios": [2, 1.2, 1]}
+)
+ax_mel.imshow(
+    mel.T, origin="lower", aspect="auto", cmap="magma", extent=[0, len(mel) * detector.frame_duration_, 0, mel.shape[1]]
+)
 ax_mel.set(ylabel="mel band", title=f"Test scene {scene}")
 colors = dict(zip(detector.labels_, plt.get_cmap("tab10").colors))
 for k, label in enumerate(detector.labels_):
@@ -102,10 +108,15 @@ for k, label in enumerate(detector.labels_):
 ax_proba.axhline(0.5, color="gray", linestyle="--", linewidth=1)
 ax_proba.set(ylabel="probability", ylim=(0, 1.05))
 ax_proba.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-for row, (name, events) in enumerate([("detected", detected[scene]), ("annotated", events_test[scene])]):
+for row, events in enumerate([detected[scene], events_test[scene]]):
     for onset, offset_s, label in events:
         ax_events.broken_barh([(onset, offset_s - onset)], (row - 0.35, 0.7), color=colors[label])
         ax_events.text(onset + 0.02, row, label, va="center", fontsize="small", color="white", clip_on=True)
-ax_events.set(yticks=[0, 1], yticklabels=["detected", "annotated"], xlabel="time (s)", ylim=(-0.6, 1.6),
-              xlim=(0, X_test.shape[1] / SR))
+ax_events.set(
+    yticks=[0, 1],
+    yticklabels=["detected", "annotated"],
+    xlabel="time (s)",
+    ylim=(-0.6, 1.6),
+    xlim=(0, X_test.shape[1] / SR),
+)
 plt.show()

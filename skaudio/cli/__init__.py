@@ -26,91 +26,148 @@ __all__ = ["main", "build_parser"]
 def build_parser():
     """The argument parser of the ``skaudio`` command."""
     parser = argparse.ArgumentParser(
-        prog="skaudio", description="Audio classification, event detection and denoising in scikit-learn.",
+        prog="skaudio",
+        description="Audio classification, event detection and denoising in scikit-learn.",
         epilog=MODELS_FROM_OTHERS,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="train all three tasks on generated sounds and write a report",
-                          description="Generate sounds, train the classifier, the event detector and the denoiser "
-                                      "briefly, print their scores and write a report folder (plots, WAV examples, "
-                                      "fitted pipelines). Nothing is downloaded.")
+    demo = sub.add_parser(
+        "demo",
+        help="train all three tasks on generated sounds and write a report",
+        description="Generate sounds, train the classifier, the event detector and the denoiser "
+        "briefly, print their scores and write a report folder (plots, WAV examples, "
+        "fitted pipelines). Nothing is downloaded.",
+    )
     demo.add_argument("--out", default="skaudio-demo", help="report folder (default: skaudio-demo)")
     demo.add_argument("--epochs", type=_positive_int, default=30, help="training epochs per task (default: 30)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--force", action="store_true", help="replace the files of an earlier report in --out")
     _add_verbose(demo)
 
-    train = sub.add_parser("train", help="train a pipeline on a folder of recordings",
-                           description="Train a whole Pipeline (loading, features, model) built by "
-                                       "skaudio.pipelines, print cross-validated and held-out scores, and save it "
-                                       "with its training metadata.")
+    train = sub.add_parser(
+        "train",
+        help="train a pipeline on a folder of recordings",
+        description="Train a whole Pipeline (loading, features, model) built by "
+        "skaudio.pipelines, print cross-validated and held-out scores, and save it "
+        "with its training metadata.",
+    )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")
-    train.add_argument("--labels", default="subfolder", metavar="subfolder|REGEX",
-                       help="labels from each file's folder name, or a regular expression with a (?P<label>...) "
-                            "group matched against file names (default: subfolder; ignored for denoise)")
-    train.add_argument("--sr", type=_positive_int, default=None, help="resample every file to this rate in Hz "
-                                                                      "(default: the files' own common rate)")
+    train.add_argument(
+        "--labels",
+        default="subfolder",
+        metavar="subfolder|REGEX",
+        help="labels from each file's folder name, or a regular expression with a (?P<label>...) "
+        "group matched against file names (default: subfolder; ignored for denoise)",
+    )
+    train.add_argument(
+        "--sr",
+        type=_positive_int,
+        default=None,
+        help="resample every file to this rate in Hz (default: the files' own common rate)",
+    )
     train.add_argument("--epochs", type=_positive_int, default=None, help="training epochs (default: the pipeline's)")
-    train.add_argument("--grid", nargs="+", default=[], metavar="PARAM=V1,V2",
-                       help="GridSearchCV over these pipeline parameters, e.g. cnn1dclassifier__kernel_size=3,5")
-    train.add_argument("--cv", type=_non_negative_int, default=3,
-                       help="cross-validation folds (default: 3; 0 skips scoring by cross-validation when there is "
-                            "no grid)")
+    train.add_argument(
+        "--grid",
+        nargs="+",
+        default=[],
+        metavar="PARAM=V1,V2",
+        help="GridSearchCV over these pipeline parameters, e.g. cnn1dclassifier__kernel_size=3,5",
+    )
+    train.add_argument(
+        "--cv",
+        type=_non_negative_int,
+        default=3,
+        help="cross-validation folds (default: 3; 0 skips scoring by cross-validation when there is no grid)",
+    )
     train.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default: 0.2)")
-    train.add_argument("--noise", default="white,pink,babble", help="denoise: noises mixed into the clean "
-                                                                    "recordings (default: white,pink,babble)")
+    train.add_argument(
+        "--noise",
+        default="white,pink,babble",
+        help="denoise: noises mixed into the clean recordings (default: white,pink,babble)",
+    )
     train.add_argument("--snr", default="0,10", metavar="LOW,HIGH", help="denoise: SNR range in dB (default: 0,10)")
-    train.add_argument("--scenes", type=_positive_int, default=1000,
-                       help="detect: training scenes synthesised from the clips (default: 1000)")
+    train.add_argument(
+        "--scenes",
+        type=_positive_int,
+        default=1000,
+        help="detect: training scenes synthesised from the clips (default: 1000)",
+    )
     train.add_argument("--scene-duration", type=float, default=4.0, help="detect: scene length in s (default: 4)")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", required=True, metavar="MODEL.skaudio",
-                       help="the model file; checked before training: its folder must exist and be writable, and "
-                            "it may not be one of the training files")
+    train.add_argument(
+        "--out",
+        required=True,
+        metavar="MODEL.skaudio",
+        help="the model file; checked before training: its folder must exist and be writable, and "
+        "it may not be one of the training files",
+    )
     train.add_argument("--force", action="store_true", help="replace an existing --out file")
-    train.add_argument("-v", "--verbose", action="count", default=0,
-                       help="progress bars and TensorFlow's messages (-v), and epochs (-vv)")
+    train.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="progress bars and TensorFlow's messages (-v), and epochs (-vv)",
+    )
 
-    predict = sub.add_parser("predict", help="classify files, or detect their events",
-                             description="One CSV/JSON row per file (classifier: label and class probabilities) "
-                                         "or per detected event (detector: file, onset, offset, label), printed "
-                                         "as each file is done. A file at another sample rate than the model's is "
-                                         "resampled (said once on stderr); a file shorter than the model's "
-                                         "analysis window is an error; a file longer than a classifier's clip "
-                                         "is classified from the part the model sees (a warning says so).")
+    predict = sub.add_parser(
+        "predict",
+        help="classify files, or detect their events",
+        description="One CSV/JSON row per file (classifier: label and class probabilities) "
+        "or per detected event (detector: file, onset, offset, label), printed "
+        "as each file is done. A file at another sample rate than the model's is "
+        "resampled (said once on stderr); a file shorter than the model's "
+        "analysis window is an error; a file longer than a classifier's clip "
+        "is classified from the part the model sees (a warning says so).",
+    )
     predict.add_argument("model", metavar="MODEL.skaudio")
     predict.add_argument("files", nargs="+", metavar="FILE")
     predict.add_argument("--format", choices=("csv", "json"), default="csv")
-    predict.add_argument("--on-error", choices=("raise", "skip"), default="raise",
-                         help="a file that cannot be read or predicted: stop there (raise, the default), or report "
-                              "it on stderr and go on (skip; the exit status is 1 if any file failed)")
+    predict.add_argument(
+        "--on-error",
+        choices=("raise", "skip"),
+        default="raise",
+        help="a file that cannot be read or predicted: stop there (raise, the default), or report "
+        "it on stderr and go on (skip; the exit status is 1 if any file failed)",
+    )
     _add_trust(predict)
     _add_verbose(predict)
 
-    denoise = sub.add_parser("denoise", help="denoise a recording of any length",
-                             description="Denoise IN.wav with a denoising model. The output has the input's "
-                                         "sample rate, length and channels (each channel is denoised on its own); "
-                                         "its format comes from its extension: .wav or .flac (16-bit PCM) or .ogg "
-                                         "(Vorbis), whatever the input's format. The output is written only when "
-                                         "complete, is never the input, and replaces an existing file only with "
-                                         "--force.")
+    denoise = sub.add_parser(
+        "denoise",
+        help="denoise a recording of any length",
+        description="Denoise IN.wav with a denoising model. The output has the input's "
+        "sample rate, length and channels (each channel is denoised on its own); "
+        "its format comes from its extension: .wav or .flac (16-bit PCM) or .ogg "
+        "(Vorbis), whatever the input's format. The output is written only when "
+        "complete, is never the input, and replaces an existing file only with "
+        "--force.",
+    )
     denoise.add_argument("model", metavar="MODEL.skaudio")
     denoise.add_argument("input", metavar="IN.wav", help="any format libsndfile reads (WAV, FLAC, OGG, MP3, ...)")
     denoise.add_argument("-o", "--output", required=True, metavar="OUT.wav", help="a .wav, .flac or .ogg file")
-    denoise.add_argument("--subtype", default=None, metavar="SUBTYPE",
-                         help="sample format: PCM_16 (default for .wav and .flac), PCM_24, FLOAT (32-bit float, "
-                              ".wav) or VORBIS (default for .ogg)")
+    denoise.add_argument(
+        "--subtype",
+        default=None,
+        metavar="SUBTYPE",
+        help="sample format: PCM_16 (default for .wav and .flac), PCM_24, FLOAT (32-bit float, "
+        ".wav) or VORBIS (default for .ogg)",
+    )
     denoise.add_argument("--force", action="store_true", help="replace an existing output file")
     _add_trust(denoise)
     _add_verbose(denoise)
 
-    info = sub.add_parser("info", help="show a saved model's steps, parameters and training metadata",
-                          description="Show a saved model's steps, parameters, training metadata and whether it "
-                                      "loads without trust, read without loading the model (nothing is unpickled "
-                                      "or run). An old joblib (pickle) model file can only be shown by loading it, "
-                                      "with --trust.", epilog=MODELS_FROM_OTHERS)
+    info = sub.add_parser(
+        "info",
+        help="show a saved model's steps, parameters and training metadata",
+        description="Show a saved model's steps, parameters, training metadata and whether it "
+        "loads without trust, read without loading the model (nothing is unpickled "
+        "or run). An old joblib (pickle) model file can only be shown by loading it, "
+        "with --trust.",
+        epilog=MODELS_FROM_OTHERS,
+    )
     info.add_argument("model", metavar="MODEL.skaudio")
     _add_trust(info)
     _add_verbose(info)
@@ -128,9 +185,12 @@ MODELS_FROM_OTHERS = (
 
 
 def _add_trust(parser):
-    parser.add_argument("--trust", action="store_true",
-                        help="load MODEL even if that runs code from it: an old joblib (pickle) model file, or one "
-                             "naming types skaudio does not trust (only for files whose source you trust)")
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="load MODEL even if that runs code from it: an old joblib (pickle) model file, or one "
+        "naming types skaudio does not trust (only for files whose source you trust)",
+    )
 
 
 def _add_verbose(parser):
@@ -255,8 +315,13 @@ def main(argv=None):
         sys.stdout.reconfigure(errors="surrogateescape")
     from skaudio.cli import _apply, _demo, _train
 
-    command = {"demo": _demo.demo, "train": _train.train, "predict": _apply.predict,
-               "denoise": _apply.denoise, "info": _apply.info}[args.command]
+    command = {
+        "demo": _demo.demo,
+        "train": _train.train,
+        "predict": _apply.predict,
+        "denoise": _apply.denoise,
+        "info": _apply.info,
+    }[args.command]
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _one_line_warnings(args.command)

@@ -31,8 +31,12 @@ def _read(path, sr, *, said, mono=True):
     if native_sr != sr and native_sr not in said:
         said.add(native_sr)
         lost = f"; what lies above {sr // 2} Hz (half the model's rate) is lost" if native_sr > sr else ""
-        warnings.warn(f"{path} is at {native_sr} Hz: resampled to the model's {sr} Hz{lost} (said once for every "
-                      f"file at {native_sr} Hz)", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{path} is at {native_sr} Hz: resampled to the model's {sr} Hz{lost} (said once for every "
+            f"file at {native_sr} Hz)",
+            UserWarning,
+            stacklevel=2,
+        )
     return native, native_sr, _resample(native, native_sr, sr)
 
 
@@ -47,16 +51,21 @@ def _resample(wave, from_sr, to_sr):
 
 def _min_samples(model):
     """The fewest samples (at the model's rate) a model can see: its longest analysis window ``n_fft``, else 1."""
-    windows = [value for name, value in model.get_params(deep=True).items()
-               if name.rsplit("__", 1)[-1] == "n_fft" and isinstance(value, numbers.Integral)]
+    windows = [
+        value
+        for name, value in model.get_params(deep=True).items()
+        if name.rsplit("__", 1)[-1] == "n_fft" and isinstance(value, numbers.Integral)
+    ]
     return max(windows, default=1)
 
 
 def _check_long_enough(path, wave, model, sr):
     needed = _min_samples(model)
     if len(wave) < needed:
-        raise CLIError(f"{path} is too short for this model: {len(wave)} samples at {sr} Hz, it needs at least "
-                       f"{needed} ({needed / sr * 1000:.0f} ms, one analysis window)")
+        raise CLIError(
+            f"{path} is too short for this model: {len(wave)} samples at {sr} Hz, it needs at least "
+            f"{needed} ({needed / sr * 1000:.0f} ms, one analysis window)"
+        )
 
 
 def _clip_length(model):
@@ -91,8 +100,12 @@ class _Rows:
 
     def write(self, row):
         if self.fmt == "csv":
-            self.writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) and k not in ("onset", "offset") else v)
-                                  for k, v in row.items()})
+            self.writer.writerow(
+                {
+                    k: (f"{v:.6f}" if isinstance(v, float) and k not in ("onset", "offset") else v)
+                    for k, v in row.items()
+                }
+            )
         else:
             text = json.dumps(row, indent=2, default=str).replace("\n", "\n  ")
             sys.stdout.write(("\n  " if self.first else ",\n  ") + text)
@@ -110,16 +123,23 @@ def _predict_file(model, metadata, path, classes, said):
     _, _, wave = _read(path, sr, said=said)
     _check_long_enough(path, wave, model, sr)
     if metadata["task"] == "detect":
-        return [{"file": path, "onset": round(onset, 3), "offset": round(offset, 3), "label": label}
-                for onset, offset, label in detect_events(model, metadata, wave)]
+        return [
+            {"file": path, "onset": round(onset, 3), "offset": round(offset, 3), "label": label}
+            for onset, offset, label in detect_events(model, metadata, wave)
+        ]
     clip = _clip_length(model)
     if clip is not None and len(wave) > clip[0]:
         part = {"center": "its middle", "left": "its start", "right": "its end"}.get(clip[1], "part of it")
-        warnings.warn(f"{path} is {len(wave) / sr:.2f} s long; this model classifies {clip[0] / sr:.2f} s of it "
-                      f"({part}) and ignores the rest", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{path} is {len(wave) / sr:.2f} s long; this model classifies {clip[0] / sr:.2f} s of it "
+            f"({part}) and ignores the rest",
+            UserWarning,
+            stacklevel=2,
+        )
     proba = model[1:].predict_proba([wave])[0]
-    return [{"file": path, "label": classes[int(np.argmax(proba))],
-             **{str(c): float(p) for c, p in zip(classes, proba)}}]
+    return [
+        {"file": path, "label": classes[int(np.argmax(proba))], **{str(c): float(p) for c, p in zip(classes, proba)}}
+    ]
 
 
 def predict(args):
@@ -166,11 +186,18 @@ def denoise(args):
     n_samples = native.shape[1]
     # each channel is denoised on its own: one batch of n_channels waveforms
     cleaned = model[1:].predict(list(waves))
-    out = np.stack([_fit_length(_resample(np.asarray(channel, dtype=np.float32), sr, native_sr), n_samples)
-                    for channel in cleaned], axis=1)
+    out = np.stack(
+        [
+            _fit_length(_resample(np.asarray(channel, dtype=np.float32), sr, native_sr), n_samples)
+            for channel in cleaned
+        ],
+        axis=1,
+    )
     write_audio(args.output, out, native_sr, audio_format, subtype)
-    print(f"wrote {args.output}: {n_samples / native_sr:.2f} s at {native_sr} Hz, {out.shape[1]} channel(s), "
-          f"{audio_format} {subtype}")
+    print(
+        f"wrote {args.output}: {n_samples / native_sr:.2f} s at {native_sr} Hz, {out.shape[1]} channel(s), "
+        f"{audio_format} {subtype}"
+    )
 
 
 def _fit_length(wave, n):
@@ -188,11 +215,15 @@ def info(args):
     metadata = read_metadata(args.model)
     if metadata is None:
         model, metadata = load_model(args.model, trusted=args.trust)  # refused without --trust
-        steps = [(name, type(step).__name__, {k: repr(v) for k, v in step.get_params(deep=False).items()})
-                 for name, step in model.steps]
+        steps = [
+            (name, type(step).__name__, {k: repr(v) for k, v in step.get_params(deep=False).items()})
+            for name, step in model.steps
+        ]
     else:
-        steps = [(step["name"], step["class"].rpartition(".")[2], step["params"])
-                 for step in metadata.get("model", {}).get("steps", [])]
+        steps = [
+            (step["name"], step["class"].rpartition(".")[2], step["params"])
+            for step in metadata.get("model", {}).get("steps", [])
+        ]
     print(f"model: {args.model}")
     sr = f"{metadata['sr']} Hz" if metadata.get("sr") else "?"
     print(f"task: {metadata.get('task')}    sample rate: {sr}    trained: {metadata.get('date', '?')}")
@@ -210,19 +241,23 @@ def info(args):
     print("versions: " + ", ".join(f"{k} {v}" for k, v in (metadata.get("versions") or {}).items()))
     differences = persistence.version_differences(metadata)
     if differences:
-        print("installed here: " + ", ".join(f"{name} {installed} (saved with {saved})"
-                                            for name, saved, installed in differences)
-              + ": predictions may differ")
+        print(
+            "installed here: "
+            + ", ".join(f"{name} {installed} (saved with {saved})" for name, saved, installed in differences)
+            + ": predictions may differ"
+        )
     if "model" in metadata:  # the payload itself is checked, not what the metadata says about it
         try:
             untrusted = persistence.untrusted_types(args.model)
         except Exception as exc:  # noqa: BLE001 - a corrupt payload: say so, the metadata is still shown
             print(f"loading: fails, the model part is corrupt ({error_line(exc)})")
         else:
-            print("loading: without trust (every type is on skaudio's trusted list; networks in Keras' safe mode)"
-                  if not untrusted else
-                  f"loading: needs --trust, it names types or functions skaudio does not trust: "
-                  f"{', '.join(untrusted)} (loading them runs their code: only for a source you trust)")
+            print(
+                "loading: without trust (every type is on skaudio's trusted list; networks in Keras' safe mode)"
+                if not untrusted
+                else f"loading: needs --trust, it names types or functions skaudio does not trust: "
+                f"{', '.join(untrusted)} (loading them runs their code: only for a source you trust)"
+            )
     print("steps:")
     for name, kind, params in steps:
         print(f"  {name}: {kind}")

@@ -71,13 +71,17 @@ def load_model(path, *, task=None, trusted=False):
     metadata = read_metadata(path)
     if metadata is None:
         if not trusted:
-            raise CLIError(f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it "
-                           "runs any code it holds: pass --trust only if you made it or trust its source")
+            raise CLIError(
+                f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it "
+                "runs any code it holds: pass --trust only if you made it or trust its source"
+            )
         model, metadata = _load_pickle(path)
     else:
         if metadata.get("task") not in TASKS or not isinstance(metadata.get("sr"), int) or metadata["sr"] <= 0:
-            raise CLIError(f"{path} is a skaudio model file but not one saved by `skaudio train` (its metadata has "
-                           "no task or sample rate)")
+            raise CLIError(
+                f"{path} is a skaudio model file but not one saved by `skaudio train` (its metadata has "
+                "no task or sample rate)"
+            )
         _check_task(path, metadata, task)  # before loading: a wrong model is said at once
         try:
             model = load(path, trusted=trusted)
@@ -104,23 +108,30 @@ def _load_pickle(path):
             warnings.simplefilter("error", InconsistentVersionWarning)
             model = joblib.load(path)
     except InconsistentVersionWarning as exc:
-        raise CLIError(f"{path} was saved with scikit-learn {exc.original_sklearn_version}, this is "
-                       f"{exc.current_sklearn_version}: retrain the model or install the version it was saved with"
-                       ) from None
+        raise CLIError(
+            f"{path} was saved with scikit-learn {exc.original_sklearn_version}, this is "
+            f"{exc.current_sklearn_version}: retrain the model or install the version it was saved with"
+        ) from None
     except (ModuleNotFoundError, AttributeError, ImportError) as exc:
-        raise CLIError(f"cannot load {path}: it was saved by an incompatible version of skaudio or its "
-                       f"libraries ({type(exc).__name__}: {exc})") from None
+        raise CLIError(
+            f"cannot load {path}: it was saved by an incompatible version of skaudio or its "
+            f"libraries ({type(exc).__name__}: {exc})"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - a corrupt or foreign file: say so in one line
         raise CLIError(f"cannot load {path}: not a skaudio model file ({type(exc).__name__}: {exc})") from None
     metadata = getattr(model, "skaudio_metadata_", None)
     if not isinstance(metadata, dict):
         raise CLIError(f"{path} is not a model saved by `skaudio train` (no skaudio metadata)")
     if metadata.get("format") != PICKLE_FORMAT:
-        raise CLIError(f"{path} has model format {metadata.get('format')!r}, this skaudio reads format "
-                       f"{PICKLE_FORMAT} with --trust: it was saved by an incompatible version "
-                       f"(skaudio {metadata.get('versions', {}).get('skaudio', '?')})")
+        raise CLIError(
+            f"{path} has model format {metadata.get('format')!r}, this skaudio reads format "
+            f"{PICKLE_FORMAT} with --trust: it was saved by an incompatible version "
+            f"(skaudio {metadata.get('versions', {}).get('skaudio', '?')})"
+        )
     saved = metadata.get("versions", {}).get("skaudio", "?")
     if saved.split(".")[:2] != skaudio.__version__.split(".")[:2]:
-        raise CLIError(f"{path} was saved by skaudio {saved}, this is {skaudio.__version__}: retrain it or "
-                       f"install skaudio=={saved}")
+        raise CLIError(
+            f"{path} was saved by skaudio {saved}, this is {skaudio.__version__}: retrain it or "
+            f"install skaudio=={saved}"
+        )
     return model, metadata

@@ -17,8 +17,13 @@ SR = 8000
 # Every file the report holds, so that an earlier report is found before anything is trained.
 MODEL_FILES = {"classify": "classifier.skaudio", "detect": "event_detector.skaudio", "denoise": "denoiser.skaudio"}
 EXAMPLE_FILES = [f"example{i}_{kind}.wav" for i in range(3) for kind in ("noisy", "denoised", "clean")]
-FIGURE_FILES = ("classify_example.png", "classify_confusion_matrix.png", "classify_history.png", "detect_events.png",
-                "denoise_spectrograms.png")
+FIGURE_FILES = (
+    "classify_example.png",
+    "classify_confusion_matrix.png",
+    "classify_history.png",
+    "detect_events.png",
+    "denoise_spectrograms.png",
+)
 REPORT_FILES = (*MODEL_FILES.values(), *EXAMPLE_FILES, *FIGURE_FILES, "scores.json")
 
 
@@ -43,8 +48,10 @@ def _classify(seed, epochs):
     # per-clip normalisation would remove: scale over the training set instead. One network
     # instead of the factory's five keeps the demo quick.
     pipe = make_classifier_pipeline(sr=SR, random_state=seed).set_params(
-        cnn1dclassifier__epochs=epochs, cnn1dclassifier__front_end__featurescaler__per_clip=False,
-        cnn1dclassifier__n_networks=1)
+        cnn1dclassifier__epochs=epochs,
+        cnn1dclassifier__front_end__featurescaler__per_clip=False,
+        cnn1dclassifier__n_networks=1,
+    )
     pipe.fit(X_train, y_train)
     return pipe, X_test, y_test, {"accuracy": float(pipe.score(X_test, y_test))}
 
@@ -55,15 +62,27 @@ def _detect(seed, epochs):
     from skaudio.models import predict_events
     from skaudio.pipelines import make_event_detector_pipeline
 
-    clips, labels = make_sounds(30, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8),
-                                random_state=seed + 1)
-    scenes, events = make_event_scenes(clips, labels, n_scenes=600, sr=SR, duration=4.0, n_events=(1, 3),
-                                       backgrounds="pink", snr_db=(0.0, 20.0), random_state=seed)
+    clips, labels = make_sounds(
+        30, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8), random_state=seed + 1
+    )
+    scenes, events = make_event_scenes(
+        clips,
+        labels,
+        n_scenes=600,
+        sr=SR,
+        duration=4.0,
+        n_events=(1, 3),
+        backgrounds="pink",
+        snr_db=(0.0, 20.0),
+        random_state=seed,
+    )
     pipe = make_event_detector_pipeline(sr=SR, random_state=seed).set_params(crnneventdetector__epochs=epochs)
     pipe.fit(scenes[:500], events[:500])
     estimated = predict_events(pipe, scenes[500:])
-    scores = {"event-based F1": event_based_scores(events[500:], estimated)["f_measure"],
-              "segment-based F1": segment_based_scores(events[500:], estimated)["f_measure"]}
+    scores = {
+        "event-based F1": event_based_scores(events[500:], estimated)["f_measure"],
+        "segment-based F1": segment_based_scores(events[500:], estimated)["f_measure"],
+    }
     return pipe, scenes[500:], events[500:], estimated, scores
 
 
@@ -73,8 +92,9 @@ def _denoise(seed, epochs):
     from skaudio.pipelines import make_denoiser_pipeline
     from skaudio.preprocessing import FixedLength
 
-    clips, _ = make_sounds(30, classes=["tone", "chirp", "harmonic", "am_tone"], sr=SR, duration=(0.5, 1.0),
-                           random_state=seed + 2)
+    clips, _ = make_sounds(
+        30, classes=["tone", "chirp", "harmonic", "am_tone"], sr=SR, duration=(0.5, 1.0), random_state=seed + 2
+    )
     clean = FixedLength(duration=1.0, sr=SR).fit_transform(clips)
     noisy, clean = make_noisy(clean, noise="white", snr_db=(0.0, 10.0), random_state=seed)
     pipe = make_denoiser_pipeline(sr=SR, random_state=seed).set_params(cnn1ddenoiser__epochs=epochs)
@@ -85,8 +105,11 @@ def _denoise(seed, epochs):
 
 
 def task_pipeline_name(task):
-    return {"classify": "make_classifier_pipeline", "detect": "make_event_detector_pipeline",
-            "denoise": "make_denoiser_pipeline"}[task]
+    return {
+        "classify": "make_classifier_pipeline",
+        "detect": "make_event_detector_pipeline",
+        "denoise": "make_denoiser_pipeline",
+    }[task]
 
 
 def _plots(out, classify, detect, denoise):
@@ -139,8 +162,10 @@ def _check_report_folder(out, force):
         raise CLIError(f"--out {out} is a file, not a folder")
     earlier = [name for name in REPORT_FILES if os.path.lexists(os.path.join(out, name))]
     if earlier and not force:
-        raise CLIError(f"{out} already holds a report ({', '.join(earlier[:3])}{', ...' if len(earlier) > 3 else ''})"
-                       f": pass --force to replace its files, or choose another --out")
+        raise CLIError(
+            f"{out} already holds a report ({', '.join(earlier[:3])}{', ...' if len(earlier) > 3 else ''})"
+            f": pass --force to replace its files, or choose another --out"
+        )
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as exc:
@@ -174,12 +199,30 @@ def demo(args):
     print()
     _print_table(rows)
 
-    save_model(classify[0], os.path.join(out, MODEL_FILES["classify"]), task="classify", sr=SR,
-               labels=list(classify[0][-1].classes_), extra={"data": "skaudio.datasets.make_sounds"})
-    save_model(detect[0], os.path.join(out, MODEL_FILES["detect"]), task="detect", sr=SR,
-               labels=list(detect[0][-1].labels_), extra={"data": "make_event_scenes", "scene_duration": 4.0})
-    save_model(denoise[0], os.path.join(out, MODEL_FILES["denoise"]), task="denoise", sr=SR, labels=None,
-               extra={"data": "make_noisy(make_sounds)"})
+    save_model(
+        classify[0],
+        os.path.join(out, MODEL_FILES["classify"]),
+        task="classify",
+        sr=SR,
+        labels=list(classify[0][-1].classes_),
+        extra={"data": "skaudio.datasets.make_sounds"},
+    )
+    save_model(
+        detect[0],
+        os.path.join(out, MODEL_FILES["detect"]),
+        task="detect",
+        sr=SR,
+        labels=list(detect[0][-1].labels_),
+        extra={"data": "make_event_scenes", "scene_duration": 4.0},
+    )
+    save_model(
+        denoise[0],
+        os.path.join(out, MODEL_FILES["denoise"]),
+        task="denoise",
+        sr=SR,
+        labels=None,
+        extra={"data": "make_noisy(make_sounds)"},
+    )
     _, noisy, clean, denoised, _ = denoise
     examples = iter(EXAMPLE_FILES)
     for i in range(3):
@@ -191,8 +234,12 @@ def demo(args):
         figures = []
         print(f"plots skipped: {exc} (pip install 'skaudio[plot]')")
     elapsed = time.perf_counter() - start
-    write_json(os.path.join(out, "scores.json"),
-               {"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures})
-    print(f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "
-          f"(try `skaudio info {os.path.join(out, MODEL_FILES['classify'])}`); total {elapsed:.0f} s")
+    write_json(
+        os.path.join(out, "scores.json"),
+        {"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures},
+    )
+    print(
+        f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "
+        f"(try `skaudio info {os.path.join(out, MODEL_FILES['classify'])}`); total {elapsed:.0f} s"
+    )
     return scores

@@ -82,13 +82,16 @@ def audio_output_format(path, subtype=None):
 
     extension = os.path.splitext(path)[1].lower()
     if extension not in AUDIO_FORMATS:
-        raise CLIError(f"cannot tell which audio format to write from the name {path}: end it with "
-                       f"{', '.join(AUDIO_FORMATS)}")
+        raise CLIError(
+            f"cannot tell which audio format to write from the name {path}: end it with {', '.join(AUDIO_FORMATS)}"
+        )
     audio_format, default = AUDIO_FORMATS[extension]
     subtype = (subtype or default).upper()
     if not sf.check_format(audio_format, subtype):
-        raise CLIError(f"--subtype {subtype} cannot be written to a {extension} file; choose one of "
-                       f"{', '.join(sorted(sf.available_subtypes(audio_format)))}")
+        raise CLIError(
+            f"--subtype {subtype} cannot be written to a {extension} file; choose one of "
+            f"{', '.join(sorted(sf.available_subtypes(audio_format)))}"
+        )
     return audio_format, subtype
 
 
@@ -102,8 +105,9 @@ def write_audio(path, waveform, sr, audio_format, subtype):
     try:
         with atomic_path(path) as tmp:
             # soundfile encodes str names strictly: bytes open a name that is not valid UTF-8
-            sf.write(os.fsencode(tmp) if os.name == "posix" else tmp, waveform, sr, format=audio_format,
-                     subtype=subtype)
+            sf.write(
+                os.fsencode(tmp) if os.name == "posix" else tmp, waveform, sr, format=audio_format, subtype=subtype
+            )
     except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OSError) as exc:
         raise CLIError(f"cannot write {path}: {error_line(exc)}") from None
 

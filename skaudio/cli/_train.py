@@ -21,7 +21,8 @@ def parse_grid(items, pipeline):
         name, values = item.split("=", 1)
         if name not in names:
             close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(
-                name, [n for n in names if "__" in n], n=3)
+                name, [n for n in names if "__" in n], n=3
+            )
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise CLIError(f"--grid: the pipeline has no parameter {name!r}{hint}")
         grid[name] = [_literal(value) for value in _split_values(values)]
@@ -116,13 +117,15 @@ def train(args):
     extra = {"data": os.path.abspath(args.data), "n_files": len(bunch.data)}
     if args.task == "classify":
         y = bunch.target_names[bunch.target]
-        X_train, X_test, y_train, y_test = train_test_split(bunch.data, y, test_size=args.test_size, stratify=y,
-                                                            random_state=seed)
+        X_train, X_test, y_train, y_test = train_test_split(
+            bunch.data, y, test_size=args.test_size, stratify=y, random_state=seed
+        )
         pipe = pipelines.make_classifier_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         if args.epochs:
             pipe.set_params(cnn1dclassifier__epochs=args.epochs)
-        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train,
-                                              cv=StratifiedKFold(**split), score_cv=bool(folds))
+        model, cv_score, best = _search_or_cv(
+            pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)
+        )
         held_out = float(model.score(X_test, y_test))
         metric, names = "accuracy", list(bunch.target_names)
     elif args.task == "detect":
@@ -130,12 +133,20 @@ def train(args):
         from skaudio.metrics import event_f1_scorer
 
         y = bunch.target_names[bunch.target]
-        train_idx, test_idx = train_test_split(np.arange(len(y)), test_size=args.test_size, stratify=y,
-                                               random_state=seed)
+        train_idx, test_idx = train_test_split(
+            np.arange(len(y)), test_size=args.test_size, stratify=y, random_state=seed
+        )
 
         def scenes(idx, n, offset):
-            return make_event_scenes([bunch.data[i] for i in idx], y[idx], n_scenes=n, sr=sr,
-                                     duration=args.scene_duration, backgrounds="pink", random_state=seed + offset)
+            return make_event_scenes(
+                [bunch.data[i] for i in idx],
+                y[idx],
+                n_scenes=n,
+                sr=sr,
+                duration=args.scene_duration,
+                backgrounds="pink",
+                random_state=seed + offset,
+            )
 
         X_train, y_train = scenes(train_idx, args.scenes, 0)
         X_test, y_test = scenes(test_idx, max(10, args.scenes // 4), 1)
@@ -143,8 +154,15 @@ def train(args):
         if args.epochs:
             pipe.set_params(crnneventdetector__epochs=args.epochs)
         # event lists cannot be stratified: plain KFold
-        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), X_train, y_train,
-                                              cv=KFold(**split), score_cv=bool(folds), scoring=event_f1_scorer)
+        model, cv_score, best = _search_or_cv(
+            pipe,
+            parse_grid(args.grid, pipe),
+            X_train,
+            y_train,
+            cv=KFold(**split),
+            score_cv=bool(folds),
+            scoring=event_f1_scorer,
+        )
         held_out = float(event_f1_scorer(model, X_test, y_test))
         metric, names = "event-based F1", list(bunch.target_names)
         extra["scene_duration"] = args.scene_duration
@@ -172,21 +190,32 @@ def train(args):
         pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         if args.epochs:
             pipe.set_params(cnn1ddenoiser__epochs=args.epochs)
-        model, cv_score, best = _search_or_cv(pipe, parse_grid(args.grid, pipe), pick(noisy, train_idx),
-                                              pick(clean, train_idx), cv=KFold(**split), score_cv=bool(folds))
+        model, cv_score, best = _search_or_cv(
+            pipe,
+            parse_grid(args.grid, pipe),
+            pick(noisy, train_idx),
+            pick(clean, train_idx),
+            cv=KFold(**split),
+            score_cv=bool(folds),
+        )
         test_noisy, test_clean = pick(noisy, test_idx), pick(clean, test_idx)
         held_out = float(np.mean(si_sdr_improvement(test_clean, model.predict(test_noisy), test_noisy)))
         metric, names = "SI-SDR improvement (dB)", None
         extra.update(noise=noises, snr_db=[low, high])
     cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
     if cv_score is not None:
-        print(f"cross-validated {cv_metric} ({'best of grid, ' if best else ''}{split['n_splits']} folds): "
-              f"{cv_score:.4f}")
+        print(
+            f"cross-validated {cv_metric} ({'best of grid, ' if best else ''}{split['n_splits']} folds): {cv_score:.4f}"
+        )
     print(f"held-out {metric}: {held_out:.4f}")
     if best:
         print("best parameters: " + ", ".join(f"{k}={v}" for k, v in best.items()))
-    extra["scores"] = {"cross_validated": cv_score, "cross_validated_metric": cv_metric, "held_out": held_out,
-                       "held_out_metric": metric}
+    extra["scores"] = {
+        "cross_validated": cv_score,
+        "cross_validated_metric": cv_metric,
+        "held_out": held_out,
+        "held_out_metric": metric,
+    }
     extra["best_params"] = best
     extra["train_seconds"] = round(time.perf_counter() - start, 1)
     metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)

@@ -93,7 +93,9 @@ def make_noisy(clean, *, noise="white", snr_db=0.0, sr=None, random_state=None):
     recordings = None
     if isinstance(noise, str):
         if noise != "babble" and noise not in NOISE_COLORS:
-            raise ValueError(f"noise must be one of {sorted(NOISE_COLORS) + ['babble']} or a list of recordings, got {noise!r}.")
+            raise ValueError(
+                f"noise must be one of {sorted(NOISE_COLORS) + ['babble']} or a list of recordings, got {noise!r}."
+            )
     else:
         if isinstance(noise, np.ndarray) and noise.ndim == 1 and noise.dtype != object:
             noise = [noise]  # one recording

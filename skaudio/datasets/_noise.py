@@ -33,15 +33,12 @@ def _check_random_state(random_state):
     if isinstance(random_state, np.random.Generator):
         return random_state
     if isinstance(random_state, bool):
-        raise ValueError(
-            f"random_state must be None, an int, a RandomState or a Generator, got {random_state!r}."
-        )
+        raise ValueError(f"random_state must be None, an int, a RandomState or a Generator, got {random_state!r}.")
     try:
         return check_random_state(random_state)
     except ValueError as exc:
         raise ValueError(
-            "random_state must be None, an int, a numpy RandomState or a numpy "
-            f"Generator, got {random_state!r}."
+            f"random_state must be None, an int, a numpy RandomState or a numpy Generator, got {random_state!r}."
         ) from exc
 
 

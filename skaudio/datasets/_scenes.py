@@ -60,7 +60,10 @@ def _backgrounds(backgrounds, n_scenes, n_samples, rng):
             if not np.any(rec):
                 raise ValueError(f"backgrounds[{k}] is silent: it cannot set the scene's SNR.")
         noise = np.stack(
-            [_fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), n_samples, rng) for _ in range(n_scenes)]
+            [
+                _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), n_samples, rng)
+                for _ in range(n_scenes)
+            ]
         )
     rms = np.sqrt(np.mean(noise**2, axis=1, keepdims=True))
     if np.any(rms == 0):

@@ -185,11 +185,7 @@ def _check_range(value, name):
     """A number or a (low, high) pair -> (low, high) floats."""
     if _is_real(value):
         low = high = float(value)
-    elif (
-        isinstance(value, (tuple, list, np.ndarray))
-        and len(value) == 2
-        and all(_is_real(v) for v in value)
-    ):
+    elif isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2 and all(_is_real(v) for v in value):
         low, high = float(value[0]), float(value[1])
         if low > high:
             raise ValueError(f"{name}=({low}, {high}) must satisfy low <= high.")
@@ -345,18 +341,14 @@ def make_sounds(
     if not _is_int(n_per_class) or n_per_class <= 0:
         raise ValueError(f"n_per_class must be an int > 0, got {n_per_class!r}.")
     if not _is_int(sr) or sr < _MIN_SR:
-        raise ValueError(
-            f"sr must be an int >= {_MIN_SR} (Hz; the sounds span about 100 Hz to "
-            f"4 kHz), got {sr!r}."
-        )
+        raise ValueError(f"sr must be an int >= {_MIN_SR} (Hz; the sounds span about 100 Hz to 4 kHz), got {sr!r}.")
     sr = int(sr)
     classes = _check_classes(classes)
     try:
         dur_low, dur_high = _check_range(duration, "duration")
     except ValueError:
         raise ValueError(
-            f"duration must be a number of seconds >= {_MIN_DURATION} or a (low, high) "
-            f"pair of them, got {duration!r}."
+            f"duration must be a number of seconds >= {_MIN_DURATION} or a (low, high) pair of them, got {duration!r}."
         ) from None
     if dur_low < _MIN_DURATION:
         raise ValueError(f"duration must be >= {_MIN_DURATION} s (at least one short event), got {duration!r}.")

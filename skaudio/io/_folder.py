@@ -32,13 +32,10 @@ def _check_extensions(extensions):
     try:
         extensions = tuple(extensions)
     except TypeError:
-        raise TypeError(
-            f"extensions must be a str or a sequence of str, got {type(extensions).__name__}."
-        ) from None
+        raise TypeError(f"extensions must be a str or a sequence of str, got {type(extensions).__name__}.") from None
     if not extensions or not all(isinstance(e, str) and e.strip(".") for e in extensions):
         raise ValueError(
-            f"extensions must be a non-empty sequence of non-empty str such as "
-            f"('.wav', '.flac'), got {extensions!r}."
+            f"extensions must be a non-empty sequence of non-empty str such as ('.wav', '.flac'), got {extensions!r}."
         )
     return tuple(("." + e.lstrip(".")).lower() for e in extensions)
 
@@ -54,8 +51,7 @@ def _check_labels(labels):
             raise ValueError(f"labels is not a valid regular expression ({exc}): {labels!r}.") from exc
     elif not isinstance(labels, re.Pattern):
         raise TypeError(
-            f"labels must be 'subfolder', None, or a regular expression (str or compiled), "
-            f"got {type(labels).__name__}."
+            f"labels must be 'subfolder', None, or a regular expression (str or compiled), got {type(labels).__name__}."
         )
     if not isinstance(labels.pattern, str):
         raise TypeError("labels must be a str regular expression, not a bytes one.")
@@ -266,9 +262,7 @@ def load_folder(
 
     relpaths = _discover(root, extensions)
     if not relpaths:
-        raise ValueError(
-            f"No audio files with extension {' / '.join(extensions)} found under folder {root!r}."
-        )
+        raise ValueError(f"No audio files with extension {' / '.join(extensions)} found under folder {root!r}.")
 
     skipped = []  # messages, each naming the skipped file
     special = []  # names that are not regular files
@@ -278,9 +272,7 @@ def load_folder(
             raise ValueError(message)
         skipped.append(message)
 
-    group_names = [] if not isinstance(labels, re.Pattern) else [
-        g for g in labels.groupindex if g != "label"
-    ]
+    group_names = [] if not isinstance(labels, re.Pattern) else [g for g in labels.groupindex if g != "label"]
     data, label_values, filenames = [], [], []
     groups = {g: [] for g in group_names}
     first = None  # (filename, native rate) of the first loaded file when sr is None
@@ -356,8 +348,7 @@ def load_folder(
     if skipped:
         details = "\n".join(f"  - {m}" for m in skipped)
         warnings.warn(
-            f"load_folder skipped {len(skipped)} of {len(relpaths)} files under {root!r}:\n"
-            f"{details}",
+            f"load_folder skipped {len(skipped)} of {len(relpaths)} files under {root!r}:\n{details}",
             UserWarning,
             stacklevel=2,
         )

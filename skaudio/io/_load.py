@@ -245,9 +245,7 @@ def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
     if sr is not None and sr != native_sr:
         data = soxr.resample(data, native_sr, sr, quality="HQ")
         if data.shape[0] == 0:
-            raise ValueError(
-                f"Audio file {path!r} is too short to resample from {native_sr} Hz to {sr} Hz."
-            )
+            raise ValueError(f"Audio file {path!r} is too short to resample from {native_sr} Hz to {sr} Hz.")
     out_sr = native_sr if sr is None else sr
     if mono:
         y = np.ascontiguousarray(data[:, 0], dtype=np.float32)

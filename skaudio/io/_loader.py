@@ -24,9 +24,7 @@ def _check_paths(X):
         if X.ndim == 2 and X.shape[1] == 1:
             X = X[:, 0]
         if X.ndim != 1:
-            raise ValueError(
-                f"X must be a 1D sequence of paths, got an array of shape {X.shape}."
-            )
+            raise ValueError(f"X must be a 1D sequence of paths, got an array of shape {X.shape}.")
         items = X.tolist()
     else:
         try:
@@ -41,9 +39,7 @@ def _check_paths(X):
     paths = []
     for i, item in enumerate(items):
         if not isinstance(item, (str, os.PathLike)):
-            raise TypeError(
-                f"X[{i}] must be a str or os.PathLike path, got {type(item).__name__} ({item!r})."
-            )
+            raise TypeError(f"X[{i}] must be a str or os.PathLike path, got {type(item).__name__} ({item!r}).")
         paths.append(os.fspath(item))
     return paths
 
@@ -158,16 +154,12 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         paths = _check_paths(X)
         duration = None if self.duration is None else float(self.duration)
         waveforms = []
-        files = progress(
-            enumerate(paths), total=len(paths), desc="Loading audio", unit="file", verbose=self.verbose
-        )
+        files = progress(enumerate(paths), total=len(paths), desc="Loading audio", unit="file", verbose=self.verbose)
         for i, path in files:
             try:
                 y, _ = load_audio(path, sr=self.sr, mono=self.mono, duration=duration)
             except FileNotFoundError as exc:
-                raise FileNotFoundError(
-                    errno.ENOENT, f"X[{i}]: no such audio file", exc.filename or path
-                ) from exc
+                raise FileNotFoundError(errno.ENOENT, f"X[{i}]: no such audio file", exc.filename or path) from exc
             except ValueError as exc:
                 raise ValueError(f"X[{i}]: {exc}") from exc
             waveforms.append(y)

@@ -253,9 +253,7 @@ def _scores(reference, estimated, count_scene, **params):
     n_ref, n_sys, n_tp, n_sub, n_del, n_ins = (int(n) for n in overall)
 
     result = _ratios(n_ref, n_sys, n_tp, n_del, n_ins, n_sub)
-    result.update(
-        n_ref=n_ref, n_sys=n_sys, n_tp=n_tp, n_substitutions=n_sub, n_deletions=n_del, n_insertions=n_ins
-    )
+    result.update(n_ref=n_ref, n_sys=n_sys, n_tp=n_tp, n_substitutions=n_sub, n_deletions=n_del, n_insertions=n_ins)
     class_wise = {}
     for label, (c_ref, c_sys, c_tp) in zip(labels, per_class.tolist()):
         class_wise[label] = _ratios(c_ref, c_sys, c_tp, c_ref - c_tp, c_sys - c_tp)
@@ -375,9 +373,7 @@ def event_based_scores(reference, estimated, *, t_collar=0.2, percentage_of_leng
     """
     t_collar = _check_param(t_collar, "t_collar", low=0.0)
     percentage_of_length = _check_param(percentage_of_length, "percentage_of_length", low=0.0, high=1.0)
-    return _scores(
-        reference, estimated, _count_events, t_collar=t_collar, percentage_of_length=percentage_of_length
-    )
+    return _scores(reference, estimated, _count_events, t_collar=t_collar, percentage_of_length=percentage_of_length)
 
 
 def segment_based_scores(reference, estimated, *, time_resolution=1.0):
@@ -445,8 +441,7 @@ def segment_based_scores(reference, estimated, *, time_resolution=1.0):
 if event_based_scores.__doc__:  # None under python -OO
     event_based_scores.__doc__ = event_based_scores.__doc__.format(scenes=_SCENES, returns=_RETURNS.format(units=""))
     segment_based_scores.__doc__ = segment_based_scores.__doc__.format(
-        scenes=_SCENES,
-        returns=_RETURNS.format(units=" (in active (segment, class) pairs)")
+        scenes=_SCENES, returns=_RETURNS.format(units=" (in active (segment, class) pairs)")
     )
 
 

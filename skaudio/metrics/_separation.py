@@ -17,9 +17,7 @@ def _pairs(reference, estimate):
         if ref.shape != est.shape:
             raise ValueError(f"reference[{i}] has {ref.shape[0]} samples but estimate[{i}] has {est.shape[0]}.")
         if not np.any(ref):
-            raise ValueError(
-                f"reference[{i}] is silent (all zeros): SNR and SI-SDR are undefined without a signal."
-            )
+            raise ValueError(f"reference[{i}] is silent (all zeros): SNR and SI-SDR are undefined without a signal.")
         pairs.append((ref.astype(np.float64), est.astype(np.float64)))
     return pairs, not (is_ragged(reference) or is_ragged(estimate))
 

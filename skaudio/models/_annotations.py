@@ -25,7 +25,9 @@ def label_indicator(annotations, labels=None):
     else:
         unknown = sorted(set(event_labels(annotations)) - set(labels), key=str)
         if unknown:
-            raise ValueError(f"y has event labels {unknown} that the detector was not trained on (its labels: {labels}).")
+            raise ValueError(
+                f"y has event labels {unknown} that the detector was not trained on (its labels: {labels})."
+            )
     column = {label: k for k, label in enumerate(labels)}
     indicator = np.zeros((len(annotations), len(labels)), dtype=np.int64)
     for i, clip in enumerate(annotations):

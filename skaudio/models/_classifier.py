@@ -287,9 +287,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             global_pooling=self.global_pooling,
             dense_units=self.dense_units,
             cepstral_coefficients=self.cepstral_coefficients,
-            front_end=None if self.front_end is None else front_end_layer(
-                self.front_end, getattr(self, "front_end_statistics_", None)
-            ),
+            front_end=None
+            if self.front_end is None
+            else front_end_layer(self.front_end, getattr(self, "front_end_statistics_", None)),
             augmentation=self._augmentation(),
             waveform_augmentation=self._waveform_augmentation(),
         )
@@ -383,7 +383,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """Training-only layers on the raw waveform: speed perturbation, then noise."""
         speed, snr_db = self.speed_perturbation, self.noise_snr_db
         if snr_db is not None and not (
-            len(np.shape(snr_db)) == 1 and len(snr_db) == 2 and all(is_number(v) for v in snr_db)
+            len(np.shape(snr_db)) == 1
+            and len(snr_db) == 2
+            and all(is_number(v) for v in snr_db)
             and snr_db[0] <= snr_db[1]
         ):
             raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
@@ -392,8 +394,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         if speed:
             layers.append(RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed"))
         if snr_db is not None:
-            layers.append(RandomNoise(
-                snr_db, probability, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"))
+            layers.append(
+                RandomNoise(
+                    snr_db, probability, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"
+                )
+            )
         if layers and self.front_end is None:
             given = [f"speed_perturbation={speed!r}"] if speed else []
             given += [f"noise_snr_db={snr_db!r}"] if snr_db is not None else []

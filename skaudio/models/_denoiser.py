@@ -401,16 +401,29 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                     "domain='stft' only; the waveform network has no LSTM, no spectrum and no mask."
                 )
             model = build_cnn1d_denoiser(
-                filters=self.filters, kernel_size=self.kernel_size, n_layers=self.n_layers,
-                dilation=self.dilation, batch_norm=self.batch_norm, residual=self.residual,
-                dropout=self.dropout, augmentation=self._augmentation(),
+                filters=self.filters,
+                kernel_size=self.kernel_size,
+                n_layers=self.n_layers,
+                dilation=self.dilation,
+                batch_norm=self.batch_norm,
+                residual=self.residual,
+                dropout=self.dropout,
+                augmentation=self._augmentation(),
             )
         elif domain == "stft":
             model = build_stft_mask_denoiser(
-                n_fft=self.n_fft, hop_length=self.hop_length, filters=self.filters,
-                kernel_size=self.kernel_size, n_layers=self.n_layers, dilation=self.dilation,
-                batch_norm=self.batch_norm, dropout=self.dropout, lstm_units=self.lstm_units, mask=self.mask,
-                frequency_filters=self.frequency_filters, refinement_filters=self.refinement_filters,
+                n_fft=self.n_fft,
+                hop_length=self.hop_length,
+                filters=self.filters,
+                kernel_size=self.kernel_size,
+                n_layers=self.n_layers,
+                dilation=self.dilation,
+                batch_norm=self.batch_norm,
+                dropout=self.dropout,
+                lstm_units=self.lstm_units,
+                mask=self.mask,
+                frequency_filters=self.frequency_filters,
+                refinement_filters=self.refinement_filters,
             )
         else:
             raise ValueError(f"domain must be 'waveform' or 'stft', got {domain!r}.")

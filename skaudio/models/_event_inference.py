@@ -130,8 +130,12 @@ def predict_events(
     (1, True)
     """
     options = {
-        "threshold": threshold, "min_duration": min_duration, "median_filter": median_filter,
-        "window": window, "overlap": overlap, "batch_size": batch_size,
+        "threshold": threshold,
+        "min_duration": min_duration,
+        "median_filter": median_filter,
+        "window": window,
+        "overlap": overlap,
+        "batch_size": batch_size,
     }
     steps, detector = _final_estimator(estimator)
     if not isinstance(detector, CRNNEventDetector):
@@ -172,10 +176,17 @@ def predict_events(
             width = max(1, int(round(median_filter / (stride * fd)))) // 2 * 2 + 1
             active = _median_filter(active.astype(np.uint8), size=(width, 1), mode="nearest").astype(bool)
         clip_end = len(rec) / sr if sr is not None else len(rec) * fd
-        events.append(frames_to_events(
-            active[None], detector.labels_, stride=stride, offset=offset, frame_duration=fd,
-            clip_end=clip_end, min_duration=min_duration,
-        )[0])
+        events.append(
+            frames_to_events(
+                active[None],
+                detector.labels_,
+                stride=stride,
+                offset=offset,
+                frame_duration=fd,
+                clip_end=clip_end,
+                min_duration=min_duration,
+            )[0]
+        )
     return events
 
 
@@ -312,11 +323,17 @@ def _predict_events_of_other_detector(detector, steps, X, options):
             f"{name} has no predict_events method and is not a Pipeline ending in an estimator that has one "
             "(such as a fitted CRNNEventDetector)."
         )
-    defaults = {name: p.default for name, p in inspect.signature(predict_events).parameters.items()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(predict_events).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
     # only what was asked for: the detector's own defaults (or parameters) decide the rest
-    given = {name: value for name, value in options.items()
-             if not (value is defaults[name] or (value is not None and value == defaults[name]))}
+    given = {
+        name: value
+        for name, value in options.items()
+        if not (value is defaults[name] or (value is not None and value == defaults[name]))
+    }
     for transform in steps:
         X = transform.transform(X)
     return detector.predict_events(X, **given)

@@ -30,8 +30,9 @@ def layer_settings(n_layers, *, default_layers=1, **values):
     return n_layers, {name: per_layer(value, n_layers, name) for name, value in values.items()}
 
 
-def conv_block(x, filters, *, kernel_size, dilation=1, padding="valid", batch_norm=False,
-               residual=False, dropout=0.0, name):
+def conv_block(
+    x, filters, *, kernel_size, dilation=1, padding="valid", batch_norm=False, residual=False, dropout=0.0, name
+):
     """Conv1D > [BatchNorm] > ReLU > [Dropout], with an optional residual path.
 
     With ``batch_norm`` the convolution has no bias (BatchNorm's shift
@@ -42,8 +43,12 @@ def conv_block(x, filters, *, kernel_size, dilation=1, padding="valid", batch_no
     """
     shortcut = x
     y = layers.Conv1D(
-        filters, kernel_size, padding=padding, dilation_rate=dilation,
-        use_bias=not batch_norm, activation=None if (batch_norm or residual) else "relu",
+        filters,
+        kernel_size,
+        padding=padding,
+        dilation_rate=dilation,
+        use_bias=not batch_norm,
+        activation=None if (batch_norm or residual) else "relu",
         name=f"{name}_conv",
     )(x)
     if batch_norm:

@@ -115,8 +115,15 @@ def build_cnn1d_classifier(
         x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
     for i in range(n_layers):
         x = conv_block(
-            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding=padding,
-            batch_norm=batch_norm, residual=residual, dropout=dropout, name=f"block{i + 1}",
+            x,
+            filters[i],
+            kernel_size=kernel_size[i],
+            dilation=dilation[i],
+            padding=padding,
+            batch_norm=batch_norm,
+            residual=residual,
+            dropout=dropout,
+            name=f"block{i + 1}",
         )
         if pool_size[i] > 1:
             if x.shape[1] is not None and x.shape[1] < pool_size[i]:

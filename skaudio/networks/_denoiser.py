@@ -70,8 +70,15 @@ def build_cnn1d_denoiser(
     noisy = x
     for i in range(n_layers):
         x = conv_block(
-            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
-            batch_norm=batch_norm, residual=residual and i > 0, dropout=dropout, name=f"block{i + 1}",
+            x,
+            filters[i],
+            kernel_size=kernel_size[i],
+            dilation=dilation[i],
+            padding="same",
+            batch_norm=batch_norm,
+            residual=residual and i > 0,
+            dropout=dropout,
+            name=f"block{i + 1}",
         )
     x = layers.Conv1D(1, kernel_size[-1], padding="same", name="output_conv")(x)
     if residual:
@@ -111,8 +118,13 @@ def _frequency_convolutions(z, stack):
     for i, channels in enumerate(stack):
         stride = 2 if i == 1 else 1
         z = layers.Conv2D(
-            channels, FREQUENCY_KERNEL, strides=(1, stride), dilation_rate=(1, 2 ** max(i - 1, 0)),
-            padding="same", activation="relu", name=f"frequency_conv{i + 1}",
+            channels,
+            FREQUENCY_KERNEL,
+            strides=(1, stride),
+            dilation_rate=(1, 2 ** max(i - 1, 0)),
+            padding="same",
+            activation="relu",
+            name=f"frequency_conv{i + 1}",
         )(z)
         maps.append(z)
         bins = -(-bins // stride)
@@ -125,7 +137,9 @@ def _mask_refinement(logits, local_maps, stack):
     The last convolution starts at zero, so the correction starts at zero.
     """
     n_bins = logits.shape[-1]
-    z = layers.Concatenate(name="refinement_input")([layers.Reshape((-1, n_bins, 1), name="logit_map")(logits), local_maps])
+    z = layers.Concatenate(name="refinement_input")(
+        [layers.Reshape((-1, n_bins, 1), name="logit_map")(logits), local_maps]
+    )
     for i, channels in enumerate(stack):
         z = layers.Conv2D(
             channels, FREQUENCY_KERNEL, padding="same", activation="relu", name=f"refinement_conv{i + 1}"
@@ -220,7 +234,9 @@ def build_stft_mask_denoiser(
     frequency_stack = _layer_stack(frequency_filters, "frequency_filters", "2D convolution")
     refinement_stack = _layer_stack(refinement_filters, "refinement_filters", "mask refinement")
     if refinement_stack and mask != "magnitude":
-        raise ValueError(f"refinement_filters={refinement_filters!r} refines a magnitude mask; mask={mask!r} is not one.")
+        raise ValueError(
+            f"refinement_filters={refinement_filters!r} refines a magnitude mask; mask={mask!r} is not one."
+        )
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
     inputs = keras.Input(shape=(None, 1), name="noisy")
@@ -235,12 +251,21 @@ def build_stft_mask_denoiser(
         # added through a zero-initialised projection: the network starts as
         # the one without these maps, and they grow in only as far as they help
         local_maps, maps = _frequency_convolutions(local_maps, frequency_stack)
-        maps = layers.Conv1D(filters[0], 1, use_bias=False, kernel_initializer="zeros", name="frequency_projection")(maps)
+        maps = layers.Conv1D(filters[0], 1, use_bias=False, kernel_initializer="zeros", name="frequency_projection")(
+            maps
+        )
         x = layers.Add(name="spectral_features")([x, maps])
     for i in range(n_layers):
         x = conv_block(
-            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding="same",
-            batch_norm=batch_norm, residual=True, dropout=dropout, name=f"block{i + 1}",
+            x,
+            filters[i],
+            kernel_size=kernel_size[i],
+            dilation=dilation[i],
+            padding="same",
+            batch_norm=batch_norm,
+            residual=True,
+            dropout=dropout,
+            name=f"block{i + 1}",
         )
     for i, units in enumerate(lstm_stack):
         name = "bilstm" if i == 0 else f"bilstm{i + 1}"

@@ -48,8 +48,12 @@ def frame_timing(*, kernel_size=5, pool_size=2, dilation=1, padding="valid", n_l
     (4, 1.5)
     """
     n_layers, layer = layer_settings(
-        n_layers, default_layers=1, filters=filters if filters is not None else 0,
-        kernel_size=kernel_size, pool_size=pool_size, dilation=dilation,
+        n_layers,
+        default_layers=1,
+        filters=filters if filters is not None else 0,
+        kernel_size=kernel_size,
+        pool_size=pool_size,
+        dilation=dilation,
     )
     stride, offset = 1, 0.0
     # Walk back from the output: out index u sits at input centre c * u + e.
@@ -158,8 +162,14 @@ def build_crnn_event_detector(
         x = layer(x)
     for i in range(n_layers):
         x = conv_block(
-            x, filters[i], kernel_size=kernel_size[i], dilation=dilation[i], padding=padding,
-            batch_norm=batch_norm, dropout=dropout, name=f"block{i + 1}",
+            x,
+            filters[i],
+            kernel_size=kernel_size[i],
+            dilation=dilation[i],
+            padding=padding,
+            batch_norm=batch_norm,
+            dropout=dropout,
+            name=f"block{i + 1}",
         )
         if pool_size[i] > 1:
             x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)

@@ -79,9 +79,26 @@ class SpectralFeatures(layers.Layer):
     (2, 101, 13)
     """
 
-    def __init__(self, n_fft=2048, hop_length=512, win_length=None, window="hann", center=True, pad_mode="constant",
-                 power=2.0, sr=None, n_mels=None, fmin=0.0, fmax=None, to_db=True, top_db=80.0, n_mfcc=None,
-                 lifter=0.0, per_clip_norm=False, **kwargs):
+    def __init__(
+        self,
+        n_fft=2048,
+        hop_length=512,
+        win_length=None,
+        window="hann",
+        center=True,
+        pad_mode="constant",
+        power=2.0,
+        sr=None,
+        n_mels=None,
+        fmin=0.0,
+        fmax=None,
+        to_db=True,
+        top_db=80.0,
+        n_mfcc=None,
+        lifter=0.0,
+        per_clip_norm=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if pad_mode not in PAD_MODES:
             raise ValueError(f"pad_mode must be one of {PAD_MODES} inside a model, got {pad_mode!r}.")
@@ -99,8 +116,12 @@ class SpectralFeatures(layers.Layer):
         from skaudio.preprocessing import _spectral  # the CPU path's constants
 
         self._window = np.asarray(_spectral.stft_window(window, self.win_length, self.n_fft))
-        self._mel = None if n_mels is None else np.asarray(_spectral.mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
-        self._dct = None if n_mfcc is None else np.asarray(_spectral.dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
+        self._mel = (
+            None if n_mels is None else np.asarray(_spectral.mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
+        )
+        self._dct = (
+            None if n_mfcc is None else np.asarray(_spectral.dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
+        )
 
     def n_frames(self, n_samples):
         """Frames produced for ``n_samples`` (librosa's count).
@@ -156,7 +177,25 @@ class SpectralFeatures(layers.Layer):
     def get_config(self):
         return {
             **super().get_config(),
-            **{key: getattr(self, key) for key in (
-                "n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "power", "sr", "n_mels",
-                "fmin", "fmax", "to_db", "top_db", "n_mfcc", "lifter", "per_clip_norm")},
+            **{
+                key: getattr(self, key)
+                for key in (
+                    "n_fft",
+                    "hop_length",
+                    "win_length",
+                    "window",
+                    "center",
+                    "pad_mode",
+                    "power",
+                    "sr",
+                    "n_mels",
+                    "fmin",
+                    "fmax",
+                    "to_db",
+                    "top_db",
+                    "n_mfcc",
+                    "lifter",
+                    "per_clip_norm",
+                )
+            },
         }

@@ -336,8 +336,10 @@ class Cepstrum(layers.Layer):
             raise ValueError(f"Cepstrum: n_coefficients={self.n_coefficients} > {n_in} input features.")
         basis = scipy.fft.dct(np.eye(n_in), type=2, norm="ortho", axis=0)[: self.n_coefficients].T
         self.basis = self.add_weight(
-            shape=(n_in, self.n_coefficients), initializer=keras.initializers.Constant(basis),
-            trainable=False, name="dct_basis",
+            shape=(n_in, self.n_coefficients),
+            initializer=keras.initializers.Constant(basis),
+            trainable=False,
+            name="dct_basis",
         )
 
     def call(self, inputs):

@@ -42,8 +42,14 @@ class STFT(layers.Layer):
         self.hop_length = int(hop_length)
 
     def call(self, wave):
-        real, imag = ops.stft(_padded(wave, self.n_fft, self.hop_length), self.n_fft, self.hop_length,
-                              self.n_fft, window="hann", center=True)
+        real, imag = ops.stft(
+            _padded(wave, self.n_fft, self.hop_length),
+            self.n_fft,
+            self.hop_length,
+            self.n_fft,
+            window="hann",
+            center=True,
+        )
         return ops.stack([real, imag], axis=-1)
 
     def compute_output_shape(self, input_shape):

@@ -160,8 +160,16 @@ def plot_events(
             widths = np.array([e[1] - e[0] for e in events])
             rows = np.array([row_of[e[2]] + offset_y for e in events])
             ax.barh(
-                rows, widths, left=onsets, height=height, color=color, alpha=0.85,
-                edgecolor="black", linewidth=0.5, label=name, zorder=2,
+                rows,
+                widths,
+                left=onsets,
+                height=height,
+                color=color,
+                alpha=0.85,
+                edgecolor="black",
+                linewidth=0.5,
+                label=name,
+                zorder=2,
             )
         handles.append(Patch(facecolor=color, edgecolor="black", linewidth=0.5, alpha=0.85, label=name))
 
@@ -174,7 +182,12 @@ def plot_events(
     ax.set_xlabel("Time (s)")
     # Above the axes, so that it never hides a bar.
     ax.legend(
-        handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize="small", frameon=False,
+        handles=handles,
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncol=2,
+        fontsize="small",
+        frameon=False,
         borderaxespad=0.2,
     )
     if title is not None:

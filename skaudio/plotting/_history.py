@@ -23,9 +23,7 @@ def _resolve_history(history):
     if isinstance(hist, Mapping):
         return hist
     if hasattr(obj, "fit"):
-        raise NotFittedError(
-            f"{type(obj).__name__} has no history_: fit it before plotting its training history."
-        )
+        raise NotFittedError(f"{type(obj).__name__} has no history_: fit it before plotting its training history.")
     raise ValueError(
         "history must be a dict of per-epoch values (an estimator's history_), a fitted estimator "
         f"with history_, or a fitted Pipeline ending in one; got {type(history).__name__}."
@@ -136,8 +134,13 @@ def plot_history(history, *, ax=None, metrics=None):
         color = colors.setdefault(base, f"C{len(colors)}")
         epochs = np.arange(1, curves[key].shape[0] + 1)
         ax.plot(
-            epochs, curves[key], color=color, linestyle="--" if key.startswith("val_") else "-",
-            marker="o" if epochs.shape[0] < 30 else None, markersize=3, label=key,
+            epochs,
+            curves[key],
+            color=color,
+            linestyle="--" if key.startswith("val_") else "-",
+            marker="o" if epochs.shape[0] < 30 else None,
+            markersize=3,
+            label=key,
         )
     ax.set_xlabel("Epoch")
     ax.set_ylabel(next(iter(colors)) if len(colors) == 1 else "Value")

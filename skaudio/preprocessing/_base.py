@@ -32,16 +32,13 @@ class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         """Validate parameters; errors name the parameter (ValueError)."""
         self._validate_params()
         if self.win_length is not None and self.win_length > self.n_fft:
-            raise ValueError(
-                f"win_length={self.win_length} must be <= n_fft={self.n_fft}."
-            )
+            raise ValueError(f"win_length={self.win_length} must be <= n_fft={self.n_fft}.")
 
     def _check_mel_params(self):
         """Checks shared by the transformers that use a mel filterbank."""
         if self.sr is None:
             raise ValueError(
-                f"{type(self).__name__} needs the sample rate: pass sr=<Hz> "
-                "(the rate your clips were loaded at)."
+                f"{type(self).__name__} needs the sample rate: pass sr=<Hz> (the rate your clips were loaded at)."
             )
         nyquist = self.sr / 2
         fmax = nyquist if self.fmax is None else self.fmax

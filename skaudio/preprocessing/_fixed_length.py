@@ -193,11 +193,11 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         if not is_ragged(X):
             # One slice or one pad call for the whole batch.
             return np.ascontiguousarray(
-                np.moveaxis(fit_length(np.moveaxis(X, 1, 0), self.length_, align=self.align, pad_mode=self.pad_mode), 0, 1)
+                np.moveaxis(
+                    fit_length(np.moveaxis(X, 1, 0), self.length_, align=self.align, pad_mode=self.pad_mode), 0, 1
+                )
             )
-        return np.stack(
-            [fit_length(clip, self.length_, align=self.align, pad_mode=self.pad_mode) for clip in X]
-        )
+        return np.stack([fit_length(clip, self.length_, align=self.align, pad_mode=self.pad_mode) for clip in X])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

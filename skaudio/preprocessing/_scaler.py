@@ -94,8 +94,7 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         n = X[0].shape[-1] if is_ragged(X) else X.shape[-1]
         if n != self.n_features_in_:
             raise ValueError(
-                f"X has {n} features, but FeatureScaler is expecting {self.n_features_in_} "
-                "features as input."
+                f"X has {n} features, but FeatureScaler is expecting {self.n_features_in_} features as input."
             )
 
     def transform(self, X):
@@ -115,11 +114,14 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         X, was_table = self._check(X)
         self._check_n_features(X)
         if self.per_clip:
+
             def scale(clip):
                 return (clip - clip.mean(axis=-2, keepdims=True)) / _std_guard(clip.std(axis=-2, keepdims=True))
         else:
+
             def scale(clip):
                 return (clip - self.mean_) / self.scale_
+
         if is_ragged(X):
             return [scale(clip).astype(np.float32) for clip in X]
         out = scale(X).astype(np.float32)

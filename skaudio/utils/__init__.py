@@ -6,6 +6,18 @@ from skaudio.utils._output import ArrayOutputMixin
 from skaudio.utils._threads import size_tensorflow_threads, thread_budget
 from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged, to_float32
 
-__all__ = ["check_waveforms", "check_feature_batch", "is_number", "is_ragged", "check_event_lists", "event_labels",
-           "looks_like_event_lists", "atomic_path", "ArrayOutputMixin",
-           "thread_budget", "size_tensorflow_threads", "is_sequence", "to_float32"]
+__all__ = [
+    "check_waveforms",
+    "check_feature_batch",
+    "is_number",
+    "is_ragged",
+    "check_event_lists",
+    "event_labels",
+    "looks_like_event_lists",
+    "atomic_path",
+    "ArrayOutputMixin",
+    "thread_budget",
+    "size_tensorflow_threads",
+    "is_sequence",
+    "to_float32",
+]

@@ -25,9 +25,7 @@ def is_sequence(obj):
     >>> is_sequence([1, 2]), is_sequence("ab"), is_sequence({"a": 1})
     (True, False, False)
     """
-    return (
-        not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
-    )
+    return not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
 
 
 def check_scene_events(scene, where):
@@ -64,7 +62,6 @@ def check_scene_events(scene, where):
         offsets.append(offset)
         labels.append(label)
     return onsets, offsets, labels
-
 
 
 def looks_like_event_lists(y):

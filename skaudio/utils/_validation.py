@@ -60,7 +60,7 @@ def is_ragged(X):
     """
     if isinstance(X, np.ndarray) or hasattr(X, "to_numpy"):
         # np.array(clips, dtype=object), or a pandas Series of clips (as sktime holds audio)
-        return getattr(X, "dtype", None) == object and getattr(X, "ndim", None) == 1
+        return getattr(getattr(X, "dtype", None), "kind", None) == "O" and getattr(X, "ndim", None) == 1
     return isinstance(X, (list, tuple))
 
 
@@ -105,10 +105,7 @@ def _to_float32(clip, index, name):
     except Exception as exc:  # ragged nested lists and the like
         raise TypeError(f"{name} is not a numeric array: {exc}") from exc
     if arr.dtype == object or arr.dtype.kind in "USVb":
-        raise TypeError(
-            f"{name} has dtype {arr.dtype}; expected real numeric samples "
-            "(float, or integer PCM)."
-        )
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected real numeric samples (float, or integer PCM).")
     if arr.dtype.kind == "c":
         raise TypeError(
             f"{name} is complex ({arr.dtype}); pass real-valued audio "
@@ -127,9 +124,7 @@ def _to_float32(clip, index, name):
 def _check_finite(arr, index, name):
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr.reshape(-1)))[0]
-        raise ValueError(
-            f"{name}[{index}] contains NaN or infinite values (first at flat position {bad})."
-        )
+        raise ValueError(f"{name}[{index}] contains NaN or infinite values (first at flat position {bad}).")
 
 
 def check_waveforms(X, *, name="X"):
@@ -211,9 +206,7 @@ def _check_dense(X, name, *, ndims, what):
             f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips. "
             "Reshape your data, e.g. X[None, :] for a single clip."
         )
-    arr = check_array(
-        X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name
-    )
+    arr = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name)
     return _to_float32(arr, None, name)
 
 
@@ -251,9 +244,7 @@ def check_feature_batch(X, *, name="X", allow_2d=False):
                 )
         return clips
     ndims = (2, 3) if allow_2d else (3,)
-    arr = _check_dense(
-        X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)"
-    )
+    arr = _check_dense(X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has zero frames per clip (shape {arr.shape}).")
     finite = np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1)

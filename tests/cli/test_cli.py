@@ -23,8 +23,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def skaudio(*args, cwd=None, check=True):
     """Run ``python -m skaudio ARGS``; returns the completed process."""
-    result = subprocess.run([sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True,
-                            cwd=cwd, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"skaudio {' '.join(map(str, args))} failed:\n{result.stderr[-3000:]}")
     return result
@@ -43,8 +44,7 @@ def assert_one_line_error(result, pattern):
 def folder(tmp_path_factory):
     """Labelled recordings in subfolders (3 classes x 10 files), 16-bit WAV at 8 kHz."""
     root = tmp_path_factory.mktemp("recordings")
-    X, y = make_sounds(10, classes=["tone", "noise_burst", "click_train"], sr=SR, duration=(0.4, 0.9),
-                       random_state=0)
+    X, y = make_sounds(10, classes=["tone", "noise_burst", "click_train"], sr=SR, duration=(0.4, 0.9), random_state=0)
     for i, (clip, label) in enumerate(zip(X, y)):
         (root / label).mkdir(exist_ok=True)
         sf.write(root / label / f"{label}_{i}.wav", clip, SR, subtype="PCM_16")
@@ -112,8 +112,9 @@ def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
     out, _ = demo
     from skaudio.datasets import make_event_scenes
 
-    clips, labels = make_sounds(6, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8),
-                                random_state=5)
+    clips, labels = make_sounds(
+        6, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.3, 0.8), random_state=5
+    )
     scene, events = make_event_scenes(clips, labels, n_scenes=1, sr=SR, duration=9.0, n_events=4, random_state=1)
     path = tmp_path / "long.wav"
     sf.write(path, scene[0], SR)
@@ -137,15 +138,19 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
     spectrum_in, spectrum_out = np.abs(np.fft.rfft(noisy)), np.abs(np.fft.rfft(cleaned))
     tone = slice(int(430 * 2.7), int(450 * 2.7))
     high = slice(int(3000 * 2.7), int(3900 * 2.7))
-    assert spectrum_out[high].mean() / spectrum_out[tone].max() < 0.5 * spectrum_in[high].mean() / spectrum_in[tone].max()
+    assert (
+        spectrum_out[high].mean() / spectrum_out[tone].max() < 0.5 * spectrum_in[high].mean() / spectrum_in[tone].max()
+    )
 
 
 @pytest.mark.parametrize("task", ["classify", "detect", "denoise"])
 def test_train_each_task_on_a_folder(folder, tmp_path, task):
     model = tmp_path / f"{task}.skaudio"
-    extra = {"classify": ["--grid", "cnn1dclassifier__kernel_size=3,5", "--cv", "2"],
-             "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
-             "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"]}[task]
+    extra = {
+        "classify": ["--grid", "cnn1dclassifier__kernel_size=3,5", "--cv", "2"],
+        "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
+        "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"],
+    }[task]
     result = skaudio("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
     assert re.search(r"held-out .+: -?\d+\.\d{4}", result.stdout)
     if task == "classify":
@@ -169,15 +174,22 @@ def test_every_subcommand_has_help():
 def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
     out, _ = demo
     (tmp_path / "broken.wav").write_bytes(b"RIFF not really a wave file")
-    assert_one_line_error(skaudio("predict", out / "classifier.skaudio", tmp_path / "missing.wav", check=False),
-                          "audio file not found: .*missing.wav")
-    assert_one_line_error(skaudio("predict", out / "classifier.skaudio", tmp_path / "broken.wav", check=False),
-                          "cannot read audio from .*broken.wav")
+    assert_one_line_error(
+        skaudio("predict", out / "classifier.skaudio", tmp_path / "missing.wav", check=False),
+        "audio file not found: .*missing.wav",
+    )
+    assert_one_line_error(
+        skaudio("predict", out / "classifier.skaudio", tmp_path / "broken.wav", check=False),
+        "cannot read audio from .*broken.wav",
+    )
     assert_one_line_error(skaudio("info", tmp_path / "nothing.joblib", check=False), "model file not found")
-    assert_one_line_error(skaudio("predict", out / "denoiser.skaudio", tmp_path / "broken.wav", check=False),
-                          "is a 'denoise' model")
-    assert_one_line_error(skaudio("denoise", out / "classifier.skaudio", tmp_path / "broken.wav", "-o",
-                                  tmp_path / "o.wav", check=False), "is a 'classify' model; this command needs a 'denoise'")
+    assert_one_line_error(
+        skaudio("predict", out / "denoiser.skaudio", tmp_path / "broken.wav", check=False), "is a 'denoise' model"
+    )
+    assert_one_line_error(
+        skaudio("denoise", out / "classifier.skaudio", tmp_path / "broken.wav", "-o", tmp_path / "o.wav", check=False),
+        "is a 'classify' model; this command needs a 'denoise'",
+    )
     # an old single-pickle model file: not opened without --trust (unpickling runs code), then checked
     old = skaudio_api.load_model(out / "classifier.skaudio")
     old.skaudio_metadata_ = {**skaudio_api.read_model_metadata(out / "classifier.skaudio"), "format": 1}
@@ -191,10 +203,27 @@ def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
     mixed = tmp_path / "mixed"
     shutil.copytree(folder, mixed)
     sf.write(mixed / "tone" / "fast.wav", np.zeros(16000), 16000)
-    assert_one_line_error(skaudio("train", "--task", "classify", "--data", mixed, "--out", tmp_path / "m.joblib",
-                                  check=False), "rate")
-    assert_one_line_error(skaudio("train", "--task", "classify", "--data", folder, "--grid", "kernel_size=3,5",
-                                  "--out", tmp_path / "m.joblib", check=False),
-                          "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size")
-    assert_one_line_error(skaudio("train", "--task", "classify", "--data", tmp_path / "nowhere", "--out",
-                                  tmp_path / "m.joblib", check=False), "data folder not found")
+    assert_one_line_error(
+        skaudio("train", "--task", "classify", "--data", mixed, "--out", tmp_path / "m.joblib", check=False), "rate"
+    )
+    assert_one_line_error(
+        skaudio(
+            "train",
+            "--task",
+            "classify",
+            "--data",
+            folder,
+            "--grid",
+            "kernel_size=3,5",
+            "--out",
+            tmp_path / "m.joblib",
+            check=False,
+        ),
+        "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size",
+    )
+    assert_one_line_error(
+        skaudio(
+            "train", "--task", "classify", "--data", tmp_path / "nowhere", "--out", tmp_path / "m.joblib", check=False
+        ),
+        "data folder not found",
+    )

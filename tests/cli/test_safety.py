@@ -10,14 +10,13 @@ could hang) runs ``python -m skaudio`` or Python in a subprocess.
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import warnings
 from pathlib import Path
-
-import re
 
 import numpy as np
 import pytest
@@ -68,8 +67,16 @@ def refused(capsys, pattern, *args):
 
 def run_skaudio(*args, cwd=None, preexec_fn=None, env=None):
     # surrogateescape: a file name that is not UTF-8 comes back as the str it was given as
-    return subprocess.run([sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True,
-                          errors="surrogateescape", cwd=cwd, timeout=300, preexec_fn=preexec_fn, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "skaudio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        errors="surrogateescape",
+        cwd=cwd,
+        timeout=300,
+        preexec_fn=preexec_fn,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -90,23 +97,50 @@ def models(tmp_path_factory, fsdd_files):
     folder = tmp_path_factory.mktemp("models")
     X = [load_audio(path)[0] for path in fsdd_files]
     y = np.array([path.name[0] for path in fsdd_files])
-    classifier = make_classifier_pipeline(sr=SR, random_state=0).set_params(
-        cnn1dclassifier__epochs=1, cnn1dclassifier__n_networks=1, cnn1dclassifier__filters=(4, 4),
-        cnn1dclassifier__pool_size=(2, 2)).fit(X, y)
+    classifier = (
+        make_classifier_pipeline(sr=SR, random_state=0)
+        .set_params(
+            cnn1dclassifier__epochs=1,
+            cnn1dclassifier__n_networks=1,
+            cnn1dclassifier__filters=(4, 4),
+            cnn1dclassifier__pool_size=(2, 2),
+        )
+        .fit(X, y)
+    )
     save_model(classifier, folder / "classifier.joblib", task="classify", sr=SR, labels=["0", "1"])
     scenes, events = make_event_scenes(X, y, n_scenes=4, sr=SR, duration=2.0, random_state=0)
-    detector = make_event_detector_pipeline(sr=SR, random_state=0).set_params(
-        crnneventdetector__epochs=1, crnneventdetector__filters=(4,), crnneventdetector__pool_size=(2,),
-        crnneventdetector__lstm_units=4).fit(scenes, events)
-    save_model(detector, folder / "detector.joblib", task="detect", sr=SR, labels=["0", "1"],
-               extra={"scene_duration": 2.0})
+    detector = (
+        make_event_detector_pipeline(sr=SR, random_state=0)
+        .set_params(
+            crnneventdetector__epochs=1,
+            crnneventdetector__filters=(4,),
+            crnneventdetector__pool_size=(2,),
+            crnneventdetector__lstm_units=4,
+        )
+        .fit(scenes, events)
+    )
+    save_model(
+        detector, folder / "detector.joblib", task="detect", sr=SR, labels=["0", "1"], extra={"scene_duration": 2.0}
+    )
     noisy, clean = make_noisy(X[:4], noise="white", snr_db=5.0, random_state=0)
-    denoiser = make_denoiser_pipeline(sr=SR, random_state=0).set_params(
-        cnn1ddenoiser__epochs=1, cnn1ddenoiser__filters=4, cnn1ddenoiser__n_layers=1, cnn1ddenoiser__dilation=(1,),
-        cnn1ddenoiser__lstm_units=4, cnn1ddenoiser__frequency_filters=(4, 4)).fit(noisy, clean)
+    denoiser = (
+        make_denoiser_pipeline(sr=SR, random_state=0)
+        .set_params(
+            cnn1ddenoiser__epochs=1,
+            cnn1ddenoiser__filters=4,
+            cnn1ddenoiser__n_layers=1,
+            cnn1ddenoiser__dilation=(1,),
+            cnn1ddenoiser__lstm_units=4,
+            cnn1ddenoiser__frequency_filters=(4, 4),
+        )
+        .fit(noisy, clean)
+    )
     save_model(denoiser, folder / "denoiser.joblib", task="denoise", sr=SR, labels=None)
-    return {"classify": folder / "classifier.joblib", "detect": folder / "detector.joblib",
-            "denoise": folder / "denoiser.joblib"}
+    return {
+        "classify": folder / "classifier.joblib",
+        "detect": folder / "detector.joblib",
+        "denoise": folder / "denoiser.joblib",
+    }
 
 
 @pytest.fixture
@@ -152,8 +186,11 @@ def test_denoise_mp3_in_wav_out_replaces_an_existing_wav_with_force(capsys, mode
 
 
 def test_denoise_output_format_and_subtype_come_from_the_output(capsys, models, work):
-    for name, subtype, expected in [("out.flac", None, ("FLAC", "PCM_16")), ("out.ogg", None, ("OGG", "VORBIS")),
-                                    ("out.wav", "float", ("WAV", "FLOAT"))]:
+    for name, subtype, expected in [
+        ("out.flac", None, ("FLAC", "PCM_16")),
+        ("out.ogg", None, ("OGG", "VORBIS")),
+        ("out.wav", "float", ("WAV", "FLOAT")),
+    ]:
         options = ["--subtype", subtype] if subtype else []
         status, _, err = cli(capsys, "denoise", models["denoise"], work / "in.wav", "-o", work / name, *options)
         assert status == 0, err
@@ -162,10 +199,26 @@ def test_denoise_output_format_and_subtype_come_from_the_output(capsys, models, 
 
 def test_denoise_refuses_an_output_extension_or_subtype_it_cannot_write(capsys, models, work):
     before = snapshot(work)
-    refused(capsys, r"which audio format .*out\.mp3: end it with \.wav, \.flac, \.ogg",
-            "denoise", models["denoise"], work / "in.wav", "-o", work / "out.mp3")
-    refused(capsys, r"--subtype VORBIS cannot be written to a \.wav file",
-            "denoise", models["denoise"], work / "in.wav", "-o", work / "out.wav", "--subtype", "VORBIS")
+    refused(
+        capsys,
+        r"which audio format .*out\.mp3: end it with \.wav, \.flac, \.ogg",
+        "denoise",
+        models["denoise"],
+        work / "in.wav",
+        "-o",
+        work / "out.mp3",
+    )
+    refused(
+        capsys,
+        r"--subtype VORBIS cannot be written to a \.wav file",
+        "denoise",
+        models["denoise"],
+        work / "in.wav",
+        "-o",
+        work / "out.wav",
+        "--subtype",
+        "VORBIS",
+    )
     assert snapshot(work) == before
 
 
@@ -181,8 +234,9 @@ def test_denoise_on_a_full_disk_leaves_the_old_output_intact(models, work):
     def limit_file_size():
         resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
 
-    result = run_skaudio("denoise", models["denoise"], work / "long.wav", "-o", work / "keep.wav", "--force",
-                         preexec_fn=limit_file_size)
+    result = run_skaudio(
+        "denoise", models["denoise"], work / "long.wav", "-o", work / "keep.wav", "--force", preexec_fn=limit_file_size
+    )
     assert result.returncode == 1, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("skaudio")]
     assert len(errors) == 1 and "cannot write" in errors[0] and "keep.wav" in errors[0], result.stderr
@@ -211,17 +265,39 @@ def test_denoise_never_writes_over_its_input_even_with_force(capsys, models, wor
     os.symlink(work / "in.wav", work / "link.wav")
     output = {"same": work / "in.wav", "dotdot": f"{work}/x/../in.wav", "link": work / "link.wav"}[how]
     before = snapshot(work)
-    refused(capsys, r"refusing to write .*: it is the input file", "denoise", models["denoise"], work / "in.wav",
-            "-o", output, "--force")
+    refused(
+        capsys,
+        r"refusing to write .*: it is the input file",
+        "denoise",
+        models["denoise"],
+        work / "in.wav",
+        "-o",
+        output,
+        "--force",
+    )
     assert snapshot(work) == before
 
 
 def test_denoise_refuses_an_existing_output_without_force_and_a_missing_folder(capsys, models, work):
     before = snapshot(work)
-    refused(capsys, r"keep\.wav already exists: pass --force", "denoise", models["denoise"], work / "in.wav",
-            "-o", work / "keep.wav")
-    refused(capsys, r"cannot write .*nodir/o\.wav: folder .*nodir does not exist", "denoise", models["denoise"],
-            work / "in.wav", "-o", work / "nodir" / "o.wav")
+    refused(
+        capsys,
+        r"keep\.wav already exists: pass --force",
+        "denoise",
+        models["denoise"],
+        work / "in.wav",
+        "-o",
+        work / "keep.wav",
+    )
+    refused(
+        capsys,
+        r"cannot write .*nodir/o\.wav: folder .*nodir does not exist",
+        "denoise",
+        models["denoise"],
+        work / "in.wav",
+        "-o",
+        work / "nodir" / "o.wav",
+    )
     assert snapshot(work) == before
 
 
@@ -262,8 +338,17 @@ def test_train_classify_on_one_class_fails_before_training(capsys, monkeypatch, 
 
     shutil.rmtree(data / "1")
     monkeypatch.setattr(pipelines, "make_classifier_pipeline", lambda **kw: pytest.fail("trained on one class"))
-    refused(capsys, r"holds one class, '0': a classifier needs at least 2 classes",
-            "train", "--task", "classify", "--data", data, "--out", tmp_path / "m.joblib")
+    refused(
+        capsys,
+        r"holds one class, '0': a classifier needs at least 2 classes",
+        "train",
+        "--task",
+        "classify",
+        "--data",
+        data,
+        "--out",
+        tmp_path / "m.joblib",
+    )
     assert not (tmp_path / "m.joblib").exists()
 
 
@@ -273,8 +358,13 @@ def test_train_classify_on_one_class_fails_before_training(capsys, monkeypatch, 
 @pytest.mark.parametrize("task", ["classify", "detect"])
 def test_predict_refuses_a_file_shorter_than_the_model_sees(capsys, models, tmp_path, task):
     sf.write(tmp_path / "one.wav", np.array([0.5]), SR)
-    refused(capsys, r"one\.wav is too short for this model: 1 samples at 8000 Hz, it needs at least 256",
-            "predict", models[task], tmp_path / "one.wav")
+    refused(
+        capsys,
+        r"one\.wav is too short for this model: 1 samples at 8000 Hz, it needs at least 256",
+        "predict",
+        models[task],
+        tmp_path / "one.wav",
+    )
 
 
 def test_predict_says_once_that_files_are_resampled_and_warns_of_a_long_file(capsys, models, work, tmp_path):
@@ -282,8 +372,9 @@ def test_predict_says_once_that_files_are_resampled_and_warns_of_a_long_file(cap
     for name in ("a16.wav", "b16.wav"):
         sf.write(tmp_path / name, np.repeat(audio, 2), 2 * SR)
     sf.write(tmp_path / "long.wav", np.tile(audio, 6), SR)
-    status, out, err = cli(capsys, "predict", models["classify"], tmp_path / "a16.wav", tmp_path / "b16.wav",
-                           tmp_path / "long.wav")
+    status, out, err = cli(
+        capsys, "predict", models["classify"], tmp_path / "a16.wav", tmp_path / "b16.wav", tmp_path / "long.wav"
+    )
     assert status == 0 and len(out.splitlines()) == 4, err
     resampled = [line for line in err if "resampled" in line]
     assert len(resampled) == 1 and "16000 Hz" in resampled[0] and "above 4000 Hz" in resampled[0]
@@ -319,8 +410,17 @@ def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, mod
     wave[400] = np.nan
     sf.write(data / "1" / "bad.wav", wave, SR, subtype="FLOAT")
     monkeypatch.setattr(pipelines, "make_classifier_pipeline", lambda **kw: pytest.fail("trained on NaN"))
-    refused(capsys, r"'.*data/1/bad\.wav' holds 1 NaN or infinite samples",
-            "train", "--task", "classify", "--data", data, "--out", tmp_path / "m.joblib")
+    refused(
+        capsys,
+        r"'.*data/1/bad\.wav' holds 1 NaN or infinite samples",
+        "train",
+        "--task",
+        "classify",
+        "--data",
+        data,
+        "--out",
+        tmp_path / "m.joblib",
+    )
     refused(capsys, r"bad\.wav.* holds 1 NaN", "predict", models["classify"], data / "1" / "bad.wav")
 
 
@@ -361,10 +461,12 @@ def test_predict_streams_rows_and_skips_bad_files_when_asked(capsys, models, wor
 
 def test_load_folder_skips_a_fifo_instead_of_hanging(data):
     os.mkfifo(data / "0" / "x.wav")
-    code = ("import warnings, sys; from skaudio.io import load_folder\n"
-            "with warnings.catch_warnings(record=True) as w:\n"
-            "    warnings.simplefilter('always'); bunch = load_folder(sys.argv[1])\n"
-            "print(len(bunch.data)); print(*[str(x.message) for x in w], sep='\\n')")
+    code = (
+        "import warnings, sys; from skaudio.io import load_folder\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always'); bunch = load_folder(sys.argv[1])\n"
+        "print(len(bunch.data)); print(*[str(x.message) for x in w], sep='\\n')"
+    )
     result = subprocess.run([sys.executable, "-c", code, str(data)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "8"
@@ -374,10 +476,20 @@ def test_load_folder_skips_a_fifo_instead_of_hanging(data):
 def test_broken_and_self_referencing_links_are_reported_as_broken_links(capsys, models, tmp_path):
     os.symlink(tmp_path / "loop.wav", tmp_path / "loop.wav")
     os.symlink(tmp_path / "gone.wav", tmp_path / "dangling.wav")
-    refused(capsys, r"broken symbolic link \(it points to itself\): .*loop\.wav",
-            "predict", models["classify"], tmp_path / "loop.wav")
-    refused(capsys, r"broken symbolic link \(its target does not exist\): .*dangling\.wav",
-            "predict", models["classify"], tmp_path / "dangling.wav")
+    refused(
+        capsys,
+        r"broken symbolic link \(it points to itself\): .*loop\.wav",
+        "predict",
+        models["classify"],
+        tmp_path / "loop.wav",
+    )
+    refused(
+        capsys,
+        r"broken symbolic link \(its target does not exist\): .*dangling\.wav",
+        "predict",
+        models["classify"],
+        tmp_path / "dangling.wav",
+    )
     from skaudio.io import load_audio
 
     with pytest.raises(FileNotFoundError, match="Broken symbolic link: it points to itself"):

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from skaudio.datasets import make_event_scenes
-from skaudio.metrics import snr
 
 SR = 8000
 
@@ -39,17 +38,20 @@ def test_events_do_not_overlap_unless_allowed():
     for scene_events in events:
         for (_, first_end, _), (second_start, _, _) in zip(scene_events, scene_events[1:]):
             assert second_start >= first_end
-    _, events = make_event_scenes(clips, labels, n_scenes=50, sr=SR, duration=1.2, n_events=3,
-                                  allow_overlap=True, random_state=1)
+    _, events = make_event_scenes(
+        clips, labels, n_scenes=50, sr=SR, duration=1.2, n_events=3, allow_overlap=True, random_state=1
+    )
     assert any(b[0] < a[1] for e in events for a, b in zip(e, e[1:]))
 
 
 def test_the_audio_is_where_the_annotation_says_at_the_drawn_snr():
     clips, labels = _tones()
-    scenes, events = make_event_scenes(clips, labels, n_scenes=10, sr=SR, duration=2.0, n_events=1,
-                                       backgrounds="white", snr_db=10.0, random_state=2)
-    background, _ = make_event_scenes(clips, labels, n_scenes=10, sr=SR, duration=2.0, n_events=0,
-                                      backgrounds="white", random_state=2)
+    scenes, events = make_event_scenes(
+        clips, labels, n_scenes=10, sr=SR, duration=2.0, n_events=1, backgrounds="white", snr_db=10.0, random_state=2
+    )
+    background, _ = make_event_scenes(
+        clips, labels, n_scenes=10, sr=SR, duration=2.0, n_events=0, backgrounds="white", random_state=2
+    )
     for scene, ((onset, offset, label),) in zip(scenes, events):
         start, stop = int(round(onset * SR)), int(round(offset * SR))
         inside = np.sqrt(np.mean(scene[start:stop] ** 2))
@@ -74,16 +76,18 @@ def test_reproducible_and_seed_dependent():
 def test_recorded_backgrounds_are_used():
     clips, labels = _tones()
     hum = 0.3 * np.sin(2 * np.pi * 50 * np.arange(SR) / SR)
-    scenes, _ = make_event_scenes(clips, labels, n_scenes=3, sr=SR, duration=2.0, n_events=0,
-                                  backgrounds=[hum], random_state=0)
+    scenes, _ = make_event_scenes(
+        clips, labels, n_scenes=3, sr=SR, duration=2.0, n_events=0, backgrounds=[hum], random_state=0
+    )
     spectrum = np.abs(np.fft.rfft(scenes[0]))
     assert np.argmax(spectrum) * SR / scenes.shape[1] == pytest.approx(50, abs=1)
 
 
 def test_untrimmed_clips_keep_their_silence_in_the_annotation():
     clips, labels = _tones()
-    _, events = make_event_scenes(clips, labels, n_scenes=5, sr=SR, duration=2.0, n_events=1, trim_db=None,
-                                  random_state=0)
+    _, events = make_event_scenes(
+        clips, labels, n_scenes=5, sr=SR, duration=2.0, n_events=1, trim_db=None, random_state=0
+    )
     assert all(offset - onset == pytest.approx(0.4) for ((onset, offset, _),) in events)
 
 

@@ -98,9 +98,7 @@ def test_onsets_vary():
 
 def _same(a, b):
     (Xa, ya), (Xb, yb) = a, b
-    return np.array_equal(ya, yb) and all(
-        x1.shape == x2.shape and np.array_equal(x1, x2) for x1, x2 in zip(Xa, Xb)
-    )
+    return np.array_equal(ya, yb) and all(x1.shape == x2.shape and np.array_equal(x1, x2) for x1, x2 in zip(Xa, Xb))
 
 
 @pytest.mark.parametrize("snr_db", [None, (0, 20)])
@@ -147,10 +145,7 @@ def test_snr_fixed_value_is_respected():
     assert np.array_equal(clean.target, noisy.target)
     assert np.array_equal(clean.onset, noisy.onset)
     snrs = np.array(
-        [
-            _measured_snr(c, z, on, off, sr)
-            for c, z, on, off in zip(clean.data, noisy.data, clean.onset, clean.offset)
-        ]
+        [_measured_snr(c, z, on, off, sr) for c, z, on, off in zip(clean.data, noisy.data, clean.onset, clean.offset)]
     )
     assert abs(np.median(snrs) - 10) < 0.3
     assert np.all(np.abs(snrs - 10) < 1.0)
@@ -166,10 +161,7 @@ def test_snr_range_is_drawn_per_clip():
     clean = make_sounds(5, sr=sr, return_bunch=True, random_state=1)
     noisy = make_sounds(5, sr=sr, snr_db=(-5, 15), return_bunch=True, random_state=1)
     snrs = np.array(
-        [
-            _measured_snr(c, z, on, off, sr)
-            for c, z, on, off in zip(clean.data, noisy.data, clean.onset, clean.offset)
-        ]
+        [_measured_snr(c, z, on, off, sr) for c, z, on, off in zip(clean.data, noisy.data, clean.onset, clean.offset)]
     )
     assert np.all(snrs > -6) and np.all(snrs < 16)
     assert np.ptp(snrs) > 8  # really varies across clips
@@ -345,7 +337,5 @@ def test_import_does_not_pull_heavy_dependencies():
         "print(heavy); sys.exit(bool(heavy))"
     )
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -20,9 +20,7 @@ from skaudio.metrics import (
 )
 
 EPS = np.spacing(1)  # sed_eval's guard in every error rate denominator: rate = count / (n_ref + EPS)
-OVERALL = (
-    "f_measure", "precision", "recall", "error_rate", "substitution_rate", "deletion_rate", "insertion_rate"
-)
+OVERALL = ("f_measure", "precision", "recall", "error_rate", "substitution_rate", "deletion_rate", "insertion_rate")
 CLASS_WISE = ("f_measure", "precision", "recall", "error_rate", "deletion_rate", "insertion_rate")
 
 
@@ -431,8 +429,7 @@ def _sed_eval_results(sed_eval, kind, reference, estimated, **params):
 
         def as_dicts(scene):
             return [
-                {"event_label": lab, "onset": on, "offset": off, "filename": f"scene{i}.wav"}
-                for on, off, lab in scene
+                {"event_label": lab, "onset": on, "offset": off, "filename": f"scene{i}.wav"} for on, off, lab in scene
             ]
 
         metrics.evaluate(as_dicts(ref), as_dicts(est))
@@ -490,6 +487,7 @@ _EDGE_CASES = [
 )
 def test_agrees_with_sed_eval(kind, params):
     import sed_eval
+
     score = event_based_scores if kind == "event" else segment_based_scores
     rng = np.random.default_rng(0)
     cases = _EDGE_CASES + [_random_scenes(rng) for _ in range(40)]

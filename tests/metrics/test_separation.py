@@ -28,7 +28,7 @@ def test_si_sdr_is_scale_invariant_and_matches_hand_computation(signals):
     expected = 10 * np.log10(np.sum((alpha * ref0) ** 2, 1) / np.sum((est0 - alpha * ref0) ** 2, 1))
     np.testing.assert_allclose(si_sdr(s, est), expected)
     np.testing.assert_allclose(si_sdr(s, -7.0 * est), expected)  # scale, even negative, does not matter
-    assert not np.allclose(snr(s, 7.0 * est), snr(s, est))       # SNR is not scale invariant
+    assert not np.allclose(snr(s, 7.0 * est), snr(s, est))  # SNR is not scale invariant
 
 
 def test_improvement_and_ragged_input(signals):

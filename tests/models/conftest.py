@@ -33,7 +33,12 @@ def tiny_classifier(**params):
     from skaudio.models import CNN1DClassifier
 
     defaults = dict(
-        filters=(8, 8), global_pooling="avg", dense_units=16, epochs=10, batch_size=16, learning_rate=0.005,
+        filters=(8, 8),
+        global_pooling="avg",
+        dense_units=16,
+        epochs=10,
+        batch_size=16,
+        learning_rate=0.005,
         random_state=0,
     )
     return CNN1DClassifier(**{**defaults, **params})

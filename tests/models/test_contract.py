@@ -19,7 +19,8 @@ LABELS = np.repeat([0, 1], 20)
 FEATURES[LABELS == 1] += 0.5
 EVENTS = [[(0.05, 0.10, "beep")] if label else [] for label in LABELS]
 CLEAN = np.sin(np.linspace(0, 80, 320))[None].repeat(12, 0).astype("float32") * RNG.uniform(0.2, 1, (12, 1)).astype(
-    "float32")
+    "float32"
+)
 NOISY = CLEAN + 0.1 * RNG.standard_normal(CLEAN.shape).astype("float32")
 
 
@@ -85,8 +86,13 @@ class _Recording:
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         seen = type(self).seen
-        seen.append((np.array(X), [np.array(t) for t in y] if isinstance(y, list) else np.array(y),
-                     None if sample_weight is None else np.array(sample_weight)))
+        seen.append(
+            (
+                np.array(X),
+                [np.array(t) for t in y] if isinstance(y, list) else np.array(y),
+                None if sample_weight is None else np.array(sample_weight),
+            )
+        )
         return super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
 
 
@@ -206,6 +212,7 @@ def test_repr_shows_changed_parameters_quoted():
 
 def test_pandas_series_of_clips_is_a_ragged_batch():
     import pandas as pd
+
     from skaudio.preprocessing import MFCC
 
     clips = [RNG.normal(size=n).astype("float32") for n in (800, 1200, 1000)]
@@ -220,6 +227,7 @@ def test_pandas_series_of_clips_is_a_ragged_batch():
 # ---------------------------------------------------------------- the denoiser's own contract
 # scikit-learn's common checks pass a 1D target, which a waveform denoiser
 # refuses; these are the same checks with clean waveforms as targets.
+
 
 @pytest.fixture(scope="module")
 def fitted_denoiser():

@@ -23,8 +23,16 @@ def test_is_a_regressor():
 
 def test_denoises_and_keeps_any_length(pairs):
     noisy, clean = pairs
-    den = CNN1DDenoiser(filters=16, kernel_size=9, batch_norm=False, residual=True, epochs=20, batch_size=16,
-                        learning_rate=0.003, random_state=0)
+    den = CNN1DDenoiser(
+        filters=16,
+        kernel_size=9,
+        batch_norm=False,
+        residual=True,
+        epochs=20,
+        batch_size=16,
+        learning_rate=0.003,
+        random_state=0,
+    )
     den.fit(noisy[:48], clean[:48])
     out = den.predict(noisy[48:])
     assert out.shape == noisy[48:].shape
@@ -47,9 +55,14 @@ def test_fit_errors(pairs):
         CNN1DDenoiser(epochs=1).fit(noisy[:2], clean[:3])
     with pytest.raises(ValueError, match="front_end"):
         CNN1DDenoiser(front_end="wavelet", epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match="lstm_units=8, frequency_filters=0, refinement_filters=0 and mask='magnitude' apply to domain='stft'"):
+    with pytest.raises(
+        ValueError,
+        match="lstm_units=8, frequency_filters=0, refinement_filters=0 and mask='magnitude' apply to domain='stft'",
+    ):
         CNN1DDenoiser(lstm_units=8, epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match=r"frequency_filters=\(8, 8\), refinement_filters=0 and mask='magnitude' apply"):
+    with pytest.raises(
+        ValueError, match=r"frequency_filters=\(8, 8\), refinement_filters=0 and mask='magnitude' apply"
+    ):
         CNN1DDenoiser(frequency_filters=(8, 8), epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="refinement_filters=4 and mask='magnitude' apply to domain='stft' only"):
         CNN1DDenoiser(refinement_filters=4, epochs=1).fit(noisy[:4], clean[:4])
@@ -121,7 +134,6 @@ def test_chunked_prediction_with_an_lstm_has_no_seams(pairs):
     assert si_sdr(whole, chunked)[0] > 40  # a seam error 40 dB below the signal
 
 
-
 def test_chunk_outputs_are_crossfaded_without_steps():
     """Chunks that disagree (each adds its own offset) are blended, not cut."""
     from skaudio.models._denoiser import _crossfaded_chunks
@@ -142,12 +154,21 @@ def test_chunk_outputs_are_crossfaded_without_steps():
     assert np.abs(np.diff(out, axis=1)).max() <= 1 / 400 + 1e-6
     assert np.all(np.diff(out, axis=1) >= 0)
 
+
 def test_stft_front_end_with_si_sdr_loss_denoises(pairs):
     from skaudio.metrics import si_sdr_improvement
 
     noisy, clean = pairs
-    den = CNN1DDenoiser(domain="stft", filters=32, n_layers=2, loss="si_sdr", epochs=15, batch_size=8,
-                        learning_rate=0.003, random_state=0).fit(noisy[:48], clean[:48])
+    den = CNN1DDenoiser(
+        domain="stft",
+        filters=32,
+        n_layers=2,
+        loss="si_sdr",
+        epochs=15,
+        batch_size=8,
+        learning_rate=0.003,
+        random_state=0,
+    ).fit(noisy[:48], clean[:48])
     assert np.mean(si_sdr_improvement(clean[48:], den.predict(noisy[48:]), noisy[48:])) > 3.0
 
 

@@ -25,8 +25,9 @@ def _scenes(n, rng):
 
 @pytest.fixture(scope="module")
 def scenes():
-    from skaudio.preprocessing import FeatureScaler, Spectrogram
     from sklearn.pipeline import make_pipeline
+
+    from skaudio.preprocessing import FeatureScaler, Spectrogram
 
     X, labels = _scenes(160, np.random.default_rng(0))
     features = make_pipeline(Spectrogram(sr=SR, n_fft=256, hop_length=128, n_mels=24), FeatureScaler()).fit_transform(X)
@@ -34,8 +35,9 @@ def scenes():
 
 
 def _detector(**params):
-    return CRNNEventDetector(**{**dict(filters=8, lstm_units=8, epochs=15, batch_size=16, learning_rate=0.01,
-                                       random_state=0), **params})
+    return CRNNEventDetector(
+        **{**dict(filters=8, lstm_units=8, epochs=15, batch_size=16, learning_rate=0.01, random_state=0), **params}
+    )
 
 
 def test_is_a_multilabel_classifier():
@@ -92,8 +94,16 @@ def _tone_scenes(n_scenes, seed):
 
     t = np.arange(int(0.3 * SR)) / SR
     clips = [np.sin(2 * np.pi * f * t) for f in (500, 2000)]
-    return make_event_scenes(clips, ["low", "high"], n_scenes=n_scenes, sr=SR, duration=2.0, n_events=(1, 2),
-                             snr_db=(10, 20), random_state=seed)
+    return make_event_scenes(
+        clips,
+        ["low", "high"],
+        n_scenes=n_scenes,
+        sr=SR,
+        duration=2.0,
+        n_events=(1, 2),
+        snr_db=(10, 20),
+        random_state=seed,
+    )
 
 
 def _features(scenes):
@@ -110,8 +120,21 @@ def tone_scenes():
 
 
 def _frame_detector(**params):
-    return _detector(**{**dict(temporal_pooling="attention", frame_duration=HOP / SR, padding="same", kernel_size=3,
-                               filters=(16, 16), pool_size=(2, 2), bidirectional=True, epochs=25), **params})
+    return _detector(
+        **{
+            **dict(
+                temporal_pooling="attention",
+                frame_duration=HOP / SR,
+                padding="same",
+                kernel_size=3,
+                filters=(16, 16),
+                pool_size=(2, 2),
+                bidirectional=True,
+                epochs=25,
+            ),
+            **params,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +153,9 @@ def test_learns_event_times_from_annotations(tone_scenes, strong_detector):
     estimated = det.predict_events(X_test, median_filter=0.05)
     scores = event_based_scores(events_test, estimated)
     assert scores["f_measure"] > 0.85
-    assert det.score(X_test, events_test) == pytest.approx(event_based_scores(events_test, det.predict_events(X_test))["f_measure"])
+    assert det.score(X_test, events_test) == pytest.approx(
+        event_based_scores(events_test, det.predict_events(X_test))["f_measure"]
+    )
     # matched events start and end where the tones do, within one output frame (40 ms) and change
     errors = [
         (abs(e_on - r_on), abs(e_off - r_off))
@@ -169,8 +194,9 @@ def test_frame_targets_and_events_round_trip():
     from skaudio.models._event_inference import frames_to_events
 
     annotations = [[(0.10, 0.52, "a"), (0.30, 0.61, "b")], [], [(1.2, 2.0, "a")]]
-    targets = frame_targets(annotations, ["a", "b"], n_out_frames=50, n_in_frames=201, stride=4, offset=1.5,
-                            frame_duration=0.01)
+    targets = frame_targets(
+        annotations, ["a", "b"], n_out_frames=50, n_in_frames=201, stride=4, offset=1.5, frame_duration=0.01
+    )
     events = frames_to_events(targets > 0.5, ["a", "b"], stride=4, offset=1.5, frame_duration=0.01, clip_end=2.01)
     assert [[label for *_, label in clip] for clip in events] == [["a", "b"], [], ["a"]]
     for ref, est in zip(annotations, events):
@@ -192,12 +218,15 @@ def test_frame_timing_matches_keras_geometry(kernel_size, pool_size, dilation, p
     per = lambda v: v if isinstance(v, tuple) else (v,) * n_layers  # noqa: E731
     stack = []
     for k, p, d in zip(per(kernel_size), per(pool_size), per(dilation)):
-        stack.append(keras.layers.Conv1D(1, k, padding=padding, dilation_rate=d, kernel_initializer="ones", use_bias=False))
+        stack.append(
+            keras.layers.Conv1D(1, k, padding=padding, dilation_rate=d, kernel_initializer="ones", use_bias=False)
+        )
         if p > 1:
             stack.append(keras.layers.MaxPooling1D(p))
     model = keras.Sequential([keras.Input((120, 1))] + stack)
-    stride, offset = frame_timing(kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, padding=padding,
-                                  n_layers=n_layers)
+    stride, offset = frame_timing(
+        kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, padding=padding, n_layers=n_layers
+    )
     for t in (40, 57, 71):
         impulse = np.zeros((1, 120, 1), dtype="float32")
         impulse[0, t] = 1.0
@@ -240,8 +269,9 @@ def test_frame_level_detector_takes_recordings_longer_than_its_training_clips(st
 
     scenes, events = _tone_scenes(4, seed=7)  # four 2 s scenes, end to end: one 8 s recording
     recording = scenes.reshape(1, -1)
-    reference = [[(onset + 2.0 * k, offset + 2.0 * k, label) for k, clip in enumerate(events)
-                  for onset, offset, label in clip]]
+    reference = [
+        [(onset + 2.0 * k, offset + 2.0 * k, label) for k, clip in enumerate(events) for onset, offset, label in clip]
+    ]
     features = _features(recording)
     assert features.shape[1] == 801 and strong_detector.X_shape_[1] == 201
     estimated = strong_detector.predict_events(features, median_filter=0.05)

@@ -28,12 +28,24 @@ def _recording(duration, bursts, seed=0):
 
 
 def _pipeline():
-    return AudioPipeline([
-        ("spectrogram", Spectrogram(sr=SR, n_fft=256, hop_length=HOP, n_mels=16, top_db=None)),
-        ("crnneventdetector", CRNNEventDetector(
-            temporal_pooling="max", padding="same", kernel_size=3, filters=(4, 4), pool_size=(2, 2), lstm_units=4,
-            epochs=1, random_state=0)),
-    ])
+    return AudioPipeline(
+        [
+            ("spectrogram", Spectrogram(sr=SR, n_fft=256, hop_length=HOP, n_mels=16, top_db=None)),
+            (
+                "crnneventdetector",
+                CRNNEventDetector(
+                    temporal_pooling="max",
+                    padding="same",
+                    kernel_size=3,
+                    filters=(4, 4),
+                    pool_size=(2, 2),
+                    lstm_units=4,
+                    epochs=1,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
 
 
 def _scenes():
@@ -170,10 +182,12 @@ def test_bad_input_is_an_error_naming_it(pipe):
     for bad in (-0.1, 1.0, 1.5, None):
         with pytest.raises(ValueError, match=r"overlap must be a fraction in \[0, 1\)"):
             predict_events(pipe, X, overlap=bad)
-    for name, bad, message in [("threshold", 1.5, r"threshold must be in \(0, 1\)"),
-                               ("min_duration", -1, "min_duration must be a number >= 0"),
-                               ("median_filter", 0, "median_filter must be a duration"),
-                               ("batch_size", 0, "batch_size must be an int >= 1")]:
+    for name, bad, message in [
+        ("threshold", 1.5, r"threshold must be in \(0, 1\)"),
+        ("min_duration", -1, "min_duration must be a number >= 0"),
+        ("median_filter", 0, "median_filter must be a duration"),
+        ("batch_size", 0, "batch_size must be an int >= 1"),
+    ]:
         with pytest.raises(ValueError, match=message):
             predict_events(pipe, X, **{name: bad})
     with pytest.raises(NotFittedError, match="CRNNEventDetector instance is not fitted"):

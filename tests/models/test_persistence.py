@@ -48,7 +48,9 @@ def test_classifier_pipeline_from_files_round_trips(tmp_path, sounds):
     expected = pipe.predict_proba(paths)
     joblib.dump(pipe, tmp_path / "pipe.joblib")
     np.save(tmp_path / "paths.npy", np.array(paths))
-    np.testing.assert_array_equal(_predict_in_fresh_process(tmp_path / "pipe.joblib", tmp_path / "paths.npy", "predict_proba"), expected)
+    np.testing.assert_array_equal(
+        _predict_in_fresh_process(tmp_path / "pipe.joblib", tmp_path / "paths.npy", "predict_proba"), expected
+    )
 
 
 def test_event_detector_and_denoiser_round_trip(tmp_path):
@@ -58,20 +60,31 @@ def test_event_detector_and_denoiser_round_trip(tmp_path):
     det = CRNNEventDetector(filters=4, lstm_units=4, epochs=2, random_state=0).fit(X, y)
     joblib.dump(det, tmp_path / "det.joblib")
     np.save(tmp_path / "X.npy", X)
-    np.testing.assert_array_equal(_predict_in_fresh_process(tmp_path / "det.joblib", tmp_path / "X.npy", "predict_proba"),
-                                  det.predict_proba(X))
+    np.testing.assert_array_equal(
+        _predict_in_fresh_process(tmp_path / "det.joblib", tmp_path / "X.npy", "predict_proba"), det.predict_proba(X)
+    )
 
     noisy = rng.normal(size=(8, 300)).astype("float32")
     den = CNN1DDenoiser(filters=4, residual=True, epochs=2, random_state=0).fit(noisy, noisy * 0.5)
     joblib.dump(den, tmp_path / "den.joblib")
     np.save(tmp_path / "noisy.npy", noisy[:, :123])
-    np.testing.assert_array_equal(_predict_in_fresh_process(tmp_path / "den.joblib", tmp_path / "noisy.npy", "predict"),
-                                  den.predict(noisy[:, :123]))
+    np.testing.assert_array_equal(
+        _predict_in_fresh_process(tmp_path / "den.joblib", tmp_path / "noisy.npy", "predict"),
+        den.predict(noisy[:, :123]),
+    )
 
     # the spectral front end: custom STFT layers, 2D convolutions, reshapes over any number of frames, an LSTM,
     # the mask refinement
-    spectral = CNN1DDenoiser(domain="stft", filters=4, n_layers=1, lstm_units=4, frequency_filters=(2, 2),
-                             refinement_filters=2, epochs=1, random_state=0).fit(noisy, noisy * 0.5)
+    spectral = CNN1DDenoiser(
+        domain="stft",
+        filters=4,
+        n_layers=1,
+        lstm_units=4,
+        frequency_filters=(2, 2),
+        refinement_filters=2,
+        epochs=1,
+        random_state=0,
+    ).fit(noisy, noisy * 0.5)
     joblib.dump(spectral, tmp_path / "spectral.joblib")
     np.testing.assert_array_equal(
         _predict_in_fresh_process(tmp_path / "spectral.joblib", tmp_path / "noisy.npy", "predict"),
@@ -81,7 +94,9 @@ def test_event_detector_and_denoiser_round_trip(tmp_path):
 
 def test_fitted_network_saves_in_keras_format(tmp_path, features):
     X, y = features
-    clf = CNN1DClassifier(filters=(8, 8), dense_units=16, epochs=2, feature_shift=2, time_masks=1, random_state=0).fit(X, y)
+    clf = CNN1DClassifier(filters=(8, 8), dense_units=16, epochs=2, feature_shift=2, time_masks=1, random_state=0).fit(
+        X, y
+    )
     clf.model_.save(tmp_path / "clf.keras")
     restored = keras.models.load_model(tmp_path / "clf.keras")
     np.testing.assert_allclose(restored.predict(X, verbose=0), clf.predict_proba(X), atol=1e-6)
@@ -91,8 +106,15 @@ def test_frame_level_detector_trained_on_annotations_round_trips(tmp_path):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(32, 40, 6)).astype("float32")
     events = [[(0.05, 0.2, "dog")] if i % 2 else [(0.1, 0.3, "cat"), (0.25, 0.35, "dog")] for i in range(32)]
-    det = CRNNEventDetector(filters=4, lstm_units=4, padding="same", temporal_pooling="attention",
-                            frame_duration=0.01, epochs=2, random_state=0).fit(X, events)
+    det = CRNNEventDetector(
+        filters=4,
+        lstm_units=4,
+        padding="same",
+        temporal_pooling="attention",
+        frame_duration=0.01,
+        epochs=2,
+        random_state=0,
+    ).fit(X, events)
     joblib.dump(det, tmp_path / "det.joblib")
     np.save(tmp_path / "X.npy", X)
     np.testing.assert_array_equal(

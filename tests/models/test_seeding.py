@@ -66,8 +66,9 @@ def quiet_outputs(features):
 
 
 @pytest.mark.parametrize("name", ["classifier", "event_detector", "denoiser"])
-def test_seeded_fit_is_unchanged_by_another_threads_draw(features, quiet_outputs, name,
-                                                         draw_in_another_thread_after_seeding):
+def test_seeded_fit_is_unchanged_by_another_threads_draw(
+    features, quiet_outputs, name, draw_in_another_thread_after_seeding
+):
     make, X, y = _estimators(features)[name]
     np.testing.assert_array_equal(_fitted_output(make(), X, y), quiet_outputs[name])
 

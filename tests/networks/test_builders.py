@@ -23,9 +23,13 @@ def _summary(model):
 def test_classifier_default_is_the_article_network():
     model = build_cnn1d_classifier((63, 20), 10)
     assert _summary(model) == [
-        ("Conv1D", (61, 32)), ("MaxPooling1D", (30, 32)),
-        ("Conv1D", (28, 64)), ("MaxPooling1D", (14, 64)),
-        ("Flatten", (896,)), ("Dense", (128,)), ("Dense", (10,)),
+        ("Conv1D", (61, 32)),
+        ("MaxPooling1D", (30, 32)),
+        ("Conv1D", (28, 64)),
+        ("MaxPooling1D", (14, 64)),
+        ("Flatten", (896,)),
+        ("Dense", (128,)),
+        ("Dense", (10,)),
     ]
     conv1 = 3 * 20 * 32 + 32
     conv2 = 3 * 32 * 64 + 64
@@ -39,7 +43,10 @@ def test_classifier_default_is_the_article_network():
 def test_event_detector_default_is_the_article_network():
     model = build_crnn_event_detector((100, 40), 1)
     assert _summary(model) == [
-        ("Conv1D", (96, 32)), ("MaxPooling1D", (48, 32)), ("LSTM", (64,)), ("Dense", (1,)),
+        ("Conv1D", (96, 32)),
+        ("MaxPooling1D", (48, 32)),
+        ("LSTM", (64,)),
+        ("Dense", (1,)),
     ]
     conv = 5 * 40 * 32 + 32
     lstm = 4 * (64 * (32 + 64) + 64)
@@ -51,7 +58,14 @@ def test_denoiser_default_is_the_article_network():
     model = build_cnn1d_denoiser()
     kinds = [type(layer).__name__ for layer in model.layers[1:]]
     assert kinds == [
-        "Conv1D", "BatchNormalization", "ReLU", "Conv1D", "BatchNormalization", "ReLU", "Conv1D", "SqueezeChannels",
+        "Conv1D",
+        "BatchNormalization",
+        "ReLU",
+        "Conv1D",
+        "BatchNormalization",
+        "ReLU",
+        "Conv1D",
+        "SqueezeChannels",
     ]
     conv1 = 3 * 1 * 64  # no bias: BatchNormalization's shift replaces it
     conv2 = 3 * 64 * 64
@@ -64,10 +78,21 @@ def test_denoiser_default_is_the_article_network():
 
 def test_classifier_options_build():
     model = build_cnn1d_classifier(
-        (101, 40), 5, filters=(16, 16, 32), kernel_size=(5, 3, 3), pool_size=(2, 2, 1),
-        padding="same", batch_norm=True, residual=True, dilation=(1, 2, 4), dropout=0.3,
-        global_pooling="avg", dense_units=None,
-        augmentation=augmentation_layers(time_shift=0.1, feature_shift=2, spec_augment={"time_masks": 1}, noise_std=0.1, seed=0),
+        (101, 40),
+        5,
+        filters=(16, 16, 32),
+        kernel_size=(5, 3, 3),
+        pool_size=(2, 2, 1),
+        padding="same",
+        batch_norm=True,
+        residual=True,
+        dilation=(1, 2, 4),
+        dropout=0.3,
+        global_pooling="avg",
+        dense_units=None,
+        augmentation=augmentation_layers(
+            time_shift=0.1, feature_shift=2, spec_augment={"time_masks": 1}, noise_std=0.1, seed=0
+        ),
     )
     names = [layer.name for layer in model.layers]
     assert "global_avg_pool" in names and "flatten" not in names
@@ -92,8 +117,12 @@ def test_classifier_bad_options(kwargs, match):
 
 def test_augmentation_is_identity_at_inference_and_random_in_training():
     x = np.random.default_rng(0).normal(size=(8, 50, 12)).astype("float32")
-    for layer in (RandomTimeShift(0.2, seed=1), RandomTimeStretch(0.2, seed=1), RandomFeatureShift(3, seed=1),
-                  SpecAugment(seed=1)):
+    for layer in (
+        RandomTimeShift(0.2, seed=1),
+        RandomTimeStretch(0.2, seed=1),
+        RandomFeatureShift(3, seed=1),
+        SpecAugment(seed=1),
+    ):
         np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
         out = np.asarray(layer(x, training=True))
         assert out.shape == x.shape and not np.allclose(out, x)
@@ -197,7 +226,9 @@ def test_stft_mask_denoiser_frequency_convolutions_halve_then_dilate_the_frequen
 
 
 @pytest.mark.parametrize("frequency_filters, local_channels", [((4, 6), 4), (0, 1)])
-def test_stft_mask_refinement_sees_logits_and_local_maps_bin_by_bin_and_starts_at_zero(frequency_filters, local_channels):
+def test_stft_mask_refinement_sees_logits_and_local_maps_bin_by_bin_and_starts_at_zero(
+    frequency_filters, local_channels
+):
     settings = dict(filters=16, n_layers=2, dilation=1, frequency_filters=frequency_filters)
     plain = build_stft_mask_denoiser(**settings)
     model = build_stft_mask_denoiser(**settings, refinement_filters=(5, 3))

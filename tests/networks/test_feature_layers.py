@@ -23,12 +23,28 @@ def waves():
     "transformer, atol",
     [
         (MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40), 1e-3),
-        (make_pipeline(MFCC(sr=SR, n_mfcc=20, n_fft=256, hop_length=80, n_mels=40, lifter=22),
-                       FeatureScaler(per_clip=True)), 1e-3),
+        (
+            make_pipeline(
+                MFCC(sr=SR, n_mfcc=20, n_fft=256, hop_length=80, n_mels=40, lifter=22), FeatureScaler(per_clip=True)
+            ),
+            1e-3,
+        ),
         (Spectrogram(sr=SR, n_fft=256, hop_length=80, n_mels=40), 1e-3),
         (Spectrogram(kind="stft", n_fft=256, hop_length=64, power=1.0, to_db=False), 1e-4),
-        (Spectrogram(sr=SR, n_fft=512, hop_length=128, win_length=400, n_mels=64, pad_mode="reflect",
-                     fmin=100.0, fmax=3500.0, top_db=60.0), 1e-3),
+        (
+            Spectrogram(
+                sr=SR,
+                n_fft=512,
+                hop_length=128,
+                win_length=400,
+                n_mels=64,
+                pad_mode="reflect",
+                fmin=100.0,
+                fmax=3500.0,
+                top_db=60.0,
+            ),
+            1e-3,
+        ),
         (Spectrogram(kind="stft", n_fft=256, hop_length=100, center=False), 1e-3),
     ],
     ids=["mfcc", "mfcc-lifter-cmvn", "logmel", "stft-magnitude", "logmel-reflect-band", "stft-db-uncentered"],
@@ -74,15 +90,23 @@ def test_classifier_learns_from_raw_waveforms_with_an_in_model_front_end(fsdd_pa
     X_train, X_test = (fixed.fit_transform([c for c, k in zip(digits.data, mask) if k]) for mask in (train, test))
     y_train, y_test = digits.target[train], digits.target[test]
     front_end = make_pipeline(MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40), FeatureScaler(per_clip=True))
-    params = dict(filters=(16, 16), padding="same", global_pooling="avg", dense_units=None, epochs=10,
-                  learning_rate=0.01, random_state=0)
+    params = dict(
+        filters=(16, 16),
+        padding="same",
+        global_pooling="avg",
+        dense_units=None,
+        epochs=10,
+        learning_rate=0.01,
+        random_state=0,
+    )
     clf = CNN1DClassifier(front_end=front_end, **params).fit(X_train, y_train)
     assert clf.model_.get_layer("front_end").output.shape[1:] == (101, 13)
     assert clf.score(X_test, y_test) > 0.8  # chance: 0.33
     # the same network trained on the CPU features learns the same function
     on_features = CNN1DClassifier(**params).fit(front_end.fit_transform(X_train), y_train)
-    np.testing.assert_allclose(clf.predict_proba(X_test), on_features.predict_proba(front_end.transform(X_test)),
-                               atol=0.02)
+    np.testing.assert_allclose(
+        clf.predict_proba(X_test), on_features.predict_proba(front_end.transform(X_test)), atol=0.02
+    )
     # tunable by name, and persisted with the model
     assert clf.get_params()["front_end__mfcc__n_mfcc"] == 13
     buffer = io.BytesIO()

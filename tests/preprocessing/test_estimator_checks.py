@@ -17,8 +17,10 @@ _LIST_IS_RAGGED = {
 _NUMPY_OUTPUT = {
     name: "waveform and 3D feature batches stay NumPy under set_output (no table form)"
     for name in [
-        "check_set_output_transform_pandas", "check_global_output_transform_pandas",
-        "check_set_output_transform_polars", "check_global_set_output_transform_polars",
+        "check_set_output_transform_pandas",
+        "check_global_output_transform_pandas",
+        "check_set_output_transform_polars",
+        "check_global_set_output_transform_polars",
     ]
 }
 

@@ -83,9 +83,7 @@ def test_deltas_of_clips_shorter_than_the_delta_window():
 @pytest.mark.parametrize("power", [1.0, 2.0])
 @pytest.mark.parametrize("to_db", [True, False])
 def test_mel_spectrogram_matches_librosa(ragged_clips, power, to_db):
-    out = Spectrogram(sr=SR, n_fft=256, hop_length=64, n_mels=40, power=power, to_db=to_db).fit_transform(
-        ragged_clips
-    )
+    out = Spectrogram(sr=SR, n_fft=256, hop_length=64, n_mels=40, power=power, to_db=to_db).fit_transform(ragged_clips)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for clip, feats in zip(ragged_clips, out):

@@ -13,10 +13,12 @@ CLIPS = RNG.normal(size=(3, 4000)).astype("float32")
 
 
 def _stack(hop=80):
-    return FeatureStack([
-        ("mfcc", MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80)),
-        ("mel", Spectrogram(sr=SR, kind="mel", n_mels=20, n_fft=256, hop_length=hop)),
-    ])
+    return FeatureStack(
+        [
+            ("mfcc", MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80)),
+            ("mel", Spectrogram(sr=SR, kind="mel", n_mels=20, n_fft=256, hop_length=hop)),
+        ]
+    )
 
 
 def test_joins_each_transformers_features_along_the_last_axis():

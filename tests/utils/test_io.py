@@ -38,7 +38,9 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
 
 
-@pytest.mark.parametrize("error", [RuntimeError("the writer failed"), KeyboardInterrupt(), OSError(27, "File too large")])
+@pytest.mark.parametrize(
+    "error", [RuntimeError("the writer failed"), KeyboardInterrupt(), OSError(27, "File too large")]
+)
 def test_any_failure_leaves_the_target_and_removes_the_temporary_file(target, error):
     with pytest.raises(type(error)) as raised:
         with atomic_path(target) as tmp:

@@ -36,11 +36,13 @@ def test_a_bad_skaudio_setting_is_refused(monkeypatch):
 
 def test_tensorflow_pools_follow_the_budget_in_a_worker():
     # sized at the first fit, not at import
-    code = ("import numpy as np, tensorflow as tf; from skaudio.models import CNN1DClassifier; "
-            "c = tf.config.threading; before = (c.get_intra_op_parallelism_threads(), "
-            "c.get_inter_op_parallelism_threads()); "
-            "CNN1DClassifier(filters=(2,), dense_units=2, epochs=1).fit(np.zeros((4, 8, 2)), [0, 1, 0, 1]); "
-            "print(*before, c.get_intra_op_parallelism_threads(), c.get_inter_op_parallelism_threads())")
+    code = (
+        "import numpy as np, tensorflow as tf; from skaudio.models import CNN1DClassifier; "
+        "c = tf.config.threading; before = (c.get_intra_op_parallelism_threads(), "
+        "c.get_inter_op_parallelism_threads()); "
+        "CNN1DClassifier(filters=(2,), dense_units=2, epochs=1).fit(np.zeros((4, 8, 2)), [0, 1, 0, 1]); "
+        "print(*before, c.get_intra_op_parallelism_threads(), c.get_inter_op_parallelism_threads())"
+    )
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     env.pop("SKAUDIO_NUM_THREADS", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
