@@ -260,7 +260,8 @@ class KerasAudioMixin:
         names = set()
         for init in (cls.__init__, BaseWrapper.__init__):
             names.update(
-                name for name, p in inspect.signature(init).parameters.items()
+                name
+                for name, p in inspect.signature(init).parameters.items()
                 if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
             )
         return names
@@ -271,8 +272,7 @@ class KerasAudioMixin:
         params = self.get_params(deep=False)
         valid = self._valid_parameter_names()
         unknown = sorted(
-            key for key in params
-            if key not in valid and key.split("__")[0] not in _ROUTING_PREFIXES | {"callbacks"}
+            key for key in params if key not in valid and key.split("__")[0] not in _ROUTING_PREFIXES | {"callbacks"}
         )
         if unknown:
             raise ValueError(
@@ -290,7 +290,8 @@ class KerasAudioMixin:
         params = self.get_params(deep=False)
         defaults = type(self)().get_params(deep=False)
         changed = {
-            key: value for key, value in sorted(params.items())
+            key: value
+            for key, value in sorted(params.items())
             if key not in defaults or repr(value) != repr(defaults[key])
         }
         text = ", ".join(f"{key}={value!r}" for key, value in changed.items())
@@ -310,8 +311,9 @@ class KerasAudioMixin:
                     return X, y  # another length the network accepts (scikeras would refuse it)
                 if given != expected:
                     sklearn_words = (
-                        f" (X has {given[0]} features, but {name} is expecting {expected[0]} "
-                        "features as input)" if len(given) == len(expected) == 1 else ""
+                        f" (X has {given[0]} features, but {name} is expecting {expected[0]} features as input)"
+                        if len(given) == len(expected) == 1
+                        else ""
                     )
                     raise ValueError(
                         f"{name} was fitted on examples of shape {expected} but got shape "
@@ -336,9 +338,7 @@ class KerasAudioMixin:
 
     def _predict_raw(self, X, model=None, **kwargs):
         if not self.initialized_:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first."
-            )
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first.")
         X, _ = self._validate_data(X=X, y=None)
         X = self.feature_encoder_.transform(X)
         predict = compiled_predict_function(self._inference_model() if model is None else model)
@@ -387,12 +387,19 @@ class KerasAudioClassifierMixin(KerasAudioMixin):
         spec = None
         if self.time_masks or self.freq_masks:
             spec = dict(
-                time_masks=self.time_masks, time_width=self.time_mask_width,
-                freq_masks=self.freq_masks, freq_width=self.freq_mask_width,
+                time_masks=self.time_masks,
+                time_width=self.time_mask_width,
+                freq_masks=self.freq_masks,
+                freq_width=self.freq_mask_width,
             )
         return augmentation_layers(
-            time_shift=self.time_shift, time_stretch=self.time_stretch, gain_db=self.gain_db, noise_std=self.noise_std,
-            feature_shift=self.feature_shift, spec_augment=spec, seed=self._random_state,
+            time_shift=self.time_shift,
+            time_stretch=self.time_stretch,
+            gain_db=self.gain_db,
+            noise_std=self.noise_std,
+            feature_shift=self.feature_shift,
+            spec_augment=spec,
+            seed=self._random_state,
         )
 
     def predict_proba(self, X, **kwargs):

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
-from skaudio.models._base import KerasAudioClassifierMixin, compiled_predict_function, model_input_shape
+from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
 from skaudio.utils import is_number
 
@@ -324,12 +324,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self._annotations = None
         if annotations is None:
             if not first and getattr(self, "_annotations_fitted", False):
-                raise ValueError("This CRNNEventDetector was trained on event annotations: give partial_fit annotations too.")
+                raise ValueError(
+                    "This CRNNEventDetector was trained on event annotations: give partial_fit annotations too."
+                )
             return super()._training_data(X, y, first=first)
         if self.temporal_pooling == "last":
             raise ValueError(
                 'CRNNEventDetector with temporal_pooling="last" (the article\'s clip-level network) cannot '
-                "learn from event annotations: choose a frame-level pooling such as \"attention\" or \"max\"."
+                'learn from event annotations: choose a frame-level pooling such as "attention" or "max".'
             )
         if self._frame_duration_at_fit is None:
             self._resolve_frame_duration(self._given_frame_duration, required=True)  # raises, saying why
@@ -365,8 +367,13 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             # the frame-level model takes any number of frames: ask it how many come out
             n_out_frames = int(np.shape(self.model_(X[:1], training=False)[1])[1])
             frames = frame_targets(
-                annotations, labels, n_out_frames=n_out_frames, n_in_frames=X.shape[1],
-                stride=stride, offset=offset, frame_duration=self._frame_duration_at_fit,
+                annotations,
+                labels,
+                n_out_frames=n_out_frames,
+                n_in_frames=X.shape[1],
+                stride=stride,
+                offset=offset,
+                frame_duration=self._frame_duration_at_fit,
             )
             y = [np.asarray(y, dtype="float32").reshape(len(X), -1), frames]
         super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
@@ -502,8 +509,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         from skaudio.models._event_inference import predict_events
 
         return predict_events(
-            self, X, threshold=threshold, min_duration=min_duration, median_filter=median_filter,
-            window=window, overlap=overlap, batch_size=batch_size,
+            self,
+            X,
+            threshold=threshold,
+            min_duration=min_duration,
+            median_filter=median_filter,
+            window=window,
+            overlap=overlap,
+            batch_size=batch_size,
         )
 
     def score(self, X, y, sample_weight=None):
@@ -566,6 +579,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
 
     def _frame_timing(self):
         return frame_timing(
-            kernel_size=self.kernel_size, pool_size=self.pool_size, dilation=self.dilation,
-            padding=self.padding, n_layers=self.n_layers, filters=self.filters,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            dilation=self.dilation,
+            padding=self.padding,
+            n_layers=self.n_layers,
+            filters=self.filters,
         )

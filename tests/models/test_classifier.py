@@ -37,9 +37,7 @@ def test_grid_search_is_stratified_on_label_sorted_data(features):
     X, y = features
     order = np.argsort(y, kind="stable")  # label-sorted: plain KFold would hold out whole classes
     X, y = X[order], y[order]
-    search = GridSearchCV(
-        tiny_classifier(), {"kernel_size": [3, 5], "filters": [(4, 8), (8, 8)]}, cv=3
-    ).fit(X, y)
+    search = GridSearchCV(tiny_classifier(), {"kernel_size": [3, 5], "filters": [(4, 8), (8, 8)]}, cv=3).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_score_ > 0.6  # unshuffled KFold scores ~0 here: each test fold is an unseen class
     # the refitted network is built with the chosen parameters
@@ -99,7 +97,9 @@ def test_waveform_input_gets_a_channel_axis():
 
 def test_training_options_take_effect(features):
     X, y = features
-    clf = tiny_classifier(learning_rate=0.0, epochs=30, early_stopping=True, patience=2, validation_split=0.25).fit(X, y)
+    clf = tiny_classifier(learning_rate=0.0, epochs=30, early_stopping=True, patience=2, validation_split=0.25).fit(
+        X, y
+    )
     assert float(clf.model_.optimizer.learning_rate) == 0.0
     assert len(clf.history_["loss"]) == 3  # no improvement with lr=0: stops after patience + 1 epochs
     assert "val_loss" in clf.history_
@@ -156,8 +156,12 @@ def test_waveform_augmentation_resamples_and_adds_noise_in_training_only():
     t = np.arange(n) / sr
     X = np.stack([np.sin(2 * np.pi * f * t) for f in np.repeat([500.0, 1000.0], 8)]).astype("float32")
     y = np.repeat(["low", "high"], 8)
-    clf = tiny_classifier(front_end=MFCC(sr=sr, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40),
-                          speed_perturbation=0.2, noise_snr_db=(15, 25), epochs=1).fit(X, y)
+    clf = tiny_classifier(
+        front_end=MFCC(sr=sr, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40),
+        speed_perturbation=0.2,
+        noise_snr_db=(15, 25),
+        epochs=1,
+    ).fit(X, y)
     names = [layer.name for layer in clf.model_.layers]
     # on the waveform, before the features; noise after resampling, so it stays white
     assert names.index("augment_speed") < names.index("augment_snr_noise") < names.index("front_end")
@@ -190,9 +194,15 @@ def test_waveform_augmentation_needs_a_waveform_front_end(features):
         tiny_classifier(speed_perturbation=0.1).fit(X, y)
     with pytest.raises(ValueError, match=r"noise_snr_db=\(10, 30\): augmenting the raw waveform needs front_end"):
         tiny_classifier(noise_snr_db=(10, 30)).fit(X, y)
-    with pytest.raises(ValueError, match=r"'speed_perturbation' parameter of CNN1DClassifier must be a float in the range \[0.0, 1.0\)\. Got 1.5"):
+    with pytest.raises(
+        ValueError,
+        match=r"'speed_perturbation' parameter .* in the range \[0.0, 1.0\)\. Got 1.5",
+    ):
         tiny_classifier(speed_perturbation=1.5).fit(X, y)
-    with pytest.raises(ValueError, match=r"'noise_probability' parameter of CNN1DClassifier must be a float in the range \[0.0, 1.0\]\. Got 2"):
+    with pytest.raises(
+        ValueError,
+        match=r"'noise_probability' parameter .* in the range \[0.0, 1.0\]\. Got 2",
+    ):
         tiny_classifier(noise_snr_db=(10, 30), noise_probability=2).fit(X, y)
     for bad in (20, (30, 10), (10, 20, 30), ("low", "high")):
         with pytest.raises(ValueError, match=r"noise_snr_db must be None or \(low, high\) in dB"):
@@ -233,7 +243,7 @@ def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(
 
 def test_n_networks_is_checked(features):
     X, y = features
-    with pytest.raises(ValueError, match=r"'n_networks' parameter of CNN1DClassifier must be an int in the range \[1, inf\)\. Got 0"):
+    with pytest.raises(ValueError, match=r"'n_networks' parameter .* an int in the range \[1, inf\)\. Got 0"):
         tiny_classifier(n_networks=0).fit(X, y)
     with pytest.raises(ValueError, match="partial_fit trains one network; it needs n_networks=1"):
         tiny_classifier(n_networks=2).partial_fit(X, y)
