@@ -8,8 +8,15 @@
 - Fast predict: Keras' ``Model.predict`` sets up a data pipeline on every
   call (~50 ms). Predictions here go through one compiled function, called
   per batch of ``predict_batch_size`` examples.
-- Memory: every fresh fit clears the Keras session first, so a search over
-  many candidates does not accumulate graphs.
+- Memory: every fresh fit clears the Keras session first, and nothing here
+  keeps an earlier fit's network or compiled predict function alive (the
+  caches below hold models weakly). TensorFlow itself still keeps each
+  fit's traced training graph for the life of the process (a gradient it
+  registers globally for the all-reduce in Keras' train step), so memory
+  grows by a few MiB per fit in one process, as with plain Keras and
+  ``clear_session``: ``benchmarks/bench_memory.py`` measures it. Long
+  searches run their fits in worker processes (``n_jobs``), whose memory
+  goes back to the system when they end; see the model selection guide.
 - Seeds: a seeded network is built from seeds no other thread can draw
   (``_seeding``), so ``random_state`` holds while other threads draw from
   Python's ``random``, as a Dask worker's event loop does.
