@@ -72,7 +72,8 @@ def per_fit_records(search):
     res, n_splits = search.cv_results_, search.n_splits_
     rows = [
         tuple(res[f"split{k}_test_{name}"][i] for name in ("pid", "clock", "rss", "peak"))
-        for i in range(len(res["params"])) for k in range(n_splits)
+        for i in range(len(res["params"]))
+        for k in range(n_splits)
     ]
     return sorted(rows, key=lambda row: row[1])
 
@@ -89,8 +90,12 @@ def search_figures(search, seconds):
         "seconds": seconds,
         "processes": {
             str(pid): {
-                "fits": len(w["rss"]), "rss_after_first_mib": w["rss"][0], "rss_after_last_mib": w["rss"][-1],
-                "growth_mib_per_fit": growth_per_fit(w["rss"], skip=5), "peak_mib": w["peak"], "trace": w["rss"],
+                "fits": len(w["rss"]),
+                "rss_after_first_mib": w["rss"][0],
+                "rss_after_last_mib": w["rss"][-1],
+                "growth_mib_per_fit": growth_per_fit(w["rss"], skip=5),
+                "peak_mib": w["peak"],
+                "trace": w["rss"],
             }
             for pid, w in workers.items()
         },
@@ -113,14 +118,12 @@ def main():
     from skaudio.networks import build_cnn1d_classifier
     from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
 
-    X, y = make_sounds(50, classes=["tone", "noise_burst", "click_train", "chirp"], sr=SR, duration=0.5,
-                       random_state=0)
+    X, y = make_sounds(50, classes=["tone", "noise_burst", "click_train", "chirp"], sr=SR, duration=0.5, random_state=0)
     pipe = make_pipeline(
         FixedLength(duration=0.5, sr=SR),
         MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=128, n_mels=40),
         FeatureScaler(),
-        CNN1DClassifier(filters=(4, 4), global_pooling="avg", dense_units=8, epochs=1, batch_size=32,
-                        random_state=0),
+        CNN1DClassifier(filters=(4, 4), global_pooling="avg", dense_units=8, epochs=1, batch_size=32, random_state=0),
     )
     grid = {  # 20 candidates x 3 folds = 60 fits
         "cnn1dclassifier__kernel_size": [3, 5],
@@ -143,24 +146,31 @@ def main():
             parent_rss = rss_mib()
         results[f"n_jobs={n_jobs}"] = figures
         for pid, w in figures["processes"].items():
-            print(f"n_jobs={n_jobs} process {pid}: {w['fits']} fits, {w['rss_after_first_mib']:.0f} -> "
-                  f"{w['rss_after_last_mib']:.0f} MiB, {w['growth_mib_per_fit']:.2f} MiB/fit, "
-                  f"peak {w['peak_mib']:.0f} MiB ({seconds:.0f} s)")
+            print(
+                f"n_jobs={n_jobs} process {pid}: {w['fits']} fits, {w['rss_after_first_mib']:.0f} -> "
+                f"{w['rss_after_last_mib']:.0f} MiB, {w['growth_mib_per_fit']:.2f} MiB/fit, "
+                f"peak {w['peak_mib']:.0f} MiB ({seconds:.0f} s)"
+            )
     results["n_jobs=1"]["rss_before_mib"] = parent_before
-    print(f"this process: {parent_before:.0f} MiB before, {parent_rss:.0f} after the n_jobs=1 search, "
-          f"{results['n_jobs=2']['parent_rss_after_mib']:.0f} after the n_jobs=2 search")
+    print(
+        f"this process: {parent_before:.0f} MiB before, {parent_rss:.0f} after the n_jobs=1 search, "
+        f"{results['n_jobs=2']['parent_rss_after_mib']:.0f} after the n_jobs=2 search"
+    )
 
     # (c) plain Keras, the same network as the first candidate, seeded as scikeras seeds random_state=0
     Xf = FeatureScaler().fit_transform(
         MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=128, n_mels=40).fit_transform(
-            FixedLength(duration=0.5, sr=SR).fit_transform(X)))
+            FixedLength(duration=0.5, sr=SR).fit_transform(X)
+        )
+    )
     labels = np.unique(y, return_inverse=True)[1]
     trace = []
     for _ in range(args.baseline_fits):
         keras.backend.clear_session()
         with tensorflow_random_state(0):
-            model = build_cnn1d_classifier(Xf.shape[1:], 4, filters=(4, 4), kernel_size=3, global_pooling="avg",
-                                           dense_units=8)
+            model = build_cnn1d_classifier(
+                Xf.shape[1:], 4, filters=(4, 4), kernel_size=3, global_pooling="avg", dense_units=8
+            )
             model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
             model.fit(Xf[:133], labels[:133], epochs=1, batch_size=32, verbose=0)
             model.predict(Xf[133:], verbose=0)
@@ -168,11 +178,16 @@ def main():
         gc.collect()
         trace.append(rss_mib())
     results["plain_keras_clear_session"] = {
-        "fits": len(trace), "rss_after_first_mib": trace[0], "rss_after_last_mib": trace[-1],
-        "growth_mib_per_fit": growth_per_fit(trace), "trace": trace,
+        "fits": len(trace),
+        "rss_after_first_mib": trace[0],
+        "rss_after_last_mib": trace[-1],
+        "growth_mib_per_fit": growth_per_fit(trace),
+        "trace": trace,
     }
-    print(f"plain Keras + clear_session: {len(trace)} fits, {trace[0]:.0f} -> {trace[-1]:.0f} MiB, "
-          f"{growth_per_fit(trace):.2f} MiB/fit")
+    print(
+        f"plain Keras + clear_session: {len(trace)} fits, {trace[0]:.0f} -> {trace[-1]:.0f} MiB, "
+        f"{growth_per_fit(trace):.2f} MiB/fit"
+    )
     write_results("memory", results)
 
 

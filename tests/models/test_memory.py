@@ -9,8 +9,7 @@ import weakref
 import numpy as np
 from sklearn.base import clone
 
-from skaudio.models import CRNNEventDetector
-from skaudio.models import _base, _event_detector
+from skaudio.models import CRNNEventDetector, _base, _event_detector
 from tests.models.conftest import tiny_classifier
 
 
@@ -19,7 +18,11 @@ def _fit_and_predict_repeatedly(estimator, X, y, use):
     refs = []
     for _ in range(3):
         fitted = use(clone(estimator).fit(X, y), X)
-        models = [fitted.model_, fitted._inference_model(), *_event_detector._OUTPUT_MODELS.get(fitted.model_, {}).values()]
+        models = [
+            fitted.model_,
+            fitted._inference_model(),
+            *_event_detector._OUTPUT_MODELS.get(fitted.model_, {}).values(),
+        ]
         functions = [_base._PREDICT_FUNCTIONS[m] for m in models if m in _base._PREDICT_FUNCTIONS]
         assert functions, "predict went through no cached compiled function"
         refs.append([weakref.ref(obj) for obj in models + functions])
@@ -49,8 +52,17 @@ def test_event_detector_with_frame_outputs_releases_its_output_models():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((32, 24, 6)).astype("float32")
     events = [[(0.02, 0.1, "a")] if i % 2 else [(0.05, 0.15, "b")] for i in range(len(X))]
-    detector = CRNNEventDetector(filters=4, lstm_units=4, epochs=1, batch_size=16, temporal_pooling="attention",
-                                 frame_duration=0.01, padding="same", kernel_size=3, random_state=0)
+    detector = CRNNEventDetector(
+        filters=4,
+        lstm_units=4,
+        epochs=1,
+        batch_size=16,
+        temporal_pooling="attention",
+        frame_duration=0.01,
+        padding="same",
+        kernel_size=3,
+        random_state=0,
+    )
 
     def use(det, X):
         assert len(det.model_.outputs) == 2  # frame targets: clip and frame outputs
