@@ -10,7 +10,7 @@ with skaudio or with plain Keras alike. This measures:
 - (a) ``n_jobs=1``: a 60-fit GridSearchCV of a small classifier pipeline in
   this process, resident memory after each fit;
 - (b) ``n_jobs=2``: the same search in joblib's loky worker processes, each
-  worker's memory after each of its fits and its peak, and this process';
+  worker's memory after each of its fits, and this process';
 - (c) plain Keras: the same network built, compiled and fitted in a loop with
   ``keras.backend.clear_session()`` before each fit, seeded as scikeras seeds.
 
@@ -26,7 +26,6 @@ Run: python benchmarks/bench_memory.py [--baseline-fits 30]
 import argparse
 import gc
 import os
-import resource
 import time
 
 import numpy as np
@@ -46,10 +45,6 @@ def _rss_scorer(estimator, X, y):
     return rss_mib()
 
 
-def _peak_scorer(estimator, X, y):
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _pid_scorer(estimator, X, y):
     return float(os.getpid())
 
@@ -58,7 +53,7 @@ def _clock_scorer(estimator, X, y):
     return time.time()
 
 
-SCORING = {"accuracy": "accuracy", "rss": _rss_scorer, "peak": _peak_scorer, "pid": _pid_scorer, "clock": _clock_scorer}
+SCORING = {"accuracy": "accuracy", "rss": _rss_scorer, "pid": _pid_scorer, "clock": _clock_scorer}
 
 
 def growth_per_fit(trace, skip=10):
@@ -68,10 +63,10 @@ def growth_per_fit(trace, skip=10):
 
 
 def per_fit_records(search):
-    """(pid, clock, rss, peak) of every fit, in the order they ended."""
+    """(pid, clock, rss) of every fit, in the order they ended."""
     res, n_splits = search.cv_results_, search.n_splits_
     rows = [
-        tuple(res[f"split{k}_test_{name}"][i] for name in ("pid", "clock", "rss", "peak"))
+        tuple(res[f"split{k}_test_{name}"][i] for name in ("pid", "clock", "rss"))
         for i in range(len(res["params"]))
         for k in range(n_splits)
     ]
@@ -81,21 +76,17 @@ def per_fit_records(search):
 def search_figures(search, seconds):
     rows = per_fit_records(search)
     workers = {}
-    for pid, _, rss, peak in rows:
-        workers.setdefault(int(pid), {"rss": [], "peak": 0.0})
-        workers[int(pid)]["rss"].append(rss)
-        workers[int(pid)]["peak"] = max(workers[int(pid)]["peak"], peak)
+    for pid, _, rss in rows:
+        workers.setdefault(int(pid), []).append(rss)
     return {
         "fits": len(rows),
         "seconds": seconds,
         "processes": {
             str(pid): {
-                "fits": len(w["rss"]),
-                "rss_after_first_mib": w["rss"][0],
-                "rss_after_last_mib": w["rss"][-1],
-                "growth_mib_per_fit": growth_per_fit(w["rss"], skip=5),
-                "peak_mib": w["peak"],
-                "trace": w["rss"],
+                # the largest resident memory after a fit (getrusage's ru_maxrss would not do: a loky
+                # worker inherits its parent's through fork and exec)
+                "fits": len(w), "rss_after_first_mib": w[0], "rss_after_last_mib": w[-1],
+                "growth_mib_per_fit": growth_per_fit(w, skip=5), "peak_mib": max(w), "trace": w,
             }
             for pid, w in workers.items()
         },
