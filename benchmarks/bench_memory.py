@@ -85,8 +85,12 @@ def search_figures(search, seconds):
             str(pid): {
                 # the largest resident memory after a fit (getrusage's ru_maxrss would not do: a loky
                 # worker inherits its parent's through fork and exec)
-                "fits": len(w), "rss_after_first_mib": w[0], "rss_after_last_mib": w[-1],
-                "growth_mib_per_fit": growth_per_fit(w, skip=5), "peak_mib": max(w), "trace": w,
+                "fits": len(w),
+                "rss_after_first_mib": w[0],
+                "rss_after_last_mib": w[-1],
+                "growth_mib_per_fit": growth_per_fit(w, skip=5),
+                "peak_mib": max(w),
+                "trace": w,
             }
             for pid, w in workers.items()
         },
