@@ -358,13 +358,14 @@ def test_train_classify_on_one_class_fails_before_training(capsys, monkeypatch, 
 @pytest.mark.parametrize("task", ["classify", "detect"])
 def test_predict_refuses_a_file_shorter_than_the_model_sees(capsys, models, tmp_path, task):
     sf.write(tmp_path / "one.wav", np.array([0.5]), SR)
-    refused(
+    line = refused(
         capsys,
         r"one\.wav is too short for this model: 1 samples at 8000 Hz, it needs at least 256",
         "predict",
         models[task],
         tmp_path / "one.wav",
     )
+    assert line.startswith("skaudio predict: error: ")  # one line from the command, no traceback
 
 
 def test_predict_says_once_that_files_are_resampled_and_warns_of_a_long_file(capsys, models, work, tmp_path):
@@ -410,7 +411,7 @@ def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, mod
     wave[400] = np.nan
     sf.write(data / "1" / "bad.wav", wave, SR, subtype="FLOAT")
     monkeypatch.setattr(pipelines, "make_classifier_pipeline", lambda **kw: pytest.fail("trained on NaN"))
-    refused(
+    line = refused(
         capsys,
         r"'.*data/1/bad\.wav' holds 1 NaN or infinite samples",
         "train",
@@ -421,6 +422,7 @@ def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, mod
         "--out",
         tmp_path / "m.joblib",
     )
+    assert line.startswith("skaudio train: error: ")
     refused(capsys, r"bad\.wav.* holds 1 NaN", "predict", models["classify"], data / "1" / "bad.wav")
 
 
