@@ -20,18 +20,39 @@ garbage collection), so the figures come back through ``cv_results_``.
 Data: 200 synthetic sounds (skaudio.datasets.make_sounds, 4 classes, 0.5 s at
 8 kHz), FixedLength > MFCC > FeatureScaler > a tiny CNN1DClassifier, 1 epoch.
 
-Run: python benchmarks/bench_memory.py [--baseline-fits 30]
+Run: python benchmarks/bench_memory.py [--baseline-fits 30] [--check]
 """
 
 import argparse
 import gc
 import os
+import sys
 import time
 
 import numpy as np
-from _common import write_results
+from _common import add_check_arguments, finish, results_or_measure, target_strings
 
 SR = 8000
+
+# Targets (issue 20 item 14), checked by --check: skaudio adds no per-fit growth of its own
+# beyond what plain Keras with clear_session shows (MiB per fit, within 1 MiB), and a search
+# with n_jobs=2 leaves the calling process within 32 MiB of where it was.
+TARGETS = {"growth_over_plain_keras_mib_per_fit": ("<=", 1.0), "parent_growth_n_jobs2_mib": ("<=", 32.0)}
+
+
+def checked_values(results):
+    """The figures TARGETS constrains, read from a results dict."""
+    one = results.get("n_jobs=1", {}).get("processes", {})
+    plain = results.get("plain_keras_clear_session", {}).get("growth_mib_per_fit")
+    two = results.get("n_jobs=2", {})
+    return {
+        "growth_over_plain_keras_mib_per_fit": (
+            {pid: w["growth_mib_per_fit"] - plain for pid, w in one.items()} if plain is not None and one else None
+        ),
+        "parent_growth_n_jobs2_mib": (
+            two["parent_rss_after_mib"] - two["parent_rss_before_mib"] if "parent_rss_after_mib" in two else None
+        ),
+    }
 
 
 def rss_mib():
@@ -97,11 +118,14 @@ def search_figures(search, seconds):
     }
 
 
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-fits", type=int, default=30)
-    args = parser.parse_args()
+    return add_check_arguments(parser).parse_args(argv)
 
+
+def measure(args):
+    """Run the three measurements; the results dict."""
     import keras
     from joblib.externals.loky import get_reusable_executor
     from scikeras.utils.random_state import tensorflow_random_state
@@ -140,17 +164,7 @@ def main():
         else:
             parent_rss = rss_mib()
         results[f"n_jobs={n_jobs}"] = figures
-        for pid, w in figures["processes"].items():
-            print(
-                f"n_jobs={n_jobs} process {pid}: {w['fits']} fits, {w['rss_after_first_mib']:.0f} -> "
-                f"{w['rss_after_last_mib']:.0f} MiB, {w['growth_mib_per_fit']:.2f} MiB/fit, "
-                f"peak {w['peak_mib']:.0f} MiB ({seconds:.0f} s)"
-            )
     results["n_jobs=1"]["rss_before_mib"] = parent_before
-    print(
-        f"this process: {parent_before:.0f} MiB before, {parent_rss:.0f} after the n_jobs=1 search, "
-        f"{results['n_jobs=2']['parent_rss_after_mib']:.0f} after the n_jobs=2 search"
-    )
 
     # (c) plain Keras, the same network as the first candidate, seeded as scikeras seeds random_state=0
     Xf = FeatureScaler().fit_transform(
@@ -179,12 +193,37 @@ def main():
         "growth_mib_per_fit": growth_per_fit(trace),
         "trace": trace,
     }
+    results["targets"] = target_strings(TARGETS)
+    return results
+
+
+def report(results):
+    """Print a results dict."""
+    for n_jobs in (1, 2):
+        figures = results[f"n_jobs={n_jobs}"]
+        for pid, w in figures["processes"].items():
+            print(
+                f"n_jobs={n_jobs} process {pid}: {w['fits']} fits, {w['rss_after_first_mib']:.0f} -> "
+                f"{w['rss_after_last_mib']:.0f} MiB, {w['growth_mib_per_fit']:.2f} MiB/fit, "
+                f"peak {w['peak_mib']:.0f} MiB ({figures['seconds']:.0f} s)"
+            )
+    two = results["n_jobs=2"]
     print(
-        f"plain Keras + clear_session: {len(trace)} fits, {trace[0]:.0f} -> {trace[-1]:.0f} MiB, "
-        f"{growth_per_fit(trace):.2f} MiB/fit"
+        f"this process: {results['n_jobs=1']['rss_before_mib']:.0f} MiB before, {two['parent_rss_before_mib']:.0f} "
+        f"after the n_jobs=1 search, {two['parent_rss_after_mib']:.0f} after the n_jobs=2 search"
     )
-    write_results("memory", results)
+    plain = results["plain_keras_clear_session"]
+    print(
+        f"plain Keras + clear_session: {plain['fits']} fits, {plain['rss_after_first_mib']:.0f} -> "
+        f"{plain['rss_after_last_mib']:.0f} MiB, {plain['growth_mib_per_fit']:.2f} MiB/fit"
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    results = results_or_measure(args, "memory", measure, report)
+    return finish(args, TARGETS, checked_values(results))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
