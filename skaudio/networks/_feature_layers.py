@@ -11,6 +11,7 @@ import numpy as np
 from keras import layers, ops
 
 from skaudio.networks._layers import PACKAGE
+from skaudio.utils import dct_matrix, mel_matrix, stft_window
 
 # librosa.power_to_db's floor, as in skaudio.preprocessing
 _AMIN = 1e-10
@@ -113,15 +114,9 @@ class SpectralFeatures(layers.Layer):
         self.sr, self.n_mels, self.fmin, self.fmax = sr, n_mels, float(fmin), fmax
         self.to_db, self.top_db = bool(to_db), top_db
         self.n_mfcc, self.lifter, self.per_clip_norm = n_mfcc, float(lifter), bool(per_clip_norm)
-        from skaudio.preprocessing import _spectral  # the CPU path's constants
-
-        self._window = np.asarray(_spectral.stft_window(window, self.win_length, self.n_fft))
-        self._mel = (
-            None if n_mels is None else np.asarray(_spectral.mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
-        )
-        self._dct = (
-            None if n_mfcc is None else np.asarray(_spectral.dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
-        )
+        self._window = np.asarray(stft_window(window, self.win_length, self.n_fft))
+        self._mel = None if n_mels is None else np.asarray(mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
+        self._dct = None if n_mfcc is None else np.asarray(dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
 
     def n_frames(self, n_samples):
         """Frames produced for ``n_samples`` (librosa's count).

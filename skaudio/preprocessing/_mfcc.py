@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval
 
 from skaudio.preprocessing import _spectral
 from skaudio.preprocessing._base import SpectralTransformer
+from skaudio.utils import dct_matrix, mel_matrix
 
 # librosa.feature.delta's default window.
 DELTA_WIDTH = 9
@@ -162,9 +163,9 @@ class MFCC(SpectralTransformer):
 
     def _transform_equal_length(self, y):
         power = _spectral.power_spectrogram(y, power=2.0, **self._stft_kwargs())
-        mel = power @ _spectral.mel_matrix(self.sr, self.n_fft, self.n_mels, self.fmin, self.fmax)
+        mel = power @ mel_matrix(self.sr, self.n_fft, self.n_mels, self.fmin, self.fmax)
         log_mel = _spectral.to_db_per_clip(mel, power=2.0, top_db=self.top_db)
         # DCT in float64: a float32 sum of ~-100 dB values over 128 bands
         # rounds to ~1e-4, which eats into the 1e-3 equivalence budget.
-        mfcc = log_mel.astype(np.float64) @ _spectral.dct_matrix(self.n_mels, self.n_mfcc, float(self.lifter))
+        mfcc = log_mel.astype(np.float64) @ dct_matrix(self.n_mels, self.n_mfcc, float(self.lifter))
         return append_deltas(mfcc.astype(np.float32), self.delta_order)

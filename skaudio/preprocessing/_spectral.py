@@ -11,13 +11,12 @@ the whole batch, so batched output would depend on the batch's other clips.
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 import numpy as np
 import scipy.fft
 from threadpoolctl import threadpool_limits
 
-from skaudio.utils import thread_budget
+from skaudio.utils import stft_window, thread_budget
 
 # Clips per FFT call: large enough to amortise per-call overhead, small enough
 # that the (chunk, frames, n_fft) frame buffer stays in cache-friendly sizes.
@@ -59,40 +58,6 @@ def n_frames(n_samples, *, n_fft, hop_length, center=True):
     """
     padded = n_samples + 2 * (n_fft // 2) if center else n_samples
     return max(0, 1 + (padded - n_fft) // hop_length)
-
-
-@lru_cache(maxsize=32)
-def stft_window(window, win_length, n_fft):
-    """librosa's analysis window, zero-padded to ``n_fft`` (float32, read-only)."""
-    import librosa
-
-    win = librosa.filters.get_window(window, win_length, fftbins=True)
-    win = librosa.util.pad_center(win, size=n_fft).astype(np.float32)
-    win.flags.writeable = False
-    return win
-
-
-@lru_cache(maxsize=32)
-def mel_matrix(sr, n_fft, n_mels, fmin, fmax):
-    """Transposed librosa mel filterbank, shape ``(1 + n_fft // 2, n_mels)``."""
-    import librosa
-
-    basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
-    out = np.ascontiguousarray(basis.T, dtype=np.float32)
-    out.flags.writeable = False
-    return out
-
-
-@lru_cache(maxsize=32)
-def dct_matrix(n_in, n_out, lifter):
-    """Orthonormal DCT-II as a matrix ``(n_in, n_out)``, liftering folded in."""
-    basis = scipy.fft.dct(np.eye(n_in), type=2, norm="ortho", axis=0)[:n_out].T
-    if lifter > 0:
-        # librosa.feature.mfcc: M *= 1 + (lifter / 2) * sin(pi * k / lifter), k = 1..n_mfcc
-        basis = basis * (1 + (lifter / 2) * np.sin(np.pi * np.arange(1, n_out + 1) / lifter))
-    out = np.ascontiguousarray(basis)
-    out.flags.writeable = False
-    return out
 
 
 def power_spectrogram(y, *, n_fft, hop_length, win_length, window, center, pad_mode, power):

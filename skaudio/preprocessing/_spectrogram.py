@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.preprocessing import _spectral
 from skaudio.preprocessing._base import SpectralTransformer
+from skaudio.utils import mel_matrix
 
 
 class Spectrogram(SpectralTransformer):
@@ -130,7 +131,7 @@ class Spectrogram(SpectralTransformer):
     def _transform_equal_length(self, y):
         S = _spectral.power_spectrogram(y, power=float(self.power), **self._stft_kwargs())
         if self.kind == "mel":
-            S = S @ _spectral.mel_matrix(self.sr, self.n_fft, self.n_mels, self.fmin, self.fmax)
+            S = S @ mel_matrix(self.sr, self.n_fft, self.n_mels, self.fmin, self.fmax)
         if self.to_db:
             S = _spectral.to_db_per_clip(S, power=float(self.power), top_db=self.top_db)
         return S.astype(np.float32, copy=False)

@@ -3,6 +3,7 @@
 from skaudio.utils._events import check_event_lists, event_labels, is_sequence, looks_like_event_lists
 from skaudio.utils._io import atomic_path
 from skaudio.utils._output import ArrayOutputMixin
+from skaudio.utils._spectral import dct_matrix, mel_matrix, stft_window
 from skaudio.utils._threads import size_tensorflow_threads, thread_budget
 from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged, to_float32
 
@@ -20,4 +21,7 @@ __all__ = [
     "size_tensorflow_threads",
     "is_sequence",
     "to_float32",
+    "stft_window",
+    "mel_matrix",
+    "dct_matrix",
 ]

@@ -1,14 +1,17 @@
 """Event annotations: per clip, a list of ``(onset_s, offset_s, label)``."""
 
+from __future__ import annotations
+
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from skaudio.utils._validation import is_number
 
 
-def is_sequence(obj):
+def is_sequence(obj: object) -> bool:
     """Whether ``obj`` is a list, tuple, ndarray...: indexable and sized, but neither a string nor a mapping.
 
     Parameters
@@ -64,7 +67,7 @@ def check_scene_events(scene, where):
     return onsets, offsets, labels
 
 
-def looks_like_event_lists(y):
+def looks_like_event_lists(y: object) -> bool:
     """Whether ``y`` is per-clip event lists rather than a label array.
 
     Event lists are a list (or 1D object array) whose items are lists of
@@ -90,7 +93,9 @@ def looks_like_event_lists(y):
     )
 
 
-def check_event_lists(events, *, name="events"):
+def check_event_lists(
+    events: Sequence[Sequence[Sequence[Any]]], *, name: str = "events"
+) -> list[list[tuple[float, float, Hashable]]]:
     """Validate per-clip event lists and return them as lists of ``(float, float, label)``.
 
     Parameters
@@ -129,7 +134,7 @@ def check_event_lists(events, *, name="events"):
     return checked
 
 
-def event_labels(events):
+def event_labels(events: Sequence[Sequence[Sequence[Any]]]) -> list[Hashable]:
     """Sorted distinct labels of validated event lists.
 
     Parameters

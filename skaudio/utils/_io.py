@@ -1,8 +1,11 @@
 """Writing files so that an existing file is never left half-written."""
 
+from __future__ import annotations
+
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 
 __all__ = ["atomic_path"]
 
@@ -15,7 +18,7 @@ def _umask():
 
 
 @contextlib.contextmanager
-def atomic_path(path):
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
     """Yield a temporary path beside ``path``, moved onto ``path`` only if the block succeeds.
 
     Write the whole file to the yielded path. When the ``with`` block ends

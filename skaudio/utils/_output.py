@@ -1,5 +1,12 @@
 """Output containers of skaudio's transformers under scikit-learn's ``set_output``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 
 class ArrayOutputMixin:
     """Transformers whose output is waveforms or 3D features: always NumPy.
@@ -12,7 +19,7 @@ class ArrayOutputMixin:
     arrays (or lists of arrays) as always.
     """
 
-    def set_output(self, *, transform=None):
+    def set_output(self, *, transform: Literal["default", "pandas", "polars"] | None = None) -> Self:
         """Accept an output container setting; the output stays NumPy.
 
         Parameters

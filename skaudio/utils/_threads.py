@@ -1,9 +1,11 @@
 """How many threads skaudio's own work may use in this process."""
 
+from __future__ import annotations
+
 import os
 
 
-def thread_budget():
+def thread_budget() -> int:
     """Threads for skaudio's parallel work (feature chunks, TensorFlow's pools).
 
     ``SKAUDIO_NUM_THREADS`` if set; else ``OMP_NUM_THREADS``, which joblib's
@@ -38,7 +40,7 @@ def thread_budget():
 _TENSORFLOW_THREADS_SIZED = False
 
 
-def size_tensorflow_threads():
+def size_tensorflow_threads() -> None:
     """Size TensorFlow's thread pools to :func:`thread_budget`, once, when a budget is set.
 
     In a joblib or Dask worker (``OMP_NUM_THREADS`` set by the parent), each

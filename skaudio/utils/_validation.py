@@ -7,10 +7,14 @@ the offending clip by its index so that a bad file in a folder of thousands can
 be found.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.utils import check_array
 
 # Integer PCM is scaled by the magnitude of the most negative code so that the
@@ -23,7 +27,7 @@ _INT_SCALE = {
 }
 
 
-def is_number(value):
+def is_number(value: object) -> bool:
     """True for a real number, False for a bool (which Python counts as one) and anything else.
 
     Parameters
@@ -38,7 +42,7 @@ def is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def is_ragged(X):
+def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
     """Return True when ``X`` is a sequence of arrays rather than one array.
 
     Parameters
@@ -64,7 +68,7 @@ def is_ragged(X):
     return isinstance(X, (list, tuple))
 
 
-def to_float32(X, *, name="X"):
+def to_float32(X: ArrayLike, *, name: str = "X") -> np.ndarray:
     """An array of real audio samples as float32, integer PCM scaled to [-1, 1].
 
     Parameters
@@ -127,7 +131,7 @@ def _check_finite(arr, index, name):
         raise ValueError(f"{name}[{index}] contains NaN or infinite values (first at flat position {bad}).")
 
 
-def check_waveforms(X, *, name="X"):
+def check_waveforms(X: ArrayLike | Sequence[ArrayLike], *, name: str = "X") -> np.ndarray | list[np.ndarray]:
     """Validate a waveform batch and return it as float32.
 
     Parameters
@@ -210,7 +214,9 @@ def _check_dense(X, name, *, ndims, what):
     return _to_float32(arr, None, name)
 
 
-def check_feature_batch(X, *, name="X", allow_2d=False):
+def check_feature_batch(
+    X: ArrayLike | Sequence[ArrayLike], *, name: str = "X", allow_2d: bool = False
+) -> np.ndarray | list[np.ndarray]:
     """Validate a feature batch and return it as float32.
 
     Parameters
