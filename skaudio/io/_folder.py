@@ -1,9 +1,13 @@
 """load_folder: a folder of audio files -> waveforms, labels and metadata."""
 
+from __future__ import annotations
+
 import os
 import re
 import stat
 import warnings
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -90,7 +94,7 @@ def _discover(root, extensions):
     return found
 
 
-def list_audio_files(folder):
+def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
     """Audio files under ``folder`` (WAV, FLAC, OGG), as ``load_folder`` finds them.
 
     Parameters
@@ -118,16 +122,16 @@ def list_audio_files(folder):
 
 
 def load_folder(
-    path,
+    path: str | os.PathLike[str],
     *,
-    sr=None,
-    labels="subfolder",
-    extensions=_EXTENSIONS,
-    on_error="raise",
-    mono=True,
-    duration=None,
-    verbose=0,
-):
+    sr: int | None = None,
+    labels: str | re.Pattern[str] | None = "subfolder",
+    extensions: str | Sequence[str] = _EXTENSIONS,
+    on_error: Literal["raise", "warn"] = "raise",
+    mono: bool = True,
+    duration: float | None = None,
+    verbose: bool | int = 0,
+) -> Bunch:
     """Load every audio file in a folder, with labels read from the layout.
 
     Files are found recursively, matched on their extension (case

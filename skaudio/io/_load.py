@@ -1,5 +1,7 @@
 """Load one audio file into a float32 waveform."""
 
+from __future__ import annotations
+
 import errno
 import numbers
 import os
@@ -124,7 +126,14 @@ def _warn_if_truncated(path, n_header, n_read, native_sr):
     )
 
 
-def load_audio(path, *, sr=None, mono=True, offset=0.0, duration=None):
+def load_audio(
+    path: str | os.PathLike[str],
+    *,
+    sr: int | None = None,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: float | None = None,
+) -> tuple[np.ndarray, int]:
     """Load an audio file as a float32 waveform.
 
     WAV, FLAC and OGG (and every other format libsndfile reads) are decoded

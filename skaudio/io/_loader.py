@@ -1,7 +1,11 @@
 """AudioLoader: a scikit-learn transformer from file paths to waveforms."""
 
+from __future__ import annotations
+
 import errno
 import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -9,6 +13,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from skaudio.io._load import _check_mono, _check_real, _check_sr, load_audio
 from skaudio.utils import ArrayOutputMixin
 from skaudio.utils._progress import check_verbose, progress
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["AudioLoader"]
 
@@ -96,7 +103,9 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     [(dtype('float32'), (1600,)), (dtype('float32'), (2400,))]
     """
 
-    def __init__(self, *, sr=None, mono=True, duration=None, verbose=0):
+    def __init__(
+        self, *, sr: int | None = None, mono: bool = True, duration: float | None = None, verbose: bool | int = 0
+    ) -> None:
         self.sr = sr
         self.mono = mono
         self.duration = duration
@@ -108,7 +117,7 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         _check_real(self.duration, "duration", allow_none=True, allow_zero=False)
         check_verbose(self.verbose)
 
-    def fit(self, X, y=None):
+    def fit(self, X: Sequence[str | os.PathLike[str]] | np.ndarray, y: object = None) -> Self:
         """Validate the parameters; nothing is learned.
 
         Parameters
@@ -127,7 +136,7 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         _check_paths(X)
         return self
 
-    def transform(self, X):
+    def transform(self, X: Sequence[str | os.PathLike[str]] | np.ndarray) -> list[np.ndarray]:
         """Load every file in ``X``.
 
         Parameters

@@ -1,13 +1,21 @@
 """Common machinery of the spectral feature transformers (MFCC, Spectrogram)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.preprocessing import _spectral
 from skaudio.utils import ArrayOutputMixin, check_waveforms
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
@@ -55,7 +63,7 @@ class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         return (self.win_length or self.n_fft) // 4 or 1
 
     @property
-    def frame_duration(self):
+    def frame_duration(self) -> float | None:
         """Seconds between consecutive output frames (``hop_length / sr``); None without ``sr``."""
         return None if self.sr is None else self._hop / self.sr
 
@@ -69,7 +77,7 @@ class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
             pad_mode=self.pad_mode,
         )
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         """Validate the parameters; nothing is learned.
 
         Parameters
@@ -87,7 +95,7 @@ class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         check_waveforms(X)
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike | Sequence[ArrayLike]) -> np.ndarray | list[np.ndarray]:
         """Compute the features of every clip.
 
         Parameters

@@ -1,14 +1,22 @@
 """Pad or trim clips (or frame sequences) to one length."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, check_feature_batch, check_waveforms, is_ragged
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
@@ -20,7 +28,9 @@ def _is_feature_batch(X):
     return not sp.issparse(X) and np.asarray(X).ndim == 3
 
 
-def fit_length(clip, length, *, align="left", pad_mode="constant"):
+def fit_length(
+    clip: np.ndarray, length: int, *, align: Literal["left", "center", "right"] = "left", pad_mode: str = "constant"
+) -> np.ndarray:
     """Pad or trim one clip along its first axis to ``length``.
 
     Parameters
@@ -114,7 +124,15 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         "pad_mode": [StrOptions(set(PAD_MODES))],
     }
 
-    def __init__(self, length=None, *, duration=None, sr=None, align="left", pad_mode="constant"):
+    def __init__(
+        self,
+        length: int | None = None,
+        *,
+        duration: float | None = None,
+        sr: int | None = None,
+        align: Literal["left", "center", "right"] = "left",
+        pad_mode: Literal["constant", "edge", "reflect", "symmetric", "wrap"] = "constant",
+    ) -> None:
         self.length = length
         self.duration = duration
         self.sr = sr
@@ -127,7 +145,7 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
             return check_feature_batch(X)
         return check_waveforms(X)
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         """Resolve the target length.
 
         Parameters
@@ -168,7 +186,7 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
             self.length_ = int(max(len(clip) for clip in X))
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike | Sequence[ArrayLike]) -> np.ndarray:
         """Pad or trim every clip to ``length_``.
 
         Parameters

@@ -1,13 +1,21 @@
 """MFCC transformer."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import Interval
 
 from skaudio.preprocessing import _spectral
 from skaudio.preprocessing._base import SpectralTransformer
 from skaudio.utils import dct_matrix, mel_matrix
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # librosa.feature.delta's default window.
 DELTA_WIDTH = 9
@@ -118,21 +126,21 @@ class MFCC(SpectralTransformer):
     def __init__(
         self,
         *,
-        sr=None,
-        n_mfcc=20,
-        n_fft=2048,
-        hop_length=None,
-        win_length=None,
-        n_mels=128,
-        fmin=0.0,
-        fmax=None,
-        lifter=0,
-        top_db=80.0,
-        delta_order=0,
-        window="hann",
-        center=True,
-        pad_mode="constant",
-    ):
+        sr: int | None = None,
+        n_mfcc: int = 20,
+        n_fft: int = 2048,
+        hop_length: int | None = None,
+        win_length: int | None = None,
+        n_mels: int = 128,
+        fmin: float = 0.0,
+        fmax: float | None = None,
+        lifter: float = 0,
+        top_db: float | None = 80.0,
+        delta_order: Literal[0, 1, 2] = 0,
+        window: str | tuple[Any, ...] = "hann",
+        center: bool = True,
+        pad_mode: str = "constant",
+    ) -> None:
         self.sr = sr
         self.n_mfcc = n_mfcc
         self.n_fft = n_fft
@@ -154,7 +162,7 @@ class MFCC(SpectralTransformer):
         if self.n_mfcc > self.n_mels:
             raise ValueError(f"n_mfcc={self.n_mfcc} must be <= n_mels={self.n_mels}.")
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         super().fit(X, y)
         self.n_features_out_ = self.n_mfcc * (self.delta_order + 1)
         return self

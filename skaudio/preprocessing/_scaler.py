@@ -1,10 +1,19 @@
 """Standardisation of feature batches."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, check_feature_batch, is_ragged
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # Below this standard deviation a feature (or a clip's feature) is treated as
 # constant and only centred, as sklearn.preprocessing.StandardScaler does.
@@ -55,7 +64,7 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {"per_clip": ["boolean"]}
 
-    def __init__(self, *, per_clip=False):
+    def __init__(self, *, per_clip: bool = False) -> None:
         self.per_clip = per_clip
 
     def _check(self, X):
@@ -65,7 +74,7 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
             return X, True
         return X, False
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         """Learn per-feature statistics (nothing for ``per_clip=True``).
 
         Parameters
@@ -97,7 +106,7 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
                 f"X has {n} features, but FeatureScaler is expecting {self.n_features_in_} features as input."
             )
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike | Sequence[ArrayLike]) -> np.ndarray | list[np.ndarray]:
         """Standardise ``X``.
 
         Parameters
@@ -127,7 +136,7 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         out = scale(X).astype(np.float32)
         return out[:, 0, :] if was_table else out
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike | Sequence[ArrayLike]) -> np.ndarray | list[np.ndarray]:
         """Undo the global standardisation (``per_clip=False`` only).
 
         Parameters

@@ -1,13 +1,21 @@
 """Spectrogram transformer (STFT or mel, linear or dB)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.preprocessing import _spectral
 from skaudio.preprocessing._base import SpectralTransformer
 from skaudio.utils import mel_matrix
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class Spectrogram(SpectralTransformer):
@@ -86,21 +94,21 @@ class Spectrogram(SpectralTransformer):
     def __init__(
         self,
         *,
-        sr=None,
-        kind="mel",
-        n_fft=2048,
-        hop_length=None,
-        win_length=None,
-        n_mels=128,
-        fmin=0.0,
-        fmax=None,
-        power=2.0,
-        to_db=True,
-        top_db=80.0,
-        window="hann",
-        center=True,
-        pad_mode="constant",
-    ):
+        sr: int | None = None,
+        kind: Literal["mel", "stft"] = "mel",
+        n_fft: int = 2048,
+        hop_length: int | None = None,
+        win_length: int | None = None,
+        n_mels: int = 128,
+        fmin: float = 0.0,
+        fmax: float | None = None,
+        power: float = 2.0,
+        to_db: bool = True,
+        top_db: float | None = 80.0,
+        window: str | tuple[Any, ...] = "hann",
+        center: bool = True,
+        pad_mode: str = "constant",
+    ) -> None:
         self.sr = sr
         self.kind = kind
         self.n_fft = n_fft
@@ -121,7 +129,7 @@ class Spectrogram(SpectralTransformer):
         if self.kind == "mel":
             self._check_mel_params()
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         super().fit(X, y)
         self.n_features_out_ = self.n_mels if self.kind == "mel" else 1 + self.n_fft // 2
         return self

@@ -1,11 +1,20 @@
 """FeatureStack: several feature transformers joined frame by frame."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import TransformerMixin, clone
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, is_ragged
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
@@ -54,10 +63,10 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
 
     _parameter_constraints = {"transformer_list": [list]}
 
-    def __init__(self, transformer_list):
+    def __init__(self, transformer_list: Sequence[tuple[str, Any]]) -> None:
         self.transformer_list = transformer_list
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters of the stack and, with ``deep``, of its transformers (``<name>__<param>``).
 
         Parameters
@@ -71,7 +80,7 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
         """
         return self._get_params("transformer_list", deep=deep)
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> Self:
         """Set parameters of the stack or of its transformers (``<name>__<param>``).
 
         Parameters
@@ -97,7 +106,7 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
                 raise TypeError(f"FeatureStack's {item[0]!r} ({type(item[1]).__name__}) has no transform method.")
         self._validate_names([name for name, _ in self.transformer_list])
 
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike], y: object = None) -> Self:
         """Fit a clone of every transformer on the clips.
 
         Parameters
@@ -117,7 +126,7 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
         self.n_features_out_ = int(np.shape(first_clip)[-1])
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike | Sequence[ArrayLike]) -> np.ndarray | list[np.ndarray]:
         """Features of every transformer, joined frame by frame.
 
         Parameters
@@ -152,7 +161,7 @@ class FeatureStack(ArrayOutputMixin, TransformerMixin, _BaseComposition):
         return np.concatenate([np.asarray(part, dtype=np.float32) for part in parts], axis=-1)
 
     @property
-    def frame_duration(self):
+    def frame_duration(self) -> float | None:
         """Seconds between output frames, where the transformers agree on it (else None)."""
         durations = {getattr(t, "frame_duration", None) for _, t in self.transformer_list}
         return durations.pop() if len(durations) == 1 else None
