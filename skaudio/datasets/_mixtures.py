@@ -1,8 +1,13 @@
 """Noisy mixtures of clean clips, at a controlled signal-to-noise ratio."""
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from skaudio.datasets._noise import NOISE_COLORS, _check_random_state, _randint, make_colored_noise
 from skaudio.utils import check_waveforms, is_number, is_ragged
@@ -47,7 +52,14 @@ def _babble(clips, i, length, rng):
     return mix
 
 
-def make_noisy(clean, *, noise="white", snr_db=0.0, sr=None, random_state=None):
+def make_noisy(
+    clean: ArrayLike | Sequence[ArrayLike],
+    *,
+    noise: Literal["white", "pink", "brown", "babble"] | Sequence[ArrayLike] = "white",
+    snr_db: float | tuple[float, float] = 0.0,
+    sr: int | None = None,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> tuple[np.ndarray | list[np.ndarray], np.ndarray | list[np.ndarray]]:
     """Mix noise into clean clips at a given signal-to-noise ratio.
 
     Parameters

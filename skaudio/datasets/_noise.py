@@ -5,7 +5,10 @@ sound classes, noisy mixtures, event backgrounds): they depend on numpy only
 and produce a whole batch of clips with one FFT call.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import Literal
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -55,7 +58,13 @@ def _check_positive_int(value, name):
     return int(value)
 
 
-def make_colored_noise(n_samples, *, color="white", n_clips=None, random_state=None):
+def make_colored_noise(
+    n_samples: int,
+    *,
+    color: Literal["white", "pink", "brown", "blue", "violet"] = "white",
+    n_clips: int | None = None,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> np.ndarray:
     """Generate coloured Gaussian noise with unit RMS.
 
     White Gaussian noise is drawn in the time domain, shaped in the

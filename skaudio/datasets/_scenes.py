@@ -1,8 +1,13 @@
 """Sound event scenes: labelled clips placed over a background, with annotations."""
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Hashable, Sequence
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from skaudio.datasets._mixtures import _fit_to, _snr_values
 from skaudio.datasets._noise import NOISE_COLORS, _check_positive_int, _check_random_state, _randint, make_colored_noise
@@ -92,19 +97,19 @@ def _non_overlapping_onsets(lengths, n_samples, rng):
 
 
 def make_event_scenes(
-    clips,
-    labels,
+    clips: ArrayLike | Sequence[ArrayLike],
+    labels: ArrayLike,
     *,
-    n_scenes=100,
-    sr,
-    duration=4.0,
-    n_events=(1, 3),
-    backgrounds="pink",
-    snr_db=(0.0, 20.0),
-    allow_overlap=False,
-    trim_db=40.0,
-    random_state=None,
-):
+    n_scenes: int = 100,
+    sr: int,
+    duration: float = 4.0,
+    n_events: int | tuple[int, int] = (1, 3),
+    backgrounds: Literal["white", "pink", "brown"] | Sequence[ArrayLike] = "pink",
+    snr_db: float | tuple[float, float] = (0.0, 20.0),
+    allow_overlap: bool = False,
+    trim_db: float | None = 40.0,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> tuple[np.ndarray, list[list[tuple[float, float, Hashable]]]]:
     """Synthesise sound event scenes from labelled clips, with their annotations.
 
     Each scene is a background (coloured noise or excerpts of recordings)

@@ -7,7 +7,10 @@ length nor its loudness gives the class away, while its spectrum and
 temporal structure do.
 """
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -222,15 +225,15 @@ def _check_classes(classes):
 
 
 def make_sounds(
-    n_per_class=50,
+    n_per_class: int = 50,
     *,
-    classes=None,
-    sr=16000,
-    duration=(0.5, 1.5),
-    snr_db=None,
-    return_bunch=False,
-    random_state=None,
-):
+    classes: Sequence[str] | None = None,
+    sr: int = 16000,
+    duration: float | tuple[float, float] = (0.5, 1.5),
+    snr_db: float | tuple[float, float] | None = None,
+    return_bunch: bool = False,
+    random_state: int | np.random.RandomState | np.random.Generator | None = None,
+) -> tuple[list[np.ndarray], np.ndarray] | Bunch:
     """Generate a labelled dataset of synthetic sound events.
 
     An audio analogue of :func:`sklearn.datasets.make_classification`: each
