@@ -6,10 +6,15 @@ their reference implementation ``sed_eval`` (0.2.1) computes them, down to its
 order of operations, so that the numbers agree with sed_eval's to rounding.
 """
 
+from __future__ import annotations
+
 import math
 import warnings
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from skaudio.utils import is_number, is_sequence
 from skaudio.utils._events import check_scene_events
@@ -306,7 +311,13 @@ _RETURNS = """Returns
 """
 
 
-def event_based_scores(reference, estimated, *, t_collar=0.2, percentage_of_length=0.2):
+def event_based_scores(
+    reference: Sequence[Sequence[Sequence[Any]]],
+    estimated: Sequence[Sequence[Sequence[Any]]],
+    *,
+    t_collar: float = 0.2,
+    percentage_of_length: float = 0.2,
+) -> dict[str, Any]:
     """Event-based F-measure and error rate of detected sound events (onset and offset).
 
     Mesaros, Heittola and Virtanen (2016), "Metrics for polyphonic sound event
@@ -376,7 +387,12 @@ def event_based_scores(reference, estimated, *, t_collar=0.2, percentage_of_leng
     return _scores(reference, estimated, _count_events, t_collar=t_collar, percentage_of_length=percentage_of_length)
 
 
-def segment_based_scores(reference, estimated, *, time_resolution=1.0):
+def segment_based_scores(
+    reference: Sequence[Sequence[Sequence[Any]]],
+    estimated: Sequence[Sequence[Sequence[Any]]],
+    *,
+    time_resolution: float = 1.0,
+) -> dict[str, Any]:
     """Segment-based F-measure and error rate of detected sound events.
 
     Mesaros, Heittola and Virtanen (2016); the numbers are sed_eval's
@@ -448,7 +464,9 @@ if event_based_scores.__doc__:  # None under python -OO
 # ---------------------------------------------------------------- scorers
 
 
-def predict_events(estimator, X, **kwargs):
+def predict_events(
+    estimator: Any, X: ArrayLike | Sequence[ArrayLike], **kwargs: Any
+) -> list[list[tuple[float, float, Hashable]]]:
     """Deprecated alias of :func:`skaudio.models.predict_events` (event inference left the metrics).
 
     .. deprecated:: 0.2.0
@@ -521,7 +539,9 @@ class _EventScorer:
         return f"make_event_scorer(kind={self.kind!r}, metric={self.metric!r}{kwargs})"
 
 
-def make_event_scorer(kind="event", metric="f_measure", **score_kwargs):
+def make_event_scorer(
+    kind: Literal["event", "segment"] = "event", metric: str = "f_measure", **score_kwargs: float
+) -> Callable[[Any, Any, Any], float]:
     """Scorer of detected sound events, for ``GridSearchCV(..., scoring=...)``.
 
     The scorer is a plain callable ``scorer(estimator, X, y)``: it gets the

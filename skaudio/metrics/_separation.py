@@ -1,6 +1,11 @@
 """Signal-level quality of estimated waveforms: SNR, SI-SDR and its improvement."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.metrics import make_scorer
 
 from skaudio.utils import check_waveforms, is_ragged
@@ -28,7 +33,7 @@ def _db(numerator, denominator):
         return 10 * np.log10(numerator) - 10 * np.log10(denominator)
 
 
-def snr(reference, estimate):
+def snr(reference: ArrayLike | Sequence[ArrayLike], estimate: ArrayLike | Sequence[ArrayLike]) -> np.ndarray:
     """Signal-to-noise ratio of each estimated clip, in dB.
 
     ``10 log10(||s||^2 / ||s - s_hat||^2)``.
@@ -62,7 +67,9 @@ def snr(reference, estimate):
     return np.array([_db(np.sum(ref**2), np.sum((ref - est) ** 2)) for ref, est in pairs])
 
 
-def si_sdr(reference, estimate, *, zero_mean=True):
+def si_sdr(
+    reference: ArrayLike | Sequence[ArrayLike], estimate: ArrayLike | Sequence[ArrayLike], *, zero_mean: bool = True
+) -> np.ndarray:
     """Scale-invariant signal-to-distortion ratio of each clip, in dB.
 
     Le Roux et al. (2019), "SDR - half-baked or well done?": the estimate is
@@ -116,7 +123,13 @@ def si_sdr(reference, estimate, *, zero_mean=True):
     return out
 
 
-def si_sdr_improvement(reference, estimate, mixture, *, zero_mean=True):
+def si_sdr_improvement(
+    reference: ArrayLike | Sequence[ArrayLike],
+    estimate: ArrayLike | Sequence[ArrayLike],
+    mixture: ArrayLike | Sequence[ArrayLike],
+    *,
+    zero_mean: bool = True,
+) -> np.ndarray:
     """SI-SDR of the estimate minus SI-SDR of the unprocessed mixture, per clip (dB).
 
     Parameters
