@@ -1,14 +1,22 @@
 """Waveforms and spectrograms of one clip."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from skaudio.plotting._base import check_hop_length, check_sr, check_waveform, features_from_waveform, get_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _KINDS = ("mel", "mfcc", "stft")
 _FEATURE_LABELS = {"mel": "Mel band", "mfcc": "MFCC coefficient", "stft": "Frequency bin"}
 
 
-def plot_waveform(y, *, sr, ax=None, title=None):
+def plot_waveform(y: ArrayLike, *, sr: float, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Plot one waveform against time in seconds.
 
     Parameters
@@ -78,7 +86,16 @@ def _frame_extent(n_frames, sr, hop_length):
     return (-0.5, n_frames - 0.5), "Frame"
 
 
-def plot_spectrogram(features, *, sr=None, hop_length=None, kind="mel", ax=None, title=None, colorbar=True):
+def plot_spectrogram(
+    features: ArrayLike,
+    *,
+    sr: float | None = None,
+    hop_length: int | None = None,
+    kind: Literal["mel", "mfcc", "stft"] = "mel",
+    ax: Axes | None = None,
+    title: str | None = None,
+    colorbar: bool = True,
+) -> Axes:
     """Plot a spectrogram, or compute and plot one from a waveform.
 
     Features are drawn as an image with time on the x axis and the feature

@@ -1,9 +1,18 @@
 """Event timelines of one scene: reference and estimated events, one row per label."""
 
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from skaudio.plotting._base import check_hop_length, check_sr, check_waveform, features_from_waveform, get_axes
 from skaudio.utils import check_event_lists, event_labels
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 REFERENCE_COLOR = "tab:blue"
 ESTIMATED_COLOR = "tab:orange"
@@ -16,8 +25,16 @@ def _check_events(events, name):
 
 
 def plot_events(
-    reference=None, estimated=None, *, waveform=None, sr=None, hop_length=None, ax=None, labels=None, title=None
-):
+    reference: Sequence[Sequence[Any]] | None = None,
+    estimated: Sequence[Sequence[Any]] | None = None,
+    *,
+    waveform: ArrayLike | None = None,
+    sr: float | None = None,
+    hop_length: int | None = None,
+    ax: Axes | None = None,
+    labels: Sequence[Hashable] | None = None,
+    title: str | None = None,
+) -> Axes:
     """Plot the reference and estimated sound events of one scene as timelines.
 
     Everything is drawn on one axes. The y axis has one row per label (the

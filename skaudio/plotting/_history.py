@@ -1,11 +1,18 @@
 """Training curves from a fitted Keras estimator's ``history_``."""
 
-from collections.abc import Mapping
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
 from skaudio.plotting._base import get_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from sklearn.base import BaseEstimator
 
 
 def _resolve_history(history):
@@ -70,7 +77,12 @@ def _select_keys(hist, metrics):
     return keys
 
 
-def plot_history(history, *, ax=None, metrics=None):
+def plot_history(
+    history: Mapping[str, Sequence[float]] | BaseEstimator,
+    *,
+    ax: Axes | None = None,
+    metrics: str | Sequence[str] | None = None,
+) -> Axes:
     """Plot training curves, one line per metric, against the epoch.
 
     Parameters
