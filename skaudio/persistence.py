@@ -22,6 +22,8 @@ Format 1 was the command line's single joblib (pickle) file; it can only be
 loaded with ``trusted=True``. Read more in the :ref:`User Guide <persistence>`.
 """
 
+from __future__ import annotations
+
 import datetime
 import importlib.metadata
 import json
@@ -31,6 +33,8 @@ import sys
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -132,13 +136,13 @@ class UntrustedModelError(ValueError):
         What to do about it, appended to the message.
     """
 
-    def __init__(self, reason, advice="Load it with trusted=True only if you trust its source."):
+    def __init__(self, reason: str, advice: str = "Load it with trusted=True only if you trust its source.") -> None:
         self.reason = reason
         super().__init__(f"{reason}; nothing was loaded. {advice}")
 
 
 # --------------------------------------------------------------------------------------------------- saving
-def save_model(model, path, *, metadata=None):
+def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
     """Save a fitted scikit-learn object holding skaudio estimators to a model file.
 
     The file is a zip archive: ``metadata.json`` (``metadata`` plus the
@@ -351,7 +355,7 @@ def _keras_wrappers(model):
 
 
 # -------------------------------------------------------------------------------------------------- reading
-def is_model_file(path):
+def is_model_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a model file of :func:`save_model` (a zip holding ``metadata.json`` and ``model.skops``).
 
     Reads the file's first bytes and the zip directory only, never the
@@ -389,7 +393,7 @@ def is_model_file(path):
         return False
 
 
-def read_model_metadata(path):
+def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The metadata of a model file, read without loading the model.
 
     Only ``metadata.json`` is read (JSON): nothing is unpickled, imported or
@@ -472,7 +476,7 @@ def _metadata_of(archive, path):
     return metadata
 
 
-def untrusted_types(model_file):
+def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
     """Types and functions a model file needs that neither skops nor skaudio trusts (sorted names).
 
     Reads the file's skops payload as data: nothing is imported or built.
@@ -512,7 +516,7 @@ def _payload(archive, path):
         raise ValueError(f"{path}: the model file has no {_PAYLOAD}.") from None
 
 
-def version_differences(metadata):
+def version_differences(metadata: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The library versions of a model file's metadata that differ from the installed ones in major.minor.
 
     Compares skaudio, scikit-learn, Keras and TensorFlow, without importing
@@ -562,7 +566,7 @@ def _installed_version(key):
 
 
 # -------------------------------------------------------------------------------------------------- loading
-def load_model(path, *, trusted=False):
+def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | type] = False) -> Any:
     """Load a model file without running code from it.
 
     The scikit-learn part is rebuilt by :func:`skops.io.load`, which only
