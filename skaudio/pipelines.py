@@ -7,12 +7,19 @@ holds is in its docstring; what was tried, on which benchmark, and what it
 gave is in the design notes (``docs/design_notes.rst``).
 """
 
+from __future__ import annotations
+
 import inspect
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sklearn import get_config
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength, Spectrogram
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["AudioPipeline", "make_classifier_pipeline", "make_denoiser_pipeline", "make_event_detector_pipeline"]
 
@@ -68,7 +75,7 @@ class AudioPipeline(Pipeline):
     0.01
     """
 
-    def fit(self, X, y=None, **params):
+    def fit(self, X: Iterable[Any], y: Iterable[Any] | None = None, **params: Any) -> Self:
         """Check the linked settings, then fit every step as ``Pipeline.fit`` does.
 
         Parameters
@@ -95,7 +102,7 @@ class AudioPipeline(Pipeline):
         return super().fit(X, y, **params)
 
     @property
-    def frame_duration(self):
+    def frame_duration(self) -> float | None:
         """Seconds between the frames the last feature step gives the final step (None if unknown)."""
         for _, step in reversed(self.steps[:-1]):
             duration = getattr(step, "frame_duration", None)
@@ -122,7 +129,9 @@ def _frame_settings(sr):
     return n_fft, max(1, sr // 100)
 
 
-def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
+def make_classifier_pipeline(
+    *, sr: int, duration: float = 1.0, random_state: int | None = None, verbose: int = 0
+) -> AudioPipeline:
     """The recommended clip classification pipeline, from waveforms to labels.
 
     Steps:
@@ -228,7 +237,7 @@ def make_classifier_pipeline(*, sr, duration=1.0, random_state=None, verbose=0):
     )
 
 
-def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
+def make_denoiser_pipeline(*, sr: int, random_state: int | None = None, verbose: int = 0) -> AudioPipeline:
     """The recommended denoiser, a Pipeline from noisy waveforms to clean waveforms.
 
     One step, ``CNN1DDenoiser(domain="stft")``: a 32 ms STFT (hop 8 ms),
@@ -304,7 +313,7 @@ def make_denoiser_pipeline(*, sr, random_state=None, verbose=0):
     )
 
 
-def make_event_detector_pipeline(*, sr, random_state=None, verbose=0):
+def make_event_detector_pipeline(*, sr: int, random_state: int | None = None, verbose: int = 0) -> AudioPipeline:
     """The recommended sound event detector, a Pipeline from scenes to events.
 
     Steps:
