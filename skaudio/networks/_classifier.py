@@ -1,5 +1,10 @@
 """The clip classifier network."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
 import keras
 from keras import layers
 
@@ -8,25 +13,25 @@ from skaudio.networks._layers import Cepstrum
 
 
 def build_cnn1d_classifier(
-    input_shape,
-    n_classes,
+    input_shape: tuple[int | None, ...],
+    n_classes: int,
     *,
-    filters=(32, 64),
-    kernel_size=3,
-    pool_size=2,
-    n_layers=None,
-    dilation=1,
-    padding="valid",
-    batch_norm=False,
-    residual=False,
-    dropout=0.0,
-    global_pooling=None,
-    dense_units=128,
-    augmentation=(),
-    cepstral_coefficients=None,
-    front_end=None,
-    waveform_augmentation=(),
-):
+    filters: int | tuple[int, ...] = (32, 64),
+    kernel_size: int | tuple[int, ...] = 3,
+    pool_size: int | tuple[int, ...] = 2,
+    n_layers: int | None = None,
+    dilation: int | tuple[int, ...] = 1,
+    padding: Literal["valid", "same"] = "valid",
+    batch_norm: bool = False,
+    residual: bool = False,
+    dropout: float = 0.0,
+    global_pooling: Literal["avg", "max"] | None = None,
+    dense_units: int | tuple[int, ...] | None = 128,
+    augmentation: Sequence[layers.Layer] = (),
+    cepstral_coefficients: int | None = None,
+    front_end: layers.Layer | None = None,
+    waveform_augmentation: Sequence[layers.Layer] = (),
+) -> keras.Model:
     """Build the 1D CNN clip classifier.
 
     The defaults build the source article's network exactly::

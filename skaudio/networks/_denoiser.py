@@ -1,6 +1,10 @@
 """The denoiser networks: the article's fully convolutional waveform network and a spectral-mask network."""
 
+from __future__ import annotations
+
 import numbers
+from collections.abc import Sequence
+from typing import Literal
 
 import keras
 from keras import layers
@@ -12,15 +16,15 @@ from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
 
 def build_cnn1d_denoiser(
     *,
-    filters=64,
-    kernel_size=3,
-    n_layers=2,
-    dilation=1,
-    batch_norm=True,
-    residual=False,
-    dropout=0.0,
-    augmentation=(),
-):
+    filters: int | tuple[int, ...] = 64,
+    kernel_size: int | tuple[int, ...] = 3,
+    n_layers: int = 2,
+    dilation: int | tuple[int, ...] = 1,
+    batch_norm: bool = True,
+    residual: bool = False,
+    dropout: float = 0.0,
+    augmentation: Sequence[layers.Layer] = (),
+) -> keras.Model:
     """Build the fully convolutional waveform denoiser.
 
     The defaults build the source article's network exactly::
@@ -150,19 +154,19 @@ def _mask_refinement(logits, local_maps, stack):
 
 def build_stft_mask_denoiser(
     *,
-    n_fft=256,
-    hop_length=64,
-    filters=128,
-    kernel_size=3,
-    n_layers=4,
-    dilation=(1, 2, 4, 8),
-    batch_norm=False,
-    dropout=0.0,
-    lstm_units=0,
-    mask="magnitude",
-    frequency_filters=0,
-    refinement_filters=0,
-):
+    n_fft: int = 256,
+    hop_length: int = 64,
+    filters: int | tuple[int, ...] = 128,
+    kernel_size: int | tuple[int, ...] = 3,
+    n_layers: int = 4,
+    dilation: int | tuple[int, ...] = (1, 2, 4, 8),
+    batch_norm: bool = False,
+    dropout: float = 0.0,
+    lstm_units: int | tuple[int, ...] = 0,
+    mask: Literal["magnitude", "complex"] = "magnitude",
+    frequency_filters: int | tuple[int, ...] = 0,
+    refinement_filters: int | tuple[int, ...] = 0,
+) -> keras.Model:
     """Build a spectral-mask denoiser: STFT, a 1D CNN over frames, masked inverse STFT.
 
     The network sees log-magnitude frames (frequency bins as channels, and

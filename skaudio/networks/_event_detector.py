@@ -1,5 +1,10 @@
 """The sound event detector network (Conv1D + LSTM)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
 import keras
 from keras import layers
 
@@ -9,7 +14,15 @@ from skaudio.networks._layers import TemporalPooling
 TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
 
 
-def frame_timing(*, kernel_size=5, pool_size=2, dilation=1, padding="valid", n_layers=None, filters=None):
+def frame_timing(
+    *,
+    kernel_size: int | tuple[int, ...] = 5,
+    pool_size: int | tuple[int, ...] = 2,
+    dilation: int | tuple[int, ...] = 1,
+    padding: Literal["valid", "same"] = "valid",
+    n_layers: int | None = None,
+    filters: int | tuple[int, ...] | None = None,
+) -> tuple[int, float]:
     """Where each output frame of the detector sits on the input frames.
 
     Output frame ``j`` is centred on input frame ``stride * j + offset`` and
@@ -68,23 +81,23 @@ def frame_timing(*, kernel_size=5, pool_size=2, dilation=1, padding="valid", n_l
 
 
 def build_crnn_event_detector(
-    input_shape,
-    n_outputs,
+    input_shape: tuple[int | None, ...],
+    n_outputs: int,
     *,
-    filters=32,
-    kernel_size=5,
-    pool_size=2,
-    n_layers=None,
-    dilation=1,
-    padding="valid",
-    batch_norm=False,
-    dropout=0.0,
-    lstm_units=64,
-    bidirectional=False,
-    temporal_pooling="last",
-    frame_output=False,
-    augmentation=(),
-):
+    filters: int | tuple[int, ...] = 32,
+    kernel_size: int | tuple[int, ...] = 5,
+    pool_size: int | tuple[int, ...] = 2,
+    n_layers: int | None = None,
+    dilation: int | tuple[int, ...] = 1,
+    padding: Literal["valid", "same"] = "valid",
+    batch_norm: bool = False,
+    dropout: float = 0.0,
+    lstm_units: int = 64,
+    bidirectional: bool = False,
+    temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
+    frame_output: bool = False,
+    augmentation: Sequence[layers.Layer] = (),
+) -> keras.Model:
     """Build the convolutional-recurrent event detector.
 
     The defaults build the source article's network exactly::

@@ -6,6 +6,10 @@ features. The constants (window, mel filterbank, DCT) are the very arrays
 :mod:`skaudio.preprocessing` uses, so both paths compute the same features.
 """
 
+from __future__ import annotations
+
+from typing import Any, Literal
+
 import keras
 import numpy as np
 from keras import layers, ops
@@ -82,24 +86,24 @@ class SpectralFeatures(layers.Layer):
 
     def __init__(
         self,
-        n_fft=2048,
-        hop_length=512,
-        win_length=None,
-        window="hann",
-        center=True,
-        pad_mode="constant",
-        power=2.0,
-        sr=None,
-        n_mels=None,
-        fmin=0.0,
-        fmax=None,
-        to_db=True,
-        top_db=80.0,
-        n_mfcc=None,
-        lifter=0.0,
-        per_clip_norm=False,
-        **kwargs,
-    ):
+        n_fft: int = 2048,
+        hop_length: int = 512,
+        win_length: int | None = None,
+        window: str = "hann",
+        center: bool = True,
+        pad_mode: Literal["constant", "reflect", "symmetric"] = "constant",
+        power: float = 2.0,
+        sr: int | None = None,
+        n_mels: int | None = None,
+        fmin: float = 0.0,
+        fmax: float | None = None,
+        to_db: bool = True,
+        top_db: float | None = 80.0,
+        n_mfcc: int | None = None,
+        lifter: float = 0.0,
+        per_clip_norm: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if pad_mode not in PAD_MODES:
             raise ValueError(f"pad_mode must be one of {PAD_MODES} inside a model, got {pad_mode!r}.")
@@ -118,7 +122,7 @@ class SpectralFeatures(layers.Layer):
         self._mel = None if n_mels is None else np.asarray(mel_matrix(sr, self.n_fft, n_mels, self.fmin, fmax))
         self._dct = None if n_mfcc is None else np.asarray(dct_matrix(n_mels, n_mfcc, self.lifter), dtype="float32")
 
-    def n_frames(self, n_samples):
+    def n_frames(self, n_samples: int) -> int:
         """Frames produced for ``n_samples`` (librosa's count).
 
         Parameters
@@ -134,7 +138,7 @@ class SpectralFeatures(layers.Layer):
         padded = n_samples + 2 * (self.n_fft // 2) if self.center else n_samples
         return max(0, 1 + (padded - self.n_fft) // self.hop_length)
 
-    def call(self, wave):
+    def call(self, wave: Any) -> Any:
         if len(wave.shape) == 3:
             wave = wave[..., 0]
         if self.center:
@@ -164,12 +168,12 @@ class SpectralFeatures(layers.Layer):
             S = (S - mean) / ops.where(std < _TINY_STD, ops.ones_like(std), std)
         return S
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         n = input_shape[1]
         features = self.n_mfcc or self.n_mels or 1 + self.n_fft // 2
         return (input_shape[0], None if n is None else self.n_frames(n), features)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             **{

@@ -7,6 +7,11 @@ are registered with Keras, so models that hold them round-trip through the
 ``.keras`` format and through pickle/joblib.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
 import keras
 from keras import layers, ops
 
@@ -16,16 +21,16 @@ PACKAGE = "skaudio"
 class _SeededAugmentation(layers.Layer):
     """Base: a training-only layer with its own seed generator."""
 
-    def __init__(self, *, seed=None, **kwargs):
+    def __init__(self, *, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return input_shape
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "seed": self.seed}
 
 
@@ -46,11 +51,11 @@ class RandomTimeShift(_SeededAugmentation):
         ``dtype``, ...).
     """
 
-    def __init__(self, max_shift=0.1, **kwargs):
+    def __init__(self, max_shift: float = 0.1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_shift = float(max_shift)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_shift <= 0:
             return inputs
         batch = ops.shape(inputs)[0]
@@ -62,7 +67,7 @@ class RandomTimeShift(_SeededAugmentation):
         gathered = ops.take_along_axis(inputs, ops.expand_dims(ops.clip(source, 0, length - 1), -1), axis=1)
         return ops.where(ops.expand_dims(valid, -1), gathered, ops.zeros_like(gathered))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_shift": self.max_shift}
 
 
@@ -86,11 +91,11 @@ class RandomTimeStretch(_SeededAugmentation):
         ``dtype``, ...).
     """
 
-    def __init__(self, max_stretch=0.15, **kwargs):
+    def __init__(self, max_stretch: float = 0.15, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_stretch = float(max_stretch)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_stretch <= 0:
             return inputs
         batch = ops.shape(inputs)[0]
@@ -113,7 +118,7 @@ class RandomTimeStretch(_SeededAugmentation):
         valid = ops.logical_and(source >= 0.0, source <= ops.cast(length - 1, "float32"))
         return ops.where(ops.expand_dims(valid, -1), out, ops.zeros_like(out))
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_stretch": self.max_stretch}
 
 
@@ -131,18 +136,18 @@ class RandomGain(_SeededAugmentation):
         ``dtype``, ...).
     """
 
-    def __init__(self, max_db=6.0, **kwargs):
+    def __init__(self, max_db: float = 6.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_db = float(max_db)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_db <= 0:
             return inputs
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
         gain_db = keras.random.uniform(shape, -self.max_db, self.max_db, seed=self.seed_generator)
         return inputs * ops.power(10.0, gain_db / 20.0)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_db": self.max_db}
 
 
@@ -177,7 +182,7 @@ class RandomNoise(_SeededAugmentation):
     (True, True)
     """
 
-    def __init__(self, snr_db=(10.0, 40.0), probability=1.0, **kwargs):
+    def __init__(self, snr_db: Sequence[float] = (10.0, 40.0), probability: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         low, high = (float(v) for v in snr_db)
         if not low <= high:
@@ -187,7 +192,7 @@ class RandomNoise(_SeededAugmentation):
         self.snr_db = (low, high)
         self.probability = float(probability)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training:
             return inputs
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
@@ -198,7 +203,7 @@ class RandomNoise(_SeededAugmentation):
         noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         return inputs + applied * noise * rms * ops.power(10.0, -snr_db / 20.0)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
 
 
@@ -220,11 +225,11 @@ class RandomFeatureShift(_SeededAugmentation):
         ``dtype``, ...).
     """
 
-    def __init__(self, max_shift=2, **kwargs):
+    def __init__(self, max_shift: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_shift = int(max_shift)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_shift <= 0:
             return inputs
         batch = ops.shape(inputs)[0]
@@ -234,7 +239,7 @@ class RandomFeatureShift(_SeededAugmentation):
         source = ops.broadcast_to(source, ops.shape(inputs))
         return ops.take_along_axis(inputs, source, axis=-1)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_shift": self.max_shift}
 
 
@@ -258,7 +263,9 @@ class SpecAugment(_SeededAugmentation):
         ``dtype``, ...).
     """
 
-    def __init__(self, time_masks=2, time_width=8, freq_masks=2, freq_width=4, **kwargs):
+    def __init__(
+        self, time_masks: int = 2, time_width: int = 8, freq_masks: int = 2, freq_width: int = 4, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.time_masks = int(time_masks)
         self.time_width = int(time_width)
@@ -277,7 +284,7 @@ class SpecAugment(_SeededAugmentation):
         inside = ops.logical_and(positions >= start, positions < start + width)
         return 1.0 - ops.cast(ops.any(inside, axis=1), dtype)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Any, training: bool = False) -> Any:
         if not training:
             return inputs
         batch = ops.shape(inputs)[0]
@@ -292,7 +299,7 @@ class SpecAugment(_SeededAugmentation):
             )
         return out
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "time_masks": self.time_masks,
@@ -322,12 +329,12 @@ class Cepstrum(layers.Layer):
         Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
     """
 
-    def __init__(self, n_coefficients=20, normalize=True, **kwargs):
+    def __init__(self, n_coefficients: int = 20, normalize: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.n_coefficients = int(n_coefficients)
         self.normalize = bool(normalize)
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
         import numpy as np
         import scipy.fft
 
@@ -342,7 +349,7 @@ class Cepstrum(layers.Layer):
             name="dct_basis",
         )
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         out = ops.matmul(inputs, self.basis)
         if self.normalize:
             mean = ops.mean(out, axis=1, keepdims=True)
@@ -350,10 +357,10 @@ class Cepstrum(layers.Layer):
             out = (out - mean) / ops.maximum(std, 1e-6)
         return out
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return tuple(input_shape[:-1]) + (self.n_coefficients,)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "n_coefficients": self.n_coefficients, "normalize": self.normalize}
 
 
@@ -367,10 +374,10 @@ class SqueezeChannels(layers.Layer):
         Arguments of ``keras.layers.Layer`` (``name``, ``dtype``, ...).
     """
 
-    def call(self, inputs):
+    def call(self, inputs: Any) -> Any:
         return ops.squeeze(inputs, axis=-1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return tuple(input_shape[:-1])
 
 
@@ -402,13 +409,13 @@ class TemporalPooling(layers.Layer):
 
     MODES = ("max", "mean", "linear_softmax", "attention")
 
-    def __init__(self, mode="max", **kwargs):
+    def __init__(self, mode: Literal["max", "mean", "linear_softmax", "attention"] = "max", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if mode not in self.MODES:
             raise ValueError(f"temporal pooling mode must be one of {self.MODES}, got {mode!r}.")
         self.mode = mode
 
-    def call(self, frame_probabilities, attention_scores=None):
+    def call(self, frame_probabilities: Any, attention_scores: Any = None) -> Any:
         p = frame_probabilities
         if self.mode == "max":
             return ops.max(p, axis=1)
@@ -421,14 +428,14 @@ class TemporalPooling(layers.Layer):
         weights = ops.softmax(attention_scores, axis=1)
         return ops.sum(weights * p, axis=1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return (input_shape[0], input_shape[2])
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "mode": self.mode}
 
 
-def augmentation_seed(seed, k):
+def augmentation_seed(seed: int | None, k: int) -> int | None:
     """The seed of the ``k``-th augmentation layer of a network seeded with ``seed`` (None stays None).
 
     Each layer gets its own stream; layer numbers 1-6 are those of ``augmentation_layers``.
@@ -437,8 +444,15 @@ def augmentation_seed(seed, k):
 
 
 def augmentation_layers(
-    *, time_shift=0.0, time_stretch=0.0, gain_db=0.0, noise_std=0.0, feature_shift=0, spec_augment=None, seed=None
-):
+    *,
+    time_shift: float = 0.0,
+    time_stretch: float = 0.0,
+    gain_db: float = 0.0,
+    noise_std: float = 0.0,
+    feature_shift: int = 0,
+    spec_augment: dict[str, int] | None = None,
+    seed: int | None = None,
+) -> list[layers.Layer]:
     """The augmentation layers a configuration asks for, in application order.
 
     Parameters
