@@ -23,13 +23,17 @@
 - Early stopping and the learning rate are explicit parameters.
 """
 
+from __future__ import annotations
+
 import inspect
 import warnings
 import weakref
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 from scikeras.wrappers import BaseWrapper
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.preprocessing import FunctionTransformer
@@ -39,6 +43,9 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from skaudio.models._seeding import private_keras_seeds, restored_global_random_state
 from skaudio.networks import augmentation_layers
 from skaudio.utils import is_ragged, size_tensorflow_threads, to_float32
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 def add_channel_axis(X):
@@ -144,7 +151,7 @@ class KerasAudioMixin:
             ]
 
     # ---------------------------------------------------------------- fitting
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Build a new network and train it on ``(X, y)``.
 
         Parameters
@@ -164,7 +171,7 @@ class KerasAudioMixin:
         """
         return self._train(super().fit, X, y, sample_weight, kwargs, first=True)
 
-    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train the network for one more epoch on ``(X, y)``; the first call builds it.
 
         The data go through the same checks and preparation as in ``fit``.
@@ -334,7 +341,7 @@ class KerasAudioMixin:
         return False
 
     @property
-    def feature_encoder(self):
+    def feature_encoder(self) -> FunctionTransformer:
         """Adds the channel axis to 2D waveform batches (picklable)."""
         return FunctionTransformer(add_channel_axis)
 
@@ -409,7 +416,7 @@ class KerasAudioClassifierMixin(KerasAudioMixin):
             seed=self._random_state,
         )
 
-    def predict_proba(self, X, **kwargs):
+    def predict_proba(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
         """Class (or label) probabilities.
 
         Parameters

@@ -1,9 +1,14 @@
 """CNN1DClassifier: the article's clip classifier as a scikit-learn classifier."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.utils import check_random_state
@@ -14,6 +19,12 @@ from skaudio.models._front_end import front_end_layer, needs_training_statistics
 from skaudio.networks import RandomNoise, RandomTimeStretch, build_cnn1d_classifier
 from skaudio.networks._layers import augmentation_seed
 from skaudio.utils import is_number
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+    from typing_extensions import Self
+
+    from skaudio.preprocessing import MFCC, Spectrogram
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -177,46 +188,46 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def __init__(
         self,
         *,
-        filters=(32, 64),
-        kernel_size=3,
-        pool_size=2,
-        n_layers=None,
-        dilation=1,
-        padding="valid",
-        batch_norm=False,
-        residual=False,
-        dropout=0.0,
-        global_pooling=None,
-        dense_units=128,
-        cepstral_coefficients=None,
-        front_end=None,
-        speed_perturbation=0.0,
-        noise_snr_db=None,
-        noise_probability=1.0,
-        time_shift=0.0,
-        time_stretch=0.0,
-        gain_db=0.0,
-        noise_std=0.0,
-        feature_shift=0,
-        time_masks=0,
-        time_mask_width=8,
-        freq_masks=0,
-        freq_mask_width=4,
-        n_networks=1,
-        epochs=20,
-        batch_size=32,
-        predict_batch_size=256,
-        optimizer="adam",
-        learning_rate=0.001,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=10,
-        class_weight=None,
-        random_state=None,
-        verbose=0,
-        loss="sparse_categorical_crossentropy",
-        **kwargs,
-    ):
+        filters: int | tuple[int, ...] = (32, 64),
+        kernel_size: int | tuple[int, ...] = 3,
+        pool_size: int | tuple[int, ...] = 2,
+        n_layers: int | None = None,
+        dilation: int | tuple[int, ...] = 1,
+        padding: Literal["valid", "same"] = "valid",
+        batch_norm: bool = False,
+        residual: bool = False,
+        dropout: float = 0.0,
+        global_pooling: Literal["avg", "max"] | None = None,
+        dense_units: int | tuple[int, ...] | None = 128,
+        cepstral_coefficients: int | None = None,
+        front_end: MFCC | Spectrogram | Pipeline | None = None,
+        speed_perturbation: float = 0.0,
+        noise_snr_db: tuple[float, float] | None = None,
+        noise_probability: float = 1.0,
+        time_shift: float = 0.0,
+        time_stretch: float = 0.0,
+        gain_db: float = 0.0,
+        noise_std: float = 0.0,
+        feature_shift: int = 0,
+        time_masks: int = 0,
+        time_mask_width: int = 8,
+        freq_masks: int = 0,
+        freq_mask_width: int = 4,
+        n_networks: int = 1,
+        epochs: int = 20,
+        batch_size: int = 32,
+        predict_batch_size: int = 256,
+        optimizer: str | keras.optimizers.Optimizer = "adam",
+        learning_rate: float | None = 0.001,
+        validation_split: float = 0.0,
+        early_stopping: bool = False,
+        patience: int = 10,
+        class_weight: dict[Hashable, float] | Literal["balanced"] | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        loss: str | keras.losses.Loss | Callable[..., Any] = "sparse_categorical_crossentropy",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             optimizer=optimizer,
             loss=loss,
@@ -295,7 +306,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         )
         return self._compile_model(model, compile_kwargs)
 
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train ``n_networks`` networks on ``(X, y)``.
 
         Parameters
@@ -338,7 +349,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         }
         return self
 
-    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train the network for one more epoch (``n_networks=1`` only); the first call builds it.
 
         The data go through the same checks and preparation as in ``fit``.

@@ -1,10 +1,15 @@
 """CNN1DDenoiser: the article's waveform denoiser as a scikit-learn regressor."""
 
+from __future__ import annotations
+
 import copy
 import warnings
+from collections.abc import Callable, Sequence
 from numbers import Integral
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasRegressor
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import RegressorTags, check_random_state
@@ -14,6 +19,10 @@ from skaudio.models._base import KerasAudioMixin
 from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser
 from skaudio.networks._losses import negative_si_sdr
 from skaudio.utils import check_waveforms, is_number, is_ragged
+
+if TYPE_CHECKING:
+    import keras
+    from typing_extensions import Self
 
 # RMS below this is treated as silence when normalising levels.
 _RMS_FLOOR = 1e-5
@@ -205,41 +214,41 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     def __init__(
         self,
         *,
-        domain="waveform",
-        filters=64,
-        kernel_size=3,
-        n_layers=2,
-        dilation=1,
-        batch_norm=True,
-        residual=False,
-        dropout=0.0,
-        n_fft=256,
-        hop_length=64,
-        lstm_units=0,
-        mask="magnitude",
-        frequency_filters=0,
-        refinement_filters=0,
-        loss="mse",
-        normalize=True,
-        segment_length=None,
-        segments_per_clip=1,
-        chunk_length=65536,
-        chunk_context=4096,
-        noise_scaling=1.0,
-        gain_db=0.0,
-        epochs=20,
-        batch_size=32,
-        predict_batch_size=32,
-        optimizer="adam",
-        learning_rate=0.001,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=10,
-        random_state=None,
-        verbose=0,
-        front_end="deprecated",
-        **kwargs,
-    ):
+        domain: Literal["waveform", "stft"] = "waveform",
+        filters: int | tuple[int, ...] = 64,
+        kernel_size: int | tuple[int, ...] = 3,
+        n_layers: int = 2,
+        dilation: int | tuple[int, ...] = 1,
+        batch_norm: bool = True,
+        residual: bool = False,
+        dropout: float = 0.0,
+        n_fft: int = 256,
+        hop_length: int = 64,
+        lstm_units: int | tuple[int, ...] = 0,
+        mask: Literal["magnitude", "complex"] = "magnitude",
+        frequency_filters: int | tuple[int, ...] = 0,
+        refinement_filters: int | tuple[int, ...] = 0,
+        loss: str | keras.losses.Loss | Callable[..., Any] = "mse",
+        normalize: bool = True,
+        segment_length: int | None = None,
+        segments_per_clip: int = 1,
+        chunk_length: int = 65536,
+        chunk_context: int = 4096,
+        noise_scaling: float = 1.0,
+        gain_db: float = 0.0,
+        epochs: int = 20,
+        batch_size: int = 32,
+        predict_batch_size: int = 32,
+        optimizer: str | keras.optimizers.Optimizer = "adam",
+        learning_rate: float | None = 0.001,
+        validation_split: float = 0.0,
+        early_stopping: bool = False,
+        patience: int = 10,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        front_end: Literal["waveform", "stft", "deprecated"] = "deprecated",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             optimizer=optimizer,
             loss=loss,
@@ -295,7 +304,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         return augmentation_layers(gain_db=self.gain_db, seed=self._random_state)
 
     @property
-    def target_encoder(self):
+    def target_encoder(self) -> FunctionTransformer:
         """Identity: clean waveforms are the model's targets as they are."""
         return FunctionTransformer()
 
@@ -333,7 +342,13 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             X = y + factor * (X - y)
         return X, y
 
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def fit(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[ArrayLike],
+        sample_weight: ArrayLike | None = None,
+        **kwargs: Any,
+    ) -> Self:
         """Train on pairs of noisy and clean waveforms.
 
         Parameters
@@ -353,7 +368,13 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         """
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
-    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+    def partial_fit(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[ArrayLike],
+        sample_weight: ArrayLike | None = None,
+        **kwargs: Any,
+    ) -> Self:
         """Train for one more epoch on pairs of noisy and clean waveforms; the first call builds.
 
         The pairs are checked, cut into segments, augmented and
@@ -464,7 +485,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             raise ValueError(f"chunk_context must be an int >= 0, got {context!r}.")
         return step - step % hop, context - context % hop
 
-    def chunk_grid(self):
+    def chunk_grid(self) -> tuple[int, int]:
         """Where ``predict`` cuts an input longer than one chunk.
 
         Chunk ``k`` covers samples ``[k * step - context, (k + 1) * step +
@@ -495,7 +516,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             out = _crossfaded_chunks(self._predict_raw, x, step, context)
         return (out * scale).astype(np.float32)
 
-    def predict(self, X, **kwargs):
+    def predict(self, X: ArrayLike | Sequence[ArrayLike], **kwargs: Any) -> np.ndarray | list[np.ndarray]:
         """Denoise waveforms of any length.
 
         Parameters
@@ -515,7 +536,12 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             return [self._denoise_batch(clip[None])[0] for clip in X]
         return self._denoise_batch(X)
 
-    def score(self, X, y, sample_weight=None):
+    def score(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[ArrayLike],
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
         """Mean SI-SDR (dB) of the denoised ``X`` against the clean ``y``.
 
         Replaces scikeras' R^2 over time indices, which means nothing for

@@ -1,10 +1,15 @@
 """CRNNEventDetector: the article's Conv1D + LSTM event detector, and frame-level detection."""
 
+from __future__ import annotations
+
 import weakref
+from collections.abc import Callable, Hashable, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal
 
 import keras
 import numpy as np
+from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -13,6 +18,9 @@ from skaudio.models._annotations import as_annotations, frame_targets, label_ind
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
 from skaudio.utils import is_number
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # Sub-models reading one named layer of a fitted model (clip or frame
 # probabilities), cached per model like the compiled predict functions.
@@ -183,41 +191,41 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     def __init__(
         self,
         *,
-        filters=32,
-        kernel_size=5,
-        pool_size=2,
-        n_layers=None,
-        dilation=1,
-        padding="valid",
-        batch_norm=False,
-        dropout=0.0,
-        lstm_units=64,
-        bidirectional=False,
-        temporal_pooling="last",
-        frame_duration=None,
-        time_shift=0.0,
-        time_stretch=0.0,
-        gain_db=0.0,
-        noise_std=0.0,
-        feature_shift=0,
-        time_masks=0,
-        time_mask_width=8,
-        freq_masks=0,
-        freq_mask_width=4,
-        epochs=20,
-        batch_size=32,
-        predict_batch_size=256,
-        optimizer="adam",
-        learning_rate=0.001,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=10,
-        class_weight=None,
-        random_state=None,
-        verbose=0,
-        loss="binary_crossentropy",
-        **kwargs,
-    ):
+        filters: int | tuple[int, ...] = 32,
+        kernel_size: int | tuple[int, ...] = 5,
+        pool_size: int | tuple[int, ...] = 2,
+        n_layers: int | None = None,
+        dilation: int | tuple[int, ...] = 1,
+        padding: Literal["valid", "same"] = "valid",
+        batch_norm: bool = False,
+        dropout: float = 0.0,
+        lstm_units: int = 64,
+        bidirectional: bool = False,
+        temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
+        frame_duration: float | None = None,
+        time_shift: float = 0.0,
+        time_stretch: float = 0.0,
+        gain_db: float = 0.0,
+        noise_std: float = 0.0,
+        feature_shift: int = 0,
+        time_masks: int = 0,
+        time_mask_width: int = 8,
+        freq_masks: int = 0,
+        freq_mask_width: int = 4,
+        epochs: int = 20,
+        batch_size: int = 32,
+        predict_batch_size: int = 256,
+        optimizer: str | keras.optimizers.Optimizer = "adam",
+        learning_rate: float | None = 0.001,
+        validation_split: float = 0.0,
+        early_stopping: bool = False,
+        patience: int = 10,
+        class_weight: dict[Hashable, float] | Literal["balanced"] | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        loss: str | keras.losses.Loss | Callable[..., Any] = "binary_crossentropy",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             optimizer=optimizer,
             loss=loss,
@@ -264,7 +272,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     }
 
     # -------------------------------------------------------------- fitting
-    def fit(self, X, y, sample_weight=None, frame_duration=None, **kwargs):
+    def fit(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[Sequence[Sequence[Any]]],
+        sample_weight: ArrayLike | None = None,
+        frame_duration: float | None = None,
+        **kwargs: Any,
+    ) -> Self:
         """Train a new network on clips ``X`` and clip labels or event annotations ``y``.
 
         Parameters
@@ -291,7 +306,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self._given_frame_duration = frame_duration
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
-    def partial_fit(self, X, y, sample_weight=None, frame_duration=None, **kwargs):
+    def partial_fit(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[Sequence[Sequence[Any]]],
+        sample_weight: ArrayLike | None = None,
+        frame_duration: float | None = None,
+        **kwargs: Any,
+    ) -> Self:
         """Train the network for one more epoch; the first call builds it.
 
         Clip labels or event annotations go through the same checks and
@@ -428,7 +450,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         # A model trained on frame targets has two outputs; clip probabilities are the first.
         return _output_model(self.model_, "probabilities") if len(self.model_.outputs) > 1 else self.model_
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Log-odds of each label being present.
 
         Parameters
@@ -445,7 +467,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         scores = np.log(proba) - np.log1p(-proba)
         return scores[:, 0] if self.target_type_ == "binary" else scores
 
-    def predict_frame_proba(self, X):
+    def predict_frame_proba(self, X: ArrayLike) -> np.ndarray:
         """Probability of each label in each output frame.
 
         Parameters
@@ -470,8 +492,16 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         return self._predict_raw(X, model=_output_model(self.model_, "frame_probabilities"))
 
     def predict_events(
-        self, X, *, threshold=0.5, min_duration=0.0, median_filter=None, window=None, overlap=0.5, batch_size=32
-    ):
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        *,
+        threshold: float = 0.5,
+        min_duration: float = 0.0,
+        median_filter: float | None = None,
+        window: float | None = None,
+        overlap: float = 0.5,
+        batch_size: int = 32,
+    ) -> list[list[tuple[float, float, Hashable]]]:
         """Detected events of each recording, with onsets and offsets in seconds.
 
         :func:`skaudio.models.predict_events` with this detector: recordings
@@ -519,7 +549,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             batch_size=batch_size,
         )
 
-    def score(self, X, y, sample_weight=None):
+    def score(
+        self,
+        X: ArrayLike | Sequence[ArrayLike],
+        y: ArrayLike | Sequence[Sequence[Sequence[Any]]],
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
         """Subset accuracy on clip labels, or event-based F1 on event annotations.
 
         Parameters

@@ -8,12 +8,16 @@ track is thresholded once, so that an event crossing a window edge comes out
 whole.
 """
 
+from __future__ import annotations
+
 import inspect
 import math
 import numbers
 import os
+from collections.abc import Hashable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.ndimage import median_filter as _median_filter
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -23,8 +27,16 @@ from skaudio.utils import is_number, is_ragged
 
 
 def predict_events(
-    estimator, X, *, threshold=0.5, min_duration=0.0, median_filter=None, window=None, overlap=0.5, batch_size=32
-):
+    estimator: CRNNEventDetector | Pipeline,
+    X: ArrayLike | Sequence[ArrayLike],
+    *,
+    threshold: float = 0.5,
+    min_duration: float = 0.0,
+    median_filter: float | None = None,
+    window: float | None = None,
+    overlap: float = 0.5,
+    batch_size: int = 32,
+) -> list[list[tuple[float, float, Hashable]]]:
     """Detected sound events of each recording, in seconds, whatever its length.
 
     ``estimator`` is a fitted :class:`~skaudio.models.CRNNEventDetector` (``X``
