@@ -76,6 +76,13 @@ def build_parser():
         help="GridSearchCV over these pipeline parameters, e.g. cnn1dclassifier__kernel_size=3,5",
     )
     train.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="PARAM=VALUE",
+        help="set pipeline parameters before training, e.g. cnn1dclassifier__n_networks=1 (after --epochs)",
+    )
+    train.add_argument(
         "--cv",
         type=_non_negative_int,
         default=3,

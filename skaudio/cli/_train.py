@@ -11,6 +11,17 @@ from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import check_output
 
 
+def _checked_name(name, names, option):
+    """``name`` if the pipeline has that parameter, else a CLIError with close matches."""
+    if name not in names:
+        close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(
+            name, [n for n in names if "__" in n], n=3
+        )
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise CLIError(f"{option}: the pipeline has no parameter {name!r}{hint}")
+    return name
+
+
 def parse_grid(items, pipeline):
     """``["cnn1dclassifier__kernel_size=3,5"]`` -> a GridSearchCV grid, names checked against the pipeline."""
     grid = {}
@@ -19,14 +30,30 @@ def parse_grid(items, pipeline):
         if "=" not in item:
             raise CLIError(f"--grid expects PARAM=V1,V2,..., got {item!r}")
         name, values = item.split("=", 1)
-        if name not in names:
-            close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(
-                name, [n for n in names if "__" in n], n=3
-            )
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise CLIError(f"--grid: the pipeline has no parameter {name!r}{hint}")
-        grid[name] = [_literal(value) for value in _split_values(values)]
+        grid[_checked_name(name, names, "--grid")] = [_literal(value) for value in _split_values(values)]
     return grid
+
+
+def parse_settings(items, pipeline):
+    """``["cnn1dclassifier__n_networks=1"]`` -> ``set_params`` keywords, names checked against the pipeline."""
+    settings = {}
+    names = pipeline.get_params()
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not value.strip():
+            raise CLIError(f"--set expects PARAM=VALUE, got {item!r}")
+        settings[_checked_name(name, names, "--set")] = _literal(value.strip())
+    return settings
+
+
+def _configured(pipe, estimator_step, args):
+    """The factory's pipeline with ``--epochs`` and ``--set`` applied (``--set`` wins)."""
+    overrides = {f"{estimator_step}__epochs": args.epochs} if args.epochs else {}
+    overrides.update(parse_settings(args.set, pipe))
+    try:
+        return pipe.set_params(**overrides)
+    except (TypeError, ValueError) as error:
+        raise CLIError(f"--set: {error}") from error
 
 
 def _split_values(text):
@@ -121,8 +148,7 @@ def train(args):
             bunch.data, y, test_size=args.test_size, stratify=y, random_state=seed
         )
         pipe = pipelines.make_classifier_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
-        if args.epochs:
-            pipe.set_params(cnn1dclassifier__epochs=args.epochs)
+        pipe = _configured(pipe, "cnn1dclassifier", args)
         model, cv_score, best = _search_or_cv(
             pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)
         )
@@ -151,8 +177,7 @@ def train(args):
         X_train, y_train = scenes(train_idx, args.scenes, 0)
         X_test, y_test = scenes(test_idx, max(10, args.scenes // 4), 1)
         pipe = pipelines.make_event_detector_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
-        if args.epochs:
-            pipe.set_params(crnneventdetector__epochs=args.epochs)
+        pipe = _configured(pipe, "crnneventdetector", args)
         # event lists cannot be stratified: plain KFold
         model, cv_score, best = _search_or_cv(
             pipe,
@@ -188,8 +213,7 @@ def train(args):
         train_idx, test_idx = train_test_split(np.arange(len(clips)), test_size=args.test_size, random_state=seed)
         pick = lambda items, idx: [items[i] for i in idx]  # noqa: E731
         pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
-        if args.epochs:
-            pipe.set_params(cnn1ddenoiser__epochs=args.epochs)
+        pipe = _configured(pipe, "cnn1ddenoiser", args)
         model, cv_score, best = _search_or_cv(
             pipe,
             parse_grid(args.grid, pipe),

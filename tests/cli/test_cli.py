@@ -148,7 +148,15 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
 def test_train_each_task_on_a_folder(folder, tmp_path, task):
     model = tmp_path / f"{task}.skaudio"
     extra = {
-        "classify": ["--grid", "cnn1dclassifier__kernel_size=3,5", "--cv", "2"],
+        # --set: one network instead of the factory's five, so the search stays a plumbing check
+        "classify": [
+            "--grid",
+            "cnn1dclassifier__kernel_size=3,5",
+            "--cv",
+            "2",
+            "--set",
+            "cnn1dclassifier__n_networks=1",
+        ],
         "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
         "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"],
     }[task]
@@ -162,6 +170,9 @@ def test_train_each_task_on_a_folder(folder, tmp_path, task):
     assert metadata["task"] == task and metadata["sr"] == SR and metadata["n_files"] == 30
     assert metadata["versions"]["skaudio"] and metadata["date"]
     assert pipe.steps[0][0] == "audioloader"
+    if task == "classify":
+        assert pipe.get_params()["cnn1dclassifier__n_networks"] == 1
+        assert list(metadata["best_params"]) == ["cnn1dclassifier__kernel_size"]
     if task != "denoise":
         assert sorted(metadata["labels"]) == ["click_train", "noise_burst", "tone"]
 
@@ -222,6 +233,28 @@ def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
         ),
         "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size",
     )
+    for setting, message in [
+        (
+            "n_networks=1",
+            "--set: the pipeline has no parameter 'n_networks' \\(did you mean cnn1dclassifier__n_networks",
+        ),
+        ("cnn1dclassifier__n_networks", "--set expects PARAM=VALUE"),
+    ]:
+        assert_one_line_error(
+            skaudio(
+                "train",
+                "--task",
+                "classify",
+                "--data",
+                folder,
+                "--set",
+                setting,
+                "--out",
+                tmp_path / "m.skaudio",
+                check=False,
+            ),
+            message,
+        )
     assert_one_line_error(
         skaudio(
             "train", "--task", "classify", "--data", tmp_path / "nowhere", "--out", tmp_path / "m.joblib", check=False
