@@ -12,6 +12,19 @@ import pytest
 _REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep the tests that share a module-scoped fixture in one xdist worker.
+
+    Those fixtures fit models or run commands; split across workers, each
+    worker would build them again. Every other test is scheduled on its own.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info and any(defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def fsdd_path():
     """Path of the Free Spoken Digit Dataset (the folder holding ``recordings/``).
