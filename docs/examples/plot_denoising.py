@@ -42,7 +42,7 @@ den = make_denoiser_pipeline(sr=SR, random_state=0).set_params(
     cnn1ddenoiser__filters=32,
     cnn1ddenoiser__n_layers=2,
     cnn1ddenoiser__dilation=(1, 2),
-    cnn1ddenoiser__epochs=25,
+    cnn1ddenoiser__epochs=14,
     cnn1ddenoiser__batch_size=8,
 )
 den.fit(noisy_train, clean_train)
