@@ -26,6 +26,8 @@ def _tiny_detector_pipeline():
         crnneventdetector__filters=(4, 4, 4),
         crnneventdetector__lstm_units=4,
         crnneventdetector__epochs=1,
+        # one training step per fit: running it eagerly is quicker than tracing it
+        crnneventdetector__run_eagerly=True,
     )
 
 

@@ -15,7 +15,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import RegressorTags, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skaudio.models._base import KerasAudioMixin
+from skaudio.models._base import PREDICT_ROW_BLOCK, KerasAudioMixin
 from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser
 from skaudio.networks._losses import negative_si_sdr
 from skaudio.utils import check_waveforms, is_number, is_ragged
@@ -32,6 +32,18 @@ def _rms(batch):
     return np.maximum(np.sqrt(np.mean(np.square(batch, dtype=np.float64), axis=-1, keepdims=True)), _RMS_FLOOR)
 
 
+def _chunk_weight(lo, hi, length, context):
+    """Cross-fade weights of the chunk ``[lo, hi)`` of an input of ``length`` samples."""
+    t = np.arange(lo, hi) + 0.5
+    weight = np.ones(hi - lo, dtype=np.float32)
+    if context:
+        if lo > 0:
+            weight = np.minimum(weight, (t - lo - 0.75 * context) / (0.5 * context))
+        if hi < length:
+            weight = np.minimum(weight, (hi - t - 0.75 * context) / (0.5 * context))
+    return np.clip(weight, 0, 1)
+
+
 def _crossfaded_chunks(denoise, x, step, context):
     """Run ``denoise`` on overlapping chunks of ``x`` and cross-fade them.
 
@@ -44,20 +56,24 @@ def _crossfaded_chunks(denoise, x, step, context):
     beyond its context (an LSTM sees the whole input).
     """
     length = x.shape[1]
+    bounds = [(max(0, start - context), min(length, start + step + context)) for start in range(0, length, step)]
     out = np.zeros_like(x)
     total_weight = np.zeros(length, dtype=np.float32)
-    for start in range(0, length, step):
-        lo, hi = max(0, start - context), min(length, start + step + context)
-        t = np.arange(lo, hi) + 0.5
-        weight = np.ones(hi - lo, dtype=np.float32)
-        if context:
-            if lo > 0:
-                weight = np.minimum(weight, (t - lo - 0.75 * context) / (0.5 * context))
-            if hi < length:
-                weight = np.minimum(weight, (hi - t - 0.75 * context) / (0.5 * context))
-        weight = np.clip(weight, 0, 1)
-        out[:, lo:hi] += weight * denoise(x[:, lo:hi])
+    # The full-length chunks of every row go to the network PREDICT_ROW_BLOCK at a time: a
+    # prediction call computes that many rows whatever it is given, so one chunk a call would
+    # cost as much as a block of them. The shorter chunks at the edges go one call each.
+    full = step + 2 * context
+    windows = [(row, lo, hi) for row in range(len(x)) for lo, hi in bounds if hi - lo == full]
+    for i in range(0, len(windows), PREDICT_ROW_BLOCK):
+        group = windows[i : i + PREDICT_ROW_BLOCK]
+        denoised = denoise(np.stack([x[row, lo:hi] for row, lo, hi in group]))
+        for (row, lo, hi), chunk in zip(group, denoised):
+            out[row, lo:hi] += _chunk_weight(lo, hi, length, context) * chunk
+    for lo, hi in bounds:
+        weight = _chunk_weight(lo, hi, length, context)
         total_weight[lo:hi] += weight
+        if hi - lo != full:
+            out[:, lo:hi] += weight * denoise(x[:, lo:hi])
     return out / total_weight
 
 

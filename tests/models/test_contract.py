@@ -287,9 +287,10 @@ def test_denoiser_pickles(fitted_denoiser):
 
 def test_denoiser_grid_search_in_worker_processes():
     grid = {"kernel_size": [3, 5]}
-    local = GridSearchCV(_denoiser(), grid, cv=KFold(2)).fit(NOISY, CLEAN)
+    tiny = _denoiser(run_eagerly=True)  # two steps a fit: quicker run eagerly than traced
+    local = GridSearchCV(tiny, grid, cv=KFold(2)).fit(NOISY, CLEAN)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # loky's worker start-up notes
-        parallel = GridSearchCV(_denoiser(), grid, cv=KFold(2), n_jobs=2).fit(NOISY, CLEAN)
+        parallel = GridSearchCV(tiny, grid, cv=KFold(2), n_jobs=2).fit(NOISY, CLEAN)
     np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4)
     assert parallel.best_params_ == local.best_params_
