@@ -49,8 +49,11 @@ def build_parser():
         "train",
         help="train a pipeline on a folder of recordings",
         description="Train a whole Pipeline (loading, features, model) built by "
-        "skaudio.pipelines, print cross-validated and held-out scores, and save it "
-        "with its training metadata.",
+        "skaudio.pipelines on a share of the files, print its held-out score (and a cross-validated "
+        "one with --cv), refit it on all the files and save it with its training metadata. "
+        "Time: classify with the defaults trains five networks twice (the held-out fit and the "
+        "refit), about 15 minutes for 2,500 one-second files at 8 kHz on 2 cores; "
+        "--set cnn1dclassifier__n_networks=1 takes about a fifth of that and --no-refit about half.",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")
@@ -85,8 +88,16 @@ def build_parser():
     train.add_argument(
         "--cv",
         type=_non_negative_int,
-        default=3,
-        help="cross-validation folds (default: 3; 0 skips scoring by cross-validation when there is no grid)",
+        default=0,
+        help="cross-validation folds for a cross-validated score before the held-out one (default: 0, none; "
+        "a --grid is searched with 3 folds unless --cv says more)",
+    )
+    train.add_argument(
+        "--no-refit",
+        dest="refit",
+        action="store_false",
+        help="save the pipeline the held-out score measured instead of refitting it on all the data "
+        "(default: refit, which takes about as long again)",
     )
     train.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default: 0.2)")
     train.add_argument(

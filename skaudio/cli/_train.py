@@ -107,6 +107,14 @@ def _load(args, labels):
         found = f"one class, {str(bunch.target_names[0])!r}" if len(bunch.target_names) else "no class"
         how = "one subfolder per class" if args.labels == "subfolder" else f"file names matching {args.labels!r}"
         raise CLIError(f"{args.data} holds {found}: a classifier needs at least 2 classes ({how})")
+    if labels is not None:
+        # the held-out split (and --cv) is stratified: every class needs a file on each side
+        counts = np.bincount(bunch.target, minlength=len(bunch.target_names))
+        few = [f"{str(name)!r} ({count})" for name, count in zip(bunch.target_names, counts) if count < 2]
+        if few:
+            raise CLIError(
+                f"{args.data}: every class needs at least 2 files for a held-out score; too few in {', '.join(few)}"
+            )
     return bunch
 
 
@@ -141,6 +149,12 @@ def train(args):
     # --cv 0 or 1: no cross-validated score (a grid still needs folds: 3)
     folds = args.cv if args.cv and args.cv >= 2 else None
     split = dict(n_splits=folds or 3, shuffle=True, random_state=seed)
+    print(
+        f"{args.task}: {len(bunch.data)} files at {bunch.sr} Hz; training on {1 - args.test_size:.0%} of them"
+        + (f" ({split['n_splits']}-fold cross-validation first)" if folds or args.grid else "")
+        + f", scoring on the other {args.test_size:.0%} ...",
+        flush=True,
+    )
     extra = {"data": os.path.abspath(args.data), "n_files": len(bunch.data)}
     if args.task == "classify":
         y = bunch.target_names[bunch.target]
@@ -154,6 +168,7 @@ def train(args):
         )
         held_out = float(model.score(X_test, y_test))
         metric, names = "accuracy", list(bunch.target_names)
+        X_all, y_all, unit = bunch.data, y, "files"
     elif args.task == "detect":
         from skaudio.datasets import make_event_scenes
         from skaudio.metrics import event_f1_scorer
@@ -190,6 +205,7 @@ def train(args):
         )
         held_out = float(event_f1_scorer(model, X_test, y_test))
         metric, names = "event-based F1", list(bunch.target_names)
+        X_all, y_all, unit = np.concatenate([X_train, X_test]), [*y_train, *y_test], "scenes"
         extra["scene_duration"] = args.scene_duration
     else:
         from skaudio.datasets import make_noisy
@@ -225,6 +241,7 @@ def train(args):
         test_noisy, test_clean = pick(noisy, test_idx), pick(clean, test_idx)
         held_out = float(np.mean(si_sdr_improvement(test_clean, model.predict(test_noisy), test_noisy)))
         metric, names = "SI-SDR improvement (dB)", None
+        X_all, y_all, unit = noisy, clean, "noisy/clean pairs"
         extra.update(noise=noises, snr_db=[low, high])
     cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
     if cv_score is not None:
@@ -241,6 +258,13 @@ def train(args):
         "held_out_metric": metric,
     }
     extra["best_params"] = best
+    if args.refit:
+        from sklearn.base import clone
+
+        # the held-out score measured this pipeline; the saved one learns from every example as well
+        print(f"refitting on all {len(X_all)} {unit} (training and held-out) before saving ...", flush=True)
+        model = clone(model).fit(X_all, y_all)
+    extra["refit_on_all"] = bool(args.refit)
     extra["train_seconds"] = round(time.perf_counter() - start, 1)
     metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)
     print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")

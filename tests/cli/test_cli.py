@@ -161,18 +161,22 @@ def test_train_each_task_on_a_folder(folder, tmp_path, task):
             "--set",
             "cnn1dclassifier__n_networks=1",
         ],
-        "detect": ["--scenes", "24", "--scene-duration", "3", "--cv", "0"],
-        "denoise": ["--noise", "white,pink", "--snr", "0,5", "--cv", "0"],
+        "detect": ["--scenes", "24", "--scene-duration", "3"],
+        "denoise": ["--noise", "white,pink", "--snr", "0,5"],
     }[task]
+    refit = task == "detect"  # the refit on all the data, once; the others save the held-out fit
+    extra += [] if refit else ["--no-refit"]
     result = skaudio("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
     assert re.search(r"held-out .+: -?\d+\.\d{4}", result.stdout)
+    assert ("refitting on all 34 scenes" in result.stdout) == refit  # 24 training + 10 held-out scenes
+    assert ("cross-validated" in result.stdout) == (task == "classify")
     if task == "classify":
         assert "cross-validated accuracy (best of grid, 2 folds)" in result.stdout
         assert "best parameters: cnn1dclassifier__kernel_size=" in result.stdout
     pipe = skaudio_api.load_model(model)
     metadata = skaudio_api.read_model_metadata(model)
     assert metadata["task"] == task and metadata["sr"] == SR and metadata["n_files"] == 30
-    assert metadata["versions"]["skaudio"] and metadata["date"]
+    assert metadata["versions"]["skaudio"] and metadata["date"] and metadata["refit_on_all"] == refit
     assert pipe.steps[0][0] == "audioloader"
     if task == "classify":
         assert pipe.get_params()["cnn1dclassifier__n_networks"] == 1
@@ -236,6 +240,14 @@ def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
             check=False,
         ),
         "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size",
+    )
+    lonely = tmp_path / "lonely"
+    shutil.copytree(folder, lonely)
+    (lonely / "bell").mkdir()
+    shutil.copy(next((folder / "tone").glob("*.wav")), lonely / "bell" / "only.wav")
+    assert_one_line_error(
+        skaudio("train", "--task", "classify", "--data", lonely, "--out", tmp_path / "m.skaudio", check=False),
+        "every class needs at least 2 files .* too few in 'bell' \\(1\\)",
     )
     for setting, message in [
         (
