@@ -45,6 +45,7 @@ def test_every_benchmark_states_targets_and_checks_them(script, bench, capsys):
                 "bench_features": "features",
                 "bench_denoise": "denoise",
                 "bench_memory": "memory",
+                "bench_demo": "demo",
             }[script]
         )
         verdicts = common.evaluate_targets(module.TARGETS, module.checked_values(results))
