@@ -94,7 +94,7 @@ def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_
     keep = np.isin(digits.target, [3, 7]) & np.isin(digits.speaker, ["jackson", "theo"])
     clips, labels = [c for c, k in zip(digits.data, keep) if k], digits.target[keep]
     scenes, events = make_event_scenes(
-        clips, labels, n_scenes=160, sr=SR, duration=3.0, n_events=(1, 2), snr_db=(10, 20), random_state=0
+        clips, labels, n_scenes=120, sr=SR, duration=3.0, n_events=(1, 2), snr_db=(10, 20), random_state=0
     )
     pipe = make_event_detector_pipeline(sr=SR, random_state=0).set_params(
         crnneventdetector__filters=(16, 16, 16),
@@ -102,11 +102,11 @@ def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_
         crnneventdetector__epochs=20,
         crnneventdetector__learning_rate=0.003,
     )
-    pipe.fit(scenes[:120], events[:120])
-    estimated = predict_events(pipe, scenes[120:])
+    pipe.fit(scenes[:80], events[:80])
+    estimated = predict_events(pipe, scenes[80:])
     assert len(estimated) == 40 and all(isinstance(clip, list) for clip in estimated)
     assert {label for clip in estimated for *_, label in clip} <= {3, 7}
-    assert event_based_scores(events[120:], estimated)["f_measure"] > 0.6
+    assert event_based_scores(events[80:], estimated)["f_measure"] > 0.6
     # GridSearchCV over the detector's kernel size, scored by event-based F1 (event
     # lists cannot be stratified: scikit-learn needs an explicit KFold)
     search = GridSearchCV(
