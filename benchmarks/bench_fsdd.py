@@ -83,7 +83,6 @@ VARIANTS = {
         cnn1dclassifier__time_masks=0,
         cnn1dclassifier__freq_masks=0,
     ),
-    "left_aligned": dict(fixedlength__align="left"),
     "mfcc20": dict(cnn1dclassifier__front_end__mfcc__n_mfcc=20, cnn1dclassifier__freq_mask_width=3),
 }
 

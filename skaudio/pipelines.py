@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sklearn import get_config
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength, Spectrogram
+from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
+from skaudio.utils import is_number
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -193,7 +194,9 @@ def make_classifier_pipeline(
     >>> from skaudio.pipelines import make_classifier_pipeline
     >>> pipe = make_classifier_pipeline(sr=8000, random_state=0)
     >>> [name for name, _ in pipe.steps]
-    ['fixedlength', 'cnn1dclassifier']
+    ['cnn1dclassifier']
+    >>> pipe.get_params()["cnn1dclassifier__window"]  # one second at 8 kHz
+    8000
     >>> pipe.get_params()["cnn1dclassifier__front_end__mfcc__n_mfcc"]
     13
     """
@@ -203,12 +206,14 @@ def make_classifier_pipeline(
     front_end = make_pipeline(
         MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=True)
     )
+    if not (is_number(duration) and duration > 0):
+        raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
     return AudioPipeline(
         [
-            ("fixedlength", FixedLength(duration=duration, sr=sr, align="center")),
             (
                 "cnn1dclassifier",
                 CNN1DClassifier(
+                    window=max(1, round(duration * sr)),
                     front_end=front_end,
                     speed_perturbation=0.1,
                     noise_snr_db=(10, 40),
@@ -226,7 +231,7 @@ def make_classifier_pipeline(
                     time_mask_width=10,
                     freq_masks=2,
                     freq_mask_width=2,
-                    n_networks=5,
+                    n_networks=3,
                     epochs=30,
                     batch_size=32,
                     random_state=random_state,

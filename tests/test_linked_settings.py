@@ -70,7 +70,7 @@ def test_an_explicit_frame_duration_that_disagrees_with_the_features_is_an_error
 
 def test_steps_that_disagree_on_the_sample_rate_are_an_error():
     X, y = make_sounds(4, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=0)
-    pipe = make_classifier_pipeline(sr=SR).set_params(fixedlength__sr=16000)
+    pipe = AudioPipeline([("fixedlength", FixedLength(duration=1.0, sr=16000)), *make_classifier_pipeline(sr=SR).steps])
     with pytest.raises(
         ValueError,
         match=r"disagree on the sample rate \(fixedlength__sr=16000, "

@@ -103,9 +103,12 @@ PREDICT_ROW_BLOCK = 32
 
 
 def _padded_call(predict, batch):
-    """``predict(batch)`` on the batch padded with zeros to a multiple of PREDICT_ROW_BLOCK rows."""
+    """``predict(batch)`` on the batch padded with zeros to PREDICT_ROW_BLOCK times a power of two rows.
+
+    Powers of two keep the number of traced batch shapes logarithmic in the batch size.
+    """
     n = len(batch)
-    padding = -n % PREDICT_ROW_BLOCK
+    padding = PREDICT_ROW_BLOCK * (1 << (max(1, -(-n // PREDICT_ROW_BLOCK)) - 1).bit_length()) - n
     if padding:
         batch = np.concatenate([batch, np.zeros((padding,) + batch.shape[1:], dtype=batch.dtype)])
     return np.asarray(predict(batch))[:n]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Literal
@@ -11,11 +12,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
+from skaudio.models._windows import as_clips, mean_over_windows, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, build_cnn1d_classifier
 from skaudio.networks._layers import augmentation_seed
 from skaudio.utils import is_number
@@ -112,6 +115,21 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Number of SpecAugment masks along time and features (training only).
     time_mask_width, freq_mask_width : int, default=8, 4
         Largest width of one SpecAugment mask.
+    window : int or None, default=None
+        Classify clips of any length by windows of this many samples (for
+        waveforms) or frames (for frame sequences); ``X`` can then be a
+        list of clips of different lengths. ``fit`` cuts every clip into
+        windows end to end (the last one ending with the clip; a shorter
+        clip is centred in one zero-padded window) and trains on all of
+        them, each weighted so that every clip counts as much as any other
+        (``time_shift`` moves them at random). ``predict_proba`` averages
+        the class probabilities of a clip's windows, which start every
+        ``window_hop``; memory is bounded by ``predict_batch_size`` windows,
+        however long a clip. None (default): every clip has one shape and is
+        one example.
+    window_hop : int or None, default=None
+        Step between the starts of the windows ``predict_proba`` averages;
+        None means ``window // 2`` (half overlap).
     n_networks : int, default=1
         Train this many networks, each from its own seed (drawn from
         ``random_state``), and average their class probabilities (a deep
@@ -213,6 +231,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         time_mask_width: int = 8,
         freq_masks: int = 0,
         freq_mask_width: int = 4,
+        window: int | None = None,
+        window_hop: int | None = None,
         n_networks: int = 1,
         epochs: int = 20,
         batch_size: int = 32,
@@ -264,6 +284,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.time_mask_width = time_mask_width
         self.freq_masks = freq_masks
         self.freq_mask_width = freq_mask_width
+        self.window = window
+        self.window_hop = window_hop
         self.n_networks = n_networks
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
@@ -279,6 +301,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": "no_validation",  # checked where the noise layer is built
         "noise_probability": [Interval(Real, 0, 1, closed="both")],
+        "window": [Interval(Integral, 1, None, closed="left"), None],
+        "window_hop": [Interval(Integral, 1, None, closed="left"), None],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -311,12 +335,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
         Parameters
         ----------
-        X : array-like
-            Features ``(n, frames, features)``, or waveforms ``(n, samples)``.
+        X : array-like or list of array-like
+            Features ``(n, frames, features)``, or waveforms ``(n, samples)``;
+            with ``window``, also a list of clips of any lengths.
         y : array-like of shape (n,)
             Class labels.
         sample_weight : array-like of shape (n,), default=None
-            Weights of the examples in the loss.
+            Weights of the examples (clips) in the loss.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -325,6 +350,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self : CNN1DClassifier
         """
         self._check_params()
+        X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
         n_networks = self.n_networks
         statistics = self._front_end_statistics(X)  # once, shared by every network
         if n_networks == 1:
@@ -371,9 +397,96 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """
         if self.n_networks != 1:
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
+        self._check_params()
+        X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
         if not self.initialized_:
             self._set_front_end_statistics(self._front_end_statistics(X))
         return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def predict_proba(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
+        """Class probabilities of each clip (with ``window``: the mean over its windows).
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Clips shaped as in ``fit``; with ``window``, a list of clips of
+            any lengths.
+        **kwargs
+            Passed to scikeras' ``predict_proba``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_clips, n_classes)
+        """
+        if self.window is None:
+            return super().predict_proba(X, **kwargs)
+        if not getattr(self, "initialized_", False):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first.")
+        self._check_params()
+        clips = self._clips_for_windows(X)
+        window_proba = functools.partial(super().predict_proba, **kwargs)
+        proba = mean_over_windows(window_proba, clips, self.window, self._hop(), max_windows=self.predict_batch_size)
+        return proba.astype(np.float32)
+
+    def predict(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
+        """Class label of each clip (with ``window``: of the mean probabilities over its windows).
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Clips shaped as in ``fit``; with ``window``, a list of clips of
+            any lengths.
+        **kwargs
+            Passed to scikeras' ``predict``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_clips,)
+        """
+        if self.window is None:
+            return super().predict(X, **kwargs)
+        proba = self.predict_proba(X, **kwargs)  # first: it says when the estimator is not fitted
+        return self.target_encoder_.inverse_transform(proba)
+
+    def _hop(self):
+        return self.window_hop or max(1, self.window // 2)
+
+    def _clips_for_windows(self, X):
+        clips = as_clips(X, type(self).__name__)
+        kind = "waveforms" if clips[0].ndim == 1 else "frame sequences"
+        fitted = getattr(self, "X_shape_", None)
+        if fitted is not None and (len(fitted) == 2) != (kind == "waveforms"):
+            raise ValueError(
+                f"{type(self).__name__} was fitted on {'waveforms' if len(fitted) == 2 else 'frame sequences'}"
+                f" but got {kind}."
+            )
+        return clips
+
+    def _windowed_training_data(self, X, y, sample_weight):
+        """With ``window``: every clip's windows (end to end), their clip's label, weights giving clips one share."""
+        if self.window is None:
+            return X, y, sample_weight
+        clips = self._clips_for_windows(X)
+        y = np.asarray(y)
+        if len(y) != len(clips):
+            raise ValueError(f"X has {len(clips)} clips but y has {len(y)} labels.")
+        # end to end: overlapping windows would cost more epochs' time than they add
+        blocks = list(window_blocks(clips, self.window, self.window, max_windows=4096))
+        windows = np.concatenate([block for block, _ in blocks])
+        clip_index = np.concatenate([index for _, index in blocks])
+        n_windows = np.bincount(clip_index, minlength=len(clips))
+        clip_weight = np.ones(len(clips)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if clip_weight.shape != (len(clips),):
+            raise ValueError(
+                f"sample_weight has shape {clip_weight.shape}; expected one weight per clip ({len(clips)},)."
+            )
+        # mean window weight 1, so the learning rate means what it means without windows
+        weight = clip_weight[clip_index] / n_windows[clip_index] * (len(windows) / len(clips))
+        return windows, y[clip_index], weight
+
+    def _n_features_in_meaningless(self):
+        # windows of waveforms of any length: no fixed input size
+        return self.window is not None and len(self.X_shape_) == 2
 
     def _fit_network(self, X, y, statistics, sample_weight=None, **kwargs):
         """Train one network (``fit`` of the scikeras base) with the given front-end statistics."""

@@ -1,0 +1,136 @@
+"""Clips of any length cut into fixed windows, and window predictions pooled back per clip.
+
+``CNN1DClassifier(window=...)`` trains on every window of every clip and
+predicts a clip from the mean of its windows' probabilities. The windows of
+one clip start every ``hop`` samples (or frames); the last one ends with the
+clip, so no part of a clip goes unseen; a clip shorter than one window is
+centred in it with zero padding. Windows are views of the clip until a
+block of them is handed to the network, so memory stays bounded by the
+block size however long a recording is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+
+from skaudio.preprocessing import fit_length
+from skaudio.utils import is_ragged, to_float32
+
+
+def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
+    """``X`` as a list of float32 clips (1D waveforms or 2D frame sequences), checked."""
+    if not is_ragged(X):
+        X = np.asarray(X)
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"{estimator_name} with window needs waveforms (n_clips, n_samples), frame sequences "
+                f"(n_clips, n_frames, n_features) or a list of clips; got an array of shape {X.shape}."
+            )
+    if len(X) == 0:
+        raise ValueError(f"{estimator_name} got no clips (X is empty).")
+    clips = [to_float32(clip, name=f"X[{i}]") for i, clip in enumerate(X)]
+    dims = {clip.ndim for clip in clips}
+    if not dims <= {1, 2} or len(dims) > 1:
+        raise ValueError(
+            f"{estimator_name} with window needs every clip to be a 1D waveform or every clip a 2D frame "
+            f"sequence; got clips with {sorted(dims)} dimensions."
+        )
+    for i, clip in enumerate(clips):
+        if clip.shape[0] == 0:
+            raise ValueError(f"{estimator_name}: clip X[{i}] is empty (0 samples).")
+        if not np.isfinite(clip).all():
+            raise ValueError(f"{estimator_name}: clip X[{i}] contains NaN or infinity.")
+    if clips[0].ndim == 2 and len({clip.shape[1] for clip in clips}) > 1:
+        raise ValueError(
+            f"{estimator_name}: the frame sequences have different numbers of features "
+            f"({sorted({clip.shape[1] for clip in clips})})."
+        )
+    return clips
+
+
+def window_starts(length: int, window: int, hop: int) -> np.ndarray:
+    """Start of each window over a clip of ``length``: every ``hop``, the last ending with the clip.
+
+    Examples
+    --------
+    >>> window_starts(10, 4, 2).tolist()
+    [0, 2, 4, 6]
+    >>> window_starts(11, 4, 4).tolist()
+    [0, 4, 7]
+    >>> window_starts(3, 4, 2).tolist()
+    [0]
+    """
+    if length <= window:
+        return np.zeros(1, dtype=np.int64)
+    starts = np.arange(0, length - window + 1, hop)
+    return starts if starts[-1] == length - window else np.append(starts, length - window)
+
+
+def window_blocks(
+    clips: list[np.ndarray], window: int, hop: int, max_windows: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Blocks of at most ``max_windows`` windows, each with the index of the clip every window comes from.
+
+    Parameters
+    ----------
+    clips : list of ndarray
+        Clips from :func:`as_clips`.
+    window, hop : int
+        Window length and the step between window starts, along the first axis.
+    max_windows : int
+        Most windows per block: what bounds memory.
+
+    Yields
+    ------
+    windows : ndarray of shape (n, window, ...)
+        Contiguous float32.
+    clip_index : ndarray of shape (n,)
+    """
+    pending, pending_index, n_pending = [], [], 0
+    for index, clip in enumerate(clips):
+        # window starts only, so that one very long clip is cut a block at a time
+        starts = window_starts(clip.shape[0], window, hop)
+        for first in range(0, len(starts), max_windows):
+            part = starts[first : first + max_windows]
+            if clip.shape[0] <= window:
+                windows = fit_length(clip, window, align="center")[None]
+            else:
+                windows = np.stack([clip[start : start + window] for start in part])
+            while n_pending + len(windows) > max_windows:
+                take = max_windows - n_pending
+                pending.append(windows[:take])
+                pending_index.append(np.full(take, index))
+                yield np.concatenate(pending), np.concatenate(pending_index)
+                pending, pending_index, n_pending = [], [], 0
+                windows = windows[take:]
+            if len(windows):
+                pending.append(windows)
+                pending_index.append(np.full(len(windows), index))
+                n_pending += len(windows)
+    if pending:
+        yield np.concatenate(pending), np.concatenate(pending_index)
+
+
+def mean_over_windows(
+    predict: Callable[[np.ndarray], np.ndarray], clips: list[np.ndarray], window: int, hop: int, max_windows: int
+) -> np.ndarray:
+    """Per clip, the mean of ``predict`` over the clip's windows, ``(n_clips, ...)``.
+
+    ``predict`` is called on blocks of at most ``max_windows`` windows.
+
+    Examples
+    --------
+    >>> clips = [np.arange(6.0), np.arange(2.0)]
+    >>> mean_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, 4, 2, 8).tolist()
+    [[2.5], [0.25]]
+    """
+    sums, counts = None, np.zeros(len(clips))
+    for windows, clip_index in window_blocks(clips, window, hop, max_windows):
+        values = np.asarray(predict(windows), dtype=np.float64)
+        if sums is None:
+            sums = np.zeros((len(clips),) + values.shape[1:])
+        np.add.at(sums, clip_index, values)
+        counts += np.bincount(clip_index, minlength=len(clips))
+    return sums / counts.reshape((-1,) + (1,) * (sums.ndim - 1))

@@ -1,0 +1,141 @@
+"""CNN1DClassifier(window=...): clips of any length, trained and predicted by windows."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from skaudio.models._windows import mean_over_windows, window_blocks, window_starts
+from skaudio.preprocessing import MFCC
+from tests.models.conftest import tiny_classifier
+
+SR = 8000
+WINDOW = 2000  # 0.25 s
+
+
+def _event_in_long_clip(label, length, rng):
+    """A tone of up to 0.2 s (500 Hz for "low", 2000 Hz for "high") at a random place in ``length`` samples of noise."""
+    clip = 0.05 * rng.normal(size=length).astype(np.float32)
+    tone = min(length, 1600)
+    start = int(rng.integers(0, length - tone + 1))
+    clip[start : start + tone] += np.sin(2 * np.pi * (500 if label == "low" else 2000) * np.arange(tone) / SR)
+    return clip
+
+
+@pytest.fixture(scope="module")
+def ragged():
+    """40 clips, two classes: every fifth is 0.1 s of the tone alone (shorter than a window), the others 0.2-4 s."""
+    rng = np.random.default_rng(0)
+    y = np.repeat(["low", "high"], 20)
+    X = [
+        _event_in_long_clip(label, 800 if i % 5 == 0 else int(rng.integers(1600, 4 * SR)), rng)
+        for i, label in enumerate(y)
+    ]
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted(ragged):
+    X, y = ragged
+    front_end = MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40)
+    return tiny_classifier(front_end=front_end, window=WINDOW, epochs=6).fit(X, y)
+
+
+def test_window_starts_cover_every_sample():
+    for length in (1, 2000, 2001, 4999, 10_000):
+        starts = window_starts(length, WINDOW, WINDOW // 2)
+        covered = np.zeros(length, bool)
+        for start in starts:
+            covered[start : start + WINDOW] = True
+        assert covered.all(), length
+        assert starts[-1] + WINDOW == max(length, WINDOW)
+        assert np.all(np.diff(starts) <= WINDOW // 2)
+
+
+def test_window_blocks_are_bounded_and_say_where_each_window_comes_from():
+    clips = [np.arange(n, dtype=np.float32) for n in (500, 7000, 30_000)]
+    blocks = list(window_blocks(clips, WINDOW, 1000, max_windows=8))
+    assert all(len(windows) <= 8 for windows, _ in blocks)
+    windows = np.concatenate([w for w, _ in blocks])
+    index = np.concatenate([i for _, i in blocks])
+    assert windows.shape[1:] == (WINDOW,)
+    assert np.bincount(index).tolist() == [1, 6, 29]
+    # a short clip sits centred in zero padding; a long clip's windows are its own samples
+    np.testing.assert_array_equal(windows[0][750:1250], clips[0])
+    assert windows[0][:750].sum() == 0
+    np.testing.assert_array_equal(windows[index == 2][-1], clips[2][-WINDOW:])
+
+
+def test_mean_over_windows_averages_within_each_clip_only():
+    clips = [np.full(5000, 1.0, np.float32), np.full(100, 3.0, np.float32)]
+    means = mean_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, WINDOW, 1000, max_windows=2)
+    np.testing.assert_allclose(means[:, 0], [1.0, 3.0 * 100 / WINDOW])
+
+
+def test_windowed_classifier_learns_events_anywhere_in_clips_of_any_length(fitted, ragged):
+    X, y = ragged
+    assert fitted.X_shape_[1:] == (WINDOW,)
+    assert not hasattr(fitted, "n_features_in_")  # any length goes in
+    assert fitted.score(X, y) >= 0.8
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (40, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_a_clip_gets_the_mean_of_its_windows_probabilities(fitted, ragged):
+    clip = ragged[0][3]
+    starts = window_starts(len(clip), WINDOW, WINDOW // 2)
+    windows = np.stack([clip[s : s + WINDOW] for s in starts])
+    by_window = np.asarray(fitted.model_(windows[..., None], training=False))
+    np.testing.assert_allclose(fitted.predict_proba([clip])[0], by_window.mean(axis=0), atol=1e-5)
+
+
+def test_a_long_recording_is_predicted_in_bounded_memory(fitted):
+    recording = np.random.default_rng(1).normal(scale=0.1, size=6 * 60 * SR).astype(np.float32)  # 6 minutes
+    clf = fitted.set_params(predict_batch_size=64)
+    tracemalloc.start()
+    try:
+        proba = clf.predict_proba([recording])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        clf.set_params(predict_batch_size=256)
+    assert proba.shape == (1, 2)
+    all_windows = (len(recording) // (WINDOW // 2)) * WINDOW * 4
+    assert peak < all_windows / 4, (peak, all_windows)
+
+
+def test_every_clip_weighs_the_same_in_training_whatever_its_length(ragged):
+    X, y = ragged
+    clf = tiny_classifier(window=WINDOW)
+    windows, window_y, weight = clf._windowed_training_data(X, y, None)
+    n_windows = [len(window_starts(len(clip), WINDOW, WINDOW)) for clip in X]  # end to end
+    ids = np.repeat(np.arange(len(X)), n_windows)
+    np.testing.assert_array_equal(window_y, y[ids])
+    totals = np.bincount(ids, weights=weight)
+    np.testing.assert_allclose(totals, totals[0])
+    assert weight.mean() == pytest.approx(1.0)
+    assert len(windows) == len(weight) == sum(n_windows)
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        ([np.zeros(3000), np.zeros(0)], ["a", "b"], r"clip X\[1\] is empty"),
+        ([np.zeros(3000), np.array([0.0, np.nan])], ["a", "b"], r"clip X\[1\] contains NaN"),
+        ([np.zeros(3000), np.zeros((30, 4))], ["a", "b"], "every clip to be a 1D waveform or every clip a 2D"),
+        ([np.zeros(3000), np.zeros(3000)], ["a", "b", "c"], "X has 2 clips but y has 3 labels"),
+        ([], [], "got no clips"),
+    ],
+)
+def test_bad_clips_are_refused_by_name(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_classifier(window=WINDOW).fit(X, y)
+
+
+def test_predict_before_fit_and_other_input_kinds_are_refused(fitted):
+    with pytest.raises(NotFittedError):
+        tiny_classifier(window=WINDOW).predict([np.zeros(3000)])
+    with pytest.raises(ValueError, match="fitted on waveforms but got frame sequences"):
+        fitted.predict([np.zeros((40, 13))])
