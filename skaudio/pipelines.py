@@ -133,36 +133,34 @@ def _frame_settings(sr):
 def make_classifier_pipeline(
     *, sr: int, duration: float = 1.0, random_state: int | None = None, verbose: int = 0
 ) -> AudioPipeline:
-    """The recommended clip classification pipeline, from waveforms to labels.
+    """The recommended clip classification pipeline, from waveforms of any length to labels.
 
-    Steps:
+    One step, ``CNN1DClassifier``, on the raw waveforms (a list of clips of
+    any lengths, or an array), with the features computed inside the network
+    (``front_end``) so that training can perturb the waveform itself:
 
-    1. ``FixedLength(duration, align="center")``: every clip centred in a
-       window of ``duration`` seconds, so a word sits in the same place
-       whatever its length.
-    2. ``CNN1DClassifier`` on the raw waveforms, with the features computed
-       inside the network (``front_end``), so that training can perturb the
-       waveform itself:
-
-       - ``speed_perturbation=0.1``: each training clip is resampled by a
-         random factor in [0.9, 1.1] at every epoch (duration, pitch and
-         formants change together, as between speakers).
-       - ``noise_snr_db=(10, 40)`` with ``noise_probability=0.5``: half of
-         the training clips, drawn anew at every epoch, get white noise 10
-         to 40 dB below their own level; the other half stay clean.
-       - ``front_end``: ``MFCC(n_mfcc=13, n_mels=40)`` with 32 ms windows and
-         a 10 ms hop, then ``FeatureScaler(per_clip=True)``, which removes
-         recording level, channel colouring and each clip's average
-         spectrum. For sound classes told apart by their average spectrum
-         (tones, noises, engines) use ``cnn1dclassifier__front_end=MFCC(...)``
-         alone.
-       - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
-         with batch normalisation, global average pooling and dropout 0.2,
-         trained for 30 epochs with random time shifts and SpecAugment
-         masks.
-       - ``n_networks=5``: five such networks from different seeds, their
-         probabilities averaged. Training takes five times as long as one
-         network: set ``cnn1dclassifier__n_networks=1`` for speed.
+    - ``window``: ``duration`` seconds. Training takes every clip's windows
+      end to end (a shorter clip centred in zero padding), each clip
+      weighing as much as any other; a clip's prediction is the mean of the
+      class probabilities of its windows at half-window steps, so nothing
+      is cropped away, and a long recording costs memory for one batch of
+      windows only.
+    - ``speed_perturbation=0.1``: each training window is resampled by a
+      random factor in [0.9, 1.1] at every epoch (duration, pitch and
+      formants change together, as between speakers).
+    - ``noise_snr_db=(10, 40)`` with ``noise_probability=0.5``: half of the
+      training windows, drawn anew at every epoch, get white noise 10 to
+      40 dB below their own level; the other half stay clean.
+    - ``front_end``: ``MFCC(n_mfcc=13, n_mels=40)`` with 32 ms frames and a
+      10 ms hop, then ``FeatureScaler(per_clip=False)``: each coefficient
+      standardised with the training windows' mean and standard deviation
+      (computed once at fit), which keeps each window's average spectrum.
+    - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
+      with batch normalisation, global average pooling and dropout 0.2,
+      trained for 30 epochs with random time shifts and SpecAugment masks.
+    - one network (``n_networks=1``); ``cnn1dclassifier__n_networks=5``
+      averages five networks from different seeds, steadier on unseen
+      speakers, for five times the training time.
 
     Read more in the :ref:`design notes <design_notes_classifier>`.
 
@@ -171,7 +169,8 @@ def make_classifier_pipeline(
     sr : int
         Sample rate of the input waveforms.
     duration : float, default=1.0
-        Clip window in seconds.
+        Window in seconds: about the length of one sound of interest (a
+        word, a bark); clips of any length are classified by their windows.
     random_state : int or None, default=None
         Seed of the network's weights, shuffling and augmentation.
     verbose : int, default=0
@@ -180,14 +179,16 @@ def make_classifier_pipeline(
     Returns
     -------
     pipeline : AudioPipeline
-        Steps ``fixedlength`` and ``cnn1dclassifier``; tune them by name,
+        One step, ``cnn1dclassifier``; tune it by name,
         e.g. ``{"cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``.
 
     Notes
     -----
-    Chosen and measured by ``benchmarks/bench_fsdd.py`` on the Free Spoken
-    Digit Dataset; figures in ``benchmarks/results/fsdd.json``.
+    Measured by ``benchmarks/bench_classify.py`` on spoken digits (FSDD,
+    speaker left out), environmental recordings (ESC-10, fold left out)
+    and synthetic sounds, beside an MFCC-statistics random forest; figures
+    in ``benchmarks/results/classify.json``.
 
     Examples
     --------
@@ -204,7 +205,7 @@ def make_classifier_pipeline(
 
     n_fft, hop_length = _frame_settings(sr)
     front_end = make_pipeline(
-        MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=True)
+        MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=False)
     )
     if not (is_number(duration) and duration > 0):
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
@@ -231,7 +232,7 @@ def make_classifier_pipeline(
                     time_mask_width=10,
                     freq_masks=2,
                     freq_mask_width=2,
-                    n_networks=3,
+                    n_networks=1,
                     epochs=30,
                     batch_size=32,
                     random_state=random_state,

@@ -46,6 +46,7 @@ def test_every_benchmark_states_targets_and_checks_them(script, bench, capsys):
                 "bench_denoise": "denoise",
                 "bench_memory": "memory",
                 "bench_demo": "demo",
+                "bench_classify": "classify",
             }[script]
         )
         verdicts = common.evaluate_targets(module.TARGETS, module.checked_values(results))

@@ -51,9 +51,9 @@ def build_parser():
         description="Train a whole Pipeline (loading, features, model) built by "
         "skaudio.pipelines on a share of the files, print its held-out score (and a cross-validated "
         "one with --cv), refit it on all the files and save it with its training metadata. "
-        "Time: classify with the defaults trains five networks twice (the held-out fit and the "
-        "refit), about 15 minutes for 2,500 one-second files at 8 kHz on 2 cores; "
-        "--set cnn1dclassifier__n_networks=1 takes about a fifth of that and --no-refit about half.",
+        "Time: classify with the defaults trains one network twice (the held-out fit and the "
+        "refit), about 5 minutes for 2,500 one-second files at 8 kHz on 2 cores (an estimate from "
+        "benchmarks/bench_classify.py's fits); --no-refit takes about half of that.",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")

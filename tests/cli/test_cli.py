@@ -152,7 +152,7 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
 def test_train_each_task_on_a_folder(folder, tmp_path, task):
     model = tmp_path / f"{task}.skaudio"
     extra = {
-        # --set: one network instead of the factory's five, so the search stays a plumbing check
+        # --set goes through the same parsing as any parameter (one network is also the default)
         "classify": [
             "--grid",
             "cnn1dclassifier__kernel_size=3,5",
