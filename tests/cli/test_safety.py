@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from skaudio import load_model
 from skaudio.cli import main
 
 SR = 8000
@@ -368,7 +369,7 @@ def test_predict_refuses_a_file_shorter_than_the_model_sees(capsys, models, tmp_
     assert line.startswith("skaudio predict: error: ")  # one line from the command, no traceback
 
 
-def test_predict_says_once_that_files_are_resampled_and_warns_of_a_long_file(capsys, models, work, tmp_path):
+def test_predict_says_once_that_files_are_resampled_and_classifies_a_long_file_whole(capsys, models, work, tmp_path):
     audio = sf.read(work / "in.wav")[0]
     for name in ("a16.wav", "b16.wav"):
         sf.write(tmp_path / name, np.repeat(audio, 2), 2 * SR)
@@ -379,8 +380,12 @@ def test_predict_says_once_that_files_are_resampled_and_warns_of_a_long_file(cap
     assert status == 0 and len(out.splitlines()) == 4, err
     resampled = [line for line in err if "resampled" in line]
     assert len(resampled) == 1 and "16000 Hz" in resampled[0] and "above 4000 Hz" in resampled[0]
-    long = [line for line in err if "long.wav" in line]
-    assert len(long) == 1 and "warning" in long[0] and "classifies 1.00 s of it (its middle)" in long[0], err
+    # the recommended classifier averages windows over the whole file: nothing is cropped, nothing to warn of
+    assert not [line for line in err if "long.wav" in line], err
+    model = load_model(models["classify"])
+    long_row = out.splitlines()[-1].split(",")
+    expected = model[-1].predict_proba([np.tile(audio, 6).astype("float32")])[0]
+    np.testing.assert_allclose(np.array(long_row[2:], dtype=float), expected, atol=1e-5)
 
 
 # 8. truncated WAV
