@@ -22,6 +22,19 @@ def fsdd_recordings():
     return recordings
 
 
+def esc10_folder():
+    """ESC-10's folder of class folders: ``$SKAUDIO_ESC10``, else ``../shared/data/esc10``."""
+    root = Path(os.environ.get("SKAUDIO_ESC10", BENCH_DIR.parent.parent / "shared" / "data" / "esc10"))
+    if not root.is_dir():
+        raise SystemExit(f"ESC-10 not found at {root}; set SKAUDIO_ESC10 to the folder holding the class folders.")
+    return root
+
+
+def esc10_folds(bunch):
+    """The fold of each ESC-10 clip of a ``load_folder`` bunch: the first field of ``{fold}-{id}-{take}.ogg``."""
+    return np.array([int(Path(name).name.split("-")[0]) for name in bunch.filenames])
+
+
 def machine():
     """What the numbers were measured on."""
     import numpy as np
@@ -179,7 +192,8 @@ DENOISER_PIPELINE_TARGETS = {
 }
 
 
-def _fixed_clips(bunch, mask):
+def fixed_clips(bunch, mask):
+    """The clips of ``bunch`` where ``mask`` holds, centred in (or cropped to) 1 s and RMS-normalised."""
     from skaudio.preprocessing import FixedLength
 
     fixed = FixedLength(duration=1.0, sr=DENOISE_SR, align="center").fit_transform(
@@ -191,31 +205,43 @@ def _fixed_clips(bunch, mask):
 def split_clips(bunch):
     """The training split (index 5-49) and the test split (index 0-4) as 1 s RMS-normalised clips."""
     test = bunch.index.astype(int) < 5
-    return _fixed_clips(bunch, ~test), _fixed_clips(bunch, test)
+    return fixed_clips(bunch, ~test), fixed_clips(bunch, test)
 
 
-def test_conditions(clean_test):
-    """The noisy test clips per (noise, snr): every noise of TEST_NOISES at every SNR of TEST_SNRS."""
+TRAINING_NOISES = ("white", "pink", "brown", "babble")
+
+
+def test_conditions(clean_test, noises=None, snrs=TEST_SNRS):
+    """The noisy test clips per (noise, snr): every noise at every SNR.
+
+    ``noises``: ``{name: what make_noisy takes as noise}``; None for TEST_NOISES.
+    """
     from skaudio.datasets import make_noisy
 
+    noises = noises or {name: name for name in TEST_NOISES}
     return {
-        (noise, snr): make_noisy(clean_test, noise=noise, snr_db=snr, random_state=100 + k)[0]
-        for k, (noise, snr) in enumerate((n, s) for n in TEST_NOISES for s in TEST_SNRS)
+        (name, snr): make_noisy(clean_test, noise=noises[name], snr_db=snr, random_state=100 + k)[0]
+        for k, (name, snr) in enumerate((n, s) for n in noises for s in snrs)
     }
 
 
-def training_pairs(clean, seed, mixtures):
-    """``mixtures`` noisy versions of every clean clip, stacked version by version."""
+def training_pairs(clean, seed, mixtures, noises=TRAINING_NOISES, recordings=None):
+    """``mixtures`` noisy versions of every clean clip, stacked version by version, at SNRs in [-5, 15] dB.
+
+    ``noises``: names drawn per clip with equal chances (a name listed twice has twice the share), each
+    a named noise of make_noisy or a key of ``recordings`` (``{name: list of noise recordings}``).
+    """
     from skaudio.datasets import make_noisy
 
+    recordings = recordings or {}
     rng = np.random.default_rng(seed)
     versions = []
     for _ in range(mixtures):
-        kinds = rng.choice(["white", "pink", "brown", "babble"], size=len(clean))
+        kinds = rng.choice(list(noises), size=len(clean))
         noisy = np.empty_like(clean)
         for kind in np.unique(kinds):
             idx = np.flatnonzero(kinds == kind)
-            noisy[idx], _ = make_noisy(clean[idx], noise=kind, snr_db=(-5, 15), random_state=rng)
+            noisy[idx], _ = make_noisy(clean[idx], noise=recordings.get(kind, kind), snr_db=(-5, 15), random_state=rng)
         versions.append(noisy)
     return np.concatenate(versions), np.tile(clean, (mixtures, 1))
 

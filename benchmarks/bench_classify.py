@@ -24,17 +24,16 @@ Run: python benchmarks/bench_classify.py [--corpora fsdd esc10 sounds long]
 
 import argparse
 import json
-import os
 import sys
 import time
-from pathlib import Path
 
 import librosa
 import numpy as np
 from _common import (
-    BENCH_DIR,
     RESULTS_DIR,
     add_check_arguments,
+    esc10_folder,
+    esc10_folds,
     finish,
     fsdd_recordings,
     results_or_measure,
@@ -47,8 +46,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from skaudio.datasets import make_colored_noise, make_sounds
 from skaudio.io import FSDD_PATTERN, load_folder
-from skaudio.pipelines import _frame_settings as frame_settings
-from skaudio.pipelines import make_classifier_pipeline
+from skaudio.pipelines import frame_settings, make_classifier_pipeline
 from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
 
 CORPORA = ("fsdd", "esc10", "sounds", "long")
@@ -85,14 +83,6 @@ def checked_values(results):
 
 
 # ------------------------------------------------------------------ corpora
-def esc10_folder():
-    """``$SKAUDIO_ESC10``, else ``../shared/data/esc10``."""
-    root = Path(os.environ.get("SKAUDIO_ESC10", BENCH_DIR.parent.parent / "shared" / "data" / "esc10"))
-    if not root.is_dir():
-        raise SystemExit(f"ESC-10 not found at {root}; set SKAUDIO_ESC10 to the folder holding the class folders.")
-    return root
-
-
 def load_corpus(name, seed):
     """``(clips, labels, fold of each clip, sr)``."""
     if name == "fsdd":
@@ -100,8 +90,7 @@ def load_corpus(name, seed):
         return bunch.data, bunch.target_names[bunch.target], bunch.speaker, bunch.sr
     if name == "esc10":
         bunch = load_folder(esc10_folder(), sr=16000)
-        folds = np.array([Path(f).name.split("-")[0] for f in bunch.filenames])
-        return bunch.data, bunch.target_names[bunch.target], folds, bunch.sr
+        return bunch.data, bunch.target_names[bunch.target], esc10_folds(bunch), bunch.sr
     sr = 8000
     clips, labels = make_sounds(60, sr=sr, duration=(0.4, 1.0), snr_db=20.0, random_state=seed)
     if name == "long":

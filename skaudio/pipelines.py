@@ -22,7 +22,13 @@ from skaudio.utils import is_number
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["AudioPipeline", "make_classifier_pipeline", "make_denoiser_pipeline", "make_event_detector_pipeline"]
+__all__ = [
+    "AudioPipeline",
+    "frame_settings",
+    "make_classifier_pipeline",
+    "make_denoiser_pipeline",
+    "make_event_detector_pipeline",
+]
 
 
 class AudioPipeline(Pipeline):
@@ -124,8 +130,27 @@ class AudioPipeline(Pipeline):
             )
 
 
-def _frame_settings(sr):
-    """32 ms windows (rounded up to a power of two) and a 10 ms hop."""
+def frame_settings(sr: int) -> tuple[int, int]:
+    """The analysis frame the factories use at a sample rate: 32 ms windows, a 10 ms hop.
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate in Hz.
+
+    Returns
+    -------
+    n_fft : int
+        Samples per analysis window: 32 ms rounded up to a power of two.
+    hop_length : int
+        Samples between frames: 10 ms (at least 1).
+
+    Examples
+    --------
+    >>> from skaudio.pipelines import frame_settings
+    >>> frame_settings(8000), frame_settings(16000), frame_settings(44100)
+    ((256, 80), (512, 160), (2048, 441))
+    """
     n_fft = 1 << int(round(0.032 * sr) - 1).bit_length()
     return n_fft, max(1, sr // 100)
 
@@ -203,7 +228,7 @@ def make_classifier_pipeline(
     """
     from skaudio.models import CNN1DClassifier
 
-    n_fft, hop_length = _frame_settings(sr)
+    n_fft, hop_length = frame_settings(sr)
     front_end = make_pipeline(
         MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=False)
     )
@@ -289,7 +314,7 @@ def make_denoiser_pipeline(*, sr: int, random_state: int | None = None, verbose:
     """
     from skaudio.models import CNN1DDenoiser
 
-    n_fft, _ = _frame_settings(sr)
+    n_fft, _ = frame_settings(sr)
     return AudioPipeline(
         [
             (
@@ -373,7 +398,7 @@ def make_event_detector_pipeline(*, sr: int, random_state: int | None = None, ve
     """
     from skaudio.models import CRNNEventDetector
 
-    n_fft, hop_length = _frame_settings(sr)
+    n_fft, hop_length = frame_settings(sr)
     return AudioPipeline(
         [
             ("spectrogram", Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)),

@@ -103,7 +103,9 @@ def build_parser():
     train.add_argument(
         "--noise",
         default="white,pink,babble",
-        help="denoise: noises mixed into the clean recordings (default: white,pink,babble)",
+        help="denoise: noises mixed into the clean recordings, comma-separated: white, pink, brown, blue, violet, "
+        "babble (other recordings of --data) or a folder of noise recordings (resampled, mixed in at random "
+        "offsets, looped when short) (default: white,pink,babble)",
     )
     train.add_argument("--snr", default="0,10", metavar="LOW,HIGH", help="denoise: SNR range in dB (default: 0,10)")
     train.add_argument(

@@ -142,11 +142,23 @@ def _predict_file(model, metadata, path, classes, said):
     ]
 
 
+def _refuse_denoiser(path, metadata):
+    if metadata is not None and metadata.get("task") == "denoise":
+        raise CLIError(f"{path} is a 'denoise' model: use `skaudio denoise MODEL IN.wav -o OUT.wav`")
+
+
 def predict(args):
-    """Run ``skaudio predict``: one row per file (classifier) or per event (detector), each printed when done."""
+    """Run ``skaudio predict``: one row per file (classifier) or per event (detector), each printed when done.
+
+    What can be said without loading the model (which takes seconds) is said first: a denoising model, and
+    with ``--on-error raise`` an input file that does not exist.
+    """
+    _refuse_denoiser(args.model, read_metadata(args.model))
+    if args.on_error == "raise":
+        for path in args.files:
+            check_input(path, "audio file")
     model, metadata = load_model(args.model, trusted=args.trust)
-    if metadata["task"] == "denoise":
-        raise CLIError(f"{args.model} is a 'denoise' model: use `skaudio denoise MODEL IN.wav -o OUT.wav`")
+    _refuse_denoiser(args.model, metadata)  # an old pickle's task is known only once it is loaded
     classes = None
     if metadata["task"] == "classify":
         classes = [c.item() if isinstance(c, np.generic) else c for c in model[-1].classes_]

@@ -209,18 +209,19 @@ def train(args):
         from skaudio.metrics import si_sdr_improvement
 
         noises = [n.strip() for n in args.noise.split(",") if n.strip()]
+        sources = _noise_sources(noises, sr)
         low, high = _snr_range(args.snr)
         rng = np.random.default_rng(seed)
         clips = bunch.data
-        kinds = rng.choice(noises, size=len(clips))
+        kinds = rng.integers(len(noises), size=len(clips))
         noisy, clean = [None] * len(clips), [None] * len(clips)
-        for kind in noises:
+        for kind, source in enumerate(sources):
             idx = np.flatnonzero(kinds == kind)
             if len(idx) == 0:
                 continue
-            if kind == "babble" and len(idx) < 2:
+            if source == "babble" and len(idx) < 2:
                 raise CLIError("--noise babble mixes other recordings: it needs at least 2 files for it")
-            mixed, originals = make_noisy([clips[i] for i in idx], noise=kind, snr_db=(low, high), random_state=rng)
+            mixed, originals = make_noisy([clips[i] for i in idx], noise=source, snr_db=(low, high), random_state=rng)
             for j, i in enumerate(idx):
                 noisy[i], clean[i] = mixed[j], originals[j]
         train_idx, test_idx = train_test_split(np.arange(len(clips)), test_size=args.test_size, random_state=seed)
@@ -266,6 +267,38 @@ def train(args):
     metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)
     print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")
     return metadata
+
+
+def _noise_sources(noises, sr):
+    """What ``make_noisy`` takes for each ``--noise`` entry: a named noise, or a folder's recordings at ``sr``.
+
+    A folder's recordings are resampled to ``sr`` and mixed in at random offsets (looped when shorter
+    than a clip); a folder holding no audio, or an entry that is neither a name nor a folder, is an error.
+    """
+    from skaudio.datasets import NOISE_COLORS
+    from skaudio.io import load_folder
+
+    names = [*sorted(NOISE_COLORS), "babble"]
+    if not noises:
+        raise CLIError(f"--noise is empty: give one or more of {', '.join(names)} or folders of noise recordings")
+    sources = []
+    for entry in noises:
+        if entry in names:
+            sources.append(entry)
+        elif os.path.isdir(entry):
+            try:
+                recordings = load_folder(entry, sr=sr, labels=None).data
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise CLIError(f"--noise {entry}: {exc}") from None
+            silent = [i for i, wave in enumerate(recordings) if not np.any(wave)]
+            if silent:
+                raise CLIError(f"--noise {entry}: recording {silent[0]} of the folder is silent (it cannot set an SNR)")
+            sources.append(recordings)
+        else:
+            raise CLIError(
+                f"--noise {entry!r} is neither a named noise ({', '.join(names)}) nor a folder of noise recordings"
+            )
+    return sources
 
 
 def _snr_range(text):

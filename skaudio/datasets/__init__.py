@@ -6,8 +6,8 @@ TensorFlow, so importing :mod:`skaudio.datasets` is cheap.
 """
 
 from skaudio.datasets._mixtures import make_noisy
-from skaudio.datasets._noise import make_colored_noise
+from skaudio.datasets._noise import NOISE_COLORS, make_colored_noise
 from skaudio.datasets._scenes import make_event_scenes
 from skaudio.datasets._sounds import make_sounds
 
-__all__ = ["make_sounds", "make_colored_noise", "make_noisy", "make_event_scenes"]
+__all__ = ["make_sounds", "make_colored_noise", "make_noisy", "make_event_scenes", "NOISE_COLORS"]

@@ -15,7 +15,8 @@ from sklearn.utils import check_random_state
 
 __all__ = ["make_colored_noise", "NOISE_COLORS"]
 
-# Power spectral density ~ 1 / f**exponent.
+#: The named noise colours of ``make_colored_noise``, ``make_noisy`` and ``make_event_scenes``:
+#: name -> exponent of the power spectral density ``1 / f**exponent``.
 NOISE_COLORS = {
     "white": 0.0,
     "pink": 1.0,

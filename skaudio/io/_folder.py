@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from skaudio.io._load import _check_mono, _check_path, _check_real, _check_sr, load_audio
-from skaudio.utils._progress import check_verbose, progress
+from skaudio.utils import check_verbose, progress
 
 __all__ = ["load_folder", "FSDD_PATTERN"]
 

@@ -11,8 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from skaudio.io._load import _check_mono, _check_real, _check_sr, load_audio
-from skaudio.utils import ArrayOutputMixin
-from skaudio.utils._progress import check_verbose, progress
+from skaudio.utils import ArrayOutputMixin, check_verbose, progress
 
 if TYPE_CHECKING:
     from typing_extensions import Self

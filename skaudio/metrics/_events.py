@@ -16,8 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.utils import is_number, is_sequence
-from skaudio.utils._events import check_scene_events
+from skaudio.utils import check_scene_events, is_number, is_sequence
 
 # sed_eval divides every error rate by ``N_ref + eps`` (``metric.py``): an error rate
 # is then never NaN, and with no reference at all it is 0 without errors and

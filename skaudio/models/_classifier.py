@@ -19,8 +19,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
 from skaudio.models._windows import as_clips, mean_over_windows, window_blocks
-from skaudio.networks import RandomNoise, RandomTimeStretch, build_cnn1d_classifier
-from skaudio.networks._layers import augmentation_seed
+from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.utils import is_number
 
 if TYPE_CHECKING:

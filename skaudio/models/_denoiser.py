@@ -16,8 +16,7 @@ from sklearn.utils import RegressorTags, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.models._base import PREDICT_ROW_BLOCK, KerasAudioMixin
-from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser
-from skaudio.networks._losses import negative_si_sdr
+from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser, negative_si_sdr
 from skaudio.utils import check_waveforms, is_number, is_ragged
 
 if TYPE_CHECKING:

@@ -20,7 +20,9 @@ from skaudio.networks._layers import (
     SqueezeChannels,
     TemporalPooling,
     augmentation_layers,
+    augmentation_seed,
 )
+from skaudio.networks._losses import negative_si_sdr
 
 __all__ = [
     "build_cnn1d_classifier",
@@ -28,6 +30,8 @@ __all__ = [
     "build_cnn1d_denoiser",
     "build_stft_mask_denoiser",
     "augmentation_layers",
+    "augmentation_seed",
+    "negative_si_sdr",
     "Cepstrum",
     "RandomTimeShift",
     "RandomTimeStretch",

@@ -438,7 +438,28 @@ class TemporalPooling(layers.Layer):
 def augmentation_seed(seed: int | None, k: int) -> int | None:
     """The seed of the ``k``-th augmentation layer of a network seeded with ``seed`` (None stays None).
 
-    Each layer gets its own stream; layer numbers 1-6 are those of ``augmentation_layers``.
+    Each layer gets its own stream, so adding or removing one layer leaves
+    the others' random draws unchanged.
+
+    Parameters
+    ----------
+    seed : int or None
+        The network's seed; None leaves every layer unseeded.
+    k : int
+        The layer's number: 1-6 are those of :func:`augmentation_layers`
+        (gain, time shift, feature shift, SpecAugment, noise, time
+        stretch); estimators number their own layers from 7.
+
+    Returns
+    -------
+    seed : int or None
+        The layer's seed.
+
+    Examples
+    --------
+    >>> from skaudio.networks import augmentation_seed
+    >>> augmentation_seed(0, 1), augmentation_seed(0, 2), augmentation_seed(None, 1)
+    (1, 2, None)
     """
     return None if seed is None else int(seed) * 7919 + k
 

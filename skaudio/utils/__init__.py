@@ -1,8 +1,15 @@
-"""Shared input validation for waveform and feature batches and event annotations; safe file writes."""
+"""Shared input validation for waveform and feature batches and event annotations; safe file writes; progress bars."""
 
-from skaudio.utils._events import check_event_lists, event_labels, is_sequence, looks_like_event_lists
+from skaudio.utils._events import (
+    check_event_lists,
+    check_scene_events,
+    event_labels,
+    is_sequence,
+    looks_like_event_lists,
+)
 from skaudio.utils._io import atomic_path
 from skaudio.utils._output import ArrayOutputMixin
+from skaudio.utils._progress import check_verbose, progress
 from skaudio.utils._spectral import dct_matrix, mel_matrix, stft_window
 from skaudio.utils._threads import size_tensorflow_threads, thread_budget
 from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged, to_float32
@@ -13,6 +20,7 @@ __all__ = [
     "is_number",
     "is_ragged",
     "check_event_lists",
+    "check_scene_events",
     "event_labels",
     "looks_like_event_lists",
     "atomic_path",
@@ -24,4 +32,6 @@ __all__ = [
     "stft_window",
     "mel_matrix",
     "dct_matrix",
+    "check_verbose",
+    "progress",
 ]

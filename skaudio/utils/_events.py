@@ -31,10 +31,39 @@ def is_sequence(obj: object) -> bool:
     return not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
 
 
-def check_scene_events(scene, where):
+def check_scene_events(scene: Sequence[Sequence[Any]], where: str) -> tuple[list[float], list[float], list[Hashable]]:
     """The events of one scene as three lists (onsets, offsets, labels), validated.
 
-    ``where`` names the scene in error messages (e.g. ``"y[3]"``).
+    Parameters
+    ----------
+    scene : list of (onset, offset, label)
+        One scene's events: onsets and offsets in seconds (finite, onset >= 0,
+        offset >= onset), hashable labels.
+    where : str
+        The scene's name in error messages, e.g. ``"y[3]"``.
+
+    Returns
+    -------
+    onsets : list of float
+    offsets : list of float
+    labels : list of hashable
+        The events' fields, in the scene's order.
+
+    Raises
+    ------
+    ValueError
+        If an event is not a triple, or one of its fields is invalid; the
+        message names the event (``where[k]``).
+
+    Examples
+    --------
+    >>> from skaudio.utils import check_scene_events
+    >>> check_scene_events([(0.5, 1.0, "dog"), (2, 2.5, "bird")], "y[0]")
+    ([0.5, 2.0], [1.0, 2.5], ['dog', 'bird'])
+    >>> check_scene_events([(1.0, 0.5, "dog")], "y[0]")
+    Traceback (most recent call last):
+    ...
+    ValueError: y[0][0] has its offset 0.5 s before its onset 1.0 s.
     """
     if not is_sequence(scene):
         raise ValueError(f"{where} must be a list of (onset, offset, label) events, got {scene!r}.")

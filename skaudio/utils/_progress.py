@@ -2,12 +2,44 @@
 
 import numbers
 import sys
+from collections.abc import Iterable
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["progress", "check_verbose"]
 
 
-def check_verbose(verbose, name="verbose"):
-    """Validate a ``verbose`` parameter (bool or int >= 0) and return it unchanged."""
+def check_verbose(verbose: bool | int, name: str = "verbose") -> bool | int:
+    """Validate a ``verbose`` parameter (bool or int >= 0) and return it unchanged.
+
+    Parameters
+    ----------
+    verbose : bool or int >= 0
+        The value to check.
+    name : str, default="verbose"
+        The parameter's name in the error message.
+
+    Returns
+    -------
+    verbose : bool or int
+        ``verbose``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``verbose`` is not a bool or an int >= 0.
+
+    Examples
+    --------
+    >>> from skaudio.utils import check_verbose
+    >>> check_verbose(2)
+    2
+    >>> check_verbose(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: verbose must be a bool or an int >= 0, got -1.
+    """
     if not isinstance(verbose, numbers.Integral) or verbose < 0:
         raise ValueError(f"{name} must be a bool or an int >= 0, got {verbose!r}.")
     return verbose
@@ -24,7 +56,15 @@ def _is_terminal(stream):
         return False
 
 
-def progress(iterable, *, total=None, desc=None, verbose=0, unit="it", file=None):
+def progress(
+    iterable: Iterable[T],
+    *,
+    total: int | None = None,
+    desc: str | None = None,
+    verbose: bool | int = 0,
+    unit: str = "it",
+    file: TextIO | None = None,
+) -> Iterable[T]:
     """Wrap ``iterable`` in a tqdm progress bar when ``verbose`` and ``file`` is a terminal.
 
     The bar is shown only when both hold: ``verbose`` is truthy, and the
@@ -56,7 +96,7 @@ def progress(iterable, *, total=None, desc=None, verbose=0, unit="it", file=None
 
     Examples
     --------
-    >>> from skaudio.utils._progress import progress
+    >>> from skaudio.utils import progress
     >>> list(progress(["a.wav", "b.wav"], desc="Loading audio", verbose=1))
     ['a.wav', 'b.wav']
     """

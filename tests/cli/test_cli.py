@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 
 import skaudio as skaudio_api
-from skaudio.datasets import make_sounds
+from skaudio.datasets import make_colored_noise, make_sounds
 
 SR = 8000
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -148,8 +148,18 @@ def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
     )
 
 
+@pytest.fixture(scope="module")
+def noise_folder(tmp_path_factory):
+    """Two noise recordings at 16 kHz (the speech is at 8 kHz), one shorter than a clip, in a subfolder."""
+    root = tmp_path_factory.mktemp("noises")
+    (root / "street").mkdir()
+    sf.write(root / "hum.wav", make_colored_noise(4000, color="brown", random_state=1), 16000)
+    sf.write(root / "street" / "rain.flac", make_colored_noise(32000, color="pink", random_state=2), 16000)
+    return root
+
+
 @pytest.mark.parametrize("task", ["classify", "detect", "denoise"])
-def test_train_each_task_on_a_folder(folder, tmp_path, task):
+def test_train_each_task_on_a_folder(folder, noise_folder, tmp_path, task):
     model = tmp_path / f"{task}.skaudio"
     extra = {
         # --set goes through the same parsing as any parameter (one network is also the default)
@@ -162,7 +172,8 @@ def test_train_each_task_on_a_folder(folder, tmp_path, task):
             "cnn1dclassifier__n_networks=1",
         ],
         "detect": ["--scenes", "24", "--scene-duration", "3"],
-        "denoise": ["--noise", "white,pink", "--snr", "0,5"],
+        # a named noise and a folder of noise recordings at another rate than the speech (resampled)
+        "denoise": ["--noise", f"white,{noise_folder}", "--snr", "0,5"],
     }[task]
     refit = task == "detect"  # the refit on all the data, once; the others save the held-out fit
     extra += [] if refit else ["--no-refit"]
@@ -183,6 +194,8 @@ def test_train_each_task_on_a_folder(folder, tmp_path, task):
         assert list(metadata["best_params"]) == ["cnn1dclassifier__kernel_size"]
     if task != "denoise":
         assert sorted(metadata["labels"]) == ["click_train", "noise_burst", "tone"]
+    else:
+        assert metadata["noise"] == ["white", str(noise_folder)]
 
 
 def test_every_subcommand_has_help():
@@ -277,3 +290,23 @@ def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
         ),
         "data folder not found",
     )
+    (tmp_path / "quiet").mkdir()
+    for noise, message in [
+        ("pink,rain", "--noise 'rain' is neither a named noise \\(blue, .*babble\\) nor a folder"),
+        (f"pink,{tmp_path / 'quiet'}", "--noise .*quiet: No audio files"),
+    ]:
+        assert_one_line_error(
+            skaudio(
+                "train",
+                "--task",
+                "denoise",
+                "--data",
+                folder,
+                "--noise",
+                noise,
+                "--out",
+                tmp_path / "d.skaudio",
+                check=False,
+            ),
+            message,
+        )

@@ -8,7 +8,7 @@ import pytest
 import soundfile as sf
 
 from skaudio.io import AudioLoader, load_folder
-from skaudio.utils._progress import check_verbose, progress
+from skaudio.utils import check_verbose, progress
 
 
 class FakeTTY(io.StringIO):
