@@ -7,12 +7,14 @@ trimmed) and the test speech is one FSDD speaker left out of training (folds
 1-4 leave out jackson, lucas, nicolas and theo; --test-clips of their 500
 clips, spread over digits and takes). Test conditions: those recordings, white, pink and babble noise (the
 speaker's other clips) at 0 and 5 dB SNR, identical mixtures for every
-method. Training: the other four speakers' clips (1 s, RMS-normalised as in
-bench_denoise.py), --mixtures noisy versions of each at SNRs in [-5, 15] dB,
-for make_denoiser_pipeline(sr=8000) trained twice:
+method. Training: --train-clips of the other four speakers' clips (1 s,
+RMS-normalised as in bench_denoise.py; spread over speakers, digits and
+takes), --mixtures noisy versions of each at SNRs in [-5, 15] dB, for
+make_denoiser_pipeline(sr=8000) trained on the mixtures of --trained:
 
-- ``synthetic``: white, pink, brown and babble noise (bench_denoise.py's mixtures);
-- ``with_real``: the same and the other three folds' ambience recordings, half of the mixtures.
+- ``with_real`` (default): white, pink, brown and babble noise, and the other
+  three folds' ambience recordings in half of the mixtures;
+- ``synthetic``: white, pink, brown and babble noise only (bench_denoise.py's mixtures).
 
 Peers on the same mixtures: noisereduce (stationary and non-stationary
 spectral gating), and the pretrained RNNoise and DeepFilterNet3 where their
@@ -21,7 +23,8 @@ the reason). Reported: SI-SDR improvement per condition (mean over folds and
 per fold), margins over the best peer, training seconds, real-time factor.
 Writes benchmarks/results/denoise_real.json.
 
-Run: python benchmarks/bench_denoise_real.py [--folds 1 2 3 4] [--mixtures 1] [--test-clips 30] [--check]
+Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 1000] [--test-clips 30]
+     [--folds 1 2 3 4] [--mixtures 1] [--check]
 """
 
 import argparse
@@ -99,6 +102,8 @@ def noisereduce_method(stationary):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, nargs="+", default=sorted(FOLD_SPEAKERS), choices=sorted(FOLD_SPEAKERS))
+    parser.add_argument("--trained", nargs="+", default=["with_real"], choices=TRAINED, help="training mixtures")
+    parser.add_argument("--train-clips", type=int, default=1000, help="clean training clips per fold (at most 2000)")
     parser.add_argument("--mixtures", type=int, default=1, help="noisy versions of each training clip")
     parser.add_argument("--test-clips", type=int, default=30, help="clips of the left-out speaker per fold")
     return add_check_arguments(parser).parse_args(argv)
@@ -109,6 +114,7 @@ def measure_fold(fold, speech, ambiences, args):
     speakers = np.asarray(speech.speaker)
     test_speaker = FOLD_SPEAKERS[fold]
     clean_train = fixed_clips(speech, speakers != test_speaker)
+    clean_train = clean_train[np.linspace(0, len(clean_train) - 1, min(args.train_clips, len(clean_train))).astype(int)]
     clean_test = fixed_clips(speech, speakers == test_speaker)
     clean_test = clean_test[np.linspace(0, len(clean_test) - 1, args.test_clips).astype(int)]
     test_noises = {name: ambiences[fold] if name == "real" else name for name in TEST_NOISES}
@@ -132,7 +138,7 @@ def measure_fold(fold, speech, ambiences, args):
         else:
             methods[name] = lambda noisy, peer=peer: peer(noisy, SR)
     train_seconds = {}
-    for name in TRAINED:
+    for name in args.trained:
         noisy, clean = training_pairs(clean_train, seed=fold, mixtures=args.mixtures, **mixes[name])
         pipe = make_denoiser_pipeline(sr=SR, random_state=fold)
         start = time.perf_counter()
@@ -156,6 +162,7 @@ def measure_fold(fold, speech, ambiences, args):
         "test_speaker": test_speaker,
         "n_test_clips": len(clean_test),
         "n_training_pairs": len(clean_train) * args.mixtures,
+        "trained": list(args.trained),
         "si_sdr_improvement_db": gains,
         "realtime_factor": {name: audio_seconds / s for name, s in seconds.items()},
         "train_seconds": train_seconds,
@@ -175,15 +182,22 @@ def measure(args):
         for name in methods
     }
     peers = [name for name in methods if name not in TRAINED]
-    margins = {name: {c: mean[name][c] - max(mean[peer][c] for peer in peers) for c in conditions} for name in TRAINED}
+    margins = {
+        name: {c: mean[name][c] - max(mean[peer][c] for peer in peers) for c in conditions} for name in args.trained
+    }
     return {
         "si_sdr_improvement_db": mean,
         "margin_over_best_peer_db": margins,
         "realtime_factor": {name: float(np.min([run["realtime_factor"][name] for run in runs])) for name in methods},
-        "train_seconds": {name: [run["train_seconds"][name] for run in runs] for name in TRAINED},
+        "train_seconds": {name: [run["train_seconds"][name] for run in runs] for name in args.trained},
         "unavailable_peers": runs[0]["unavailable_peers"],
         "folds": runs,
-        "settings": {"mixtures": args.mixtures, "test_clips": args.test_clips, "snrs_db": list(SNRS)},
+        "settings": {
+            "train_clips": args.train_clips,
+            "mixtures": args.mixtures,
+            "test_clips": args.test_clips,
+            "snrs_db": list(SNRS),
+        },
         "targets": target_strings(TARGETS),
     }
 

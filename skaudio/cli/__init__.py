@@ -349,6 +349,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("skaudio: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of the output went away (`skaudio predict ... | head`): stop quietly, as Unix tools do,
+        # with stdout pointed at devnull so that the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
     except Exception as exc:  # noqa: BLE001 - the command line reports errors in one line
         if os.environ.get("SKAUDIO_DEBUG"):
             raise

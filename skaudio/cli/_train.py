@@ -277,6 +277,7 @@ def _noise_sources(noises, sr):
     """
     from skaudio.datasets import NOISE_COLORS
     from skaudio.io import load_folder
+    from skaudio.pipelines import frame_settings
 
     names = [*sorted(NOISE_COLORS), "babble"]
     if not noises:
@@ -287,13 +288,19 @@ def _noise_sources(noises, sr):
             sources.append(entry)
         elif os.path.isdir(entry):
             try:
-                recordings = load_folder(entry, sr=sr, labels=None).data
+                found = load_folder(entry, sr=sr, labels=None)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise CLIError(f"--noise {entry}: {exc}") from None
-            silent = [i for i, wave in enumerate(recordings) if not np.any(wave)]
-            if silent:
-                raise CLIError(f"--noise {entry}: recording {silent[0]} of the folder is silent (it cannot set an SNR)")
-            sources.append(recordings)
+            shortest = frame_settings(sr)[0]
+            for name, wave in zip(found.filenames, found.data):
+                if len(wave) < shortest:
+                    raise CLIError(
+                        f"--noise {entry}: {name} holds {len(wave)} samples at {sr} Hz, less than one analysis "
+                        f"frame ({shortest}, {1000 * shortest / sr:.0f} ms)"
+                    )
+                if not np.any(wave):
+                    raise CLIError(f"--noise {entry}: {name} is silent (it cannot be scaled to an SNR)")
+            sources.append(found.data)
         else:
             raise CLIError(
                 f"--noise {entry!r} is neither a named noise ({', '.join(names)}) nor a folder of noise recordings"

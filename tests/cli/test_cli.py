@@ -111,6 +111,14 @@ def test_predict_classifier_csv_and_json(demo, folder):
         assert abs(probabilities.sum() - 1) < 1e-4 and row[1] == classes[int(np.argmax(probabilities))]
     rows = json.loads(skaudio("predict", out / "classifier.skaudio", *files, "--format", "json").stdout)
     assert [r["file"] for r in rows] == files and all(r["label"] in classes for r in rows)
+    # a reader that stops after the header (`skaudio predict ... | head -1`): a quiet stop, as Unix tools make
+    command = [sys.executable, "-m", "skaudio", "predict", str(out / "classifier.skaudio"), *files]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as reader:
+        assert reader.stdout.readline().startswith("file,label,")
+        reader.stdout.close()
+        said = [line for line in reader.stderr.read().splitlines() if line.startswith("skaudio") or "Error" in line]
+        reader.wait(timeout=600)
+    assert reader.returncode == 141 and not said, said
 
 
 def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
@@ -291,9 +299,19 @@ def test_errors_are_one_line_with_a_non_zero_exit(demo, folder, tmp_path):
         "data folder not found",
     )
     (tmp_path / "quiet").mkdir()
+    (tmp_path / "bad_noises").mkdir()
+    sf.write(tmp_path / "bad_noises" / "hum.wav", np.ones(4000), SR)
+    sf.write(tmp_path / "bad_noises" / "zeros.wav", np.zeros(4000), SR)
+    (tmp_path / "short_noises").mkdir()
+    sf.write(tmp_path / "short_noises" / "tick.wav", np.ones(100), SR)
     for noise, message in [
         ("pink,rain", "--noise 'rain' is neither a named noise \\(blue, .*babble\\) nor a folder"),
         (f"pink,{tmp_path / 'quiet'}", "--noise .*quiet: No audio files"),
+        (str(tmp_path / "bad_noises"), "--noise .*bad_noises: .*zeros.wav is silent"),
+        (
+            str(tmp_path / "short_noises"),
+            "--noise .*short_noises: .*tick.wav holds 100 samples at 8000 Hz, less than one",
+        ),
     ]:
         assert_one_line_error(
             skaudio(
