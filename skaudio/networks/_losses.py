@@ -1,13 +1,16 @@
 """Losses for waveform outputs."""
 
+from typing import Any
+
 import keras
 from keras import ops
+from numpy.typing import ArrayLike
 
 from skaudio.networks._layers import PACKAGE
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-def negative_si_sdr(y_true, y_pred):
+def negative_si_sdr(y_true: ArrayLike, y_pred: ArrayLike) -> Any:
     """Negative scale-invariant SDR per example (dB), a Keras loss for waveform outputs ``(batch, t)``.
 
     Le Roux et al. (2019). Means are removed first; a small constant keeps
