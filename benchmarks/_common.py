@@ -246,6 +246,16 @@ def training_pairs(clean, seed, mixtures, noises=TRAINING_NOISES, recordings=Non
     return np.concatenate(versions), np.tile(clean, (mixtures, 1))
 
 
+def noisereduce_denoiser(stationary, sr=DENOISE_SR):
+    """noisereduce's spectral gating (stationary or not) as a batch function ``noisy -> denoised``."""
+    import noisereduce
+
+    def denoise(noisy):
+        return np.stack([noisereduce.reduce_noise(y=x, sr=sr, stationary=stationary) for x in noisy])
+
+    return denoise
+
+
 def denoiser_pipeline_values(gains, noisereduce):
     """The figures of DENOISER_PIPELINE_TARGETS.
 

@@ -31,6 +31,7 @@ from _common import (
     denoiser_pipeline_values,
     finish,
     fsdd_recordings,
+    noisereduce_denoiser,
     results_or_measure,
     split_clips,
     target_strings,
@@ -72,15 +73,6 @@ def checked_values(results):
         "default_never_below_input": default or None,
         "best_realtime_factor": results.get("realtime_factor", {}).get("best"),
     }
-
-
-def noisereduce_method(stationary):
-    import noisereduce
-
-    def denoise(noisy):
-        return np.stack([noisereduce.reduce_noise(y=x, sr=SR, stationary=stationary) for x in noisy])
-
-    return denoise
 
 
 def oracle_masks(clean, noisy, n_fft, hop_length):
@@ -155,8 +147,8 @@ def measure(args):
 
     methods, train_seconds = (
         {
-            "noisereduce_stationary": noisereduce_method(True),
-            "noisereduce_nonstationary": noisereduce_method(False),
+            "noisereduce_stationary": noisereduce_denoiser(True),
+            "noisereduce_nonstationary": noisereduce_denoiser(False),
         },
         {},
     )

@@ -43,6 +43,7 @@ from _common import (
     finish,
     fixed_clips,
     fsdd_recordings,
+    noisereduce_denoiser,
     results_or_measure,
     target_strings,
     test_conditions,
@@ -93,12 +94,6 @@ def ambiences_by_fold():
     return recordings
 
 
-def noisereduce_method(stationary):
-    import noisereduce
-
-    return lambda noisy: np.stack([noisereduce.reduce_noise(y=x, sr=SR, stationary=stationary) for x in noisy])
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, nargs="+", default=sorted(FOLD_SPEAKERS), choices=sorted(FOLD_SPEAKERS))
@@ -128,8 +123,8 @@ def measure_fold(fold, speech, ambiences, args):
         },
     }
     methods = {
-        "noisereduce_stationary": noisereduce_method(True),
-        "noisereduce_nonstationary": noisereduce_method(False),
+        "noisereduce_stationary": noisereduce_denoiser(True),
+        "noisereduce_nonstationary": noisereduce_denoiser(False),
     }
     unavailable = {}
     for name, peer in peer_denoisers().items():
