@@ -104,7 +104,7 @@ def parse_args(argv=None):
     return add_check_arguments(parser).parse_args(argv)
 
 
-def measure_fold(fold, speech, ambiences, args):
+def measure_fold(fold, speech, ambiences, peers, args):
     """SI-SDR improvements per method and condition, training and denoising seconds, for one fold."""
     speakers = np.asarray(speech.speaker)
     test_speaker = FOLD_SPEAKERS[fold]
@@ -126,11 +126,8 @@ def measure_fold(fold, speech, ambiences, args):
         "noisereduce_stationary": noisereduce_denoiser(True),
         "noisereduce_nonstationary": noisereduce_denoiser(False),
     }
-    unavailable = {}
-    for name, peer in peer_denoisers().items():
-        if isinstance(peer, str):
-            unavailable[name] = peer
-        else:
+    for name, peer in peers.items():
+        if not isinstance(peer, str):  # a string says why that peer is unavailable
             methods[name] = lambda noisy, peer=peer: peer(noisy, SR)
     train_seconds = {}
     for name in args.trained:
@@ -161,7 +158,6 @@ def measure_fold(fold, speech, ambiences, args):
         "si_sdr_improvement_db": gains,
         "realtime_factor": {name: audio_seconds / s for name, s in seconds.items()},
         "train_seconds": train_seconds,
-        "unavailable_peers": unavailable,
     }
 
 
@@ -169,7 +165,8 @@ def measure(args):
     """Every fold of --folds; the results dict with the means over folds."""
     speech = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
     ambiences = ambiences_by_fold()
-    runs = [measure_fold(fold, speech, ambiences, args) for fold in args.folds]
+    peer_functions = peer_denoisers()  # set up once: DeepFilterNet3 loads its model to check the install
+    runs = [measure_fold(fold, speech, ambiences, peer_functions, args) for fold in args.folds]
     methods = list(runs[0]["si_sdr_improvement_db"])
     conditions = list(runs[0]["si_sdr_improvement_db"][methods[0]])
     mean = {
@@ -185,7 +182,7 @@ def measure(args):
         "margin_over_best_peer_db": margins,
         "realtime_factor": {name: float(np.min([run["realtime_factor"][name] for run in runs])) for name in methods},
         "train_seconds": {name: [run["train_seconds"][name] for run in runs] for name in args.trained},
-        "unavailable_peers": runs[0]["unavailable_peers"],
+        "unavailable_peers": {name: why for name, why in peer_functions.items() if isinstance(why, str)},
         "folds": runs,
         "settings": {
             "train_clips": args.train_clips,
