@@ -35,6 +35,28 @@ def esc10_folds(bunch):
     return np.array([int(Path(name).name.split("-")[0]) for name in bunch.filenames])
 
 
+ESC10_AMBIENCES = ("Rain", "Sea waves", "Fire crackling", "Helicopter", "Chainsaw")
+ESC10_EVENTS = ("Dog bark", "Baby cry", "Clock tick", "Person sneeze", "Rooster")
+
+
+def esc10_recordings_by_fold(sr, classes):
+    """ESC-10's recordings of ``classes`` (names without the folder number) at ``sr``, per fold.
+
+    ``{fold: [(waveform, class name), ...]}``, each waveform's digital-silence padding trimmed
+    (ESC-10 pads recordings shorter than 5 s with zeros).
+    """
+    from skaudio.io import load_folder
+
+    bunch = load_folder(esc10_folder(), sr=sr)
+    names = [name.split(" - ", 1)[-1] for name in bunch.target_names[bunch.target]]
+    recordings = {}
+    for wave, fold, name in zip(bunch.data, esc10_folds(bunch), names):
+        if name in classes:
+            loud = np.flatnonzero(np.abs(wave) > 1e-4)
+            recordings.setdefault(int(fold), []).append((wave[loud[0] : loud[-1] + 1], name))
+    return recordings
+
+
 def machine():
     """What the numbers were measured on."""
     import numpy as np

@@ -36,10 +36,10 @@ from _common import (
     DENOISE_SR as SR,
 )
 from _common import (
+    ESC10_AMBIENCES,
     TRAINING_NOISES,
     add_check_arguments,
-    esc10_folder,
-    esc10_folds,
+    esc10_recordings_by_fold,
     finish,
     fixed_clips,
     fsdd_recordings,
@@ -55,7 +55,6 @@ from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import si_sdr_improvement
 from skaudio.pipelines import make_denoiser_pipeline
 
-AMBIENCES = ("Rain", "Sea waves", "Fire crackling", "Helicopter", "Chainsaw")
 FOLD_SPEAKERS = {1: "jackson", 2: "lucas", 3: "nicolas", 4: "theo"}
 TEST_NOISES = ("real", "white", "pink", "babble")
 SNRS = (0, 5)
@@ -83,15 +82,8 @@ def checked_values(results):
 
 def ambiences_by_fold():
     """ESC-10's ambience recordings at SR, their silent ends trimmed, per fold."""
-    bunch = load_folder(esc10_folder(), sr=SR)
-    folds = esc10_folds(bunch)
-    names = bunch.target_names[bunch.target]
-    recordings = {}
-    for wave, fold, name in zip(bunch.data, folds, names):
-        if any(name.endswith(ambience) for ambience in AMBIENCES):
-            loud = np.flatnonzero(np.abs(wave) > 1e-4)  # ESC-10 pads short recordings with digital silence
-            recordings.setdefault(int(fold), []).append(wave[loud[0] : loud[-1] + 1])
-    return recordings
+    by_fold = esc10_recordings_by_fold(SR, ESC10_AMBIENCES)
+    return {fold: [wave for wave, _ in recordings] for fold, recordings in by_fold.items()}
 
 
 def parse_args(argv=None):

@@ -183,46 +183,117 @@ def predict_events(
 
     events = []
     for rec, track in zip(recordings, tracks):
-        active = track.probabilities() >= threshold
-        if median_filter is not None:
-            width = max(1, int(round(median_filter / (stride * fd)))) // 2 * 2 + 1
-            active = _median_filter(active.astype(np.uint8), size=(width, 1), mode="nearest").astype(bool)
-        clip_end = len(rec) / sr if sr is not None else len(rec) * fd
         events.append(
-            frames_to_events(
-                active[None],
+            frame_proba_to_events(
+                track.probabilities(),
                 detector.labels_,
-                stride=stride,
-                offset=offset,
-                frame_duration=fd,
-                clip_end=clip_end,
+                frame_duration=stride * fd,
+                first_frame_centre=offset * fd,
+                threshold=threshold,
+                median_filter=median_filter,
                 min_duration=min_duration,
-            )[0]
+                end=len(rec) / sr if sr is not None else len(rec) * fd,
+            )
         )
     return events
 
 
-def frames_to_events(active, labels, *, stride, offset, frame_duration, clip_end, min_duration=0.0):
-    """Runs of active output frames as events: per clip a list of ``(onset_s, offset_s, label)``.
+def frame_proba_to_events(
+    proba: ArrayLike,
+    labels: Sequence[Hashable],
+    *,
+    frame_duration: float,
+    first_frame_centre: float = 0.0,
+    threshold: float = 0.5,
+    median_filter: float | None = None,
+    min_duration: float = 0.0,
+    end: float | None = None,
+) -> list[tuple[float, float, Hashable]]:
+    """Events of one recording from its frame probabilities: threshold, smooth, join active runs.
 
-    ``active`` is boolean ``(n_clips, n_out_frames, n_labels)``; output frame
-    ``j`` spans ``stride`` input frames around ``stride * j + offset``. Times
-    are clipped to ``[0, clip_end]``; events shorter than ``min_duration``
-    seconds are dropped.
+    Each label's probabilities are thresholded, optionally median-filtered,
+    and every run of active frames becomes one event from the start of its
+    first frame to the end of its last. Frame ``j`` is centred at
+    ``first_frame_centre + j * frame_duration`` seconds and spans
+    ``frame_duration``. It is the last step of :func:`predict_events`, and
+    turns the frame probabilities of any other frame classifier into events
+    in the same way.
+
+    Read more in the :ref:`User Guide <event-detection>`.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_frames, n_labels)
+        Probability of each label in each frame.
+    labels : sequence of hashable
+        The label of each column of ``proba``.
+    frame_duration : float > 0
+        Seconds between frames.
+    first_frame_centre : float, default=0.0
+        Time in seconds of the centre of frame 0 (0 for frames of a centred
+        STFT).
+    threshold : float in (0, 1), default=0.5
+        Frame probabilities at or above it are active.
+    median_filter : float > 0 or None, default=None
+        Length in seconds of a median filter over each label's activity
+        (rounded to an odd number of frames): fills short gaps and removes
+        short blips.
+    min_duration : float >= 0, default=0.0
+        Events shorter than this (seconds) are dropped.
+    end : float or None, default=None
+        The recording's length in seconds; event times are clipped to
+        ``[0, end]``. None: the end of the last frame.
+
+    Returns
+    -------
+    events : list of (float, float, label)
+        ``(onset_s, offset_s, label)`` sorted by onset.
+
+    Raises
+    ------
+    ValueError
+        ``proba`` is not 2D with one column per label, or a bad option (the
+        message names it).
+
+    See Also
+    --------
+    predict_events : Events of recordings of any length, from a detector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.models import frame_proba_to_events
+    >>> proba = np.array([[0.1, 0.0], [0.9, 0.0], [0.8, 0.7], [0.2, 0.6]])
+    >>> frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0.5)
+    [(0.25, 1.25, 'dog'), (0.75, 1.75, 'rain')]
     """
+    _check_options(threshold, min_duration, median_filter, 0.0, 1)
+    if not is_number(frame_duration) or not frame_duration > 0:
+        raise ValueError(f"frame_duration must be a number of seconds > 0, got {frame_duration!r}.")
+    proba = np.asarray(proba)
+    labels = list(labels)
+    if proba.ndim != 2 or proba.shape[1] != len(labels):
+        raise ValueError(
+            f"proba must have shape (n_frames, n_labels) with one column per label ({len(labels)}), "
+            f"got shape {proba.shape}."
+        )
+    active = proba >= threshold
+    if median_filter is not None and len(active):
+        width = max(1, int(round(median_filter / frame_duration))) // 2 * 2 + 1
+        active = _median_filter(active.astype(np.uint8), size=(width, 1), mode="nearest").astype(bool)
+    start = first_frame_centre - frame_duration / 2  # where frame 0 begins
+    if end is None:
+        end = start + len(active) * frame_duration
     events = []
-    for clip_active in active:
-        clip_events = []
-        for k, label in enumerate(labels):
-            # runs of active frames: +1 where one starts, -1 after one ends
-            edges = np.diff(np.concatenate([[0], clip_active[:, k].astype(np.int8), [0]]))
-            for first, last in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1):
-                onset = max(0.0, (stride * first + offset - stride / 2) * frame_duration)
-                end = min(clip_end, (stride * last + offset + stride / 2) * frame_duration)
-                if end - onset >= min_duration:
-                    clip_events.append((float(onset), float(end), label))
-        events.append(sorted(clip_events, key=lambda event: event[:2]))
-    return events
+    for k, label in enumerate(labels):
+        # runs of active frames: +1 where one starts, -1 after one ends
+        edges = np.diff(np.concatenate([[0], active[:, k].astype(np.int8), [0]]))
+        for first, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+            onset = max(0.0, start + first * frame_duration)
+            offset = min(end, start + stop * frame_duration)
+            if offset - onset >= min_duration:
+                events.append((float(onset), float(offset), label))
+    return sorted(events, key=lambda event: event[:2])
 
 
 class _Track:

@@ -190,14 +190,17 @@ def test_learns_frames_from_clip_labels_alone(tone_scenes):
 
 
 def test_frame_targets_and_events_round_trip():
+    from skaudio.models import frame_proba_to_events
     from skaudio.models._annotations import frame_targets
-    from skaudio.models._event_inference import frames_to_events
 
     annotations = [[(0.10, 0.52, "a"), (0.30, 0.61, "b")], [], [(1.2, 2.0, "a")]]
     targets = frame_targets(
         annotations, ["a", "b"], n_out_frames=50, n_in_frames=201, stride=4, offset=1.5, frame_duration=0.01
     )
-    events = frames_to_events(targets > 0.5, ["a", "b"], stride=4, offset=1.5, frame_duration=0.01, clip_end=2.01)
+    events = [
+        frame_proba_to_events(clip, ["a", "b"], frame_duration=0.04, first_frame_centre=0.015, end=2.01)
+        for clip in targets
+    ]
     assert [[label for *_, label in clip] for clip in events] == [["a", "b"], [], ["a"]]
     for ref, est in zip(annotations, events):
         for (r_on, r_off, _), (e_on, e_off, _) in zip(ref, est):

@@ -204,3 +204,27 @@ def test_bad_input_is_an_error_naming_it(pipe):
         predict_events(pipe, [X[0], np.zeros(0)])
     with pytest.raises(ValueError, match="X has 1 dimension"):
         predict_events(pipe, X[0])
+
+
+def test_frame_probabilities_become_smoothed_events_in_seconds():
+    from skaudio.models import frame_proba_to_events
+
+    proba = np.zeros((20, 2))
+    proba[2:9, 0] = 0.9
+    proba[5, 0] = 0.2  # a one-frame gap inside the dog's run
+    proba[15, 0] = 0.8  # a one-frame blip
+    proba[12:20, 1] = 0.7  # runs to the end of the recording
+    # frames 10 ms apart, centred on 5 ms, 10 ms, ...: frame j spans [j, j + 1) * 10 ms
+    kwargs = {"frame_duration": 0.01, "first_frame_centre": 0.005}
+    raw = frame_proba_to_events(proba, ["dog", "rain"], **kwargs)
+    assert [label for *_, label in raw] == ["dog", "dog", "rain", "dog"]
+    smoothed = frame_proba_to_events(proba, ["dog", "rain"], median_filter=0.03, end=0.195, **kwargs)
+    assert smoothed == [(0.02, 0.09, "dog"), (0.12, 0.195, "rain")]
+    long_enough = frame_proba_to_events(proba, ["dog", "rain"], min_duration=0.05, **kwargs)
+    assert long_enough == [(0.12, 0.2, "rain")]
+    with pytest.raises(ValueError, match=r"one column per label \(3\), got shape \(20, 2\)"):
+        frame_proba_to_events(proba, ["dog", "rain", "bird"], **kwargs)
+    with pytest.raises(ValueError, match="frame_duration must be a number of seconds > 0"):
+        frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0)
+    with pytest.raises(ValueError, match="median_filter must be"):
+        frame_proba_to_events(proba, ["dog", "rain"], median_filter=-1, **kwargs)
