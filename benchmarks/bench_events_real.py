@@ -23,6 +23,7 @@ Run: python benchmarks/bench_events_real.py [--train-scenes 1000] [--epochs N] [
 """
 
 import argparse
+import ast
 import sys
 import time
 
@@ -183,6 +184,8 @@ def parse_args(argv=None):
     parser.add_argument("--train-scenes", type=int, default=1000)
     parser.add_argument("--test-scenes", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=None, help="override the recommended pipeline's epochs")
+    parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the recommended pipeline")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--median-filters",
@@ -195,16 +198,24 @@ def parse_args(argv=None):
     return add_check_arguments(parser).parse_args(argv)
 
 
+def overrides(args):
+    """The recommended pipeline's parameters that --epochs and --set change."""
+    changed = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
+    if args.epochs:
+        changed["crnneventdetector__epochs"] = args.epochs
+    return changed
+
+
 def measure_fold(fold, by_fold, args):
     """Both methods trained on the other folds' scenes and scored on fold ``fold``'s."""
     training = [item for other, items in by_fold.items() if other != fold for item in items]
     X_train, events_train = scenes(training, args.train_scenes, seed=args.seed + fold)
     X_test, events_test = scenes(by_fold[fold], args.test_scenes, seed=1000 + fold)
-    recommended = make_event_detector_pipeline(sr=SR, random_state=args.seed)
-    if args.epochs:
-        recommended.set_params(crnneventdetector__epochs=args.epochs)
+    recommended = make_event_detector_pipeline(sr=SR, random_state=args.seed).set_params(**overrides(args))
+    pipes = {"recommended": recommended, "baseline": baseline_pipeline(args.seed)}
     run = {"fold": fold, "test_events": sum(map(len, events_test))}
-    for name, pipe in (("recommended", recommended), ("baseline", baseline_pipeline(args.seed))):
+    for name in args.methods:
+        pipe = pipes[name]
         start = time.perf_counter()
         pipe.fit(X_train, events_train)
         run[name] = {"fit_seconds": time.perf_counter() - start}
@@ -225,7 +236,7 @@ def measure(args):
     by_fold = esc10_recordings_by_fold(SR, ESC10_EVENTS + ESC10_AMBIENCES)
     runs = [measure_fold(fold, by_fold, args) for fold in args.folds]
     mean = {}
-    for name in METHODS:
+    for name in args.methods:
         mean[name] = {
             key: float(np.mean([run[name][key] for run in runs]))
             for key, value in runs[0][name].items()
@@ -237,6 +248,7 @@ def measure(args):
         "train_scenes": args.train_scenes,
         "test_scenes": args.test_scenes,
         "epochs": args.epochs or make_event_detector_pipeline(sr=SR)[-1].epochs,
+        "overrides": overrides(args),
         "seed": args.seed,
         "median_filters": args.median_filters,
         "runs": runs,
@@ -248,7 +260,8 @@ def measure(args):
 def report(results):
     """Per-fold and mean scores of both methods, class-wise event F1 of the recommended one."""
     print(f"{results['train_scenes']} training scenes, {results['epochs']} epochs; folds left out one at a time")
-    for name in METHODS:
+    methods = list(results["mean"])
+    for name in methods:
         for run in results["runs"]:
             fold = run[name]
             print(
@@ -262,7 +275,7 @@ def report(results):
             key = f"median_filter_{median_filter}_"
             line += f"  | median {median_filter} s: {mean[key + 'event_f1']:.3f} / {mean[key + 'segment_f1']:.3f}"
         print(line)
-    for name in METHODS:
+    for name in methods:
         for run in results["runs"]:
             per_class = ", ".join(f"{label} {f1:.2f}" for label, f1 in run[name]["event_class_f1"].items())
             print(f"{name:12s} fold {run['fold']} event F1 per class: {per_class}")

@@ -48,6 +48,7 @@ def test_every_benchmark_states_targets_and_checks_them(script, bench, capsys):
                 "bench_demo": "demo",
                 "bench_classify": "classify",
                 "bench_denoise_real": "denoise_real",
+                "bench_events_real": "events_real",
             }[script]
         )
         verdicts = common.evaluate_targets(module.TARGETS, module.checked_values(results))

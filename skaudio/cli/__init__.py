@@ -99,7 +99,9 @@ def build_parser():
         help="save the pipeline the held-out score measured instead of refitting it on all the data "
         "(default: refit, which takes about as long again)",
     )
-    train.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default: 0.2)")
+    train.add_argument(
+        "--test-size", type=_fraction, default=0.2, help="held-out fraction, between 0 and 1 (default: 0.2)"
+    )
     train.add_argument(
         "--noise",
         default="white,pink,babble",
@@ -224,6 +226,16 @@ def _positive_int(text):
         raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
+    return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
     return value
 
 

@@ -2,6 +2,7 @@
 
 import ast
 import difflib
+import math
 import os
 import time
 
@@ -112,6 +113,17 @@ def _load(args, labels):
             raise CLIError(
                 f"{args.data}: every class needs at least 2 files for a held-out score; too few in {', '.join(few)}"
             )
+    # scikit-learn's split rounds the held-out share up; with labels, it is stratified: each side needs every class
+    n_files = len(bunch.data)
+    n_held_out = math.ceil(args.test_size * n_files)
+    if labels is not None and min(n_held_out, n_files - n_held_out) < len(bunch.target_names):
+        raise CLIError(
+            f"{args.data}: --test-size {args.test_size} of {n_files} files holds out {n_held_out} and trains on "
+            f"{n_files - n_held_out}, but each side needs a file of every one of the {len(bunch.target_names)} "
+            "classes (change --test-size or add files)"
+        )
+    if n_files - n_held_out < 1:
+        raise CLIError(f"{args.data}: --test-size {args.test_size} of {n_files} files leaves none to train on")
     return bunch
 
 

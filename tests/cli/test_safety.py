@@ -10,7 +10,6 @@ could hang) runs ``python -m skaudio`` or Python in a subprocess.
 import hashlib
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -23,7 +22,6 @@ import pytest
 import soundfile as sf
 
 from skaudio import load_model
-from skaudio.cli import main
 
 SR = 8000
 
@@ -41,29 +39,6 @@ def snapshot(folder):
             else:
                 sums[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return sums
-
-
-def cli(capsys, *args):
-    """``skaudio ARGS`` in this process: (exit status, stdout, stderr lines)."""
-    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
-    try:
-        status = main([str(a) for a in args])
-    finally:  # the command line sets it for itself; the test process keeps its own
-        if level is None:
-            os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
-        else:
-            os.environ["TF_CPP_MIN_LOG_LEVEL"] = level
-    out, err = capsys.readouterr()
-    return status, out, err.splitlines()
-
-
-def refused(capsys, pattern, *args):
-    """Run ``skaudio ARGS``, which must fail with one error line matching ``pattern``; returns that line."""
-    status, _, err = cli(capsys, *args)
-    errors = [line for line in err if ": error: " in line]
-    assert status == 1 and len(errors) == 1, err
-    assert re.search(pattern, errors[0]), errors[0]
-    return errors[0]
 
 
 def run_skaudio(*args, cwd=None, preexec_fn=None, env=None):
@@ -175,10 +150,10 @@ def no_training(monkeypatch):
 # 1. formats from the output's extension
 
 
-def test_denoise_mp3_in_wav_out_replaces_an_existing_wav_with_force(capsys, models, work):
+def test_denoise_mp3_in_wav_out_replaces_an_existing_wav_with_force(cli, models, work):
     audio, rate = sf.read(work / "in.wav")
     sf.write(work / "in.mp3", audio, rate, format="MP3", subtype="MPEG_LAYER_III")
-    status, out, _ = cli(capsys, "denoise", models["denoise"], work / "in.mp3", "-o", work / "keep.wav", "--force")
+    status, out, _ = cli("denoise", models["denoise"], work / "in.mp3", "-o", work / "keep.wav", "--force")
     assert status == 0, out
     info = sf.info(work / "keep.wav")
     assert (info.format, info.subtype, info.samplerate) == ("WAV", "PCM_16", rate)
@@ -186,22 +161,21 @@ def test_denoise_mp3_in_wav_out_replaces_an_existing_wav_with_force(capsys, mode
     assert "WAV PCM_16" in out
 
 
-def test_denoise_output_format_and_subtype_come_from_the_output(capsys, models, work):
+def test_denoise_output_format_and_subtype_come_from_the_output(cli, models, work):
     for name, subtype, expected in [
         ("out.flac", None, ("FLAC", "PCM_16")),
         ("out.ogg", None, ("OGG", "VORBIS")),
         ("out.wav", "float", ("WAV", "FLOAT")),
     ]:
         options = ["--subtype", subtype] if subtype else []
-        status, _, err = cli(capsys, "denoise", models["denoise"], work / "in.wav", "-o", work / name, *options)
+        status, _, err = cli("denoise", models["denoise"], work / "in.wav", "-o", work / name, *options)
         assert status == 0, err
         assert (sf.info(work / name).format, sf.info(work / name).subtype) == expected
 
 
-def test_denoise_refuses_an_output_extension_or_subtype_it_cannot_write(capsys, models, work):
+def test_denoise_refuses_an_output_extension_or_subtype_it_cannot_write(refused, models, work):
     before = snapshot(work)
     refused(
-        capsys,
         r"which audio format .*out\.mp3: end it with \.wav, \.flac, \.ogg",
         "denoise",
         models["denoise"],
@@ -210,7 +184,6 @@ def test_denoise_refuses_an_output_extension_or_subtype_it_cannot_write(capsys, 
         work / "out.mp3",
     )
     refused(
-        capsys,
         r"--subtype VORBIS cannot be written to a \.wav file",
         "denoise",
         models["denoise"],
@@ -244,7 +217,7 @@ def test_denoise_on_a_full_disk_leaves_the_old_output_intact(models, work):
     assert snapshot(work) == before  # keep.wav unchanged, and no temporary file left behind
 
 
-def test_demo_refuses_to_replace_an_earlier_report_before_training(capsys, monkeypatch, tmp_path):
+def test_demo_refuses_to_replace_an_earlier_report_before_training(refused, monkeypatch, tmp_path):
     import skaudio.cli._demo as demo
 
     report = tmp_path / "skaudio-demo"
@@ -252,8 +225,8 @@ def test_demo_refuses_to_replace_an_earlier_report_before_training(capsys, monke
     (report / "scores.json").write_text('{"scores": {}}')
     before = snapshot(tmp_path)
     monkeypatch.setattr(demo, "_classify", lambda *a: pytest.fail("the demo trained before checking --out"))
-    refused(capsys, r"already holds a report \(scores\.json\): pass --force", "demo", "--out", report)
-    refused(capsys, r"is a file, not a folder", "demo", "--out", report / "scores.json")
+    refused(r"already holds a report \(scores\.json\): pass --force", "demo", "--out", report)
+    refused(r"is a file, not a folder", "demo", "--out", report / "scores.json")
     assert snapshot(tmp_path) == before
 
 
@@ -261,13 +234,12 @@ def test_demo_refuses_to_replace_an_earlier_report_before_training(capsys, monke
 
 
 @pytest.mark.parametrize("how", ["same", "dotdot", "link"])
-def test_denoise_never_writes_over_its_input_even_with_force(capsys, models, work, how):
+def test_denoise_never_writes_over_its_input_even_with_force(refused, models, work, how):
     (work / "x").mkdir()
     os.symlink(work / "in.wav", work / "link.wav")
     output = {"same": work / "in.wav", "dotdot": f"{work}/x/../in.wav", "link": work / "link.wav"}[how]
     before = snapshot(work)
     refused(
-        capsys,
         r"refusing to write .*: it is the input file",
         "denoise",
         models["denoise"],
@@ -279,10 +251,9 @@ def test_denoise_never_writes_over_its_input_even_with_force(capsys, models, wor
     assert snapshot(work) == before
 
 
-def test_denoise_refuses_an_existing_output_without_force_and_a_missing_folder(capsys, models, work):
+def test_denoise_refuses_an_existing_output_without_force_and_a_missing_folder(refused, models, work):
     before = snapshot(work)
     refused(
-        capsys,
         r"keep\.wav already exists: pass --force",
         "denoise",
         models["denoise"],
@@ -291,7 +262,6 @@ def test_denoise_refuses_an_existing_output_without_force_and_a_missing_folder(c
         work / "keep.wav",
     )
     refused(
-        capsys,
         r"cannot write .*nodir/o\.wav: folder .*nodir does not exist",
         "denoise",
         models["denoise"],
@@ -302,16 +272,16 @@ def test_denoise_refuses_an_existing_output_without_force_and_a_missing_folder(c
     assert snapshot(work) == before
 
 
-def test_train_checks_out_before_loading_or_training(capsys, monkeypatch, data, tmp_path):
+def test_train_checks_out_before_loading_or_training(refused, monkeypatch, data, tmp_path):
     no_training(monkeypatch)
     training_file = next(data.rglob("*.wav"))
     (tmp_path / "good.joblib").write_bytes(b"an earlier model")
     before = snapshot(tmp_path)
     train = ["train", "--task", "classify", "--data", data, "--out"]
-    refused(capsys, r"refusing to write .*: it is the input file", *train, training_file, "--force")
-    refused(capsys, r"good\.joblib already exists: pass --force", *train, tmp_path / "good.joblib")
-    refused(capsys, r"folder .*nodir does not exist", *train, tmp_path / "nodir" / "m.joblib")
-    refused(capsys, r"is a folder", *train, data, "--force")
+    refused(r"refusing to write .*: it is the input file", *train, training_file, "--force")
+    refused(r"good\.joblib already exists: pass --force", *train, tmp_path / "good.joblib")
+    refused(r"folder .*nodir does not exist", *train, tmp_path / "nodir" / "m.joblib")
+    refused(r"is a folder", *train, data, "--force")
     assert snapshot(tmp_path) == before
 
 
@@ -319,12 +289,12 @@ def test_train_checks_out_before_loading_or_training(capsys, monkeypatch, data, 
 
 
 @pytest.mark.parametrize("n_channels", [2, 6])
-def test_denoise_keeps_every_channel(capsys, models, work, n_channels):
+def test_denoise_keeps_every_channel(cli, models, work, n_channels):
     mono = sf.read(work / "in.wav")[0]
     channels = np.stack([mono * (0.2 + 0.1 * c) for c in range(n_channels)], axis=1)
     channels[:, -1] = 0  # a silent channel must stay (nearly) silent, not get the others' mix
     sf.write(work / "multi.wav", channels, SR, subtype="PCM_16")
-    status, _, err = cli(capsys, "denoise", models["denoise"], work / "multi.wav", "-o", work / "out.wav")
+    status, _, err = cli("denoise", models["denoise"], work / "multi.wav", "-o", work / "out.wav")
     assert status == 0, err
     cleaned, rate = sf.read(work / "out.wav", always_2d=True)
     assert cleaned.shape == channels.shape and rate == SR
@@ -334,13 +304,12 @@ def test_denoise_keeps_every_channel(capsys, models, work, n_channels):
 # 5 (command line part): one class
 
 
-def test_train_classify_on_one_class_fails_before_training(capsys, monkeypatch, data, tmp_path):
+def test_train_classify_on_one_class_fails_before_training(refused, monkeypatch, data, tmp_path):
     from skaudio import pipelines
 
     shutil.rmtree(data / "1")
     monkeypatch.setattr(pipelines, "make_classifier_pipeline", lambda **kw: pytest.fail("trained on one class"))
     refused(
-        capsys,
         r"holds one class, '0': a classifier needs at least 2 classes",
         "train",
         "--task",
@@ -357,10 +326,9 @@ def test_train_classify_on_one_class_fails_before_training(capsys, monkeypatch, 
 
 
 @pytest.mark.parametrize("task", ["classify", "detect"])
-def test_predict_refuses_a_file_shorter_than_the_model_sees(capsys, models, tmp_path, task):
+def test_predict_refuses_a_file_shorter_than_the_model_sees(refused, models, tmp_path, task):
     sf.write(tmp_path / "one.wav", np.array([0.5]), SR)
     line = refused(
-        capsys,
         r"one\.wav is too short for this model: 1 samples at 8000 Hz, it needs at least 256",
         "predict",
         models[task],
@@ -369,13 +337,13 @@ def test_predict_refuses_a_file_shorter_than_the_model_sees(capsys, models, tmp_
     assert line.startswith("skaudio predict: error: ")  # one line from the command, no traceback
 
 
-def test_predict_says_once_that_files_are_resampled_and_classifies_a_long_file_whole(capsys, models, work, tmp_path):
+def test_predict_says_once_that_files_are_resampled_and_classifies_a_long_file_whole(cli, models, work, tmp_path):
     audio = sf.read(work / "in.wav")[0]
     for name in ("a16.wav", "b16.wav"):
         sf.write(tmp_path / name, np.repeat(audio, 2), 2 * SR)
     sf.write(tmp_path / "long.wav", np.tile(audio, 6), SR)
     status, out, err = cli(
-        capsys, "predict", models["classify"], tmp_path / "a16.wav", tmp_path / "b16.wav", tmp_path / "long.wav"
+        "predict", models["classify"], tmp_path / "a16.wav", tmp_path / "b16.wav", tmp_path / "long.wav"
     )
     assert status == 0 and len(out.splitlines()) == 4, err
     resampled = [line for line in err if "resampled" in line]
@@ -391,10 +359,10 @@ def test_predict_says_once_that_files_are_resampled_and_classifies_a_long_file_w
 # 8. truncated WAV
 
 
-def test_a_truncated_wav_is_read_with_a_warning_naming_it(capsys, models, work):
+def test_a_truncated_wav_is_read_with_a_warning_naming_it(cli, models, work):
     content = (work / "in.wav").read_bytes()
     (work / "cut.wav").write_bytes(content[: len(content) // 2])
-    status, out, err = cli(capsys, "predict", models["classify"], work / "cut.wav")
+    status, out, err = cli("predict", models["classify"], work / "cut.wav")
     assert status == 0 and "cut.wav" in out
     assert any("warning" in line and "cut.wav" in line and "truncated" in line for line in err), err
     from skaudio.io import load_audio
@@ -409,7 +377,7 @@ def test_a_truncated_wav_is_read_with_a_warning_naming_it(capsys, models, work):
 # 9. errors name the file
 
 
-def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, models, tmp_path):
+def test_nan_samples_are_an_error_naming_the_file(refused, monkeypatch, data, models, tmp_path):
     from skaudio import pipelines
 
     wave = np.full(800, 0.1, dtype=np.float32)
@@ -417,7 +385,6 @@ def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, mod
     sf.write(data / "1" / "bad.wav", wave, SR, subtype="FLOAT")
     monkeypatch.setattr(pipelines, "make_classifier_pipeline", lambda **kw: pytest.fail("trained on NaN"))
     line = refused(
-        capsys,
         r"'.*data/1/bad\.wav' holds 1 NaN or infinite samples",
         "train",
         "--task",
@@ -428,10 +395,10 @@ def test_nan_samples_are_an_error_naming_the_file(capsys, monkeypatch, data, mod
         tmp_path / "m.joblib",
     )
     assert line.startswith("skaudio train: error: ")
-    refused(capsys, r"bad\.wav.* holds 1 NaN", "predict", models["classify"], data / "1" / "bad.wav")
+    refused(r"bad\.wav.* holds 1 NaN", "predict", models["classify"], data / "1" / "bad.wav")
 
 
-def test_a_file_name_that_is_not_utf8_is_read_and_printed(capsys, models, work):
+def test_a_file_name_that_is_not_utf8_is_read_and_printed(models, work):
     name = os.path.join(os.fsencode(work), b"d\xe9j\xe0.wav")  # Latin-1 bytes: not valid UTF-8
     shutil.copy(work / "in.wav", name)
     result = run_skaudio("predict", models["classify"], os.fsdecode(name))
@@ -445,21 +412,21 @@ def test_a_file_name_that_is_not_utf8_is_read_and_printed(capsys, models, work):
 # 10. predict streams rows and goes on with --on-error skip
 
 
-def test_predict_streams_rows_and_skips_bad_files_when_asked(capsys, models, work, tmp_path):
+def test_predict_streams_rows_and_skips_bad_files_when_asked(cli, models, work, tmp_path):
     (tmp_path / "bad.flac").write_bytes(b"fLaC but not really")
     shutil.copy(work / "in.wav", tmp_path / "c.wav")
     files = [work / "in.wav", tmp_path / "bad.flac", tmp_path / "c.wav"]
-    status, out, err = cli(capsys, "predict", models["classify"], *files, "--on-error", "skip")
+    status, out, err = cli("predict", models["classify"], *files, "--on-error", "skip")
     rows = out.splitlines()
     assert status == 1
     assert rows[0] == "file,label,0,1" and [r.split(",")[0] for r in rows[1:]] == [str(files[0]), str(files[2])]
     assert len([line for line in err if "bad.flac" in line and ": error: " in line]) == 1
     assert err[-1] == "skaudio predict: error: 1 of 3 files failed (each reported above); the others were predicted"
     # the default stops at the bad file, after printing the good one before it
-    status, out, err = cli(capsys, "predict", models["classify"], *files)
+    status, out, err = cli("predict", models["classify"], *files)
     assert status == 1 and [r.split(",")[0] for r in out.splitlines()[1:]] == [str(files[0])]
     assert len(err) == 1 and "bad.flac" in err[0]
-    status, out, _ = cli(capsys, "predict", models["classify"], *files, "--on-error", "skip", "--format", "json")
+    status, out, _ = cli("predict", models["classify"], *files, "--on-error", "skip", "--format", "json")
     assert [row["file"] for row in json.loads(out)] == [str(files[0]), str(files[2])]
 
 
@@ -480,18 +447,16 @@ def test_load_folder_skips_a_fifo_instead_of_hanging(data):
     assert "not regular files" in result.stdout and "x.wav" in result.stdout
 
 
-def test_broken_and_self_referencing_links_are_reported_as_broken_links(capsys, models, tmp_path):
+def test_broken_and_self_referencing_links_are_reported_as_broken_links(refused, models, tmp_path):
     os.symlink(tmp_path / "loop.wav", tmp_path / "loop.wav")
     os.symlink(tmp_path / "gone.wav", tmp_path / "dangling.wav")
     refused(
-        capsys,
         r"broken symbolic link \(it points to itself\): .*loop\.wav",
         "predict",
         models["classify"],
         tmp_path / "loop.wav",
     )
     refused(
-        capsys,
         r"broken symbolic link \(its target does not exist\): .*dangling\.wav",
         "predict",
         models["classify"],
@@ -503,11 +468,15 @@ def test_broken_and_self_referencing_links_are_reported_as_broken_links(capsys, 
         load_audio(tmp_path / "loop.wav")
 
 
-def test_negative_cv_is_rejected(capsys, data, tmp_path):
-    with pytest.raises(SystemExit) as exit_:
-        main(["train", "--task", "classify", "--data", str(data), "--cv", "-2", "--out", str(tmp_path / "m.joblib")])
-    assert exit_.value.code == 2
-    assert "--cv: expected a whole number >= 0, got '-2'" in capsys.readouterr().err
+def test_negative_cv_and_a_test_size_outside_0_1_are_rejected(cli, data, tmp_path):
+    for option, value, message in [
+        ("--cv", "-2", "--cv: expected a whole number >= 0, got '-2'"),
+        ("--test-size", "1.5", "--test-size: expected a fraction between 0 and 1, got '1.5'"),
+        ("--test-size", "0", "--test-size: expected a fraction between 0 and 1, got '0'"),
+    ]:
+        status, _, err = cli("train", "--task", "classify", "--data", data, option, value, "--out", tmp_path / "m")
+        assert status == 2
+        assert message in "\n".join(err)
 
 
 # 12. an error is one line: no TensorFlow start-up lines
