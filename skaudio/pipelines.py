@@ -386,8 +386,10 @@ def make_event_detector_pipeline(*, sr: int, random_state: int | None = None, ve
     Notes
     -----
     Chosen and measured by ``benchmarks/bench_events.py`` (scenes of spoken
-    digits over noise); figures in ``benchmarks/results/events.json``. Read
-    more in the :ref:`design notes <design_notes_event_detector>`.
+    digits over noise); figures in ``benchmarks/results/events.json``;
+    measured on real recordings by ``benchmarks/bench_events_real.py``
+    (``events_real.json``). Read more in the
+    :ref:`design notes <design_notes_event_detector>`.
 
     Examples
     --------

@@ -273,10 +273,8 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
         "3 classes",
         *train("classify", few),
     )
-    refused(
-        "--test-size 0.9 of 30 files leaves none|holds out 27 and trains on 3",
-        *train("detect", folder, "--test-size", "0.9"),
-    )
+    refused("--test-size 0.95 of 30 files holds out 29 and trains on 1", *train("detect", folder, "--test-size", ".95"))
+    refused("--test-size 0.99 of 30 files leaves none to train on", *train("denoise", folder, "--test-size", "0.99"))
     refused(
         "--set: the pipeline has no parameter 'n_networks' \\(did you mean cnn1dclassifier__n_networks",
         *train("classify", folder, "--set", "n_networks=1"),
