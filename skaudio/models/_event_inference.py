@@ -267,7 +267,7 @@ def frame_proba_to_events(
     >>> frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0.5)
     [(0.25, 1.25, 'dog'), (0.75, 1.75, 'rain')]
     """
-    _check_options(threshold, min_duration, median_filter, 0.0, 1)
+    _check_event_options(threshold, min_duration, median_filter)
     if not is_number(frame_duration) or not frame_duration > 0:
         raise ValueError(f"frame_duration must be a number of seconds > 0, got {frame_duration!r}.")
     proba = np.asarray(proba)
@@ -375,13 +375,19 @@ def _window_frames(window, detector, fd, stride, *, waveforms):
     return n_window
 
 
-def _check_options(threshold, min_duration, median_filter, overlap, batch_size):
+def _check_event_options(threshold, min_duration, median_filter):
+    """The options of frame_proba_to_events."""
     if not is_number(threshold) or not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
     if not is_number(min_duration) or not min_duration >= 0:
         raise ValueError(f"min_duration must be a number >= 0, got {min_duration!r}.")
     if median_filter is not None and (not is_number(median_filter) or not median_filter > 0):
         raise ValueError(f"median_filter must be a duration in seconds > 0 or None, got {median_filter!r}.")
+
+
+def _check_options(threshold, min_duration, median_filter, overlap, batch_size):
+    """The options of predict_events."""
+    _check_event_options(threshold, min_duration, median_filter)
     if not is_number(overlap) or not 0 <= overlap < 1:
         raise ValueError(f"overlap must be a fraction in [0, 1), got {overlap!r}.")
     if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1:
