@@ -129,6 +129,10 @@ class KerasAudioMixin:
         if self.learning_rate is not None and not hasattr(self, "optimizer__learning_rate"):
             optimizer.learning_rate = self.learning_rate
         model.compile(**{**compile_kwargs, "optimizer": optimizer})
+        # Keras (TensorFlow backend) otherwise creates the optimizer's variables in the first
+        # traced training step, and a tf.function that creates variables is traced twice:
+        # building them here halves the tracing that dominates a small fit (design notes).
+        model.optimizer.build(model.trainable_variables)
         return model
 
     def _build_keras_model(self):

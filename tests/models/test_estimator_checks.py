@@ -6,9 +6,9 @@ from skaudio.models import CNN1DClassifier, CNN1DDenoiser, CRNNEventDetector
 
 # sklearn's checks use tables of 2 to 20 columns: each row becomes a short
 # waveform (n_samples, 1), so kernels and pools are sized for a few samples.
-# run_eagerly: each check trains for a handful of steps, and tracing Keras' train step (about
-# 2 s) would cost more than running those steps eagerly (about 0.1 s each).
-TINY = dict(epochs=1, batch_size=16, random_state=0, run_eagerly=True)
+# run_eagerly: each check trains for a handful of steps (batches of 64 rows), and tracing
+# Keras' train step (1-2 s) would cost more than running those steps eagerly (about 0.1 s each).
+TINY = dict(epochs=1, batch_size=64, random_state=0, run_eagerly=True)
 ESTIMATORS = [
     CNN1DClassifier(filters=(4,), kernel_size=1, pool_size=1, dense_units=4, **TINY),
     CRNNEventDetector(filters=4, kernel_size=1, pool_size=1, lstm_units=4, **TINY),
