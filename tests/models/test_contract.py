@@ -59,6 +59,22 @@ def _determinism_enabled():
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_optimizer_variables_exist_before_the_first_training_step(case):
+    # made inside the first traced step, they would make TensorFlow trace every fit's step twice
+    import keras
+
+    built = []
+
+    class OptimizerBuilt(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            built.append(self.model.optimizer.built and len(self.model.optimizer.variables) > 1)
+
+    make, X, y = CASES[case]
+    make(callbacks=[OptimizerBuilt()]).fit(X, y)
+    assert built == [True]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_seeded_then_unseeded_then_seeded_fits(case):
     make, X, y = CASES[case]
     first = make().fit(X, y)
