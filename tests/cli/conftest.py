@@ -47,3 +47,15 @@ def refused(cli):
         return errors[0]
 
     return check
+
+
+@pytest.fixture
+def succeeds(cli):
+    """``succeeds(*args)``: ``skaudio ARGS`` exits with status 0; its standard output."""
+
+    def check(*args):
+        status, out, err = cli(*args)
+        assert status == 0, "\n".join(err[-40:])
+        return out
+
+    return check

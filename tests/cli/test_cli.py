@@ -1,8 +1,10 @@
-"""The ``skaudio`` command, run as users run it: subprocesses on real files in a temporary folder.
+"""The ``skaudio`` command on real files in a temporary folder.
 
-Error cases that stop before any work run in the test's process (the ``cli``
-and ``refused`` fixtures of conftest.py); a few also run as subprocesses,
-where TensorFlow's start-up lines must stay off stderr.
+The README's main command (``skaudio demo``) and what only a process shows
+(the exit status a shell sees, TensorFlow's start-up lines kept off stderr, a
+reader that closes the pipe) run as subprocesses; every other call runs the
+same ``main`` in the test's process (the ``cli``, ``succeeds`` and ``refused``
+fixtures of conftest.py), without starting Python and TensorFlow again.
 """
 
 import csv
@@ -96,25 +98,25 @@ def test_demo_trains_three_tasks_and_writes_a_report(demo):
         assert (out / f"{name}.skaudio").stat().st_size > 0
 
 
-def test_info_shows_steps_parameters_and_metadata(demo):
+def test_info_shows_steps_parameters_and_metadata(succeeds, demo):
     out, _ = demo
-    text = skaudio("info", out / "classifier.skaudio").stdout
+    text = succeeds("info", out / "classifier.skaudio")
     assert "task: classify" in text and "sample rate: 8000 Hz" in text
     assert "audioloader: AudioLoader" in text and "cnn1dclassifier: CNN1DClassifier" in text
     assert "kernel_size = 3" in text and re.search(r"versions: skaudio \S+, keras", text)
 
 
-def test_predict_classifier_csv_and_json(demo, folder):
+def test_predict_classifier_csv_and_json(succeeds, demo, folder):
     out, _ = demo
     files = sorted(str(p) for p in folder.rglob("*.wav"))[:4]
-    table = list(csv.reader(io.StringIO(skaudio("predict", out / "classifier.skaudio", *files).stdout)))
+    table = list(csv.reader(io.StringIO(succeeds("predict", out / "classifier.skaudio", *files))))
     classes = skaudio_api.load_model(out / "classifier.skaudio")[-1].classes_.tolist()
     assert table[0] == ["file", "label", *classes]
     assert [row[0] for row in table[1:]] == files
     for row in table[1:]:
         probabilities = np.array(row[2:], dtype=float)
         assert abs(probabilities.sum() - 1) < 1e-4 and row[1] == classes[int(np.argmax(probabilities))]
-    rows = json.loads(skaudio("predict", out / "classifier.skaudio", *files, "--format", "json").stdout)
+    rows = json.loads(succeeds("predict", out / "classifier.skaudio", *files, "--format", "json"))
     assert [r["file"] for r in rows] == files and all(r["label"] in classes for r in rows)
     # a reader that stops after the header (`skaudio predict ... | head -1`): a quiet stop, as Unix tools make
     command = [sys.executable, "-m", "skaudio", "predict", str(out / "classifier.skaudio"), *files]
@@ -126,7 +128,7 @@ def test_predict_classifier_csv_and_json(demo, folder):
     assert reader.returncode == 141 and not said, said
 
 
-def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
+def test_predict_detector_lists_events_of_a_long_recording(succeeds, demo, tmp_path):
     out, _ = demo
     from skaudio.datasets import make_event_scenes
 
@@ -136,19 +138,19 @@ def test_predict_detector_lists_events_of_a_long_recording(demo, tmp_path):
     scene, events = make_event_scenes(clips, labels, n_scenes=1, sr=SR, duration=9.0, n_events=4, random_state=1)
     path = tmp_path / "long.wav"
     sf.write(path, scene[0], SR)
-    table = list(csv.reader(io.StringIO(skaudio("predict", out / "event_detector.skaudio", path).stdout)))
+    table = list(csv.reader(io.StringIO(succeeds("predict", out / "event_detector.skaudio", path))))
     assert table[0] == ["file", "onset", "offset", "label"]
     for _, onset, offset, label in table[1:]:
         assert 0 <= float(onset) < float(offset) <= 9.0 and label in {"chirp", "click_train", "harmonic"}
     assert len(table) > 1  # the demo's detector finds some of the 4 events
 
 
-def test_denoise_any_length_at_the_inputs_rate(demo, tmp_path):
+def test_denoise_any_length_at_the_inputs_rate(succeeds, demo, tmp_path):
     out, _ = demo
     t = np.arange(int(2.7 * 16000)) / 16000
     noisy = 0.3 * np.sin(2 * np.pi * 440 * t) + 0.1 * np.random.default_rng(0).standard_normal(len(t))
     sf.write(tmp_path / "in.wav", noisy, 16000, subtype="PCM_16")
-    skaudio("denoise", out / "denoiser.skaudio", tmp_path / "in.wav", "-o", tmp_path / "out.wav")
+    succeeds("denoise", out / "denoiser.skaudio", tmp_path / "in.wav", "-o", tmp_path / "out.wav")
     cleaned, rate = sf.read(tmp_path / "out.wav")
     assert rate == 16000 and len(cleaned) == len(noisy)
     assert sf.info(tmp_path / "out.wav").subtype == "PCM_16"
@@ -172,7 +174,7 @@ def noise_folder(tmp_path_factory):
 
 
 @pytest.mark.parametrize("task", ["classify", "detect", "denoise"])
-def test_train_each_task_on_a_folder(folder, noise_folder, tmp_path, task):
+def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, task):
     model = tmp_path / f"{task}.skaudio"
     extra = {
         # --set goes through the same parsing as any parameter (one network is also the default)
@@ -190,13 +192,13 @@ def test_train_each_task_on_a_folder(folder, noise_folder, tmp_path, task):
     }[task]
     refit = task == "detect"  # the refit on all the data, once; the others save the held-out fit
     extra += [] if refit else ["--no-refit"]
-    result = skaudio("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
-    assert re.search(r"held-out .+: -?\d+\.\d{4}", result.stdout)
-    assert ("refitting on all 34 scenes" in result.stdout) == refit  # 24 training + 10 held-out scenes
-    assert ("cross-validated" in result.stdout) == (task == "classify")
+    stdout = succeeds("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
+    assert re.search(r"held-out .+: -?\d+\.\d{4}", stdout)
+    assert ("refitting on all 34 scenes" in stdout) == refit  # 24 training + 10 held-out scenes
+    assert ("cross-validated" in stdout) == (task == "classify")
     if task == "classify":
-        assert "cross-validated accuracy (best of grid, 2 folds)" in result.stdout
-        assert "best parameters: cnn1dclassifier__kernel_size=" in result.stdout
+        assert "cross-validated accuracy (best of grid, 2 folds)" in stdout
+        assert "best parameters: cnn1dclassifier__kernel_size=" in stdout
     pipe = skaudio_api.load_model(model)
     metadata = skaudio_api.read_model_metadata(model)
     assert metadata["task"] == task and metadata["sr"] == SR and metadata["n_files"] == 30
