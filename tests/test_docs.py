@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -12,17 +13,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 EXAMPLES = sorted((DOCS / "examples").glob("plot_*.py"))
-
-# Runs one example as sphinx-gallery does (as __main__, non-interactive
-# backend) and saves every figure it left open.
-RUN_EXAMPLE = """
-import runpy, sys
-from pathlib import Path
-import matplotlib.pyplot as plt
-runpy.run_path(sys.argv[1], run_name="__main__")
-for number in plt.get_fignums():
-    plt.figure(number).savefig(Path(sys.argv[2]) / f"figure_{number}.png")
-"""
 
 
 def _env(**extra):
@@ -46,12 +36,21 @@ def test_the_gallery_has_examples():
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
-def test_gallery_example_runs_and_draws_a_figure(example, tmp_path):
-    figures = tmp_path / "figures"
-    figures.mkdir()
-    # cwd in tmp_path: whatever an example writes stays out of the repository
-    _run([sys.executable, "-c", RUN_EXAMPLE, str(example), str(figures)], cwd=tmp_path, timeout=300)
-    written = sorted(figures.glob("*.png"))
+def test_gallery_example_runs_and_draws_a_figure(example, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    # as sphinx-gallery runs it: in this process, as __main__, with a non-interactive backend;
+    # in a folder of its own, so that whatever it writes stays out of the repository
+    monkeypatch.chdir(tmp_path)
+    plt.switch_backend("Agg")
+    plt.close("all")
+    try:
+        runpy.run_path(str(example), run_name="__main__")
+        written = [tmp_path / f"figure_{number}.png" for number in plt.get_fignums()]
+        for number, path in zip(plt.get_fignums(), written):
+            plt.figure(number).savefig(path)
+    finally:
+        plt.close("all")
     assert written, f"{example.name} drew no figure"
     assert all(path.stat().st_size > 1000 for path in written), [(p.name, p.stat().st_size) for p in written]
 
