@@ -8,10 +8,12 @@ from pathlib import Path
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import gc
+import re
 
 import pytest
 
 import skaudio.models  # noqa: F401  (TensorFlow, Keras, scikeras, scikit-learn, librosa)
+from skaudio.cli import main
 
 # Every fit starts with Keras' clear_session, which runs a full garbage collection:
 # 0.4 s to walk the ~450,000 objects of the modules imported above, hundreds of times
@@ -55,3 +57,59 @@ def fsdd_path():
             pytrace=False,
         )
     return path
+
+
+# ``skaudio`` run in the test's process
+
+
+@pytest.fixture
+def cli(capsys):
+    """``cli(*args)`` runs ``skaudio ARGS`` in this process: (exit status, stdout, stderr lines).
+
+    The same code as the installed command, without starting an interpreter and
+    TensorFlow for each call; what only a real process shows (TensorFlow's start-up
+    lines kept off stderr, the exit status the shell sees) is tested with subprocesses.
+    """
+
+    def run(*args):
+        level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+        try:
+            status = main([str(a) for a in args])
+        except SystemExit as stop:  # argparse: --help, or a usage error
+            status = stop.code
+        finally:  # the command line sets it for itself; the test process keeps its own
+            if level is None:
+                os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+            else:
+                os.environ["TF_CPP_MIN_LOG_LEVEL"] = level
+        out, err = capsys.readouterr()
+        return status, out, err.splitlines()
+
+    return run
+
+
+@pytest.fixture
+def refused(cli):
+    """``refused(pattern, *args)``: ``skaudio ARGS`` fails with one error line matching ``pattern``; that line."""
+
+    def check(pattern, *args):
+        status, _, err = cli(*args)
+        errors = [line for line in err if ": error: " in line]
+        assert status == 1 and len(errors) == 1, err
+        assert "Traceback" not in "\n".join(err)
+        assert re.search(pattern, errors[0]), errors[0]
+        return errors[0]
+
+    return check
+
+
+@pytest.fixture
+def succeeds(cli):
+    """``succeeds(*args)``: ``skaudio ARGS`` exits with status 0; its standard output."""
+
+    def check(*args):
+        status, out, err = cli(*args)
+        assert status == 0, "\n".join(err[-40:])
+        return out
+
+    return check

@@ -44,21 +44,6 @@ def run_python(code, **env):
     )
 
 
-def run_skaudio(*args, **env):
-    return subprocess.run(
-        [sys.executable, "-m", "skaudio", *map(str, args)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **{k: str(v) for k, v in env.items()}},
-    )
-
-
-def error_lines(result):
-    return [line for line in result.stderr.splitlines() if line.startswith("skaudio")]
-
-
 def rewrite_member(path, name, content):
     """Replace one member of a model file, as someone editing it by hand would."""
     with zipfile.ZipFile(path) as archive:
@@ -205,7 +190,7 @@ class _EvilPickle:
         return exec, (f"open({self.marker!r}, 'w').close()",)
 
 
-def test_an_evil_pickle_never_runs_unless_trusted(tmp_path):
+def test_an_evil_pickle_never_runs_unless_trusted(refused, tmp_path):
     evil, marker = tmp_path / "evil.joblib", tmp_path / "ran"
     with open(evil, "wb") as f:
         pickle.dump(_EvilPickle(marker), f)
@@ -213,11 +198,8 @@ def test_an_evil_pickle_never_runs_unless_trusted(tmp_path):
         skaudio.load_model(evil)
     with pytest.raises(ValueError, match="cannot be inspected"):
         skaudio.read_model_metadata(evil)
-    result = run_skaudio("info", evil)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert len(error_lines(result)) == 1 and "--trust" in error_lines(result)[0]
-    result = run_skaudio("predict", evil, evil)
-    assert result.returncode == 1 and "--trust" in error_lines(result)[0]
+    refused("--trust", "info", evil)
+    refused("--trust", "predict", evil, evil)
     assert not marker.exists()
     skaudio.load_model(evil, trusted=True)  # the file is as evil as it claims: trusting it runs it
     assert marker.exists()
@@ -279,18 +261,16 @@ def evil_zip(tmp_path, monkeypatch):
     sys.modules.pop("skaudio_evil_payload", None)
 
 
-def test_an_evil_model_file_never_runs_unless_trusted(evil_zip, tmp_path):
+def test_an_evil_model_file_never_runs_unless_trusted(succeeds, refused, evil_zip, tmp_path):
     path, marker = evil_zip
     with pytest.raises(UntrustedModelError, match=r"skaudio_evil_payload\.Evil, skaudio_evil_payload\.touch"):
         skaudio.load_model(path)
     with pytest.raises(UntrustedModelError, match=r"skaudio_evil_payload\.touch; nothing was loaded"):
         skaudio.load_model(path, trusted=["skaudio_evil_payload.Evil"])
-    info = run_skaudio("info", path)
-    assert info.returncode == 0, info.stderr
-    assert "skaudio_evil_payload.Evil" in info.stdout and "--trust" in info.stdout  # the payload, not the metadata
+    info = succeeds("info", path)
+    assert "skaudio_evil_payload.Evil" in info and "--trust" in info  # the payload, not the metadata
     sf.write(tmp_path / "a.wav", np.zeros(800), SR)
-    result = run_skaudio("predict", path, tmp_path / "a.wav")
-    assert result.returncode == 1 and "skaudio_evil_payload.Evil" in error_lines(result)[0]
+    refused("skaudio_evil_payload.Evil", "predict", path, tmp_path / "a.wav")
     assert not marker.exists()
     with pytest.raises(ValueError, match="says task 'classify'"):  # checked once loaded, too late here:
         skaudio.load_model(path, trusted=True)
@@ -323,7 +303,7 @@ def test_other_versions_warn_and_say_so_when_loading_fails(saved, tmp_path):
         skaudio.load_model(path)
 
 
-def test_a_task_that_is_not_the_models_is_an_error(pipelines, saved, tmp_path):
+def test_a_task_that_is_not_the_models_is_an_error(refused, pipelines, saved, tmp_path):
     denoiser = pipelines[2][1]
     with pytest.raises(ValueError, match="says task 'classify', but the model's final estimator CNN1DDenoiser is a "):
         skaudio.save_model(denoiser, tmp_path / "x.skaudio", metadata={"task": "classify"})
@@ -333,8 +313,7 @@ def test_a_task_that_is_not_the_models_is_an_error(pipelines, saved, tmp_path):
     edit_metadata(path, task="classify")
     with pytest.raises(ValueError, match="its metadata says task 'classify', but .* CNN1DDenoiser is a 'denoise'"):
         skaudio.load_model(path)
-    result = run_skaudio("predict", path, path)
-    assert result.returncode == 1 and "says task 'classify'" in error_lines(result)[0]
+    refused("says task 'classify'", "predict", path, path)
 
 
 def test_bad_metadata_and_keras_objects_are_refused_before_writing(pipelines, tmp_path):
