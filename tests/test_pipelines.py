@@ -43,8 +43,9 @@ def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
 
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
+    # one training step an epoch: running it eagerly costs less than tracing it
     pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0)).set_params(
-        cnn1dclassifier__epochs=2, cnn1dclassifier__filters=(4, 4, 8, 8)
+        cnn1dclassifier__epochs=2, cnn1dclassifier__filters=(4, 4, 8, 8), cnn1dclassifier__run_eagerly=True
     )
     # two candidates that differ in a network parameter and an in-network feature parameter
     grid = [
@@ -109,8 +110,9 @@ def test_event_detector_pipeline_finds_digits_in_fsdd_scenes_and_tunes_by_event_
     assert event_based_scores(events[80:], estimated)["f_measure"] > 0.6
     # GridSearchCV over the detector's kernel size, scored by event-based F1 (event
     # lists cannot be stratified: scikit-learn needs an explicit KFold)
+    # one training step per fit: running it eagerly costs less than tracing it
     search = GridSearchCV(
-        pipe.set_params(crnneventdetector__epochs=1),
+        pipe.set_params(crnneventdetector__epochs=1, crnneventdetector__run_eagerly=True),
         {"crnneventdetector__kernel_size": [3, 5]},
         scoring=event_f1_scorer,
         cv=KFold(2),
