@@ -28,10 +28,10 @@ SR = 8000
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def skaudio(*args, cwd=None, check=True):
+def skaudio(*args, check=True):
     """Run ``python -m skaudio ARGS``; returns the completed process."""
     result = subprocess.run(
-        [sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600
+        [sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True, timeout=600
     )
     if check and result.returncode != 0:
         raise AssertionError(f"skaudio {' '.join(map(str, args))} failed:\n{result.stderr[-3000:]}")
