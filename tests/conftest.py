@@ -9,6 +9,8 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import gc
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -59,7 +61,23 @@ def fsdd_path():
     return path
 
 
-# ``skaudio`` run in the test's process
+# ``skaudio`` run as users run it, and in the test's process
+
+
+def run_skaudio(*args, **options):
+    """``python -m skaudio ARGS`` in a new process, for what only a real process shows; the completed process.
+
+    ``options`` go to ``subprocess.run`` (``env``, ``preexec_fn``, ...). A file name that is not
+    UTF-8 comes back as the str it was given as (surrogateescape).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "skaudio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        errors="surrogateescape",
+        timeout=600,
+        **options,
+    )
 
 
 @pytest.fixture

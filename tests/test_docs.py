@@ -46,9 +46,10 @@ def test_gallery_example_runs_and_draws_a_figure(example, tmp_path, monkeypatch)
     plt.close("all")
     try:
         runpy.run_path(str(example), run_name="__main__")
-        written = [tmp_path / f"figure_{number}.png" for number in plt.get_fignums()]
-        for number, path in zip(plt.get_fignums(), written):
-            plt.figure(number).savefig(path)
+        written = []
+        for number in plt.get_fignums():
+            written.append(tmp_path / f"figure_{number}.png")
+            plt.figure(number).savefig(written[-1])
     finally:
         plt.close("all")
     assert written, f"{example.name} drew no figure"

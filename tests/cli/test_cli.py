@@ -23,19 +23,10 @@ import soundfile as sf
 
 import skaudio as skaudio_api
 from skaudio.datasets import make_colored_noise, make_sounds
+from tests.conftest import run_skaudio
 
 SR = 8000
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def skaudio(*args, check=True):
-    """Run ``python -m skaudio ARGS``; returns the completed process."""
-    result = subprocess.run(
-        [sys.executable, "-m", "skaudio", *map(str, args)], capture_output=True, text=True, timeout=600
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"skaudio {' '.join(map(str, args))} failed:\n{result.stderr[-3000:]}")
-    return result
 
 
 def assert_one_line_error(result, pattern):
@@ -214,7 +205,8 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
 
 
 def test_every_subcommand_has_help(cli):
-    assert skaudio("--help").stdout.startswith("usage: skaudio")
+    result = run_skaudio("--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: skaudio")
     for command in ("demo", "train", "predict", "denoise", "info"):
         status, out, _ = cli(command, "--help")
         assert status == 0 and out.startswith(f"usage: skaudio {command}")
@@ -225,11 +217,11 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
     (tmp_path / "broken.wav").write_bytes(b"RIFF not really a wave file")
     # as users run it: one line even after TensorFlow and a model are loaded
     assert_one_line_error(
-        skaudio("predict", out / "classifier.skaudio", tmp_path / "missing.wav", check=False),
+        run_skaudio("predict", out / "classifier.skaudio", tmp_path / "missing.wav"),
         "audio file not found: .*missing.wav",
     )
     assert_one_line_error(
-        skaudio("predict", out / "classifier.skaudio", tmp_path / "broken.wav", check=False),
+        run_skaudio("predict", out / "classifier.skaudio", tmp_path / "broken.wav"),
         "cannot read audio from .*broken.wav",
     )
     refused("model file not found", "info", tmp_path / "nothing.joblib")

@@ -22,6 +22,7 @@ import pytest
 import soundfile as sf
 
 from skaudio import load_model
+from tests.conftest import run_skaudio
 
 SR = 8000
 
@@ -39,20 +40,6 @@ def snapshot(folder):
             else:
                 sums[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return sums
-
-
-def run_skaudio(*args, cwd=None, preexec_fn=None, env=None):
-    # surrogateescape: a file name that is not UTF-8 comes back as the str it was given as
-    return subprocess.run(
-        [sys.executable, "-m", "skaudio", *map(str, args)],
-        capture_output=True,
-        text=True,
-        errors="surrogateescape",
-        cwd=cwd,
-        timeout=300,
-        preexec_fn=preexec_fn,
-        env=env,
-    )
 
 
 @pytest.fixture(scope="module")
