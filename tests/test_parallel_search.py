@@ -33,7 +33,13 @@ def _pipeline(memory=None):
             (
                 "cnn1dclassifier",
                 CNN1DClassifier(
-                    padding="same", global_pooling="avg", dense_units=None, epochs=2, batch_size=16, random_state=0
+                    padding="same",
+                    global_pooling="avg",
+                    dense_units=None,
+                    epochs=2,
+                    batch_size=16,
+                    random_state=0,
+                    run_eagerly=True,  # four training steps a fit: cheaper run than traced
                 ),
             ),
         ],

@@ -14,7 +14,7 @@ SR = 8000
 def _quick(pipe):
     """The recommended pipeline with training shortened for a test."""
     return pipe.set_params(
-        cnn1dclassifier__epochs=8,
+        cnn1dclassifier__epochs=12,
         cnn1dclassifier__filters=(8, 8, 16, 16),
         cnn1dclassifier__learning_rate=0.005,
         cnn1dclassifier__n_networks=1,
@@ -28,16 +28,19 @@ def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
     keep = np.isin(digits.target, [0, 1, 2])
     X = [clip for clip, k in zip(digits.data, keep) if k]
     y = digits.target[keep]
-    test = digits.index[keep].astype(int) < 5
-    X_train = [x for x, t in zip(X, test) if not t]
+    # recordings 0-4 of each speaker for testing, 5-19 for training (225 clips)
+    index = digits.index[keep].astype(int)
+    test, train = index < 5, (index >= 5) & (index < 20)
+    X_train = [x for x, t in zip(X, train) if t]
     X_test = [x for x, t in zip(X, test) if t]
+    # 12 epochs: test accuracy 0.95-0.99 over seeds 0-2
     pipe = _quick(make_classifier_pipeline(sr=SR, random_state=0))
     assert is_classifier(pipe)
-    pipe.fit(X_train, y[~test])
+    pipe.fit(X_train, y[train])
     assert pipe.score(X_test, y[test]) > 0.8
     assert pipe.predict_proba([X_test[0]]).shape == (1, 3)
     # the same seed gives the same model
-    again = _quick(make_classifier_pipeline(sr=SR, random_state=0)).fit(X_train, y[~test])
+    again = _quick(make_classifier_pipeline(sr=SR, random_state=0)).fit(X_train, y[train])
     np.testing.assert_array_equal(again.predict_proba(X_test), pipe.predict_proba(X_test))
 
 
