@@ -2,7 +2,7 @@
 
 Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`.
 Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
-for 30 epochs: the whole demo takes about five minutes on two cores
+for 30 epochs: the whole demo takes under two minutes on two cores
 (``benchmarks/bench_demo.py``).
 """
 
