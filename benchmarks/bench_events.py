@@ -4,14 +4,18 @@ Scenes: 4 s at 8 kHz, 1-3 non-overlapping spoken digits each (10 labels),
 over pink or white noise (half each) at event-to-background ratios drawn in
 [0, 20] dB, built with skaudio.datasets.make_event_scenes. Training scenes
 use the FSDD training split (index 5-49), test scenes the test split
-(index 0-4). Reported: micro event-based F1 (200 ms collar, offsets within
-20 % of the event's length) and segment-based F1 (1 s segments), as defined
-by sed_eval, for make_event_detector_pipeline(sr=8000); clip-level F1 of
-that pipeline and of the article's network (CRNNEventDetector defaults,
-LSTM last state, trained on clip labels) for contrast; training times.
-Writes benchmarks/results/events.json.
+(index 0-4), so the test voices were heard in training; with --split speaker,
+leave one speaker out: for each of FSDD's speakers, training scenes from the
+other speakers' recordings, test scenes from that speaker's only. Reported:
+micro event-based F1 (200 ms collar, offsets within 20 % of the event's
+length) and segment-based F1 (1 s segments), as defined by sed_eval, for
+make_event_detector_pipeline(sr=8000); clip-level F1 of that pipeline and of
+the article's network (CRNNEventDetector defaults, LSTM last state, trained
+on clip labels) for contrast; training times.
+Writes benchmarks/results/events.json (events_speaker_out.json with --split speaker).
 
-Run: python benchmarks/bench_events.py [--train-scenes 4000] [--seeds 0 1] [--median-filters 0.1 0.2] [--check]
+Run: python benchmarks/bench_events.py [--split speaker] [--train-scenes 4000] [--seeds 0 1]
+     [--median-filters 0.1 0.2] [--check]
 """
 
 import argparse
@@ -39,11 +43,46 @@ TARGETS = {
     "segment_f1": (">=", 0.90),
     "fit_seconds": ("<=", 600.0),
 }
+# Targets of the leave-one-speaker-out split (issue 19), on each seed's mean over the speakers:
+# event-based F1 at least 0.85, segment-based F1 at least 0.90; every fit in at most 10 minutes.
+SPEAKER_OUT_TARGETS = {
+    "event_f1": (">=", 0.85),
+    "segment_f1": (">=", 0.90),
+    "fit_seconds": ("<=", 600.0),
+}
+
+
+def targets_of(split):
+    return SPEAKER_OUT_TARGETS if split == "speaker" else TARGETS
+
+
+def speaker_means(results):
+    """Each seed's mean over the left-out speakers of every figure: ``{seed: {name: mean}}``."""
+    by_seed = {}
+    for run in results.get("runs", []):
+        by_seed.setdefault(run["seed"], []).append(run)
+    return {
+        seed: {
+            name: float(np.mean([run[name] for run in runs]))
+            for name, value in runs[0].items()
+            if isinstance(value, float)
+        }
+        for seed, runs in by_seed.items()
+    }
 
 
 def checked_values(results):
-    """The figures TARGETS constrains, per seed, read from a results dict."""
-    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None for name in TARGETS}
+    """The figures the split's targets constrain, per seed (per seed's speaker mean), read from a results dict."""
+    split = results.get("split", "index")
+    targets = targets_of(split)
+    if split == "speaker":
+        means = speaker_means(results)
+        values = {
+            name: {f"seed {seed}, mean over speakers": mean[name] for seed, mean in means.items()} for name in targets
+        }
+        values["fit_seconds"] = {f"seed {run['seed']}, {run['test']}": run["fit_seconds"] for run in results["runs"]}
+        return {name: value or None for name, value in values.items()}
+    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None for name in targets}
 
 
 def scenes(clips, labels, n_scenes, seed):
@@ -85,6 +124,12 @@ def evaluate(pipe, X_test, events_test, labels, median_filter):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--split",
+        choices=["index", "speaker"],
+        default="index",
+        help="index: test on recordings 0-4 of every speaker; speaker: leave each speaker out in turn",
+    )
     parser.add_argument("--train-scenes", type=int, default=4000)
     parser.add_argument("--test-scenes", type=int, default=400)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -98,80 +143,101 @@ def parse_args(argv=None):
     )
     parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
-    parser.add_argument("--out", default="events")
+    parser.add_argument("--out", default=None, help="results name (default: events, or events_speaker_out)")
     return add_check_arguments(parser).parse_args(argv)
 
 
-def measure(args):
-    """Train on synthetic scenes and score the detections, per seed; the results dict."""
+def test_splits(bunch, split):
+    """``{name: test mask}``: the recordings each test set is built from (the rest train)."""
+    if split == "speaker":
+        return {f"speaker {speaker} out": bunch.speaker == speaker for speaker in sorted(set(bunch.speaker))}
+    return {"recordings 0-4": bunch.index.astype(int) < 5}
+
+
+def measure_run(args, seed, train, test, labels):
+    """Train the pipeline (and the article's network) on ``train`` scenes, score on ``test``; a run dict."""
     from skaudio.models import CRNNEventDetector
 
+    (X_train, events_train), (X_test, events_test) = train, test
+    pipe = make_event_detector_pipeline(sr=SR, random_state=seed)
+    overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
+    if args.epochs:
+        overrides["crnneventdetector__epochs"] = args.epochs
+    pipe.set_params(**overrides)
+    start = time.perf_counter()
+    pipe.fit(X_train, events_train)
+    fit_s = time.perf_counter() - start
+    run = {
+        "seed": seed,
+        "pipeline": {name: step.get_params() for name, step in pipe.steps},
+        "overrides": overrides,
+        "fit_seconds": fit_s,
+    }
+    for median_filter in [None] + args.median_filters:
+        scores = evaluate(pipe, X_test, events_test, labels, median_filter)
+        key = "" if median_filter is None else f"median_filter_{median_filter}_"
+        run.update({key + k: v for k, v in scores.items()})
+    if not args.skip_article:
+        article = make_pipeline(*[step for _, step in pipe.steps[:-1]], CRNNEventDetector(random_state=seed))
+        start = time.perf_counter()
+        article.fit(X_train, clip_indicator(events_train, labels))
+        run["article_fit_seconds"] = time.perf_counter() - start
+        run["article_clip_f1"] = f1_score(clip_indicator(events_test, labels), article.predict(X_test), average="micro")
+    return run
+
+
+def measure(args):
+    """Train on synthetic scenes and score the detections, per test split and seed; the results dict."""
     bunch = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
-    test = bunch.index.astype(int) < 5
     pick = lambda mask: ([c for c, m in zip(bunch.data, mask) if m], bunch.target[mask])  # noqa: E731
-    X_test, events_test = scenes(*pick(test), args.test_scenes, seed=1000)
     labels = sorted({int(v) for v in bunch.target})
     results = {
         "protocol": __doc__.split("\n\n")[1],
+        "split": args.split,
         "train_scenes": args.train_scenes,
         "test_scenes": args.test_scenes,
         "runs": [],
         "median_filters": args.median_filters,
-        "targets": target_strings(TARGETS),
+        "targets": target_strings(targets_of(args.split)),
     }
-    for seed in args.seeds:
-        X_train, events_train = scenes(*pick(~test), args.train_scenes, seed=seed)
-        pipe = make_event_detector_pipeline(sr=SR, random_state=seed)
-        overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
-        if args.epochs:
-            overrides["crnneventdetector__epochs"] = args.epochs
-        pipe.set_params(**overrides)
-        start = time.perf_counter()
-        pipe.fit(X_train, events_train)
-        fit_s = time.perf_counter() - start
-        run = {
-            "seed": seed,
-            "pipeline": {name: step.get_params() for name, step in pipe.steps},
-            "overrides": overrides,
-            "fit_seconds": fit_s,
-        }
-        for median_filter in [None] + args.median_filters:
-            scores = evaluate(pipe, X_test, events_test, labels, median_filter)
-            key = "" if median_filter is None else f"median_filter_{median_filter}_"
-            run.update({key + k: v for k, v in scores.items()})
-        if not args.skip_article:
-            article = make_pipeline(*[step for _, step in pipe.steps[:-1]], CRNNEventDetector(random_state=seed))
-            start = time.perf_counter()
-            article.fit(X_train, clip_indicator(events_train, labels))
-            run["article_fit_seconds"] = time.perf_counter() - start
-            run["article_clip_f1"] = f1_score(
-                clip_indicator(events_test, labels), article.predict(X_test), average="micro"
-            )
-        results["runs"].append(run)
-        print(f"seed {seed} done", flush=True)
+    for name, test in test_splits(bunch, args.split).items():
+        test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
+        for seed in args.seeds:
+            run = measure_run(args, seed, scenes(*pick(~test), args.train_scenes, seed=seed), test_scenes, labels)
+            results["runs"].append({"test": name, **run})
+            print(f"{name}, seed {seed} done", flush=True)
+    if args.split == "speaker":
+        results["mean_over_speakers"] = {f"seed {seed}": mean for seed, mean in speaker_means(results).items()}
     return results
 
 
 def report(results):
-    """Print each seed's scores."""
+    """Print each run's scores (and each seed's mean over the speakers left out)."""
     for run in results["runs"]:
         seed, fit_s = run["seed"], run["fit_seconds"]
         filters = [None] + sorted({float(k.split("_")[2]) for k in run if k.startswith("median_filter_")})
         for median_filter in filters:
             key = "" if median_filter is None else f"median_filter_{median_filter}_"
             print(
-                f"pipeline seed {seed} median filter {median_filter}: event F1 {run[key + 'event_f1']:.3f} "
-                f"(ER {run[key + 'event_error_rate']:.3f})  segment F1 {run[key + 'segment_f1']:.3f} "
-                f"(ER {run[key + 'segment_error_rate']:.3f})  clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s"
+                f"{run.get('test', 'recordings 0-4')}, seed {seed}, median filter {median_filter}: "
+                f"event F1 {run[key + 'event_f1']:.3f} (ER {run[key + 'event_error_rate']:.3f})  "
+                f"segment F1 {run[key + 'segment_f1']:.3f} (ER {run[key + 'segment_error_rate']:.3f})  "
+                f"clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s"
             )
         if "article_clip_f1" in run:
             print(f"article  seed {seed}: clip F1 {run['article_clip_f1']:.3f}  fit {run['article_fit_seconds']:.0f} s")
+    for seed, mean in results.get("mean_over_speakers", {}).items():
+        print(
+            f"mean over speakers, {seed}: event F1 {mean['event_f1']:.3f}  segment F1 {mean['segment_f1']:.3f}  "
+            f"clip F1 {mean['clip_f1']:.3f}"
+        )
 
 
 def main(argv=None):
     args = parse_args(argv)
-    results = results_or_measure(args, args.out, measure, report)
-    return finish(args, TARGETS, checked_values(results))
+    out = args.out or ("events_speaker_out" if args.split == "speaker" else "events")
+    results = results_or_measure(args, out, measure, report)
+    return finish(args, targets_of(results.get("split", "index")), checked_values(results))
 
 
 if __name__ == "__main__":
