@@ -30,7 +30,8 @@ from sklearn.pipeline import make_pipeline
 
 from skaudio.datasets import make_event_scenes
 from skaudio.io import FSDD_PATTERN, load_folder
-from skaudio.metrics import event_based_scores, predict_events, segment_based_scores
+from skaudio.metrics import event_based_scores, segment_based_scores
+from skaudio.models import predict_events
 from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 8000
@@ -52,8 +53,9 @@ SPEAKER_OUT_TARGETS = {
 }
 
 
-def targets_of(split):
-    return SPEAKER_OUT_TARGETS if split == "speaker" else TARGETS
+def targets_for(results):
+    """The targets a results dict is checked against: its split's (files from before --split are "index")."""
+    return SPEAKER_OUT_TARGETS if results.get("split", "index") == "speaker" else TARGETS
 
 
 def speaker_means(results):
@@ -73,9 +75,8 @@ def speaker_means(results):
 
 def checked_values(results):
     """The figures the split's targets constrain, per seed (per seed's speaker mean), read from a results dict."""
-    split = results.get("split", "index")
-    targets = targets_of(split)
-    if split == "speaker":
+    targets = targets_for(results)
+    if targets is SPEAKER_OUT_TARGETS:
         means = speaker_means(results)
         values = {
             name: {f"seed {seed}, mean over speakers": mean[name] for seed, mean in means.items()} for name in targets
@@ -198,7 +199,7 @@ def measure(args):
         "test_scenes": args.test_scenes,
         "runs": [],
         "median_filters": args.median_filters,
-        "targets": target_strings(targets_of(args.split)),
+        "targets": target_strings(targets_for({"split": args.split})),
     }
     for name, test in test_splits(bunch, args.split).items():
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
@@ -237,7 +238,7 @@ def main(argv=None):
     args = parse_args(argv)
     out = args.out or ("events_speaker_out" if args.split == "speaker" else "events")
     results = results_or_measure(args, out, measure, report)
-    return finish(args, targets_of(results.get("split", "index")), checked_values(results))
+    return finish(args, targets_for(results), checked_values(results))
 
 
 if __name__ == "__main__":
