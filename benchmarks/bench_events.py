@@ -35,6 +35,7 @@ from skaudio.models import predict_events
 from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 8000
+INDEX_SPLIT = "recordings 0-4"  # the held-out set of --split index (results files from before --split name none)
 BACKGROUNDS = ("pink", "white")
 
 # Targets (issue 4), checked by --check for every seed: event-based F1 at least 0.80,
@@ -75,15 +76,17 @@ def speaker_means(results):
 
 def checked_values(results):
     """The figures the split's targets constrain, per seed (per seed's speaker mean), read from a results dict."""
-    targets = targets_for(results)
-    if targets is SPEAKER_OUT_TARGETS:
+    runs = results.get("runs", [])
+    if targets_for(results) is SPEAKER_OUT_TARGETS:
         means = speaker_means(results)
         values = {
-            name: {f"seed {seed}, mean over speakers": mean[name] for seed, mean in means.items()} for name in targets
+            name: {f"seed {seed}, mean over speakers": mean[name] for seed, mean in means.items()}
+            for name in ("event_f1", "segment_f1")
         }
-        values["fit_seconds"] = {f"seed {run['seed']}, {run['test']}": run["fit_seconds"] for run in results["runs"]}
-        return {name: value or None for name, value in values.items()}
-    return {name: {f"seed {run['seed']}": run[name] for run in results.get("runs", [])} or None for name in targets}
+        values["fit_seconds"] = {f"seed {run['seed']}, {run['test']}": run["fit_seconds"] for run in runs}
+    else:
+        values = {name: {f"seed {run['seed']}": run[name] for run in runs} for name in TARGETS}
+    return {name: value or None for name, value in values.items()}
 
 
 def scenes(clips, labels, n_scenes, seed):
@@ -148,11 +151,11 @@ def parse_args(argv=None):
     return add_check_arguments(parser).parse_args(argv)
 
 
-def test_splits(bunch, split):
+def held_out_sets(bunch, split):
     """``{name: test mask}``: the recordings each test set is built from (the rest train)."""
     if split == "speaker":
         return {f"speaker {speaker} out": bunch.speaker == speaker for speaker in sorted(set(bunch.speaker))}
-    return {"recordings 0-4": bunch.index.astype(int) < 5}
+    return {INDEX_SPLIT: bunch.index.astype(int) < 5}
 
 
 def measure_run(args, seed, train, test, labels):
@@ -201,7 +204,7 @@ def measure(args):
         "median_filters": args.median_filters,
         "targets": target_strings(targets_for({"split": args.split})),
     }
-    for name, test in test_splits(bunch, args.split).items():
+    for name, test in held_out_sets(bunch, args.split).items():
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
         for seed in args.seeds:
             run = measure_run(args, seed, scenes(*pick(~test), args.train_scenes, seed=seed), test_scenes, labels)
@@ -220,7 +223,7 @@ def report(results):
         for median_filter in filters:
             key = "" if median_filter is None else f"median_filter_{median_filter}_"
             print(
-                f"{run.get('test', 'recordings 0-4')}, seed {seed}, median filter {median_filter}: "
+                f"{run.get('test', INDEX_SPLIT)}, seed {seed}, median filter {median_filter}: "
                 f"event F1 {run[key + 'event_f1']:.3f} (ER {run[key + 'event_error_rate']:.3f})  "
                 f"segment F1 {run[key + 'segment_f1']:.3f} (ER {run[key + 'segment_error_rate']:.3f})  "
                 f"clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s"
