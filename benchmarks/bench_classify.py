@@ -142,10 +142,10 @@ def _log_mel_front_end(sr):
     )
 
 
-def _mfcc_front_end(sr, per_clip):
+def _mfcc_front_end(sr, per_clip, n_mfcc=13, n_mels=40):
     n_fft, hop_length = frame_settings(sr)
     return make_pipeline(
-        MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=per_clip)
+        MFCC(sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels), FeatureScaler(per_clip=per_clip)
     )
 
 
@@ -159,6 +159,19 @@ VARIANTS = {
         "cnn1dclassifier__freq_mask_width": 5,
     },
     "window_2s": lambda sr: {"cnn1dclassifier__window": 2 * sr},
+    "avgmax": lambda sr: {"cnn1dclassifier__global_pooling": "avgmax"},
+    "epochs100": lambda sr: {"cnn1dclassifier__epochs": 100},
+    "topdb30": lambda sr: {"cnn1dclassifier__window_top_db": 30.0},
+    "recal": lambda sr: {"cnn1dclassifier__recalibrate_batch_norm": True},
+    "topdb30_recal": lambda sr: {
+        "cnn1dclassifier__window_top_db": 30.0,
+        "cnn1dclassifier__recalibrate_batch_norm": True,
+    },
+    "no_masks": lambda sr: {"cnn1dclassifier__time_masks": 0, "cnn1dclassifier__freq_masks": 0},
+    "mfcc40": lambda sr: {
+        "cnn1dclassifier__front_end": _mfcc_front_end(sr, per_clip=False, n_mfcc=40, n_mels=64),
+        "cnn1dclassifier__freq_mask_width": 6,
+    },
 }
 
 

@@ -212,7 +212,7 @@ class KerasAudioMixin:
             X, y = self._training_data(X, y, first=first)
             try:
                 method(X, y, sample_weight=sample_weight, **kwargs)
-                self._training_succeeded()
+                self._training_succeeded(X)
             finally:
                 self._training_ended()
         # The early-stopping callback holds the model and its best weights:
@@ -228,8 +228,8 @@ class KerasAudioMixin:
         """``(X, y)`` as scikeras' fit takes them (subclasses prepare their targets here)."""
         return X, y
 
-    def _training_succeeded(self):
-        """Called after a successful fit or partial_fit (subclasses store what it learned)."""
+    def _training_succeeded(self, X):
+        """Called with the training inputs after a successful fit or partial_fit (subclasses store what it learned)."""
 
     def _training_ended(self):
         """Called after every fit or partial_fit, also a failed one (subclasses drop temporaries)."""

@@ -20,6 +20,7 @@ from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
 from skaudio.models._windows import as_clips, mean_over_windows, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
+from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import is_number
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Skip connection around each block (needs ``padding="same"``).
     dropout : float, default=0.0
         Dropout after each block and each hidden dense layer.
-    global_pooling : {None, "avg", "max"}, default=None
+    global_pooling : {None, "avg", "max", "avgmax"}, default=None
         Pool over time instead of flattening (None, the article).
     dense_units : int, tuple of int or None, default=128
         Hidden dense layer(s) before the softmax.
@@ -129,6 +130,20 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     window_hop : int or None, default=None
         Step between the starts of the windows ``predict_proba`` averages;
         None means ``window // 2`` (half overlap).
+    window_top_db : float > 0 or None, default=None
+        With ``window`` on waveforms: leave out of training, and out of a
+        clip's mean, the windows whose RMS level is more than this many dB
+        below the clip's loudest window (a clip's silent padding or pauses
+        would otherwise be learnt as its class and vote at prediction).
+        None keeps every window.
+    recalibrate_batch_norm : bool, default=False
+        With ``batch_norm``: after training, set every BatchNormalization
+        layer's moving mean and variance to the statistics of the training
+        examples (windows), unaugmented, under the final weights. The
+        moving averages kept during training lag behind the weights and
+        describe augmented batches, which after a short training on a
+        small set can make predictions on the training clips themselves
+        far worse than the training loss says.
     n_networks : int, default=1
         Train this many networks, each from its own seed (drawn from
         ``random_state``), and average their class probabilities (a deep
@@ -214,7 +229,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         batch_norm: bool = False,
         residual: bool = False,
         dropout: float = 0.0,
-        global_pooling: Literal["avg", "max"] | None = None,
+        global_pooling: Literal["avg", "max", "avgmax"] | None = None,
         dense_units: int | tuple[int, ...] | None = 128,
         cepstral_coefficients: int | None = None,
         front_end: MFCC | Spectrogram | Pipeline | None = None,
@@ -232,6 +247,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         freq_mask_width: int = 4,
         window: int | None = None,
         window_hop: int | None = None,
+        window_top_db: float | None = None,
+        recalibrate_batch_norm: bool = False,
         n_networks: int = 1,
         epochs: int = 20,
         batch_size: int = 32,
@@ -285,6 +302,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.freq_mask_width = freq_mask_width
         self.window = window
         self.window_hop = window_hop
+        self.window_top_db = window_top_db
+        self.recalibrate_batch_norm = recalibrate_batch_norm
         self.n_networks = n_networks
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
@@ -293,7 +312,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
-        "global_pooling": [StrOptions({"avg", "max"}), None],
+        "global_pooling": [StrOptions({"avg", "max", "avgmax"}), None],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
         "front_end": [HasMethods(["fit", "transform"]), None],
@@ -302,6 +321,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "noise_probability": [Interval(Real, 0, 1, closed="both")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
+        "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
+        "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -424,7 +445,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self._check_params()
         clips = self._clips_for_windows(X)
         window_proba = functools.partial(super().predict_proba, **kwargs)
-        proba = mean_over_windows(window_proba, clips, self.window, self._hop(), max_windows=self.predict_batch_size)
+        proba = mean_over_windows(
+            window_proba, clips, self.window, self._hop(), self.predict_batch_size, self.window_top_db
+        )
         return proba.astype(np.float32)
 
     def predict(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
@@ -470,7 +493,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         if len(y) != len(clips):
             raise ValueError(f"X has {len(clips)} clips but y has {len(y)} labels.")
         # end to end: overlapping windows would cost more epochs' time than they add
-        blocks = list(window_blocks(clips, self.window, self.window, max_windows=4096))
+        blocks = list(window_blocks(clips, self.window, self.window, 4096, self.window_top_db))
         windows = np.concatenate([block for block, _ in blocks])
         clip_index = np.concatenate([index for _, index in blocks])
         n_windows = np.bincount(clip_index, minlength=len(clips))
@@ -482,6 +505,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         # mean window weight 1, so the learning rate means what it means without windows
         weight = clip_weight[clip_index] / n_windows[clip_index] * (len(windows) / len(clips))
         return windows, y[clip_index], weight
+
+    def _training_succeeded(self, X):
+        if self.batch_norm and self.recalibrate_batch_norm:
+            X, _ = self._validate_data(X=X, y=None)
+            recalibrate_batch_norm(self.model_, self.feature_encoder_.transform(X), batch_size=self.predict_batch_size)
 
     def _n_features_in_meaningless(self):
         # windows of waveforms of any length: no fixed input size

@@ -366,7 +366,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self._annotations = annotations, labels
         return X, clip_targets[:, 0] if len(labels) == 1 else clip_targets
 
-    def _training_succeeded(self):
+    def _training_succeeded(self, X):
         self.frame_duration_ = self._frame_duration_at_fit
         if self._annotations is None:
             self._annotations_fitted = False

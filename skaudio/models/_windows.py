@@ -68,8 +68,36 @@ def window_starts(length: int, window: int, hop: int) -> np.ndarray:
     return starts if starts[-1] == length - window else np.append(starts, length - window)
 
 
+def loud_window_starts(clip: np.ndarray, starts: np.ndarray, window: int, top_db: float) -> np.ndarray:
+    """The ``starts`` of a waveform's windows whose RMS is at most ``top_db`` below its loudest window's.
+
+    A clip's silent stretches (digital padding, pauses) would otherwise be
+    learnt as, and vote for, the clip's class. The loudest window is always
+    kept; a silent clip keeps all its windows.
+
+    Examples
+    --------
+    >>> clip = np.concatenate([np.ones(4), np.zeros(4), 0.1 * np.ones(4)])
+    >>> loud_window_starts(clip, np.array([0, 4, 8]), 4, top_db=30.0).tolist()
+    [0, 8]
+    """
+    if clip.ndim != 1:
+        raise ValueError("Leaving out quiet windows (window_top_db) needs waveforms, not frame sequences.")
+    if clip.shape[0] <= window:
+        return starts
+    view = np.lib.stride_tricks.sliding_window_view(clip, window)
+    # a block of windows at a time: an hour-long recording never becomes one (n_windows, window) array
+    energy = np.concatenate(
+        [
+            np.einsum("ij,ij->i", view[part], view[part], dtype=np.float64)
+            for part in np.array_split(starts, max(1, len(starts) // 256))
+        ]
+    )
+    return starts[energy >= energy.max() * 10.0 ** (-top_db / 10.0)]
+
+
 def window_blocks(
-    clips: list[np.ndarray], window: int, hop: int, max_windows: int
+    clips: list[np.ndarray], window: int, hop: int, max_windows: int, top_db: float | None = None
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Blocks of at most ``max_windows`` windows, each with the index of the clip every window comes from.
 
@@ -81,6 +109,9 @@ def window_blocks(
         Window length and the step between window starts, along the first axis.
     max_windows : int
         Most windows per block: what bounds memory.
+    top_db : float or None, default=None
+        Leave out a waveform's windows quieter than its loudest by more than
+        this (:func:`loud_window_starts`); None keeps every window.
 
     Yields
     ------
@@ -92,6 +123,8 @@ def window_blocks(
     for index, clip in enumerate(clips):
         # window starts only, so that one very long clip is cut a block at a time
         starts = window_starts(clip.shape[0], window, hop)
+        if top_db is not None:
+            starts = loud_window_starts(clip, starts, window, top_db)
         for first in range(0, len(starts), max_windows):
             part = starts[first : first + max_windows]
             if clip.shape[0] <= window:
@@ -114,11 +147,17 @@ def window_blocks(
 
 
 def mean_over_windows(
-    predict: Callable[[np.ndarray], np.ndarray], clips: list[np.ndarray], window: int, hop: int, max_windows: int
+    predict: Callable[[np.ndarray], np.ndarray],
+    clips: list[np.ndarray],
+    window: int,
+    hop: int,
+    max_windows: int,
+    top_db: float | None = None,
 ) -> np.ndarray:
     """Per clip, the mean of ``predict`` over the clip's windows, ``(n_clips, ...)``.
 
-    ``predict`` is called on blocks of at most ``max_windows`` windows.
+    ``predict`` is called on blocks of at most ``max_windows`` windows; with
+    ``top_db``, on a waveform's loud windows only (:func:`window_blocks`).
 
     Examples
     --------
@@ -127,7 +166,7 @@ def mean_over_windows(
     [[2.5], [0.25]]
     """
     sums, counts = None, np.zeros(len(clips))
-    for windows, clip_index in window_blocks(clips, window, hop, max_windows):
+    for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
         if sums is None:
             sums = np.zeros((len(clips),) + values.shape[1:])

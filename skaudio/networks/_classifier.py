@@ -25,7 +25,7 @@ def build_cnn1d_classifier(
     batch_norm: bool = False,
     residual: bool = False,
     dropout: float = 0.0,
-    global_pooling: Literal["avg", "max"] | None = None,
+    global_pooling: Literal["avg", "max", "avgmax"] | None = None,
     dense_units: int | tuple[int, ...] | None = 128,
     augmentation: Sequence[layers.Layer] = (),
     cepstral_coefficients: int | None = None,
@@ -64,9 +64,11 @@ def build_cnn1d_classifier(
         Residual (skip) connection around each convolution.
     dropout : float in [0, 1), default=0.0
         Dropout after each block and before the output.
-    global_pooling : {None, "avg", "max"}, default=None
+    global_pooling : {None, "avg", "max", "avgmax"}, default=None
         ``None`` flattens the last feature map (the article); "avg"/"max" pool
-        over time, which makes the head independent of the clip length.
+        over time, which makes the head independent of the clip length;
+        "avgmax" concatenates both (twice the features: how much of the
+        window holds a pattern, and its strongest occurrence).
     dense_units : int, tuple of int or None, default=128
         Hidden dense layer(s) before the output; None for none.
     augmentation : sequence of keras.layers.Layer, default=()
@@ -103,8 +105,8 @@ def build_cnn1d_classifier(
     filters, kernel_size, pool_size, dilation = (layer[k] for k in ("filters", "kernel_size", "pool_size", "dilation"))
     if residual and padding != "same":
         raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
-    if global_pooling not in (None, "avg", "max"):
-        raise ValueError(f"global_pooling must be None, 'avg' or 'max', got {global_pooling!r}.")
+    if global_pooling not in (None, "avg", "max", "avgmax"):
+        raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
 
     if waveform_augmentation and front_end is None:
         raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
@@ -142,6 +144,13 @@ def build_cnn1d_classifier(
         x = layers.GlobalAveragePooling1D(name="global_avg_pool")(x)
     elif global_pooling == "max":
         x = layers.GlobalMaxPooling1D(name="global_max_pool")(x)
+    elif global_pooling == "avgmax":
+        x = layers.Concatenate(name="global_avg_max_pool")(
+            [
+                layers.GlobalAveragePooling1D(name="global_avg_pool")(x),
+                layers.GlobalMaxPooling1D(name="global_max_pool")(x),
+            ]
+        )
     else:
         x = layers.Flatten(name="flatten")(x)
     hidden = () if dense_units is None else dense_units if isinstance(dense_units, (list, tuple)) else (dense_units,)

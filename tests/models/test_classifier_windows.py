@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from skaudio.models._windows import mean_over_windows, window_blocks, window_starts
+from skaudio.models._windows import loud_window_starts, mean_over_windows, window_blocks, window_starts
 from skaudio.preprocessing import MFCC
 from tests.models.conftest import tiny_classifier
 
@@ -71,6 +71,38 @@ def test_mean_over_windows_averages_within_each_clip_only():
     clips = [np.full(5000, 1.0, np.float32), np.full(100, 3.0, np.float32)]
     means = mean_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, WINDOW, 1000, max_windows=2)
     np.testing.assert_allclose(means[:, 0], [1.0, 3.0 * 100 / WINDOW])
+
+
+def test_quiet_windows_are_left_out_relative_to_each_clips_loudest():
+    rng = np.random.default_rng(0)
+    loud, quiet = rng.normal(size=WINDOW), rng.normal(size=WINDOW)
+    # a loud window, then one 20 dB down, then digital silence; the second clip is all 40 dB down
+    clip = np.concatenate([loud, 0.1 * quiet, np.zeros(WINDOW)]).astype(np.float32)
+    starts = window_starts(len(clip), WINDOW, WINDOW)
+    assert loud_window_starts(clip, starts, WINDOW, top_db=30.0).tolist() == [0, WINDOW]
+    assert loud_window_starts(clip, starts, WINDOW, top_db=10.0).tolist() == [0]
+    assert loud_window_starts(0.01 * clip, starts, WINDOW, top_db=10.0).tolist() == [0]  # relative, not absolute
+    silent = np.zeros(3 * WINDOW, np.float32)
+    assert loud_window_starts(silent, starts, WINDOW, top_db=10.0).tolist() == starts.tolist()
+    # in prediction: the silent window no longer votes
+    clips = [clip, np.full(100, 3.0, np.float32)]
+    mean_level = lambda w: np.sqrt(np.mean(w**2, axis=1, keepdims=True))  # noqa: E731
+    means = mean_over_windows(mean_level, clips, WINDOW, WINDOW, max_windows=2, top_db=30.0)
+    np.testing.assert_allclose(means[0, 0], np.mean([mean_level(loud[None]), mean_level(0.1 * quiet[None])]), rtol=1e-5)
+    np.testing.assert_allclose(means[1, 0], 3.0 * np.sqrt(100 / WINDOW), rtol=1e-5)
+
+
+def test_quiet_windows_are_left_out_of_training_and_the_clips_keep_equal_weight(ragged):
+    X, y = ragged
+    padded = [np.concatenate([clip, np.zeros(3 * WINDOW, np.float32)]) for clip in X]  # silence after every clip
+    clf = tiny_classifier(window=WINDOW, window_top_db=30.0)
+    windows, _, weight = clf._windowed_training_data(padded, y, None)
+    _, _, weight_all = tiny_classifier(window=WINDOW)._windowed_training_data(padded, y, None)
+    assert len(windows) <= len(weight_all) - 2 * len(X)  # at least two silent windows each
+    assert np.sqrt(np.mean(windows**2, axis=1)).min() > 0.01  # none of them kept
+    assert weight.mean() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="window_top_db.*needs waveforms"):
+        tiny_classifier(window=40, window_top_db=30.0).fit([np.ones((100, 4))] * 2, ["a", "b"])
 
 
 def test_windowed_classifier_learns_events_anywhere_in_clips_of_any_length(fitted, ragged):
@@ -139,3 +171,25 @@ def test_predict_before_fit_and_other_input_kinds_are_refused(fitted):
         tiny_classifier(window=WINDOW).predict([np.zeros(3000)])
     with pytest.raises(ValueError, match="fitted on waveforms but got frame sequences"):
         fitted.predict([np.zeros((40, 13))])
+
+
+def test_batch_norm_statistics_are_recomputed_on_the_training_windows_after_fit(ragged):
+    import keras
+
+    X, y = ragged
+    clf = tiny_classifier(window=WINDOW, batch_norm=True, recalibrate_batch_norm=True, epochs=2, time_shift=0.2)
+    clf.fit(X, y)
+    windows, _, _ = clf._windowed_training_data(X, y, None)
+    model = clf.model_
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert len(norms) == 2
+    for norm in norms:  # each layer's statistics are those of its inputs over the unaugmented windows
+        inputs = np.asarray(keras.Model(model.input, norm.input)(windows[..., None], training=False))
+        inputs = inputs.reshape(-1, inputs.shape[-1])
+        np.testing.assert_allclose(norm.moving_mean.numpy(), inputs.mean(axis=0), rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(norm.moving_variance.numpy(), inputs.var(axis=0), rtol=1e-3, atol=1e-4)
+    # without recalibration the moving averages after two short epochs are not those statistics
+    plain = tiny_classifier(window=WINDOW, batch_norm=True, epochs=2, time_shift=0.2).fit(X, y)
+    first = [layer for layer in plain.model_.layers if isinstance(layer, keras.layers.BatchNormalization)][0]
+    inputs = np.asarray(keras.Model(plain.model_.input, first.input)(windows[..., None], training=False))
+    assert not np.allclose(first.moving_variance.numpy(), inputs.reshape(-1, inputs.shape[-1]).var(axis=0), rtol=0.1)
