@@ -101,6 +101,20 @@ def test_classifier_options_build():
     assert {"augment_time_shift", "augment_feature_shift", "augment_spec", "augment_noise"} <= set(names)
 
 
+def test_classifier_avgmax_pooling_concatenates_the_mean_and_the_maximum_over_time():
+    import keras
+
+    model = build_cnn1d_classifier(
+        (30, 4), 3, filters=(6, 5), padding="same", global_pooling="avgmax", dense_units=None
+    )
+    x = np.random.default_rng(0).normal(size=(2, 30, 4)).astype("float32")
+    features = np.asarray(keras.Model(model.input, model.get_layer("global_avg_max_pool").output)(x))
+    last_map = np.asarray(keras.Model(model.input, model.get_layer("block2_pool").output)(x))
+    np.testing.assert_allclose(
+        features, np.concatenate([last_map.mean(axis=1), last_map.max(axis=1)], axis=1), rtol=1e-5
+    )
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
