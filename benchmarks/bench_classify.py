@@ -40,6 +40,7 @@ from _common import (
     target_strings,
 )
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
@@ -204,8 +205,9 @@ def measure(args):
     for corpus in args.corpora:
         clips, labels, folds, sr = load_corpus(corpus, args.seed)
         print(f"{corpus}: {len(clips)} clips at {sr} Hz, {len(set(labels))} classes", flush=True)
+        class_names = sorted(str(label) for label in set(labels))
         for model in args.models:
-            runs = []
+            runs, pooled_true, pooled_predicted = [], [], []
             for train, test in LeaveOneGroupOut().split(clips, labels, folds):
                 fold = str(folds[test[0]])
                 if args.folds and fold not in args.folds:
@@ -214,7 +216,10 @@ def measure(args):
                 start = time.perf_counter()
                 pipe.fit([clips[i] for i in train], labels[train])
                 fit_s = time.perf_counter() - start
-                accuracy = float(np.mean(pipe.predict([clips[i] for i in test]) == labels[test]))
+                predicted = pipe.predict([clips[i] for i in test])
+                accuracy = float(np.mean(predicted == labels[test]))
+                pooled_true.extend(labels[test])
+                pooled_predicted.extend(predicted)
                 runs.append({"fold": fold, "accuracy": accuracy, "fit_seconds": fit_s, "n_train": len(train)})
                 print(f"  {model:16s} fold {fold:9s} accuracy {accuracy:.3f}  fit {fit_s:6.1f} s", flush=True)
             name = model if args.n_networks is None or model == "baseline" else f"{model}_n{args.n_networks}"
@@ -224,6 +229,11 @@ def measure(args):
                 "max_fit_seconds": float(np.max([run["fit_seconds"] for run in runs])),
                 "seed": args.seed,
                 "runs": runs,
+                # every held-out clip once: rows are the true classes, columns the predicted ones
+                "confusion": {
+                    "labels": class_names,
+                    "matrix": confusion_matrix(pooled_true, pooled_predicted, labels=class_names).tolist(),
+                },
             }
     results["targets"] = target_strings(TARGETS)
     return results
