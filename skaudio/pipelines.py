@@ -170,6 +170,9 @@ def make_classifier_pipeline(
       class probabilities of its windows at half-window steps, so nothing
       is cropped away, and a long recording costs memory for one batch of
       windows only.
+    - ``window_top_db=30``: windows more than 30 dB below their clip's
+      loudest window (silent padding, pauses) are neither trained on nor
+      averaged.
     - ``speed_perturbation=0.1``: each training window is resampled by a
       random factor in [0.9, 1.1] at every epoch (duration, pitch and
       formants change together, as between speakers).
@@ -182,7 +185,9 @@ def make_classifier_pipeline(
       (computed once at fit), which keeps each window's average spectrum.
     - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
       with batch normalisation, global average pooling and dropout 0.2,
-      trained for 30 epochs with random time shifts and SpecAugment masks.
+      trained for 30 epochs with random time shifts and SpecAugment masks;
+      then the batch normalisation statistics are recomputed on the
+      unaugmented training windows (``recalibrate_batch_norm=True``).
     - one network (``n_networks=1``); ``cnn1dclassifier__n_networks=5``
       averages five networks from different seeds, steadier on unseen
       speakers, for five times the training time.
@@ -240,6 +245,8 @@ def make_classifier_pipeline(
                 "cnn1dclassifier",
                 CNN1DClassifier(
                     window=max(1, round(duration * sr)),
+                    window_top_db=30.0,
+                    recalibrate_batch_norm=True,
                     front_end=front_end,
                     speed_perturbation=0.1,
                     noise_snr_db=(10, 40),
