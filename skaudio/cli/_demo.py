@@ -2,8 +2,8 @@
 
 Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`.
 Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
-for 30 epochs: the whole demo takes under two minutes on two cores
-(``benchmarks/bench_demo.py``).
+for 30 epochs: the whole demo takes 1.5 to 5 minutes on two cores, depending
+on the host (``benchmarks/bench_demo.py``).
 """
 
 import os
