@@ -2,7 +2,6 @@
 
 import os
 import re
-import runpy
 import shutil
 import subprocess
 import sys
@@ -39,13 +38,14 @@ def test_the_gallery_has_examples():
 def test_gallery_example_runs_and_draws_a_figure(example, tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
-    # as sphinx-gallery runs it: in this process, as __main__, with a non-interactive backend;
-    # in a folder of its own, so that whatever it writes stays out of the repository
+    # as sphinx-gallery runs it: in this process, as __main__, without __file__ (which it never
+    # defines), with a non-interactive backend; in a folder of its own, so that whatever it
+    # writes stays out of the repository
     monkeypatch.chdir(tmp_path)
     plt.switch_backend("Agg")
     plt.close("all")
     try:
-        runpy.run_path(str(example), run_name="__main__")
+        exec(compile(example.read_text(), str(example), "exec"), {"__name__": "__main__"})
         written = []
         for number in plt.get_fignums():
             written.append(tmp_path / f"figure_{number}.png")

@@ -34,7 +34,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
-results = json.loads((Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "classify.json").read_text())
+import skaudio
+
+# in a source checkout of skaudio (pip install -e .), beside the package
+repository = Path(skaudio.__file__).resolve().parents[1]
+results = json.loads((repository / "benchmarks" / "results" / "classify.json").read_text())
 for corpus in ("fsdd", "esc10"):
     for model in ("recommended", "baseline"):
         entry = results[corpus][model]
@@ -45,7 +49,7 @@ for corpus in ("fsdd", "esc10"):
 # Confusion matrices
 # ------------------
 # Rows are the true classes, columns the predicted ones; each row sums to
-# the class's clips. Among the digits, most errors are one word: "six",
+# the class's clips. Among the digits, half the errors are one word: "six",
 # whose voiceless fricatives and short vowel an unseen voice can make
 # sound like "eight" or "four" (the random forest's figures, printed above,
 # are far lower on every unseen speaker). Among the environmental

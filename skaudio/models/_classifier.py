@@ -64,7 +64,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     dropout : float, default=0.0
         Dropout after each block and each hidden dense layer.
     global_pooling : {None, "avg", "max", "avgmax"}, default=None
-        Pool over time instead of flattening (None, the article).
+        Pool over time instead of flattening (None, the article): the
+        mean, the maximum, or both concatenated.
     dense_units : int, tuple of int or None, default=128
         Hidden dense layer(s) before the softmax.
     cepstral_coefficients : int or None, default=None
@@ -131,19 +132,23 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Step between the starts of the windows ``predict_proba`` averages;
         None means ``window // 2`` (half overlap).
     window_top_db : float > 0 or None, default=None
-        With ``window`` on waveforms: leave out of training, and out of a
-        clip's mean, the windows whose RMS level is more than this many dB
-        below the clip's loudest window (a clip's silent padding or pauses
-        would otherwise be learnt as its class and vote at prediction).
-        None keeps every window.
+        With ``window`` on waveforms (an error otherwise): leave out of
+        training, and out of a clip's mean, the windows whose RMS level is
+        more than this many dB below the clip's loudest window (a clip's
+        silent padding or pauses would otherwise be learnt as its class and
+        vote at prediction). The loudest window always counts. None keeps
+        every window.
     recalibrate_batch_norm : bool, default=False
-        With ``batch_norm``: after training, set every BatchNormalization
-        layer's moving mean and variance to the statistics of the training
-        examples (windows), unaugmented, under the final weights. The
-        moving averages kept during training lag behind the weights and
-        describe augmented batches, which after a short training on a
-        small set can make predictions on the training clips themselves
-        far worse than the training loss says.
+        With ``batch_norm`` (no effect without): after ``fit``, and after
+        each ``partial_fit`` on that call's data, set every
+        BatchNormalization layer's moving mean and variance to the
+        statistics of the training examples (windows; the
+        ``validation_split`` part included, every window counting once),
+        unaugmented, under the final weights. The moving averages kept
+        during training lag behind the weights and describe augmented
+        batches, which after a short training on a small set can make
+        predictions on the training clips themselves far worse than the
+        training loss says.
     n_networks : int, default=1
         Train this many networks, each from its own seed (drawn from
         ``random_state``), and average their class probabilities (a deep
@@ -487,6 +492,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def _windowed_training_data(self, X, y, sample_weight):
         """With ``window``: every clip's windows (end to end), their clip's label, weights giving clips one share."""
         if self.window is None:
+            if self.window_top_db is not None:
+                raise ValueError("window_top_db leaves out quiet windows: it needs window (None here).")
             return X, y, sample_weight
         clips = self._clips_for_windows(X)
         y = np.asarray(y)

@@ -1,7 +1,8 @@
 """Clips of any length cut into fixed windows, and window predictions pooled back per clip.
 
 ``CNN1DClassifier(window=...)`` trains on every window of every clip and
-predicts a clip from the mean of its windows' probabilities. The windows of
+predicts a clip from the mean of its windows' probabilities (with
+``window_top_db``, on and over its loud windows only). The windows of
 one clip start every ``hop`` samples (or frames); the last one ends with the
 clip, so no part of a clip goes unseen; a clip shorter than one window is
 centred in it with zero padding. Windows are views of the clip until a
@@ -86,13 +87,12 @@ def loud_window_starts(clip: np.ndarray, starts: np.ndarray, window: int, top_db
     if clip.shape[0] <= window:
         return starts
     view = np.lib.stride_tricks.sliding_window_view(clip, window)
-    # a block of windows at a time: an hour-long recording never becomes one (n_windows, window) array
-    energy = np.concatenate(
-        [
-            np.einsum("ij,ij->i", view[part], view[part], dtype=np.float64)
-            for part in np.array_split(starts, max(1, len(starts) // 256))
-        ]
-    )
+    # about 4 M samples at a time: a long recording never becomes one (n_windows, window) array
+    per_block = max(1, 2**22 // window)
+    energy = np.empty(len(starts))
+    for first in range(0, len(starts), per_block):
+        block = view[starts[first : first + per_block]]
+        energy[first : first + len(block)] = np.einsum("ij,ij->i", block, block, dtype=np.float64)
     return starts[energy >= energy.max() * 10.0 ** (-top_db / 10.0)]
 
 

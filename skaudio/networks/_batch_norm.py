@@ -45,10 +45,16 @@ def recalibrate_batch_norm(model: keras.Model, X: np.ndarray, *, batch_size: int
     >>> np.allclose(model.layers[-1].moving_mean.numpy(), X.mean(axis=(0, 1)), atol=1e-5)
     True
     """
+    if len(X) == 0:
+        raise ValueError("recalibrate_batch_norm needs at least one example; X is empty.")
     norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
-    for norm in norms:
+    for norm in norms:  # all checked before any is changed
         if norm.axis not in (-1, len(norm.input.shape) - 1):
-            raise ValueError(f"recalibrate_batch_norm handles the last axis only; {norm.name} normalises {norm.axis}.")
+            raise ValueError(
+                f"recalibrate_batch_norm handles BatchNormalization over the last axis only; "
+                f"{norm.name} normalises axis {norm.axis}."
+            )
+    for norm in norms:
         inputs_of = keras.Model(model.input, norm.input)
         total = total_squares = 0.0
         count = 0

@@ -103,6 +103,8 @@ def test_quiet_windows_are_left_out_of_training_and_the_clips_keep_equal_weight(
     assert weight.mean() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="window_top_db.*needs waveforms"):
         tiny_classifier(window=40, window_top_db=30.0).fit([np.ones((100, 4))] * 2, ["a", "b"])
+    with pytest.raises(ValueError, match="window_top_db leaves out quiet windows: it needs window"):
+        tiny_classifier(window_top_db=30.0).fit(np.ones((2, 100, 4)), ["a", "b"])
 
 
 def test_windowed_classifier_learns_events_anywhere_in_clips_of_any_length(fitted, ragged):
