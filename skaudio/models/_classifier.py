@@ -315,6 +315,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
 
+    # A model saved before these parameters existed is loaded without them: it then behaves
+    # as it did (every window counts; the moving-average statistics are kept).
+    window_top_db = None
+    recalibrate_batch_norm = False
+
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
         "global_pooling": [StrOptions({"avg", "max", "avgmax"}), None],

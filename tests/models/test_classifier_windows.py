@@ -195,3 +195,14 @@ def test_batch_norm_statistics_are_recomputed_on_the_training_windows_after_fit(
     first = [layer for layer in plain.model_.layers if isinstance(layer, keras.layers.BatchNormalization)][0]
     inputs = np.asarray(keras.Model(plain.model_.input, first.input)(windows[..., None], training=False))
     assert not np.allclose(first.moving_variance.numpy(), inputs.reshape(-1, inputs.shape[-1]).var(axis=0), rtol=0.1)
+
+
+def test_a_model_saved_before_window_top_db_and_recalibration_existed_still_predicts(fitted, ragged):
+    X, _ = ragged
+    expected = fitted.predict_proba(X[:3])
+    saved = {key: fitted.__dict__.pop(key) for key in ("window_top_db", "recalibrate_batch_norm")}
+    try:  # as skops rebuilds an older file: the instance has no such attributes
+        assert fitted.window_top_db is None and fitted.recalibrate_batch_norm is False
+        np.testing.assert_allclose(fitted.predict_proba(X[:3]), expected, rtol=1e-6)
+    finally:
+        fitted.__dict__.update(saved)
