@@ -162,12 +162,9 @@ VARIANTS = {
     "window_2s": lambda sr: {"cnn1dclassifier__window": 2 * sr},
     "avgmax": lambda sr: {"cnn1dclassifier__global_pooling": "avgmax"},
     "epochs100": lambda sr: {"cnn1dclassifier__epochs": 100},
-    "topdb30": lambda sr: {"cnn1dclassifier__window_top_db": 30.0},
-    "recal": lambda sr: {"cnn1dclassifier__recalibrate_batch_norm": True},
-    "topdb30_recal": lambda sr: {
-        "cnn1dclassifier__window_top_db": 30.0,
-        "cnn1dclassifier__recalibrate_batch_norm": True,
-    },
+    # the recommended pipeline without one of its two latest changes (design notes)
+    "every_window": lambda sr: {"cnn1dclassifier__window_top_db": None},
+    "moving_statistics": lambda sr: {"cnn1dclassifier__recalibrate_batch_norm": False},
     "no_masks": lambda sr: {"cnn1dclassifier__time_masks": 0, "cnn1dclassifier__freq_masks": 0},
     "mfcc40": lambda sr: {
         "cnn1dclassifier__front_end": _mfcc_front_end(sr, per_clip=False, n_mfcc=40, n_mels=64),

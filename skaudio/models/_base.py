@@ -357,11 +357,15 @@ class KerasAudioMixin:
         """The Keras model whose output ``predict`` and ``predict_proba`` read."""
         return self.model_
 
+    def _network_inputs(self, X):
+        """``X`` checked and encoded as the Keras model takes it."""
+        X, _ = self._validate_data(X=X, y=None)
+        return self.feature_encoder_.transform(X)
+
     def _predict_raw(self, X, model=None, **kwargs):
         if not self.initialized_:
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first.")
-        X, _ = self._validate_data(X=X, y=None)
-        X = self.feature_encoder_.transform(X)
+        X = self._network_inputs(X)
         predict = compiled_predict_function(self._inference_model() if model is None else model)
         step = self.predict_batch_size
         if not isinstance(step, int) or step < 1:

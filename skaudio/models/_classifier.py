@@ -520,8 +520,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
     def _training_succeeded(self, X):
         if self.batch_norm and self.recalibrate_batch_norm:
-            X, _ = self._validate_data(X=X, y=None)
-            recalibrate_batch_norm(self.model_, self.feature_encoder_.transform(X), batch_size=self.predict_batch_size)
+            recalibrate_batch_norm(self.model_, self._network_inputs(X), batch_size=self.predict_batch_size)
 
     def _n_features_in_meaningless(self):
         # windows of waveforms of any length: no fixed input size
