@@ -11,11 +11,13 @@ micro event-based F1 (200 ms collar, offsets within 20 % of the event's
 length) and segment-based F1 (1 s segments), as defined by sed_eval, for
 make_event_detector_pipeline(sr=8000); clip-level F1 of that pipeline and of
 the article's network (CRNNEventDetector defaults, LSTM last state, trained
-on clip labels) for contrast; training times.
+on clip labels) for contrast; training times. With --split speaker, also a
+baseline on the same scenes (a random forest on MFCC frames,
+benchmarks/_events_common.py) and, for both, the scores with post-processing
+(threshold, median filter, gap joining) chosen on the other speakers.
 Writes benchmarks/results/events.json (events_speaker_out.json with --split speaker).
 
-Run: python benchmarks/bench_events.py [--split speaker] [--train-scenes 4000] [--seeds 0 1]
-     [--median-filters 0.1 0.2] [--check]
+Run: python benchmarks/bench_events.py [--split speaker] [--train-scenes 4000] [--seeds 0 1] [--check]
 """
 
 import argparse
@@ -25,12 +27,21 @@ import time
 
 import numpy as np
 from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
+from _events_common import (
+    POSTPROCESSING_GRID,
+    baseline_pipeline,
+    best_overall,
+    cross_validated_postprocessing,
+    frame_tracks,
+    grid_scores,
+    report_cross_validated_postprocessing,
+    scores,
+)
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline
 
 from skaudio.datasets import make_event_scenes
 from skaudio.io import FSDD_PATTERN, load_folder
-from skaudio.metrics import event_based_scores, segment_based_scores
 from skaudio.models import predict_events
 from skaudio.pipelines import make_event_detector_pipeline
 
@@ -46,17 +57,22 @@ TARGETS = {
     "fit_seconds": ("<=", 600.0),
 }
 # Targets of the leave-one-speaker-out split (issue 19), on each seed's mean over the speakers:
-# event-based F1 at least 0.85, segment-based F1 at least 0.90; every fit in at most 10 minutes.
+# event-based F1 at least 0.85, segment-based F1 at least 0.90; every fit in at most 10 minutes;
+# and, for a run with the baseline (not --skip-baseline), 0.10 event F1 over it.
 SPEAKER_OUT_TARGETS = {
     "event_f1": (">=", 0.85),
     "segment_f1": (">=", 0.90),
     "fit_seconds": ("<=", 600.0),
 }
+BASELINE_MARGIN_TARGET = {"event_f1_over_baseline": (">=", 0.10)}
 
 
 def targets_for(results):
     """The targets a results dict is checked against: its split's (files from before --split are "index")."""
-    return SPEAKER_OUT_TARGETS if results.get("split", "index") == "speaker" else TARGETS
+    if results.get("split", "index") != "speaker":
+        return TARGETS
+    runs = results.get("runs", [{}])
+    return {**SPEAKER_OUT_TARGETS, **BASELINE_MARGIN_TARGET} if "baseline" in runs[0] else SPEAKER_OUT_TARGETS
 
 
 def speaker_means(results):
@@ -64,10 +80,15 @@ def speaker_means(results):
     by_seed = {}
     for run in results.get("runs", []):
         by_seed.setdefault(run["seed"], []).append(run)
+    flat = lambda run: {  # noqa: E731
+        **run,
+        **{f"baseline_{name}": value for name, value in run.get("baseline", {}).items()},
+        **{f"cv_postprocessing_{name}": value for name, value in run.get("cv_postprocessing", {}).items()},
+    }
     return {
         seed: {
-            name: float(np.mean([run[name] for run in runs]))
-            for name, value in runs[0].items()
+            name: float(np.mean([flat(run)[name] for run in runs]))
+            for name, value in flat(runs[0]).items()
             if isinstance(value, float)
         }
         for seed, runs in by_seed.items()
@@ -77,12 +98,17 @@ def speaker_means(results):
 def checked_values(results):
     """The figures the split's targets constrain, per seed (per seed's speaker mean), read from a results dict."""
     runs = results.get("runs", [])
-    if targets_for(results) is SPEAKER_OUT_TARGETS:
+    if results.get("split", "index") == "speaker":
         means = speaker_means(results)
         values = {
             name: {f"seed {seed}, mean over speakers": mean[name] for seed, mean in means.items()}
             for name in ("event_f1", "segment_f1")
         }
+        if "event_f1_over_baseline" in targets_for(results):
+            values["event_f1_over_baseline"] = {
+                f"seed {seed}, mean over speakers": mean["event_f1"] - mean["baseline_event_f1"]
+                for seed, mean in means.items()
+            }
         values["fit_seconds"] = {f"seed {run['seed']}, {run['test']}": run["fit_seconds"] for run in runs}
     else:
         values = {name: {f"seed {run['seed']}": run[name] for run in runs} for name in TARGETS}
@@ -112,17 +138,13 @@ def clip_indicator(events, labels):
     return np.array([[int(any(e[2] == label for e in clip)) for label in labels] for clip in events])
 
 
-def evaluate(pipe, X_test, events_test, labels, median_filter):
-    estimated = predict_events(pipe, X_test, median_filter=median_filter)
-    event = event_based_scores(events_test, estimated, t_collar=0.2, percentage_of_length=0.2)
-    segment = segment_based_scores(events_test, estimated, time_resolution=1.0)
+def evaluate(pipe, X_test, events_test, labels):
+    """Scores of the events ``pipe`` detects with predict_events' options, and of every post-processing option."""
+    estimated = predict_events(pipe, X_test)
     return {
-        "event_f1": event["f_measure"],
-        "event_error_rate": event["error_rate"],
-        "event_class_wise_f1": event["class_wise_f_measure"],
-        "segment_f1": segment["f_measure"],
-        "segment_error_rate": segment["error_rate"],
+        **scores(events_test, estimated),
         "clip_f1": f1_score(clip_indicator(events_test, labels), clip_indicator(estimated, labels), average="micro"),
+        "grid": grid_scores(frame_tracks(pipe, X_test), events_test),
     }
 
 
@@ -138,14 +160,8 @@ def parse_args(argv=None):
     parser.add_argument("--test-scenes", type=int, default=400)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=None, help="override the pipeline's epochs")
-    parser.add_argument(
-        "--median-filters",
-        type=float,
-        nargs="*",
-        default=[],
-        help="also report these median filters (seconds) of the frame activity",
-    )
     parser.add_argument("--skip-article", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true", help="no random-forest baseline (--split speaker)")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
     parser.add_argument("--out", default=None, help="results name (default: events, or events_speaker_out)")
     return add_check_arguments(parser).parse_args(argv)
@@ -177,10 +193,13 @@ def measure_run(args, seed, train, test, labels):
         "overrides": overrides,
         "fit_seconds": fit_s,
     }
-    for median_filter in [None] + args.median_filters:
-        scores = evaluate(pipe, X_test, events_test, labels, median_filter)
-        key = "" if median_filter is None else f"median_filter_{median_filter}_"
-        run.update({key + k: v for k, v in scores.items()})
+    run.update(evaluate(pipe, X_test, events_test, labels))
+    if args.split == "speaker" and not args.skip_baseline:
+        baseline = baseline_pipeline(SR, seed)
+        start = time.perf_counter()
+        baseline.fit(X_train, events_train)
+        baseline_fit_s = time.perf_counter() - start
+        run["baseline"] = {"fit_seconds": baseline_fit_s, **evaluate(baseline, X_test, events_test, labels)}
     if not args.skip_article:
         article = make_pipeline(*[step for _, step in pipe.steps[:-1]], CRNNEventDetector(random_state=seed))
         start = time.perf_counter()
@@ -201,8 +220,10 @@ def measure(args):
         "train_scenes": args.train_scenes,
         "test_scenes": args.test_scenes,
         "runs": [],
-        "median_filters": args.median_filters,
-        "targets": target_strings(targets_for({"split": args.split})),
+        "postprocessing_grid": POSTPROCESSING_GRID,
+        "targets": target_strings(
+            targets_for({"split": args.split, "runs": [{"baseline": None}] if not args.skip_baseline else []})
+        ),
     }
     for name, test in held_out_sets(bunch, args.split).items():
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
@@ -211,22 +232,37 @@ def measure(args):
             results["runs"].append({"test": name, **run})
             print(f"{name}, seed {seed} done", flush=True)
     if args.split == "speaker":
+        choose_postprocessing(results)
         results["mean_over_speakers"] = {f"seed {seed}": mean for seed, mean in speaker_means(results).items()}
     return results
+
+
+def choose_postprocessing(results):
+    """Per seed and method, each left-out speaker's scores with the post-processing chosen on the other speakers."""
+    results["best_postprocessing_over_all_speakers"] = {}
+    for seed in sorted({run["seed"] for run in results["runs"]}):
+        runs = [run for run in results["runs"] if run["seed"] == seed]
+        for method, of in [("recommended", lambda run: run), ("baseline", lambda run: run.get("baseline"))]:
+            if of(runs[0]) is None:
+                continue
+            grids = [of(run)["grid"] for run in runs]
+            for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
+                of(run)["cv_postprocessing"] = {"options": key, **chosen}
+            results["best_postprocessing_over_all_speakers"][f"seed {seed}, {method}"] = best_overall(grids)
 
 
 def report(results):
     """Print each run's scores (and each seed's mean over the speakers left out)."""
     for run in results["runs"]:
-        seed, fit_s = run["seed"], run["fit_seconds"]
-        filters = [None] + sorted({float(k.split("_")[2]) for k in run if k.startswith("median_filter_")})
-        for median_filter in filters:
-            key = "" if median_filter is None else f"median_filter_{median_filter}_"
+        seed = run["seed"]
+        for name, scores_ in [("recommended", run), ("baseline", run.get("baseline"))]:
+            if scores_ is None:
+                continue
             print(
-                f"{run.get('test', INDEX_SPLIT)}, seed {seed}, median filter {median_filter}: "
-                f"event F1 {run[key + 'event_f1']:.3f} (ER {run[key + 'event_error_rate']:.3f})  "
-                f"segment F1 {run[key + 'segment_f1']:.3f} (ER {run[key + 'segment_error_rate']:.3f})  "
-                f"clip F1 {run[key + 'clip_f1']:.3f}  fit {fit_s:.0f} s"
+                f"{run.get('test', INDEX_SPLIT)}, seed {seed}, {name}: "
+                f"event F1 {scores_['event_f1']:.3f} (ER {scores_['event_error_rate']:.3f})  "
+                f"segment F1 {scores_['segment_f1']:.3f} (ER {scores_['segment_error_rate']:.3f})  "
+                f"clip F1 {scores_['clip_f1']:.3f}  fit {scores_['fit_seconds']:.0f} s"
             )
         if "article_clip_f1" in run:
             print(f"article  seed {seed}: clip F1 {run['article_clip_f1']:.3f}  fit {run['article_fit_seconds']:.0f} s")
@@ -235,6 +271,21 @@ def report(results):
             f"mean over speakers, {seed}: event F1 {mean['event_f1']:.3f}  segment F1 {mean['segment_f1']:.3f}  "
             f"clip F1 {mean['clip_f1']:.3f}"
         )
+        if "baseline_event_f1" in mean:
+            print(
+                f"mean over speakers, {seed}, baseline: event F1 {mean['baseline_event_f1']:.3f}  "
+                f"segment F1 {mean['baseline_segment_f1']:.3f}"
+            )
+    best = results.get("best_postprocessing_over_all_speakers", {})
+    for seed in sorted({run["seed"] for run in results["runs"]}):
+        runs = [run for run in results["runs"] if run["seed"] == seed]
+        for method, of in [("recommended", lambda run: run), ("baseline", lambda run: run.get("baseline") or {})]:
+            if "cv_postprocessing" in of(runs[0]):
+                report_cross_validated_postprocessing(
+                    f"seed {seed}, {method}",
+                    [(run["test"], of(run)["cv_postprocessing"]) for run in runs],
+                    best.get(f"seed {seed}, {method}"),
+                )
 
 
 def main(argv=None):

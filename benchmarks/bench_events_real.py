@@ -16,10 +16,12 @@ heard in both). Methods, on identical scenes:
   turned into events by the same rule (skaudio.models.frame_proba_to_events).
 Scores (sed_eval): micro event-based F1 (200 ms collar, offsets within 20 %
 of the event's length) and segment-based F1 (1 s segments) over the fold's
-test scenes, class-wise event F1; training seconds.
+test scenes, class-wise event F1; training seconds. Beside the scores with
+predict_events' options, those with post-processing (threshold, median
+filter, gap joining) chosen on the other folds (benchmarks/_events_common.py).
 Writes benchmarks/results/events_real.json.
 
-Run: python benchmarks/bench_events_real.py [--train-scenes 1000] [--epochs N] [--median-filters 0.2] [--check]
+Run: python benchmarks/bench_events_real.py [--train-scenes 1000] [--epochs N] [--check]
 """
 
 import argparse
@@ -37,15 +39,20 @@ from _common import (
     results_or_measure,
     target_strings,
 )
-from scipy.ndimage import uniform_filter1d
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import RandomForestClassifier
+from _events_common import (
+    POSTPROCESSING_GRID,
+    baseline_pipeline,
+    best_overall,
+    cross_validated_postprocessing,
+    frame_tracks,
+    grid_scores,
+    report_cross_validated_postprocessing,
+    scores,
+)
 
 from skaudio.datasets import make_event_scenes
-from skaudio.metrics import event_based_scores, segment_based_scores
-from skaudio.models import frame_proba_to_events, predict_events
-from skaudio.pipelines import AudioPipeline, frame_settings, make_event_detector_pipeline
-from skaudio.preprocessing import MFCC, FeatureScaler
+from skaudio.models import predict_events
+from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 16000
 FOLDS = (1, 2, 3, 4)
@@ -77,75 +84,6 @@ def checked_values(results):
     }
 
 
-class FrameForestDetector(BaseEstimator):
-    """Baseline: a random forest classifies each frame of (n_scenes, n_frames, n_features) features.
-
-    Each frame is described by its features and their mean over ``context`` seconds around it;
-    ``max_samples`` frames train each tree.
-    """
-
-    def __init__(self, frame_duration, context=0.2, n_estimators=100, max_samples=50_000, random_state=None):
-        self.frame_duration = frame_duration
-        self.context = context
-        self.n_estimators = n_estimators
-        self.max_samples = max_samples
-        self.random_state = random_state
-
-    def _frames(self, features):
-        width = max(1, int(round(self.context / self.frame_duration)))
-        return np.concatenate([features, uniform_filter1d(features, width, axis=0, mode="nearest")], axis=1)
-
-    def fit(self, X, y):
-        self.labels_ = sorted({label for scene in y for *_, label in scene})
-        frames, targets = [], []
-        for features, events in zip(X, y):
-            centres = np.arange(len(features)) * self.frame_duration
-            target = np.zeros((len(features), len(self.labels_)), dtype=np.int8)
-            for onset, offset, label in events:
-                target[(centres >= onset) & (centres < offset), self.labels_.index(label)] = 1
-            frames.append(self._frames(features))
-            targets.append(target)
-        self.forest_ = RandomForestClassifier(
-            n_estimators=self.n_estimators,
-            max_samples=self.max_samples,
-            min_samples_leaf=3,
-            n_jobs=-1,
-            random_state=self.random_state,
-        ).fit(np.concatenate(frames), np.concatenate(targets))
-        return self
-
-    def predict_frame_proba(self, features):
-        per_label = self.forest_.predict_proba(self._frames(features))
-        # a label the forest never saw active in training has one class: probability 0
-        return np.stack([p[:, 1] if p.shape[1] == 2 else np.zeros(len(p)) for p in per_label], axis=1)
-
-    def predict_events(self, X, threshold=0.5, median_filter=None, min_duration=0.0):
-        return [
-            frame_proba_to_events(
-                self.predict_frame_proba(features),
-                self.labels_,
-                frame_duration=self.frame_duration,
-                threshold=threshold,
-                median_filter=median_filter,
-                min_duration=min_duration,
-                end=(len(features) - 1) * self.frame_duration,
-            )
-            for features in X
-        ]
-
-
-def baseline_pipeline(random_state):
-    """MFCC frames, standardised per scene, classified by FrameForestDetector."""
-    n_fft, hop_length = frame_settings(SR)
-    return AudioPipeline(
-        [
-            ("mfcc", MFCC(sr=SR, n_mfcc=20, n_fft=n_fft, hop_length=hop_length, n_mels=40, delta_order=1)),
-            ("featurescaler", FeatureScaler(per_clip=True)),
-            ("frameforest", FrameForestDetector(hop_length / SR, random_state=random_state)),
-        ]
-    )
-
-
 def scenes(recordings, n_scenes, seed):
     """``n_scenes`` scenes of ``recordings`` ``[(waveform, class), ...]``: ESC10_EVENTS over ESC10_AMBIENCES."""
     events = [(wave, name) for wave, name in recordings if name in ESC10_EVENTS]
@@ -164,20 +102,6 @@ def scenes(recordings, n_scenes, seed):
     )
 
 
-def scores(reference, estimated):
-    """sed_eval's event- and segment-based scores of one set of scenes."""
-    event = event_based_scores(reference, estimated, t_collar=0.2, percentage_of_length=0.2)
-    segment = segment_based_scores(reference, estimated, time_resolution=1.0)
-    return {
-        "event_f1": event["f_measure"],
-        "event_error_rate": event["error_rate"],
-        "event_macro_f1": event["class_wise_f_measure"],
-        "event_class_f1": {label: scores["f_measure"] for label, scores in event["class_wise"].items()},
-        "segment_f1": segment["f_measure"],
-        "segment_error_rate": segment["error_rate"],
-    }
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, nargs="+", default=list(FOLDS), choices=FOLDS)
@@ -187,13 +111,6 @@ def parse_args(argv=None):
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the recommended pipeline")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--median-filters",
-        type=float,
-        nargs="*",
-        default=[],
-        help="also report these median filters (seconds) of the frame activity, for both methods",
-    )
     parser.add_argument("--out", default="events_real")
     return add_check_arguments(parser).parse_args(argv)
 
@@ -212,17 +129,25 @@ def measure_fold(fold, by_fold, args):
     X_train, events_train = scenes(training, args.train_scenes, seed=args.seed + fold)
     X_test, events_test = scenes(by_fold[fold], args.test_scenes, seed=1000 + fold)
     recommended = make_event_detector_pipeline(sr=SR, random_state=args.seed).set_params(**overrides(args))
-    pipes = {"recommended": recommended, "baseline": baseline_pipeline(args.seed)}
-    run = {"fold": fold, "test_events": sum(map(len, events_test))}
+    pipes = {"recommended": recommended, "baseline": baseline_pipeline(SR, args.seed)}
+    run = {"fold": fold, "test_events": sum(map(len, events_test)), "first_scene_reference": events_test[0]}
     for name in args.methods:
         pipe = pipes[name]
         start = time.perf_counter()
         pipe.fit(X_train, events_train)
         run[name] = {"fit_seconds": time.perf_counter() - start}
-        for median_filter in [None, *args.median_filters]:
-            key = "" if median_filter is None else f"median_filter_{median_filter}_"
-            estimated = predict_events(pipe, X_test, median_filter=median_filter)
-            run[name].update({key + k: v for k, v in scores(events_test, estimated).items()})
+        estimated = predict_events(pipe, X_test)
+        run[name].update(scores(events_test, estimated))
+        tracks = frame_tracks(pipe, X_test)
+        run[name]["grid"] = grid_scores(tracks, events_test)
+        # the first test scene, for the guide's figure: its events and frame probabilities
+        first = {key: value for key, value in tracks[0].items() if key != "proba"}
+        first.update(
+            labels=np.asarray(first["labels"]).tolist(),
+            proba=np.round(tracks[0]["proba"], 3).tolist(),
+            events=[list(e) for e in estimated[0]],
+        )
+        run[name]["first_scene"] = first
         print(
             f"fold {fold} {name:12s} event F1 {run[name]['event_f1']:.3f}  segment F1 {run[name]['segment_f1']:.3f}"
             f"  fit {run[name]['fit_seconds']:.0f} s",
@@ -235,14 +160,22 @@ def measure(args):
     """Leave-one-fold-out over args.folds; the results dict."""
     by_fold = esc10_recordings_by_fold(SR, ESC10_EVENTS + ESC10_AMBIENCES)
     runs = [measure_fold(fold, by_fold, args) for fold in args.folds]
-    mean = {}
+    mean, best = {}, {}
     for name in args.methods:
+        grids = [run[name]["grid"] for run in runs]
+        for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
+            run[name]["cv_postprocessing"] = {"options": key, **chosen}
         mean[name] = {
             key: float(np.mean([run[name][key] for run in runs]))
             for key, value in runs[0][name].items()
             if isinstance(value, float) and key != "fit_seconds"
         }
         mean[name]["max_fit_seconds"] = max(run[name]["fit_seconds"] for run in runs)
+        mean[name]["cv_postprocessing"] = {
+            key: float(np.mean([run[name]["cv_postprocessing"][key] for run in runs]))
+            for key in ("event_f1", "segment_f1", "event_error_rate", "segment_error_rate")
+        }
+        best[name] = best_overall(grids)
     return {
         "protocol": __doc__.split("\n\n")[1],
         "train_scenes": args.train_scenes,
@@ -250,9 +183,10 @@ def measure(args):
         "epochs": args.epochs or make_event_detector_pipeline(sr=SR)[-1].epochs,
         "overrides": overrides(args),
         "seed": args.seed,
-        "median_filters": args.median_filters,
+        "postprocessing_grid": POSTPROCESSING_GRID,
         "runs": runs,
         "mean": mean,
+        "best_postprocessing_over_all_folds": best,
         "targets": target_strings(TARGETS),
     }
 
@@ -270,11 +204,13 @@ def report(results):
                 f"  fit {fold['fit_seconds']:.0f} s"
             )
         mean = results["mean"][name]
-        line = f"{name:12s} mean:   event F1 {mean['event_f1']:.3f}  segment F1 {mean['segment_f1']:.3f}"
-        for median_filter in results["median_filters"]:
-            key = f"median_filter_{median_filter}_"
-            line += f"  | median {median_filter} s: {mean[key + 'event_f1']:.3f} / {mean[key + 'segment_f1']:.3f}"
-        print(line)
+        print(f"{name:12s} mean:   event F1 {mean['event_f1']:.3f}  segment F1 {mean['segment_f1']:.3f}")
+        if "cv_postprocessing" in mean:
+            report_cross_validated_postprocessing(
+                name,
+                [(f"fold {run['fold']}", run[name]["cv_postprocessing"]) for run in results["runs"]],
+                results["best_postprocessing_over_all_folds"][name],
+            )
     for name in methods:
         for run in results["runs"]:
             per_class = ", ".join(f"{label} {f1:.2f}" for label, f1 in run[name]["event_class_f1"].items())

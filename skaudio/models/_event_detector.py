@@ -98,6 +98,21 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         detector is fitted in an :class:`~skaudio.pipelines.AudioPipeline`
         (which passes it to ``fit``), so that it follows their ``hop_length``
         and ``sr``; a number that disagrees with them is an error.
+    threshold : float in (0, 1), default=0.5
+        Event post-processing: frame probabilities at or above it are
+        active. This and the three below are what ``predict_events`` and
+        ``score`` use unless given other options, so that they travel with
+        a saved model and can be tuned with ``GridSearchCV``.
+    median_filter : float >= 0 or None, default=None
+        Event post-processing: length in seconds of a median filter over
+        each label's activity (fills short gaps, removes short blips); 0 or
+        None: no filter.
+    min_gap : float >= 0, default=0.0
+        Event post-processing: events of one label at most this many
+        seconds apart are joined into one.
+    min_duration : float >= 0, default=0.0
+        Event post-processing: events shorter than this (seconds) are
+        dropped.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -203,6 +218,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         bidirectional: bool = False,
         temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
         frame_duration: float | None = None,
+        threshold: float = 0.5,
+        median_filter: float | None = None,
+        min_gap: float = 0.0,
+        min_duration: float = 0.0,
         time_shift: float = 0.0,
         time_stretch: float = 0.0,
         gain_db: float = 0.0,
@@ -249,6 +268,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.bidirectional = bidirectional
         self.temporal_pooling = temporal_pooling
         self.frame_duration = frame_duration
+        self.threshold = threshold
+        self.median_filter = median_filter
+        self.min_gap = min_gap
+        self.min_duration = min_duration
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -263,12 +286,22 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
 
+    # a model saved before the post-processing parameters existed loads with what predict_events then used
+    threshold = 0.5
+    median_filter = None
+    min_gap = 0.0
+    min_duration = 0.0
+
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
         "lstm_units": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "temporal_pooling": [StrOptions({"last", "max", "mean", "linear_softmax", "attention"})],
         "frame_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "threshold": [Interval(Real, 0, 1, closed="neither")],
+        "median_filter": [Interval(Real, 0, None, closed="left"), None],
+        "min_gap": [Interval(Real, 0, None, closed="left")],
+        "min_duration": [Interval(Real, 0, None, closed="left")],
     }
 
     # -------------------------------------------------------------- fitting
@@ -495,9 +528,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self,
         X: ArrayLike | Sequence[ArrayLike],
         *,
-        threshold: float = 0.5,
-        min_duration: float = 0.0,
+        threshold: float | None = None,
+        min_duration: float | None = None,
         median_filter: float | None = None,
+        min_gap: float | None = None,
         window: float | None = None,
         overlap: float = 0.5,
         batch_size: int = 32,
@@ -508,20 +542,27 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         longer than ``window`` (by default the training clips' length) are
         processed in overlapping windows whose frame probabilities are
         averaged; frames at or above ``threshold`` are active, and runs of
-        active frames become events.
+        active frames become events. The post-processing options default to
+        the detector's parameters of the same names.
 
         Parameters
         ----------
         X : array-like of shape (n_clips, n_frames, n_features) or list of (n_frames, n_features) arrays
             Features as in ``fit``, of any number of frames.
-        threshold : float in (0, 1), default=0.5
-            Frame probabilities at or above it are active.
-        min_duration : float >= 0, default=0.0
-            Events shorter than this (seconds) are dropped.
+        threshold : float in (0, 1) or None, default=None
+            Frame probabilities at or above it are active. None: the
+            ``threshold`` parameter.
+        min_duration : float >= 0 or None, default=None
+            Events shorter than this (seconds) are dropped. None: the
+            ``min_duration`` parameter.
         median_filter : float > 0 or None, default=None
             Length in seconds of a median filter over each label's activity
             (rounded to an odd number of output frames): fills short gaps
-            and removes short blips.
+            and removes short blips; 0: no filter. None: the
+            ``median_filter`` parameter.
+        min_gap : float >= 0 or None, default=None
+            Events of one label at most this many seconds apart are joined.
+            None: the ``min_gap`` parameter.
         window : float > 0 or None, default=None
             Seconds per window; None: the training clips' length;
             ``float("inf")``: each recording whole.
@@ -544,6 +585,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             threshold=threshold,
             min_duration=min_duration,
             median_filter=median_filter,
+            min_gap=min_gap,
             window=window,
             overlap=overlap,
             batch_size=batch_size,

@@ -30,9 +30,10 @@ def predict_events(
     estimator: CRNNEventDetector | Pipeline,
     X: ArrayLike | Sequence[ArrayLike],
     *,
-    threshold: float = 0.5,
-    min_duration: float = 0.0,
+    threshold: float | None = None,
+    min_duration: float | None = None,
     median_filter: float | None = None,
+    min_gap: float | None = None,
     window: float | None = None,
     overlap: float = 0.5,
     batch_size: int = 32,
@@ -66,14 +67,20 @@ def predict_events(
         features ``(n_recordings, n_frames, n_features)`` or a list of
         ``(n_frames, n_features)`` arrays for a detector (or a Pipeline of
         feature steps without ``sr``).
-    threshold : float in (0, 1), default=0.5
+    threshold : float in (0, 1) or None, default=None
         Frame probabilities at or above it are active.
-    min_duration : float >= 0, default=0.0
+    min_duration : float >= 0 or None, default=None
         Events shorter than this (seconds) are dropped.
-    median_filter : float > 0 or None, default=None
+    median_filter : float >= 0 or None, default=None
         Length in seconds of a median filter over each label's activity
         (rounded to an odd number of output frames): fills short gaps and
-        removes short blips.
+        removes short blips; 0 filters nothing.
+    min_gap : float >= 0 or None, default=None
+        Events of one label separated by at most this many seconds are
+        joined into one (after the median filter, before ``min_duration``).
+
+        For these four post-processing options, None means the detector's
+        parameter of the same name (see :class:`~skaudio.models.CRNNEventDetector`).
     window : float > 0 or None, default=None
         Seconds of recording per window (a whole number of input frames,
         at least one output frame of the detector). None: the length of the
@@ -145,6 +152,7 @@ def predict_events(
         "threshold": threshold,
         "min_duration": min_duration,
         "median_filter": median_filter,
+        "min_gap": min_gap,
         "window": window,
         "overlap": overlap,
         "batch_size": batch_size,
@@ -153,7 +161,31 @@ def predict_events(
     if not isinstance(detector, CRNNEventDetector):
         return _predict_events_of_other_detector(detector, steps, X, options)
     check_is_fitted(detector, "model_")
-    _check_options(threshold, min_duration, median_filter, overlap, batch_size)
+    postprocessing = {
+        name: getattr(detector, name) if value is None else value
+        for name, value in [
+            ("threshold", threshold),
+            ("median_filter", median_filter),
+            ("min_gap", min_gap),
+            ("min_duration", min_duration),
+        ]
+    }
+    _check_options(**postprocessing, overlap=overlap, batch_size=batch_size)
+    return [
+        frame_proba_to_events(**track, **postprocessing)
+        for track in joined_frame_proba(steps, detector, X, window=window, overlap=overlap, batch_size=batch_size)
+    ]
+
+
+def joined_frame_proba(steps, detector, X, *, window, overlap, batch_size):
+    """Each recording's frame probabilities, joined over overlapping windows: the arguments of frame_proba_to_events.
+
+    ``steps`` and ``detector`` as :func:`_final_estimator` returns them (the
+    detector fitted); options checked by the caller. A list of dicts with
+    ``proba``, ``labels``, ``frame_duration``, ``first_frame_centre`` and
+    ``end``, one per recording, so that events can be drawn from one
+    network pass with several post-processing options.
+    """
     fd = detector._fitted_frame_duration()
     stride, offset = detector._frame_timing()
     recordings = _recordings(X)
@@ -181,21 +213,16 @@ def predict_events(
             for (i, first, _, _), window_proba in zip(batch, proba):
                 tracks[i].add(first // stride, window_proba)
 
-    events = []
-    for rec, track in zip(recordings, tracks):
-        events.append(
-            frame_proba_to_events(
-                track.probabilities(),
-                detector.labels_,
-                frame_duration=stride * fd,
-                first_frame_centre=offset * fd,
-                threshold=threshold,
-                median_filter=median_filter,
-                min_duration=min_duration,
-                end=len(rec) / sr if sr is not None else len(rec) * fd,
-            )
-        )
-    return events
+    return [
+        {
+            "proba": track.probabilities(),
+            "labels": detector.labels_,
+            "frame_duration": stride * fd,
+            "first_frame_centre": offset * fd,
+            "end": len(rec) / sr if sr is not None else len(rec) * fd,
+        }
+        for rec, track in zip(recordings, tracks)
+    ]
 
 
 def frame_proba_to_events(
@@ -206,6 +233,7 @@ def frame_proba_to_events(
     first_frame_centre: float = 0.0,
     threshold: float = 0.5,
     median_filter: float | None = None,
+    min_gap: float = 0.0,
     min_duration: float = 0.0,
     end: float | None = None,
 ) -> list[tuple[float, float, Hashable]]:
@@ -213,7 +241,9 @@ def frame_proba_to_events(
 
     Each label's probabilities are thresholded, optionally median-filtered,
     and every run of active frames becomes one event from the start of its
-    first frame to the end of its last. Frame ``j`` is centred at
+    first frame to the end of its last. Events of one label less than
+    ``min_gap`` apart are then joined, and those shorter than
+    ``min_duration`` dropped. Frame ``j`` is centred at
     ``first_frame_centre + j * frame_duration`` seconds and spans
     ``frame_duration``. It is the last step of :func:`predict_events`, and
     turns the frame probabilities of any other frame classifier into events
@@ -234,12 +264,16 @@ def frame_proba_to_events(
         STFT).
     threshold : float in (0, 1), default=0.5
         Frame probabilities at or above it are active.
-    median_filter : float > 0 or None, default=None
+    median_filter : float >= 0 or None, default=None
         Length in seconds of a median filter over each label's activity
         (rounded to an odd number of frames): fills short gaps and removes
-        short blips.
+        short blips. 0 or None: no filter.
+    min_gap : float >= 0, default=0.0
+        Events of one label separated by at most this many seconds are
+        joined into one: a dog's barks, a clock's ticks, a word's syllables
+        become one event, as annotators mark them.
     min_duration : float >= 0, default=0.0
-        Events shorter than this (seconds) are dropped.
+        Events shorter than this (seconds), after joining, are dropped.
     end : float or None, default=None
         The recording's length in seconds; event times are clipped to
         ``[0, end]``. None: the end of the last frame.
@@ -266,8 +300,16 @@ def frame_proba_to_events(
     >>> proba = np.array([[0.1, 0.0], [0.9, 0.0], [0.8, 0.7], [0.2, 0.6]])
     >>> frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0.5)
     [(0.25, 1.25, 'dog'), (0.75, 1.75, 'rain')]
+
+    Two barks 0.25 s apart are one event with ``min_gap=0.25``:
+
+    >>> barks = np.array([[0.9], [0.9], [0.1], [0.9]])
+    >>> frame_proba_to_events(barks, ["dog"], frame_duration=0.25)
+    [(0.0, 0.375, 'dog'), (0.625, 0.875, 'dog')]
+    >>> frame_proba_to_events(barks, ["dog"], frame_duration=0.25, min_gap=0.25)
+    [(0.0, 0.875, 'dog')]
     """
-    _check_event_options(threshold, min_duration, median_filter)
+    _check_event_options(threshold, min_duration, median_filter, min_gap)
     if not is_number(frame_duration) or not frame_duration > 0:
         raise ValueError(f"frame_duration must be a number of seconds > 0, got {frame_duration!r}.")
     proba = np.asarray(proba)
@@ -278,17 +320,23 @@ def frame_proba_to_events(
             f"got shape {proba.shape}."
         )
     active = proba >= threshold
-    if median_filter is not None and len(active):
+    if median_filter and len(active):
         width = max(1, int(round(median_filter / frame_duration))) // 2 * 2 + 1
         active = _median_filter(active.astype(np.uint8), size=(width, 1), mode="nearest").astype(bool)
     start = first_frame_centre - frame_duration / 2  # where frame 0 begins
     if end is None:
         end = start + len(active) * frame_duration
+    # gaps of at most this many frames are joined (the tolerance absorbs a frame_duration like 0.1 + 1e-17)
+    max_gap_frames = int(math.floor(min_gap / frame_duration + 1e-9))
     events = []
     for k, label in enumerate(labels):
         # runs of active frames: +1 where one starts, -1 after one ends
         edges = np.diff(np.concatenate([[0], active[:, k].astype(np.int8), [0]]))
-        for first, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        if len(firsts) > 1 and max_gap_frames > 0:
+            keep = firsts[1:] - stops[:-1] > max_gap_frames  # the gap before run i + 1 stays open
+            firsts, stops = firsts[np.r_[True, keep]], stops[np.r_[keep, True]]
+        for first, stop in zip(firsts, stops):
             onset = max(0.0, start + first * frame_duration)
             offset = min(end, start + stop * frame_duration)
             if offset - onset >= min_duration:
@@ -375,19 +423,21 @@ def _window_frames(window, detector, fd, stride, *, waveforms):
     return n_window
 
 
-def _check_event_options(threshold, min_duration, median_filter):
+def _check_event_options(threshold, min_duration, median_filter, min_gap):
     """The options of frame_proba_to_events."""
     if not is_number(threshold) or not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
     if not is_number(min_duration) or not min_duration >= 0:
         raise ValueError(f"min_duration must be a number >= 0, got {min_duration!r}.")
-    if median_filter is not None and (not is_number(median_filter) or not median_filter > 0):
-        raise ValueError(f"median_filter must be a duration in seconds > 0 or None, got {median_filter!r}.")
+    if median_filter is not None and (not is_number(median_filter) or not 0 <= median_filter < math.inf):
+        raise ValueError(f"median_filter must be a duration in seconds >= 0 or None, got {median_filter!r}.")
+    if not is_number(min_gap) or not min_gap >= 0 or math.isinf(min_gap):
+        raise ValueError(f"min_gap must be a finite number of seconds >= 0, got {min_gap!r}.")
 
 
-def _check_options(threshold, min_duration, median_filter, overlap, batch_size):
+def _check_options(threshold, min_duration, median_filter, min_gap, overlap, batch_size):
     """The options of predict_events."""
-    _check_event_options(threshold, min_duration, median_filter)
+    _check_event_options(threshold, min_duration, median_filter, min_gap)
     if not is_number(overlap) or not 0 <= overlap < 1:
         raise ValueError(f"overlap must be a fraction in [0, 1), got {overlap!r}.")
     if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1:

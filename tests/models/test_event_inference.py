@@ -185,7 +185,9 @@ def test_bad_input_is_an_error_naming_it(pipe):
     for name, bad, message in [
         ("threshold", 1.5, r"threshold must be in \(0, 1\)"),
         ("min_duration", -1, "min_duration must be a number >= 0"),
-        ("median_filter", 0, "median_filter must be a duration"),
+        ("median_filter", -0.1, "median_filter must be a duration in seconds >= 0 or None"),
+        ("min_gap", -0.5, "min_gap must be a finite number of seconds >= 0"),
+        ("min_gap", float("inf"), "min_gap must be a finite number of seconds >= 0"),
         ("batch_size", 0, "batch_size must be an int >= 1"),
     ]:
         with pytest.raises(ValueError, match=message):
@@ -228,3 +230,74 @@ def test_frame_probabilities_become_smoothed_events_in_seconds():
         frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0)
     with pytest.raises(ValueError, match="median_filter must be"):
         frame_proba_to_events(proba, ["dog", "rain"], median_filter=-1, **kwargs)
+
+
+def test_events_of_one_label_closer_than_min_gap_are_joined_before_min_duration():
+    from skaudio.models import frame_proba_to_events
+
+    proba = np.zeros((30, 2))
+    proba[[2, 3, 6, 7, 20], 0] = 0.9  # two barks 20 ms apart, and a third 120 ms later
+    proba[4:6, 1] = 0.9  # another label inside the dog's gap is not bridged into it
+    kwargs = {"frame_duration": 0.01, "first_frame_centre": 0.005}
+    barks = [(0.02, 0.04, "dog"), (0.06, 0.08, "dog"), (0.2, 0.21, "dog")]
+    assert [e for e in frame_proba_to_events(proba, ["dog", "rain"], **kwargs) if e[2] == "dog"] == barks
+    joined = frame_proba_to_events(proba, ["dog", "rain"], min_gap=0.02, **kwargs)
+    assert joined == [(0.02, 0.08, "dog"), (0.04, 0.06, "rain"), (0.2, 0.21, "dog")]
+    # a gap one frame longer than min_gap stays open
+    assert frame_proba_to_events(proba, ["dog", "rain"], min_gap=0.015, **kwargs)[0] == barks[0]
+    # joining comes first: the joined 60 ms event survives min_duration=0.05, the lone 10 ms one does not
+    assert frame_proba_to_events(proba, ["dog", "rain"], min_gap=0.02, min_duration=0.05, **kwargs) == [
+        (0.02, 0.08, "dog")
+    ]
+    assert frame_proba_to_events(proba, ["dog", "rain"], min_gap=0.2, **kwargs)[0] == (0.02, 0.21, "dog")
+
+
+def test_min_gap_joins_the_events_of_a_long_recording_across_window_edges(pipe, level, monkeypatch):
+    det = _energy_detector(pipe[-1], level, monkeypatch)
+    # output frames 8-22 and 25-39 (40 ms each): two events 80 ms apart, across the window edges at 0.4 and 0.8 s
+    X = [_features(level, 300, [(32, 92), (100, 160)])]
+    (apart,) = predict_events(det, X, window=0.4)
+    assert [(round(a, 3), round(b, 3)) for a, b, _ in apart] == [(0.315, 0.915), (0.995, 1.595)]
+    assert predict_events(det, X, window=0.4, min_gap=0.06) == [apart]
+    (joined,) = predict_events(det, X, window=0.4, min_gap=0.08)
+    assert joined == [(apart[0][0], apart[1][1], "burst")]
+    assert det.predict_events(X, window=0.4, min_gap=0.08) == [joined]
+
+
+def test_the_detectors_post_processing_parameters_are_the_default_options(pipe, level, monkeypatch):
+    det = _energy_detector(pipe[-1], level, monkeypatch)
+    X = [_features(level, 300, [(32, 92), (100, 160)])]
+    apart = predict_events(det, X, window=0.4)
+    assert len(apart[0]) == 2
+    monkeypatch.setattr(det, "min_gap", 0.08)
+    (joined,) = predict_events(det, X, window=0.4)
+    assert joined == [(apart[0][0][0], apart[0][1][1], "burst")]
+    assert det.predict_events(X, window=0.4) == [joined]
+    assert predict_events(det, X, window=0.4, min_gap=0.0) == apart  # an option given overrides the parameter
+    monkeypatch.setattr(det, "min_duration", 1.0)
+    assert predict_events(det, X, window=0.4) == [joined]  # the joined 1.28 s event is long enough
+    monkeypatch.setattr(det, "min_gap", 0.0)
+    assert predict_events(det, X, window=0.4) == [[]]  # the two 0.6 s events are not
+    monkeypatch.setattr(det, "min_duration", 0.0)
+    monkeypatch.setattr(det, "threshold", 0.9999)  # the loud frames' probability is sigmoid(5) = 0.993
+    assert predict_events(det, X, window=0.4) == [[]]
+    assert predict_events(det, X, window=0.4, threshold=0.5) == apart
+    monkeypatch.setattr(det, "median_filter", -1.0)
+    with pytest.raises(ValueError, match="median_filter must be a duration in seconds >= 0 or None, got -1.0"):
+        predict_events(det, X)
+    assert predict_events(det, X, window=0.4, threshold=0.5, median_filter=0) == apart  # 0: no filter
+
+
+def test_post_processing_parameters_are_validated_at_fit_and_cloned():
+    det = CRNNEventDetector(threshold=0.3, median_filter=0.2, min_gap=0.5, min_duration=0.1)
+    params = clone(det).get_params()
+    assert (params["threshold"], params["median_filter"], params["min_gap"], params["min_duration"]) == (
+        0.3,
+        0.2,
+        0.5,
+        0.1,
+    )
+    X, events = np.zeros((2, 20, 3), dtype="float32"), [[(0.0, 0.1, "a")], []]
+    for name, bad in [("threshold", 1.0), ("min_gap", -1.0), ("median_filter", -0.2), ("min_duration", -1)]:
+        with pytest.raises(ValueError, match=f"'{name}' parameter of CRNNEventDetector must be"):
+            CRNNEventDetector(temporal_pooling="max", frame_duration=0.01, **{name: bad}).fit(X, events)
