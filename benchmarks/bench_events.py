@@ -160,6 +160,7 @@ def parse_args(argv=None):
     parser.add_argument("--test-scenes", type=int, default=400)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=None, help="override the pipeline's epochs")
+    parser.add_argument("--speakers", nargs="+", default=None, help="with --split speaker: leave out only these")
     parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true", help="no random-forest baseline (--split speaker)")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
@@ -167,10 +168,18 @@ def parse_args(argv=None):
     return add_check_arguments(parser).parse_args(argv)
 
 
-def held_out_sets(bunch, split):
-    """``{name: test mask}``: the recordings each test set is built from (the rest train)."""
+def held_out_sets(bunch, split, speakers=None):
+    """``{name: test mask}``: the recordings each test set is built from (the rest train).
+
+    With ``speakers`` (split "speaker"), only those speakers are left out in turn; training always
+    uses every other speaker.
+    """
     if split == "speaker":
-        return {f"speaker {speaker} out": bunch.speaker == speaker for speaker in sorted(set(bunch.speaker))}
+        known = sorted(set(bunch.speaker))
+        unknown = sorted(set(speakers or ()) - set(known))
+        if unknown:
+            raise SystemExit(f"--speakers: {unknown} not in FSDD's speakers {known}")
+        return {f"speaker {speaker} out": bunch.speaker == speaker for speaker in speakers or known}
     return {INDEX_SPLIT: bunch.index.astype(int) < 5}
 
 
@@ -217,6 +226,7 @@ def measure(args):
     results = {
         "protocol": __doc__.split("\n\n")[1],
         "split": args.split,
+        "speakers_left_out": args.speakers or "all",
         "train_scenes": args.train_scenes,
         "test_scenes": args.test_scenes,
         "runs": [],
@@ -225,7 +235,7 @@ def measure(args):
             targets_for({"split": args.split, "runs": [{"baseline": None}] if not args.skip_baseline else []})
         ),
     }
-    for name, test in held_out_sets(bunch, args.split).items():
+    for name, test in held_out_sets(bunch, args.split, args.speakers).items():
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
         for seed in args.seeds:
             run = measure_run(args, seed, scenes(*pick(~test), args.train_scenes, seed=seed), test_scenes, labels)
