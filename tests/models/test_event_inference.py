@@ -301,3 +301,13 @@ def test_post_processing_parameters_are_validated_at_fit_and_cloned():
     for name, bad in [("threshold", 1.0), ("min_gap", -1.0), ("median_filter", -0.2), ("min_duration", -1)]:
         with pytest.raises(ValueError, match=f"'{name}' parameter of CRNNEventDetector must be"):
             CRNNEventDetector(temporal_pooling="max", frame_duration=0.01, **{name: bad}).fit(X, events)
+
+
+def test_a_detector_saved_before_the_post_processing_parameters_existed_predicts_as_before(pipe, level, monkeypatch):
+    det = _energy_detector(pipe[-1], level, monkeypatch)
+    X = [_features(level, 300, [(32, 92), (100, 160)])]
+    before = predict_events(det, X, window=0.4)
+    for name in ("threshold", "median_filter", "min_gap", "min_duration"):
+        monkeypatch.delitem(vars(det), name)  # as unpickled from a file written before they existed
+    assert "min_gap" not in vars(det) and det.min_gap == 0.0
+    assert predict_events(det, X, window=0.4) == before
