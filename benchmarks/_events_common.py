@@ -128,6 +128,17 @@ def frame_tracks(pipe, X):
     return joined_frame_proba(steps, detector, X, window=None, overlap=0.5, batch_size=32)
 
 
+def own_events(pipe, tracks):
+    """The events predict_events gives with the detector's own post-processing, from its frame tracks.
+
+    The same events as ``predict_events(pipe, X)`` without running the network again.
+    """
+    _, detector = _final_estimator(pipe)
+    options = {**DEFAULT_POSTPROCESSING, "min_duration": 0.0}
+    options = {name: getattr(detector, name, default) for name, default in options.items()}
+    return [frame_proba_to_events(**track, **options) for track in tracks]
+
+
 def scores(reference, estimated):
     """sed_eval's event-based (200 ms collar, 20 % offsets) and segment-based (1 s) scores of a set of scenes."""
     event = event_based_scores(reference, estimated, t_collar=0.2, percentage_of_length=0.2)

@@ -34,6 +34,7 @@ from _events_common import (
     cross_validated_postprocessing,
     frame_tracks,
     grid_scores,
+    own_events,
     report_cross_validated_postprocessing,
     scores,
 )
@@ -42,7 +43,6 @@ from sklearn.pipeline import make_pipeline
 
 from skaudio.datasets import make_event_scenes
 from skaudio.io import FSDD_PATTERN, load_folder
-from skaudio.models import predict_events
 from skaudio.pipelines import make_event_detector_pipeline
 
 SR = 8000
@@ -140,11 +140,12 @@ def clip_indicator(events, labels):
 
 def evaluate(pipe, X_test, events_test, labels):
     """Scores of the events ``pipe`` detects with predict_events' options, and of every post-processing option."""
-    estimated = predict_events(pipe, X_test)
+    tracks = frame_tracks(pipe, X_test)
+    estimated = own_events(pipe, tracks)
     return {
         **scores(events_test, estimated),
         "clip_f1": f1_score(clip_indicator(events_test, labels), clip_indicator(estimated, labels), average="micro"),
-        "grid": grid_scores(frame_tracks(pipe, X_test), events_test),
+        "grid": grid_scores(tracks, events_test),
     }
 
 
