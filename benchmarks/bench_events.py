@@ -71,7 +71,7 @@ def targets_for(results):
     """The targets a results dict is checked against: its split's (files from before --split are "index")."""
     if results.get("split", "index") != "speaker":
         return TARGETS
-    runs = results.get("runs", [{}])
+    runs = results.get("runs") or [{}]
     return {**SPEAKER_OUT_TARGETS, **BASELINE_MARGIN_TARGET} if "baseline" in runs[0] else SPEAKER_OUT_TARGETS
 
 
@@ -233,7 +233,7 @@ def measure(args):
         "runs": [],
         "postprocessing_grid": POSTPROCESSING_GRID,
         "targets": target_strings(
-            targets_for({"split": args.split, "runs": [{"baseline": None}] if not args.skip_baseline else []})
+            targets_for({"split": args.split, "runs": [{} if args.skip_baseline else {"baseline": None}]})
         ),
     }
     for name, test in held_out_sets(bunch, args.split, args.speakers).items():

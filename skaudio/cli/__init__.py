@@ -43,6 +43,13 @@ def build_parser():
     demo.add_argument("--epochs", type=_positive_int, default=30, help="training epochs per task (default: 30)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--force", action="store_true", help="replace the files of an earlier report in --out")
+    demo.add_argument(
+        "--noise",
+        default="white",
+        help="noises the denoiser learns to remove from the generated tones, as train's --noise: named noises "
+        "or folders of noise recordings (yours: rain, traffic, fans); a folder needs 2 or more recordings, and "
+        "every fourth (at least one) is kept for the test mixtures only (default: white)",
+    )
     _add_verbose(demo)
 
     train = sub.add_parser(

@@ -1,6 +1,8 @@
 """``skaudio demo``: the three tasks on generated sounds, with a report folder.
 
-Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`.
+Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`,
+and the denoiser's noise is white unless ``--noise`` names others or folders of
+noise recordings (some of each folder's recordings held out for the test).
 Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
 for 30 epochs: the whole demo takes 1.5 to 5 minutes on two cores, depending
 on the host (``benchmarks/bench_demo.py``).
@@ -13,6 +15,7 @@ import numpy as np
 
 from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import savefig, write_audio, write_json
+from skaudio.cli._noise import held_out_recordings, mix_noises, noise_sources
 
 SR = 8000
 # Every file the report holds, so that an earlier report is found before anything is trained.
@@ -79,8 +82,12 @@ def _detect(seed, epochs):
     return pipe, scenes[500:], events[500:], estimated, scores
 
 
-def _denoise(seed, epochs):
-    from skaudio.datasets import make_noisy, make_sounds
+def _denoise(seed, epochs, training_noises=("white",), test_noises=("white",)):
+    """Train on tones mixed with ``training_noises``, test on other tones mixed with ``test_noises``.
+
+    Both are lists of what :func:`~skaudio.cli._noise.mix_noises` takes (names or lists of recordings).
+    """
+    from skaudio.datasets import make_sounds
     from skaudio.metrics import si_sdr_improvement
     from skaudio.pipelines import make_denoiser_pipeline
     from skaudio.preprocessing import FixedLength
@@ -89,12 +96,14 @@ def _denoise(seed, epochs):
         30, classes=["tone", "chirp", "harmonic", "am_tone"], sr=SR, duration=(0.5, 1.0), random_state=seed + 2
     )
     clean = FixedLength(duration=1.0, sr=SR).fit_transform(clips)
-    noisy, clean = make_noisy(clean, noise="white", snr_db=(0.0, 10.0), random_state=seed)
+    rng = np.random.default_rng(seed)
+    noisy_train, clean_train = mix_noises(clean[:100], training_noises, (0.0, 10.0), rng)
+    noisy, clean = (np.stack(waves) for waves in mix_noises(clean[100:], test_noises, (0.0, 10.0), rng))
     pipe = make_denoiser_pipeline(sr=SR, random_state=seed).set_params(cnn1ddenoiser__epochs=epochs)
-    pipe.fit(noisy[:100], clean[:100])
-    denoised = pipe.predict(noisy[100:])
-    gain = float(np.mean(si_sdr_improvement(clean[100:], denoised, noisy[100:])))
-    return pipe, noisy[100:], clean[100:], denoised, {"SI-SDR improvement (dB)": gain}
+    pipe.fit(np.stack(noisy_train), np.stack(clean_train))
+    denoised = pipe.predict(noisy)
+    gain = float(np.mean(si_sdr_improvement(clean, denoised, noisy)))
+    return pipe, noisy, clean, denoised, {"SI-SDR improvement (dB)": gain}
 
 
 def task_pipeline_name(task):
@@ -172,12 +181,21 @@ def demo(args):
     start = time.perf_counter()
     out = args.out
     _check_report_folder(out, args.force)
+    # the noise recordings are read (and refused) before anything is trained
+    noises, sources = noise_sources(args.noise, SR)
+    training_noises, test_noises = held_out_recordings(noises, sources)
     seed, epochs = args.seed, args.epochs
     timings = {}
 
     results = {}
-    for task, run in (("classify", _classify), ("detect", _detect), ("denoise", _denoise)):
-        print(f"{task}: training {task_pipeline_name(task)}(sr={SR}) for {epochs} epochs ...", flush=True)
+    runs = {
+        "classify": _classify,
+        "detect": _detect,
+        "denoise": lambda seed, epochs: _denoise(seed, epochs, training_noises, test_noises),
+    }
+    for task, run in runs.items():
+        what = f" on tones in {', '.join(noises)}" if task == "denoise" else ""
+        print(f"{task}: training {task_pipeline_name(task)}(sr={SR}){what} for {epochs} epochs ...", flush=True)
         t = time.perf_counter()
         results[task] = run(seed, epochs)
         timings[task] = time.perf_counter() - t
@@ -214,7 +232,7 @@ def demo(args):
         task="denoise",
         sr=SR,
         labels=None,
-        extra={"data": "make_noisy(make_sounds)"},
+        extra={"data": "make_noisy(make_sounds)", "noise": noises},
     )
     _, noisy, clean, denoised, _ = denoise
     examples = iter(EXAMPLE_FILES)
@@ -229,7 +247,7 @@ def demo(args):
     elapsed = time.perf_counter() - start
     write_json(
         os.path.join(out, "scores.json"),
-        {"scores": scores, "train_seconds": timings, "total_seconds": elapsed, "figures": figures},
+        {"scores": scores, "noise": noises, "train_seconds": timings, "total_seconds": elapsed, "figures": figures},
     )
     print(
         f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "

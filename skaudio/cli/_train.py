@@ -10,6 +10,7 @@ import numpy as np
 
 from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import check_output
+from skaudio.cli._noise import mix_noises, noise_sources
 
 
 def _checked_name(name, names, option):
@@ -217,26 +218,12 @@ def train(args):
         X_all, y_all, unit = np.concatenate([X_train, X_test]), [*y_train, *y_test], "scenes"
         extra["scene_duration"] = args.scene_duration
     else:
-        from skaudio.datasets import make_noisy
         from skaudio.metrics import si_sdr_improvement
 
-        noises = [n.strip() for n in args.noise.split(",") if n.strip()]
-        sources = _noise_sources(noises, sr)
+        noises, sources = noise_sources(args.noise, sr)
         low, high = _snr_range(args.snr)
-        rng = np.random.default_rng(seed)
-        clips = bunch.data
-        kinds = rng.integers(len(noises), size=len(clips))
-        noisy, clean = [None] * len(clips), [None] * len(clips)
-        for kind, source in enumerate(sources):
-            idx = np.flatnonzero(kinds == kind)
-            if len(idx) == 0:
-                continue
-            if source == "babble" and len(idx) < 2:
-                raise CLIError("--noise babble mixes other recordings: it needs at least 2 files for it")
-            mixed, originals = make_noisy([clips[i] for i in idx], noise=source, snr_db=(low, high), random_state=rng)
-            for j, i in enumerate(idx):
-                noisy[i], clean[i] = mixed[j], originals[j]
-        train_idx, test_idx = train_test_split(np.arange(len(clips)), test_size=args.test_size, random_state=seed)
+        noisy, clean = mix_noises(bunch.data, sources, (low, high), np.random.default_rng(seed))
+        train_idx, test_idx = train_test_split(np.arange(len(noisy)), test_size=args.test_size, random_state=seed)
         pick = lambda items, idx: [items[i] for i in idx]  # noqa: E731
         pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         pipe = _configured(pipe, "cnn1ddenoiser", args)
@@ -279,45 +266,6 @@ def train(args):
     metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)
     print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")
     return metadata
-
-
-def _noise_sources(noises, sr):
-    """What ``make_noisy`` takes for each ``--noise`` entry: a named noise, or a folder's recordings at ``sr``.
-
-    A folder's recordings are resampled to ``sr`` and mixed in at random offsets (looped when shorter
-    than a clip); a folder holding no audio, or an entry that is neither a name nor a folder, is an error.
-    """
-    from skaudio.datasets import NOISE_COLORS
-    from skaudio.io import load_folder
-    from skaudio.pipelines import frame_settings
-
-    names = [*sorted(NOISE_COLORS), "babble"]
-    if not noises:
-        raise CLIError(f"--noise is empty: give one or more of {', '.join(names)} or folders of noise recordings")
-    sources = []
-    for entry in noises:
-        if entry in names:
-            sources.append(entry)
-        elif os.path.isdir(entry):
-            try:
-                found = load_folder(entry, sr=sr, labels=None)
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise CLIError(f"--noise {entry}: {exc}") from None
-            shortest = frame_settings(sr)[0]
-            for name, wave in zip(found.filenames, found.data):
-                if len(wave) < shortest:
-                    raise CLIError(
-                        f"--noise {entry}: {name} holds {len(wave)} samples at {sr} Hz, less than one analysis "
-                        f"frame ({shortest}, {1000 * shortest / sr:.0f} ms)"
-                    )
-                if not np.any(wave):
-                    raise CLIError(f"--noise {entry}: {name} is silent (it cannot be scaled to an SNR)")
-            sources.append(found.data)
-        else:
-            raise CLIError(
-                f"--noise {entry!r} is neither a named noise ({', '.join(names)}) nor a folder of noise recordings"
-            )
-    return sources
 
 
 def _snr_range(text):

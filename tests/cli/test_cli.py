@@ -277,3 +277,38 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
         ),
     ]:
         refused(message, *train("denoise", folder, "--noise", noise))
+
+
+def test_demo_tests_its_denoiser_on_noise_recordings_it_never_trained_on(tmp_path):
+    from skaudio.cli._demo import _denoise
+    from skaudio.cli._noise import held_out_recordings, noise_sources
+
+    # five hums at 16 kHz, each at its own frequency: the fourth is held out for the test mixtures
+    t = np.arange(16000) / 16000
+    frequencies = [300, 500, 700, 3000, 900]
+    for k, f in enumerate(frequencies):
+        sf.write(tmp_path / f"hum{k}.wav", 0.1 * np.sin(2 * np.pi * f * t), 16000)
+    entries, sources = noise_sources(f"pink, {tmp_path}", SR)
+    assert entries == ["pink", str(tmp_path)] and len(sources[1]) == 5
+    training, held_out = held_out_recordings(entries, sources)
+    assert training[0] == held_out[0] == "pink" and len(training[1]) == 4 and len(held_out[1]) == 1
+    pipe, noisy, clean, denoised, scores = _denoise(0, 1, [training[1]], [held_out[1]])
+    assert noisy.shape == clean.shape == denoised.shape == (20, SR)
+    # every test mixture's noise is the 3 kHz hum, at 8 kHz now, which training never used
+    spectrum = np.abs(np.fft.rfft(noisy - clean, axis=1))
+    peaks = np.argmax(spectrum, axis=1) * SR / noisy.shape[1]
+    np.testing.assert_allclose(peaks, 3000, atol=2)
+    assert np.isfinite(scores["SI-SDR improvement (dB)"]) and hasattr(pipe, "predict")
+
+
+def test_demo_refuses_a_noise_folder_it_cannot_split_before_training(refused, monkeypatch, tmp_path):
+    import skaudio.cli._demo as demo
+
+    monkeypatch.setattr(demo, "_classify", lambda *a: pytest.fail("the demo trained before checking --noise"))
+    (tmp_path / "one").mkdir()
+    sf.write(tmp_path / "one" / "fan.wav", make_colored_noise(8000, color="pink", random_state=0), SR)
+    out = tmp_path / "report"
+    refused(
+        r"--noise .*one holds 1 recording: at least 2 are needed", "demo", "--out", out, "--noise", tmp_path / "one"
+    )
+    refused("--noise 'rain' is neither a named noise", "demo", "--out", out, "--noise", "white,rain")
