@@ -17,7 +17,7 @@ from sklearn.ensemble import RandomForestClassifier
 from skaudio.metrics import event_based_scores, segment_based_scores
 from skaudio.models import frame_proba_to_events
 from skaudio.models._event_inference import _final_estimator, joined_frame_proba
-from skaudio.pipelines import AudioPipeline, frame_settings
+from skaudio.pipelines import AudioPipeline, frame_settings, make_event_detector_pipeline
 from skaudio.preprocessing import MFCC, FeatureScaler
 
 # The options tried on every held-out set: 4 x 4 x 5 = 80 combinations.
@@ -26,7 +26,10 @@ POSTPROCESSING_GRID = {
     "median_filter": (None, 0.1, 0.2, 0.4),
     "min_gap": (0.0, 0.1, 0.25, 0.5, 1.0),
 }
-DEFAULT_POSTPROCESSING = {"threshold": 0.5, "median_filter": None, "min_gap": 0.0}
+# The recommended detector's own post-processing (it does not depend on the rate); the baseline, which
+# has none of its own, gets the same.
+_RECOMMENDED = make_event_detector_pipeline(sr=8000)[-1]
+DEFAULT_POSTPROCESSING = {name: getattr(_RECOMMENDED, name) for name in POSTPROCESSING_GRID}
 
 
 def postprocessing_options():
@@ -131,10 +134,11 @@ def frame_tracks(pipe, X):
 def own_events(pipe, tracks):
     """The events predict_events gives with the detector's own post-processing, from its frame tracks.
 
-    The same events as ``predict_events(pipe, X)`` without running the network again.
+    The same events as ``predict_events(pipe, X)`` without running the network again. A detector
+    without post-processing parameters (the baseline's forest) gets the recommended detector's.
     """
     _, detector = _final_estimator(pipe)
-    options = {**DEFAULT_POSTPROCESSING, "min_duration": 0.0}
+    options = {**DEFAULT_POSTPROCESSING, "min_duration": _RECOMMENDED.min_duration}
     options = {name: getattr(detector, name, default) for name, default in options.items()}
     return [frame_proba_to_events(**track, **options) for track in tracks]
 
