@@ -23,7 +23,7 @@ the reason). Reported: SI-SDR improvement per condition (mean over folds and
 per fold), margins over the best peer, training seconds, real-time factor.
 Writes benchmarks/results/denoise_real.json.
 
-Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 500] [--test-clips 20]
+Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 2000] [--test-clips 20]
      [--folds 1 2 3 4] [--mixtures 1] [--check]
 """
 
@@ -90,7 +90,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, nargs="+", default=sorted(FOLD_SPEAKERS), choices=sorted(FOLD_SPEAKERS))
     parser.add_argument("--trained", nargs="+", default=["with_real"], choices=TRAINED, help="training mixtures")
-    parser.add_argument("--train-clips", type=int, default=500, help="clean training clips per fold (at most 2000)")
+    parser.add_argument("--train-clips", type=int, default=2000, help="clean training clips per fold (at most 2000)")
     parser.add_argument("--mixtures", type=int, default=1, help="noisy versions of each training clip")
     parser.add_argument("--test-clips", type=int, default=20, help="clips of the left-out speaker per fold")
     return add_check_arguments(parser).parse_args(argv)

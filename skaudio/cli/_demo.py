@@ -253,4 +253,6 @@ def demo(args):
         f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "
         f"(try `skaudio info {os.path.join(out, MODEL_FILES['classify'])}`); total {elapsed:.0f} s"
     )
+    if all(isinstance(source, str) for source in sources):
+        print("to hear the denoiser on recorded noise, give it a folder of your recordings: --noise FOLDER")
     return scores
