@@ -42,7 +42,7 @@ from skaudio.datasets import make_noisy
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.metrics import si_sdr_improvement
 from skaudio.pipelines import make_denoiser_pipeline
-from skaudio.preprocessing import Spectrogram
+from skaudio.plotting import plot_spectrogram
 
 # in a source checkout of skaudio (pip install -e .), beside the package
 repository = Path(skaudio.__file__).resolve().parents[1]
@@ -140,27 +140,13 @@ for k, (name, recordings) in enumerate(by_class.items()):
     examples[name] = (noisy[0], denoised[0])
 
 # %%
-# Spectrograms (dB) of the first clip: the ambience as recorded under the
+# Log-magnitude spectrograms of the first clip: the ambience as recorded under the
 # speech, and what the denoiser kept. The clean clip is the same in every
 # row.
 
-spectrogram = Spectrogram(sr=SR, n_fft=256, hop_length=64)
 fig, axes = plt.subplots(len(examples), 3, figsize=(9, 2 * len(examples)), sharex=True, sharey=True)
 for row, (name, (noisy, denoised)) in enumerate(examples.items()):
-    images = spectrogram.fit_transform(np.stack([noisy, denoised, clean_test[0]]))
-    for ax, image, title in zip(axes[row], images, ("noisy", "denoised", "clean")):
-        ax.imshow(
-            image.T,
-            origin="lower",
-            aspect="auto",
-            cmap="magma",
-            vmin=images.max() - 80,
-            vmax=images.max(),
-            extent=[0, len(noisy) / SR, 0, SR / 2000],
-        )
-        ax.set_title(f"{name}: {title}", fontsize=9)
-    axes[row, 0].set_ylabel("kHz")
-for ax in axes[-1]:
-    ax.set_xlabel("time (s)")
+    for ax, wave, title in zip(axes[row], (noisy, denoised, clean_test[0]), ("noisy", "denoised", "clean")):
+        plot_spectrogram(wave, sr=SR, kind="stft", ax=ax, title=f"{name}: {title}", colorbar=False)
 fig.tight_layout()
 plt.show()

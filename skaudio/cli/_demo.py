@@ -180,10 +180,10 @@ def demo(args):
     """Run ``skaudio demo``; returns the scores."""
     start = time.perf_counter()
     out = args.out
-    _check_report_folder(out, args.force)
-    # the noise recordings are read (and refused) before anything is trained
+    # the noise recordings are read (and refused) before anything is written or trained
     noises, sources = noise_sources(args.noise, SR)
     training_noises, test_noises = held_out_recordings(noises, sources)
+    _check_report_folder(out, args.force)
     seed, epochs = args.seed, args.epochs
     timings = {}
 

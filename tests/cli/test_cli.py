@@ -312,3 +312,4 @@ def test_demo_refuses_a_noise_folder_it_cannot_split_before_training(refused, mo
         r"--noise .*one holds 1 recording: at least 2 are needed", "demo", "--out", out, "--noise", tmp_path / "one"
     )
     refused("--noise 'rain' is neither a named noise", "demo", "--out", out, "--noise", "white,rain")
+    assert not out.exists()  # refused before the report folder was made
