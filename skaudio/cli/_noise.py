@@ -88,7 +88,7 @@ def mix_noises(clips, sources, snr_db, rng):
         idx = np.flatnonzero(kinds == kind)
         if len(idx) == 0:
             continue
-        if isinstance(source, str) and source == "babble" and len(idx) < 2:
+        if source == "babble" and len(idx) < 2:  # a folder's list of recordings never equals a name
             raise CLIError("--noise babble mixes other clips: it needs at least 2 clips drawn for it")
         mixed, originals = make_noisy([clips[i] for i in idx], noise=source, snr_db=snr_db, random_state=rng)
         for j, i in enumerate(idx):
