@@ -14,12 +14,14 @@ Corpora, each split by what a new user's data would not share with training:
 Models, on identical folds:
 
 - ``recommended``: ``make_classifier_pipeline(sr=sr)`` with its defaults;
+- ``log_mel``: ``make_classifier_pipeline(sr=sr, features="log-mel")``, the
+  factory's choice for environmental sounds;
 - ``baseline``: mean and standard deviation over frames of 40 MFCCs,
   ``StandardScaler``, ``RandomForestClassifier(500)``;
 - variants of the recommended pipeline (``--models``) for the design notes.
 
 Run: python benchmarks/bench_classify.py [--corpora fsdd esc10 sounds long]
-     [--models recommended baseline] [--n-networks N] [--folds K ...] [--check]
+     [--models recommended log_mel baseline] [--n-networks N] [--folds K ...] [--check]
 """
 
 import argparse
@@ -176,7 +178,10 @@ VARIANTS = {
 def make_model(name, sr, seed, n_networks):
     if name == "baseline":
         return baseline(sr, seed)
-    pipe = make_classifier_pipeline(sr=sr, random_state=seed).set_params(**VARIANTS[name](sr))
+    if name == "log_mel":
+        pipe = make_classifier_pipeline(sr=sr, features="log-mel", random_state=seed)
+    else:
+        pipe = make_classifier_pipeline(sr=sr, random_state=seed).set_params(**VARIANTS[name](sr))
     if n_networks is not None:
         pipe.set_params(cnn1dclassifier__n_networks=n_networks)
     return pipe
@@ -186,7 +191,12 @@ def make_model(name, sr, seed, n_networks):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
-    parser.add_argument("--models", nargs="+", default=["recommended", "baseline"], choices=["baseline", *VARIANTS])
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["recommended", "log_mel", "baseline"],
+        choices=["baseline", "log_mel", *VARIANTS],
+    )
     parser.add_argument("--n-networks", type=int, default=None, help="override the ensemble size (exploration)")
     parser.add_argument("--folds", nargs="+", default=None, help="only hold out these folds (exploration)")
     parser.add_argument("--seed", type=int, default=0)

@@ -67,6 +67,7 @@ TRUSTED_TYPES = (
     "skaudio.models._classifier.CNN1DClassifier",
     "skaudio.models._event_detector.CRNNEventDetector",
     "skaudio.models._denoiser.CNN1DDenoiser",
+    "skaudio.pipelines.AudioPipeline",  # what the factories of skaudio.pipelines return
     "skaudio.models._base.add_channel_axis",  # the estimators' feature encoder: adds the channel axis
     "scikeras.utils.transformers.ClassifierLabelEncoder",
     "scikeras.utils.transformers.TargetReshaper",

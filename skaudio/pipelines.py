@@ -155,8 +155,17 @@ def frame_settings(sr: int) -> tuple[int, int]:
     return n_fft, max(1, sr // 100)
 
 
+#: The front ends ``make_classifier_pipeline(features=...)`` offers.
+CLASSIFIER_FEATURES = ("mfcc", "log-mel")
+
+
 def make_classifier_pipeline(
-    *, sr: int, duration: float = 1.0, random_state: int | None = None, verbose: int = 0
+    *,
+    sr: int,
+    duration: float = 1.0,
+    features: str = "mfcc",
+    random_state: int | None = None,
+    verbose: int = 0,
 ) -> AudioPipeline:
     """The recommended clip classification pipeline, from waveforms of any length to labels.
 
@@ -183,6 +192,10 @@ def make_classifier_pipeline(
       10 ms hop, then ``FeatureScaler(per_clip=False)``: each coefficient
       standardised with the training windows' mean and standard deviation
       (computed once at fit), which keeps each window's average spectrum.
+      With ``features="log-mel"``, a 40-band log-mel spectrogram instead,
+      standardised per band the same way, into two 2D convolution blocks
+      (16 and 32 filters, ``conv2d_filters``) whose kernels are shared
+      across bands, and SpecAugment band masks up to 5 bands wide.
     - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
       with batch normalisation, global average pooling and dropout 0.2,
       trained for 30 epochs with random time shifts and SpecAugment masks;
@@ -201,6 +214,13 @@ def make_classifier_pipeline(
     duration : float, default=1.0
         Window in seconds: about the length of one sound of interest (a
         word, a bark); clips of any length are classified by their windows.
+    features : {"mfcc", "log-mel"}, default="mfcc"
+        The front end. "mfcc" suits spoken words: thirteen cepstral
+        coefficients keep what is said and drop who says it (FSDD, speaker
+        left out: 0.904 against 0.75 for "log-mel"). "log-mel" suits
+        environmental sounds, tones and music: 2D kernels find a pattern
+        (a modulated tone, a harmonic stack) in any band (ESC-10, fold left
+        out: 0.83 against 0.79; synthetic sounds 0.73 against 0.70).
     random_state : int or None, default=None
         Seed of the network's weights, shuffling and augmentation.
     verbose : int, default=0
@@ -230,15 +250,24 @@ def make_classifier_pipeline(
     8000
     >>> pipe.get_params()["cnn1dclassifier__front_end__mfcc__n_mfcc"]
     13
+    >>> sounds = make_classifier_pipeline(sr=16000, duration=5.0, features="log-mel")
+    >>> sounds.get_params()["cnn1dclassifier__conv2d_filters"]
+    (16, 32)
     """
     from skaudio.models import CNN1DClassifier
 
-    n_fft, hop_length = frame_settings(sr)
-    front_end = make_pipeline(
-        MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40), FeatureScaler(per_clip=False)
-    )
     if not (is_number(duration) and duration > 0):
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
+    if features not in CLASSIFIER_FEATURES:
+        raise ValueError(f"features must be one of {', '.join(map(repr, CLASSIFIER_FEATURES))}, got {features!r}.")
+    n_fft, hop_length = frame_settings(sr)
+    if features == "mfcc":
+        spectral = MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40)
+        conv2d_filters, freq_mask_width = None, 2
+    else:
+        spectral = Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)
+        conv2d_filters, freq_mask_width = (16, 32), 5
+    front_end = make_pipeline(spectral, FeatureScaler(per_clip=False))
     return AudioPipeline(
         [
             (
@@ -248,6 +277,7 @@ def make_classifier_pipeline(
                     window_top_db=30.0,
                     recalibrate_batch_norm=True,
                     front_end=front_end,
+                    conv2d_filters=conv2d_filters,
                     speed_perturbation=0.1,
                     noise_snr_db=(10, 40),
                     noise_probability=0.5,
@@ -263,7 +293,7 @@ def make_classifier_pipeline(
                     time_masks=2,
                     time_mask_width=10,
                     freq_masks=2,
-                    freq_mask_width=2,
+                    freq_mask_width=freq_mask_width,
                     n_networks=1,
                     epochs=30,
                     batch_size=32,

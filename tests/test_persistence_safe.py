@@ -115,14 +115,15 @@ def test_trusted_types_are_exactly_skaudios_estimators_and_exist():
     for name in TRUSTED_TYPES:
         module, _, attribute = name.rpartition(".")
         assert hasattr(importlib.import_module(module), attribute), name
-    # ... and every public loader, transformer and estimator of skaudio is trusted
+    # ... and every public loader, transformer, estimator and pipeline of skaudio is trusted
     import skaudio.io
     import skaudio.models
+    import skaudio.pipelines
     import skaudio.preprocessing
 
     objects = [
         getattr(package, name)
-        for package in (skaudio.io, skaudio.preprocessing, skaudio.models)
+        for package in (skaudio.io, skaudio.preprocessing, skaudio.models, skaudio.pipelines)
         for name in package.__all__
     ]
     public = {

@@ -44,6 +44,25 @@ def test_classifier_pipeline_end_to_end_on_ragged_fsdd_waveforms(fsdd_path):
     np.testing.assert_array_equal(again.predict_proba(X_test), pipe.predict_proba(X_test))
 
 
+def test_log_mel_classifier_pipeline_learns_sounds_and_survives_a_model_file(tmp_path):
+    import pytest
+
+    import skaudio
+
+    X, y = make_sounds(30, classes=["chirp", "click_train", "harmonic"], sr=SR, duration=(0.4, 0.8), random_state=5)
+    pipe = _quick(make_classifier_pipeline(sr=SR, features="log-mel", random_state=0))
+    pipe.set_params(cnn1dclassifier__epochs=30).fit(X[::2], y[::2])
+    network = pipe[-1].model_
+    assert network.get_layer("front_end").output.shape[-1] == 40  # mel bands, not cepstral coefficients
+    assert [type(layer).__name__ for layer in network.layers].count("Conv2D") == 2
+    assert pipe.score(X[1::2], y[1::2]) > 0.8
+    skaudio.save_model(pipe, tmp_path / "sounds.skaudio")
+    loaded = skaudio.load_model(tmp_path / "sounds.skaudio")
+    np.testing.assert_allclose(loaded.predict_proba(X[1::2]), pipe.predict_proba(X[1::2]), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="features must be one of 'mfcc', 'log-mel', got 'mel'"):
+        make_classifier_pipeline(sr=SR, features="mel")
+
+
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
     # one training step an epoch: running it eagerly costs less than tracing it

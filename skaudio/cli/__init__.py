@@ -79,6 +79,13 @@ def build_parser():
     )
     train.add_argument("--epochs", type=_positive_int, default=None, help="training epochs (default: the pipeline's)")
     train.add_argument(
+        "--features",
+        default="mfcc",
+        metavar="mfcc|log-mel",
+        help="classify: the front end, mfcc for spoken words, log-mel for environmental sounds, tones and "
+        "music (default: mfcc; see make_classifier_pipeline)",
+    )
+    train.add_argument(
         "--grid",
         nargs="+",
         default=[],

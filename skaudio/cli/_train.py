@@ -171,7 +171,13 @@ def train(args):
         X_train, X_test, y_train, y_test = train_test_split(
             bunch.data, y, test_size=args.test_size, stratify=y, random_state=seed
         )
-        pipe = pipelines.make_classifier_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
+        try:
+            pipe = pipelines.make_classifier_pipeline(
+                sr=sr, features=args.features, random_state=seed, verbose=int(args.verbose > 1)
+            )
+        except ValueError as exc:
+            raise CLIError(f"--features: {exc}") from None
+        extra["features"] = args.features
         pipe = _configured(pipe, "cnn1dclassifier", args)
         model, cv_score, best = _search_or_cv(
             pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)

@@ -73,6 +73,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         cepstral coefficients with per-clip normalisation inside the network,
         so that mel-band augmentation (``feature_shift``) reaches an MFCC-like
         representation.
+    conv2d_filters : int, tuple of int or None, default=None
+        2D convolution blocks (3 x 3 over frames and features, then max
+        pooling over the features by 2) before the 1D blocks, one per entry:
+        their kernels are shared across frequency bins, so a pattern learnt
+        in one band is found in any other (for log-mel or spectrogram
+        features). None: none.
     front_end : MFCC, Spectrogram, Pipeline or None, default=None
         Compute the features inside the network (on the GPU when training
         there) from raw waveforms ``(n, n_samples)``: an unfitted
@@ -237,6 +243,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         global_pooling: Literal["avg", "max", "avgmax"] | None = None,
         dense_units: int | tuple[int, ...] | None = 128,
         cepstral_coefficients: int | None = None,
+        conv2d_filters: int | tuple[int, ...] | None = None,
         front_end: MFCC | Spectrogram | Pipeline | None = None,
         speed_perturbation: float = 0.0,
         noise_snr_db: tuple[float, float] | None = None,
@@ -292,6 +299,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.global_pooling = global_pooling
         self.dense_units = dense_units
         self.cepstral_coefficients = cepstral_coefficients
+        self.conv2d_filters = conv2d_filters
         self.front_end = front_end
         self.speed_perturbation = speed_perturbation
         self.noise_snr_db = noise_snr_db
@@ -319,12 +327,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # as it did (every window counts; the moving-average statistics are kept).
     window_top_db = None
     recalibrate_batch_norm = False
+    conv2d_filters = None
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
         "global_pooling": [StrOptions({"avg", "max", "avgmax"}), None],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
+        "conv2d_filters": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "front_end": [HasMethods(["fit", "transform"]), None],
         "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": "no_validation",  # checked where the noise layer is built
@@ -352,6 +362,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             global_pooling=self.global_pooling,
             dense_units=self.dense_units,
             cepstral_coefficients=self.cepstral_coefficients,
+            conv2d_filters=self.conv2d_filters,
             front_end=None
             if self.front_end is None
             else front_end_layer(self.front_end, getattr(self, "front_end_statistics_", None)),

@@ -62,3 +62,36 @@ def conv_block(
     if dropout:
         y = layers.Dropout(dropout, name=f"{name}_dropout")(y)
     return y
+
+
+def time_frequency_blocks(x, filters, *, batch_norm=False, name="conv2d"):
+    """2D convolution blocks over ``(frames, features)``, flattened back to one vector per frame.
+
+    Each block is Conv2D(3 x 3, "same") > [BatchNorm] > ReLU > MaxPool over
+    the feature axis by 2. The kernels are shared across feature bins, so a
+    pattern learnt in one band (a modulated tone, a harmonic stack) is
+    recognised in any other, which a 1D convolution over time, with the
+    bins as channels, cannot do. Returns ``(frames, bins' * filters[-1])``.
+    """
+    bins = x.shape[-1]
+    if bins is None or bins < 2 ** len(filters):
+        raise ValueError(
+            f"{len(filters)} 2D blocks halve the feature axis {len(filters)} times; "
+            f"the input has {bins} features per frame, fewer than {2 ** len(filters)}."
+        )
+    x = layers.Reshape((-1, bins, 1), name=f"{name}_channels")(x)
+    for i, channels in enumerate(filters):
+        x = layers.Conv2D(
+            channels,
+            3,
+            padding="same",
+            use_bias=not batch_norm,
+            activation=None if batch_norm else "relu",
+            name=f"{name}{i + 1}_conv",
+        )(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name=f"{name}{i + 1}_bn")(x)
+            x = layers.ReLU(name=f"{name}{i + 1}_relu")(x)
+        x = layers.MaxPooling2D((1, 2), name=f"{name}{i + 1}_pool")(x)
+        bins //= 2
+    return layers.Reshape((-1, bins * filters[-1]), name=f"{name}_frames")(x)

@@ -8,7 +8,7 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings
+from skaudio.networks._blocks import conv_block, layer_settings, time_frequency_blocks
 from skaudio.networks._layers import Cepstrum
 
 
@@ -31,6 +31,7 @@ def build_cnn1d_classifier(
     cepstral_coefficients: int | None = None,
     front_end: layers.Layer | None = None,
     waveform_augmentation: Sequence[layers.Layer] = (),
+    conv2d_filters: int | tuple[int, ...] | None = None,
 ) -> keras.Model:
     """Build the 1D CNN clip classifier.
 
@@ -84,6 +85,12 @@ def build_cnn1d_classifier(
         Training-only layers applied to the raw waveform before
         ``front_end`` (which they need), e.g. ``RandomTimeStretch`` as speed
         perturbation.
+    conv2d_filters : int, tuple of int or None, default=None
+        2D convolution blocks (3 x 3 kernels over frames and features, each
+        followed by max pooling over the features by 2) before the 1D
+        blocks, one per entry: kernels shared across frequency bins find a
+        pattern in any band (for log-mel or spectrogram input; cepstral
+        coefficients have no such axis). None or 0: none.
 
     Returns
     -------
@@ -108,6 +115,11 @@ def build_cnn1d_classifier(
     if global_pooling not in (None, "avg", "max", "avgmax"):
         raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
 
+    if conv2d_filters and cepstral_coefficients:
+        raise ValueError(
+            "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
+            "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
+        )
     if waveform_augmentation and front_end is None:
         raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
     inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")
@@ -120,6 +132,9 @@ def build_cnn1d_classifier(
         x = layer(x)
     if cepstral_coefficients:
         x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
+    if conv2d_filters:
+        stack = tuple(conv2d_filters) if isinstance(conv2d_filters, (list, tuple)) else (conv2d_filters,)
+        x = time_frequency_blocks(x, stack, batch_norm=batch_norm)
     for i in range(n_layers):
         x = conv_block(
             x,

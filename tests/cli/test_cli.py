@@ -167,6 +167,8 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
             "2",
             "--set",
             "cnn1dclassifier__n_networks=1",
+            "--features",
+            "log-mel",
         ],
         "detect": ["--scenes", "24", "--scene-duration", "3"],
         # a named noise and a folder of noise recordings at another rate than the speech (resampled)
@@ -188,6 +190,7 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
     assert pipe.steps[0][0] == "audioloader"
     if task == "classify":
         assert pipe.get_params()["cnn1dclassifier__n_networks"] == 1
+        assert metadata["features"] == "log-mel" and pipe.get_params()["cnn1dclassifier__conv2d_filters"] == (16, 32)
         assert list(metadata["best_params"]) == ["cnn1dclassifier__kernel_size"]
     if task != "denoise":
         assert sorted(metadata["labels"]) == ["click_train", "noise_burst", "tone"]
@@ -261,6 +264,10 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
     )
     refused("--set expects PARAM=VALUE", *train("classify", folder, "--set", "cnn1dclassifier__n_networks"))
     refused("data folder not found", *train("classify", tmp_path / "nowhere"))
+    refused(
+        "--features: features must be one of 'mfcc', 'log-mel', got 'mel'",
+        *train("classify", folder, "--features", "mel"),
+    )
     (tmp_path / "quiet").mkdir()
     (tmp_path / "bad_noises").mkdir()
     sf.write(tmp_path / "bad_noises" / "hum.wav", np.ones(4000), SR)

@@ -115,6 +115,23 @@ def test_classifier_avgmax_pooling_concatenates_the_mean_and_the_maximum_over_ti
     )
 
 
+def test_classifier_conv2d_blocks_find_a_pattern_in_any_band():
+    """The 2D kernels are shared across bins: a patch moved up by 4 bins moves their output up by 2 pooled bins."""
+    import keras
+
+    model = build_cnn1d_classifier((20, 16), 3, conv2d_filters=(4,), filters=(6,), padding="same", global_pooling="avg")
+    assert model.get_layer("conv2d_frames").output.shape[1:] == (20, 8 * 4)
+    rng = np.random.default_rng(0)
+    patch = rng.normal(size=(6, 4)).astype("float32")
+    low, high = np.zeros((2, 1, 20, 16), "float32")
+    low[0, 7:13, 4:8] = patch
+    high[0, 7:13, 8:12] = patch
+    maps = keras.Model(model.input, model.get_layer("conv2d_frames").output)
+    low_maps, high_maps = (np.asarray(maps(x)).reshape(20, 8, 4) for x in (low, high))
+    np.testing.assert_allclose(high_maps[:, 3:7], low_maps[:, 1:5], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(high_maps, low_maps)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
@@ -122,6 +139,8 @@ def test_classifier_avgmax_pooling_concatenates_the_mean_and_the_maximum_over_ti
         (dict(residual=True), "residual=True needs padding='same'"),
         (dict(global_pooling="mean"), "global_pooling"),
         (dict(filters=(8, 8, 8, 8, 8)), "too short"),
+        (dict(conv2d_filters=(4, 4, 4)), "the input has 4 features per frame, fewer than 8"),
+        (dict(conv2d_filters=4, cepstral_coefficients=3), "conv2d_filters needs a frequency axis"),
     ],
 )
 def test_classifier_bad_options(kwargs, match):
