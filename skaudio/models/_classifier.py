@@ -78,7 +78,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         pooling over the features by 2) before the 1D blocks, one per entry:
         their kernels are shared across frequency bins, so a pattern learnt
         in one band is found in any other (for log-mel or spectrogram
-        features). None: none.
+        features). None or 0: none.
     front_end : MFCC, Spectrogram, Pipeline or None, default=None
         Compute the features inside the network (on the GPU when training
         there) from raw waveforms ``(n, n_samples)``: an unfitted
@@ -334,7 +334,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "global_pooling": [StrOptions({"avg", "max", "avgmax"}), None],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
-        "conv2d_filters": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
+        "conv2d_filters": [Interval(Integral, 0, None, closed="left"), tuple, list, None],
         "front_end": [HasMethods(["fit", "transform"]), None],
         "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": "no_validation",  # checked where the noise layer is built

@@ -1,5 +1,7 @@
 """Convolutional blocks shared by the builders."""
 
+import numbers
+
 from keras import layers
 
 
@@ -10,6 +12,19 @@ def per_layer(value, n_layers, name):
             raise ValueError(f"{name} has {len(value)} values but n_layers={n_layers}.")
         return tuple(value)
     return (value,) * n_layers
+
+
+def layer_stack(value, name, layer):
+    """The size of each layer of a stack: ``0`` none, an int one layer, a tuple one per entry."""
+    stack = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    smallest = 1 if len(stack) > 1 else 0  # in a stack, every entry is a layer
+    for size in stack:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < smallest:
+            raise ValueError(
+                f"{name} must be an int >= 0 (0: no {layer}) or a tuple of ints >= 1 (one {layer} per entry), "
+                f"got {value!r}."
+            )
+    return tuple(size for size in stack if size)
 
 
 def layer_settings(n_layers, *, default_layers=1, **values):
@@ -69,8 +84,8 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, name="conv2d"):
 
     Each block is Conv2D(3 x 3, "same") > [BatchNorm] > ReLU > MaxPool over
     the feature axis by 2. The kernels are shared across feature bins, so a
-    pattern learnt in one band (a modulated tone, a harmonic stack) is
-    recognised in any other, which a 1D convolution over time, with the
+    pattern learnt in one band (a harmonic stack, a narrow band of noise)
+    is recognised in any other, which a 1D convolution over time, with the
     bins as channels, cannot do. Returns ``(frames, bins' * filters[-1])``.
     """
     bins = x.shape[-1]

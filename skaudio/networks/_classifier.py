@@ -8,7 +8,7 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings, time_frequency_blocks
+from skaudio.networks._blocks import conv_block, layer_settings, layer_stack, time_frequency_blocks
 from skaudio.networks._layers import Cepstrum
 
 
@@ -115,7 +115,8 @@ def build_cnn1d_classifier(
     if global_pooling not in (None, "avg", "max", "avgmax"):
         raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
 
-    if conv2d_filters and cepstral_coefficients:
+    conv2d_stack = () if conv2d_filters is None else layer_stack(conv2d_filters, "conv2d_filters", "2D block")
+    if conv2d_stack and cepstral_coefficients:
         raise ValueError(
             "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
             "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
@@ -132,9 +133,8 @@ def build_cnn1d_classifier(
         x = layer(x)
     if cepstral_coefficients:
         x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
-    if conv2d_filters:
-        stack = tuple(conv2d_filters) if isinstance(conv2d_filters, (list, tuple)) else (conv2d_filters,)
-        x = time_frequency_blocks(x, stack, batch_norm=batch_norm)
+    if conv2d_stack:
+        x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm)
     for i in range(n_layers):
         x = conv_block(
             x,

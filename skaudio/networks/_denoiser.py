@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Literal
 
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings
+from skaudio.networks._blocks import conv_block, layer_settings, layer_stack
 from skaudio.networks._layers import SqueezeChannels
 from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
 
@@ -89,19 +88,6 @@ def build_cnn1d_denoiser(
         x = layers.Add(name="input_skip")([x, noisy])
     outputs = SqueezeChannels(name="clean")(x)
     return keras.Model(inputs, outputs, name="cnn1d_denoiser")
-
-
-def _layer_stack(value, name, layer):
-    """The size of each layer of a stack: ``0`` none, an int one layer, a tuple one per entry."""
-    stack = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    smallest = 1 if len(stack) > 1 else 0  # in a stack, every entry is a layer
-    for size in stack:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < smallest:
-            raise ValueError(
-                f"{name} must be an int >= 0 (0: no {layer}) or a tuple of ints >= 1 (one {layer} per entry), "
-                f"got {value!r}."
-            )
-    return tuple(size for size in stack if size)
 
 
 # 3 frames by 5 bins: with a 32 ms window (bins 31 Hz apart), 156 Hz, so two
@@ -234,9 +220,9 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
-    lstm_stack = _layer_stack(lstm_units, "lstm_units", "bidirectional LSTM")
-    frequency_stack = _layer_stack(frequency_filters, "frequency_filters", "2D convolution")
-    refinement_stack = _layer_stack(refinement_filters, "refinement_filters", "mask refinement")
+    lstm_stack = layer_stack(lstm_units, "lstm_units", "bidirectional LSTM")
+    frequency_stack = layer_stack(frequency_filters, "frequency_filters", "2D convolution")
+    refinement_stack = layer_stack(refinement_filters, "refinement_filters", "mask refinement")
     if refinement_stack and mask != "magnitude":
         raise ValueError(
             f"refinement_filters={refinement_filters!r} refines a magnitude mask; mask={mask!r} is not one."

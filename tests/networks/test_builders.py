@@ -141,6 +141,7 @@ def test_classifier_conv2d_blocks_find_a_pattern_in_any_band():
         (dict(filters=(8, 8, 8, 8, 8)), "too short"),
         (dict(conv2d_filters=(4, 4, 4)), "the input has 4 features per frame, fewer than 8"),
         (dict(conv2d_filters=4, cepstral_coefficients=3), "conv2d_filters needs a frequency axis"),
+        (dict(conv2d_filters=(4, 0)), "conv2d_filters must be an int >= 0 \\(0: no 2D block\\) or a tuple"),
     ],
 )
 def test_classifier_bad_options(kwargs, match):
