@@ -163,6 +163,7 @@ VARIANTS = {
     },
     "window_2s": lambda sr: {"cnn1dclassifier__window": 2 * sr},
     "avgmax": lambda sr: {"cnn1dclassifier__global_pooling": "avgmax"},
+    "window_max": lambda sr: {"cnn1dclassifier__window_pooling": "max"},
     "epochs100": lambda sr: {"cnn1dclassifier__epochs": 100},
     # the recommended pipeline without one of its two latest changes (design notes)
     "every_window": lambda sr: {"cnn1dclassifier__window_top_db": None},

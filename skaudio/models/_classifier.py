@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
-from skaudio.models._windows import as_clips, mean_over_windows, window_blocks
+from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import is_number
@@ -137,6 +137,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     window_hop : int or None, default=None
         Step between the starts of the windows ``predict_proba`` averages;
         None means ``window // 2`` (half overlap).
+    window_pooling : {"mean", "max"}, default="mean"
+        With ``window``: how ``predict_proba`` combines a clip's window
+        probabilities. "mean" averages them; "max" takes each class's
+        highest probability over the windows, divided by their sum so that
+        a clip's probabilities sum to 1: a clip whose sound fills one
+        window of many (an event in a long recording) is judged on that
+        window instead of being outvoted by its background.
     window_top_db : float > 0 or None, default=None
         With ``window`` on waveforms (an error otherwise): leave out of
         training, and out of a clip's mean, the windows whose RMS level is
@@ -259,6 +266,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         freq_mask_width: int = 4,
         window: int | None = None,
         window_hop: int | None = None,
+        window_pooling: Literal["mean", "max"] = "mean",
         window_top_db: float | None = None,
         recalibrate_batch_norm: bool = False,
         n_networks: int = 1,
@@ -315,6 +323,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.freq_mask_width = freq_mask_width
         self.window = window
         self.window_hop = window_hop
+        self.window_pooling = window_pooling
         self.window_top_db = window_top_db
         self.recalibrate_batch_norm = recalibrate_batch_norm
         self.n_networks = n_networks
@@ -328,6 +337,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     window_top_db = None
     recalibrate_batch_norm = False
     conv2d_filters = None
+    window_pooling = "mean"
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
@@ -341,6 +351,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "noise_probability": [Interval(Real, 0, 1, closed="both")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
+        "window_pooling": [StrOptions({"mean", "max"})],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
@@ -445,7 +456,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def predict_proba(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
-        """Class probabilities of each clip (with ``window``: the mean over its windows).
+        """Class probabilities of each clip (with ``window``: pooled over its windows, ``window_pooling``).
 
         Parameters
         ----------
@@ -466,9 +477,17 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self._check_params()
         clips = self._clips_for_windows(X)
         window_proba = functools.partial(super().predict_proba, **kwargs)
-        proba = mean_over_windows(
-            window_proba, clips, self.window, self._hop(), self.predict_batch_size, self.window_top_db
+        proba = pool_over_windows(
+            window_proba,
+            clips,
+            self.window,
+            self._hop(),
+            self.predict_batch_size,
+            self.window_top_db,
+            pooling=self.window_pooling,
         )
+        if self.window_pooling == "max":
+            proba /= proba.sum(axis=1, keepdims=True)
         return proba.astype(np.float32)
 
     def predict(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:

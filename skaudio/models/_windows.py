@@ -146,30 +146,38 @@ def window_blocks(
         yield np.concatenate(pending), np.concatenate(pending_index)
 
 
-def mean_over_windows(
+def pool_over_windows(
     predict: Callable[[np.ndarray], np.ndarray],
     clips: list[np.ndarray],
     window: int,
     hop: int,
     max_windows: int,
     top_db: float | None = None,
+    pooling: str = "mean",
 ) -> np.ndarray:
-    """Per clip, the mean of ``predict`` over the clip's windows, ``(n_clips, ...)``.
+    """Per clip, the mean (or the maximum) of ``predict`` over the clip's windows, ``(n_clips, ...)``.
 
     ``predict`` is called on blocks of at most ``max_windows`` windows; with
     ``top_db``, on a waveform's loud windows only (:func:`window_blocks`).
+    ``pooling="max"`` takes each output's largest value over the windows.
 
     Examples
     --------
     >>> clips = [np.arange(6.0), np.arange(2.0)]
-    >>> mean_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, 4, 2, 8).tolist()
+    >>> pool_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, 4, 2, 8).tolist()
     [[2.5], [0.25]]
+    >>> pool_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, 4, 2, 8, pooling="max").tolist()
+    [[3.5], [0.25]]
     """
-    sums, counts = None, np.zeros(len(clips))
+    if pooling not in ("mean", "max"):
+        raise ValueError(f"pooling must be 'mean' or 'max', got {pooling!r}.")
+    pooled, counts = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
-        if sums is None:
-            sums = np.zeros((len(clips),) + values.shape[1:])
-        np.add.at(sums, clip_index, values)
+        if pooled is None:
+            pooled = np.full((len(clips),) + values.shape[1:], 0.0 if pooling == "mean" else -np.inf)
+        (np.add if pooling == "mean" else np.maximum).at(pooled, clip_index, values)
         counts += np.bincount(clip_index, minlength=len(clips))
-    return sums / counts.reshape((-1,) + (1,) * (sums.ndim - 1))
+    if pooling == "max":
+        return pooled
+    return pooled / counts.reshape((-1,) + (1,) * (pooled.ndim - 1))

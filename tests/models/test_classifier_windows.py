@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from skaudio.models._windows import loud_window_starts, mean_over_windows, window_blocks, window_starts
+from skaudio.models._windows import loud_window_starts, pool_over_windows, window_blocks, window_starts
 from skaudio.preprocessing import MFCC
 from tests.models.conftest import tiny_classifier
 
@@ -67,9 +67,9 @@ def test_window_blocks_are_bounded_and_say_where_each_window_comes_from():
     np.testing.assert_array_equal(windows[index == 2][-1], clips[2][-WINDOW:])
 
 
-def test_mean_over_windows_averages_within_each_clip_only():
+def test_pool_over_windows_averages_within_each_clip_only():
     clips = [np.full(5000, 1.0, np.float32), np.full(100, 3.0, np.float32)]
-    means = mean_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, WINDOW, 1000, max_windows=2)
+    means = pool_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, WINDOW, 1000, max_windows=2)
     np.testing.assert_allclose(means[:, 0], [1.0, 3.0 * 100 / WINDOW])
 
 
@@ -87,7 +87,7 @@ def test_quiet_windows_are_left_out_relative_to_each_clips_loudest():
     # in prediction: the silent window no longer votes
     clips = [clip, np.full(100, 3.0, np.float32)]
     mean_level = lambda w: np.sqrt(np.mean(w**2, axis=1, keepdims=True))  # noqa: E731
-    means = mean_over_windows(mean_level, clips, WINDOW, WINDOW, max_windows=2, top_db=30.0)
+    means = pool_over_windows(mean_level, clips, WINDOW, WINDOW, max_windows=2, top_db=30.0)
     np.testing.assert_allclose(means[0, 0], np.mean([mean_level(loud[None]), mean_level(0.1 * quiet[None])]), rtol=1e-5)
     np.testing.assert_allclose(means[1, 0], 3.0 * np.sqrt(100 / WINDOW), rtol=1e-5)
 
@@ -123,6 +123,29 @@ def test_a_clip_gets_the_mean_of_its_windows_probabilities(fitted, ragged):
     windows = np.stack([clip[s : s + WINDOW] for s in starts])
     by_window = np.asarray(fitted.model_(windows[..., None], training=False))
     np.testing.assert_allclose(fitted.predict_proba([clip])[0], by_window.mean(axis=0), atol=1e-5)
+
+
+def test_max_pooling_judges_a_clip_by_each_class_best_window(fitted, ragged):
+    clip = ragged[0][3]
+    starts = window_starts(len(clip), WINDOW, WINDOW // 2)
+    windows = np.stack([clip[s : s + WINDOW] for s in starts])
+    by_window = np.asarray(fitted.model_(windows[..., None], training=False))
+    fitted.set_params(window_pooling="max")
+    try:
+        proba = fitted.predict_proba([clip])[0]
+    finally:
+        fitted.set_params(window_pooling="mean")
+    best = by_window.max(axis=0)
+    np.testing.assert_allclose(proba, best / best.sum(), atol=1e-5)
+    # a loud background outvotes one short event under the mean, not under the maximum
+    votes = lambda w: np.where(w.max(axis=1, keepdims=True) > 5, [[0.9, 0.1]], [[0.3, 0.7]])  # noqa: E731
+    event_in_background = np.ones(8 * WINDOW)
+    event_in_background[WINDOW : WINDOW + 10] = 9.0
+    mean = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4)
+    peak = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4, pooling="max")
+    assert mean[0].argmax() == 1 and peak[0].argmax() == 0
+    with pytest.raises(ValueError, match="pooling must be 'mean' or 'max', got 'median'"):
+        pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4, pooling="median")
 
 
 def test_a_long_recording_is_predicted_in_bounded_memory(fitted):
@@ -200,9 +223,10 @@ def test_batch_norm_statistics_are_recomputed_on_the_training_windows_after_fit(
 def test_a_model_saved_before_window_top_db_and_recalibration_existed_still_predicts(fitted, ragged):
     X, _ = ragged
     expected = fitted.predict_proba(X[:3])
-    saved = {key: fitted.__dict__.pop(key) for key in ("window_top_db", "recalibrate_batch_norm")}
+    saved = {key: fitted.__dict__.pop(key) for key in ("window_top_db", "recalibrate_batch_norm", "window_pooling")}
     try:  # as skops rebuilds an older file: the instance has no such attributes
         assert fitted.window_top_db is None and fitted.recalibrate_batch_norm is False
+        assert fitted.window_pooling == "mean"
         np.testing.assert_allclose(fitted.predict_proba(X[:3]), expected, rtol=1e-6)
     finally:
         fitted.__dict__.update(saved)
