@@ -135,7 +135,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         however long a clip. None (default): every clip has one shape and is
         one example.
     window_hop : int or None, default=None
-        Step between the starts of the windows ``predict_proba`` averages;
+        Step between the starts of the windows ``predict_proba`` pools;
         None means ``window // 2`` (half overlap).
     window_pooling : {"mean", "max"}, default="mean"
         With ``window``: how ``predict_proba`` combines a clip's window
@@ -146,7 +146,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         window instead of being outvoted by its background.
     window_top_db : float > 0 or None, default=None
         With ``window`` on waveforms (an error otherwise): leave out of
-        training, and out of a clip's mean, the windows whose RMS level is
+        training, and out of a clip's pooling, the windows whose RMS level is
         more than this many dB below the clip's loudest window (a clip's
         silent padding or pauses would otherwise be learnt as its class and
         vote at prediction). The loudest window always counts. None keeps

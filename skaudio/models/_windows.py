@@ -171,13 +171,12 @@ def pool_over_windows(
     """
     if pooling not in ("mean", "max"):
         raise ValueError(f"pooling must be 'mean' or 'max', got {pooling!r}.")
+    accumulate, start = (np.add, 0.0) if pooling == "mean" else (np.maximum, -np.inf)
     pooled, counts = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
         if pooled is None:
-            pooled = np.full((len(clips),) + values.shape[1:], 0.0 if pooling == "mean" else -np.inf)
-        (np.add if pooling == "mean" else np.maximum).at(pooled, clip_index, values)
+            pooled = np.full((len(clips),) + values.shape[1:], start)
+        accumulate.at(pooled, clip_index, values)
         counts += np.bincount(clip_index, minlength=len(clips))
-    if pooling == "max":
-        return pooled
-    return pooled / counts.reshape((-1,) + (1,) * (pooled.ndim - 1))
+    return pooled / counts.reshape((-1,) + (1,) * (pooled.ndim - 1)) if pooling == "mean" else pooled
