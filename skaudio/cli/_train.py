@@ -5,6 +5,7 @@ import difflib
 import math
 import os
 import time
+import warnings
 
 import numpy as np
 
@@ -125,7 +126,37 @@ def _load(args, labels):
         )
     if n_files - n_held_out < 1:
         raise CLIError(f"{args.data}: --test-size {args.test_size} of {n_files} files leaves none to train on")
+    if args.task == "classify":
+        _warn_unusable_files(bunch)
     return bunch
+
+
+def _warn_unusable_files(bunch):
+    """Warn about silent files and files shorter than one analysis frame, by name, once.
+
+    The classifier would say the same of each training split by clip index, which means nothing here.
+    """
+    from skaudio.models._windows import named, unusable_clips
+    from skaudio.pipelines import frame_settings
+
+    frame = frame_settings(bunch.sr)[0]
+    silent, short = unusable_clips(bunch.data, frame)
+    if silent:
+        warnings.warn(
+            f"{len(silent)} silent file(s), no sample above -120 dBFS, trained on as their class all the same: "
+            f"{named([str(bunch.filenames[i]) for i in silent])}",
+            UserWarning,
+            stacklevel=2,
+        )
+    if short:
+        warnings.warn(
+            f"{len(short)} file(s) shorter than one analysis frame ({frame} samples at {bunch.sr} Hz): "
+            f"{named([str(bunch.filenames[i]) for i in short])}",
+            UserWarning,
+            stacklevel=2,
+        )
+    said_by_index = r"CNN1DClassifier: \d+ (silent clip|clip\(s\) shorter)"
+    warnings.filterwarnings("ignore", message=said_by_index, category=UserWarning)
 
 
 def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,12 +14,18 @@ from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
-from skaudio.models._front_end import front_end_layer, needs_training_statistics, training_statistics
-from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
+from skaudio.models._front_end import (
+    analysis_frame,
+    front_end_layer,
+    needs_training_statistics,
+    training_statistics,
+)
+from skaudio.models._windows import as_clips, named, pool_over_windows, unusable_clips, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import is_number
@@ -132,7 +139,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         (``time_shift`` moves them at random). ``predict_proba`` averages
         the class probabilities of a clip's windows, which start every
         ``window_hop``; memory is bounded by ``predict_batch_size`` windows,
-        however long a clip. None (default): every clip has one shape and is
+        however long a clip. Silent clips and, with ``front_end``, clips
+        shorter than one analysis frame are named in a warning at ``fit``
+        and ``predict``. None (default): every clip has one shape and is
         one example.
     window_hop : int or None, default=None
         Step between the starts of the windows ``predict_proba`` pools;
@@ -476,6 +485,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first.")
         self._check_params()
         clips = self._clips_for_windows(X)
+        self._warn_unusable(clips)
         window_proba = functools.partial(super().predict_proba, **kwargs)
         proba = pool_over_windows(
             window_proba,
@@ -510,6 +520,40 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         proba = self.predict_proba(X, **kwargs)  # first: it says when the estimator is not fitted
         return self.target_encoder_.inverse_transform(proba)
 
+    def score(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        """Mean accuracy of ``predict(X)`` against ``y``.
+
+        A label of ``y`` that the classifier never saw in training cannot be
+        predicted: its clips count as wrong, and a warning names the label.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Clips shaped as in ``fit``.
+        y : array-like of shape (n_clips,)
+            True labels.
+        sample_weight : array-like of shape (n_clips,), default=None
+            Weights of the clips.
+
+        Returns
+        -------
+        score : float
+        """
+        predicted = self.predict(X)  # first: it says when the estimator is not fitted
+        y = np.asarray(y)
+        if y.shape != predicted.shape:
+            raise ValueError(f"y has shape {y.shape}, but X holds {len(predicted)} clips.")
+        unseen = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
+        if unseen:
+            n_clips = int(np.isin(y, unseen).sum())
+            warnings.warn(
+                f"{type(self).__name__}: y holds {len(unseen)} label(s) never seen in training "
+                f"({named([repr(label) for label in unseen])}); their {n_clips} clip(s) count as wrong.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return float(accuracy_score(y, predicted, sample_weight=sample_weight))
+
     def _hop(self):
         return self.window_hop or max(1, self.window // 2)
 
@@ -524,6 +568,33 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             )
         return clips
 
+    def _warn_unusable(self, clips, y=None):
+        """Warn, naming them, about silent clips and clips shorter than one analysis frame (``y``: in training)."""
+        frame = None if self.front_end is None or clips[0].ndim != 1 else analysis_frame(self.front_end)
+        silent, short = unusable_clips(clips, frame)
+        name = type(self).__name__
+        label = (lambda i: f"X[{i}] ({y[i].tolist()!r})") if y is not None else (lambda i: f"X[{i}]")
+        if silent:
+            consequence = (
+                "each is trained on as its label all the same; remove the clips whose files are broken"
+                if y is not None
+                else "their probabilities are what the network makes of silence, not of a sound"
+            )
+            warnings.warn(
+                f"{name}: {len(silent)} silent clip(s), no sample above -120 dBFS: {named([label(i) for i in silent])};"
+                f" {consequence}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        if short:
+            lengths = named([f"{label(i)}, {clips[i].shape[0]} samples" for i in short])
+            warnings.warn(
+                f"{name}: {len(short)} clip(s) shorter than one analysis frame of the front end ({frame} samples): "
+                f"{lengths}; their features are mostly padding.",
+                UserWarning,
+                stacklevel=3,
+            )
+
     def _windowed_training_data(self, X, y, sample_weight):
         """With ``window``: every clip's windows (end to end), their clip's label, weights giving clips one share."""
         if self.window is None:
@@ -534,6 +605,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         y = np.asarray(y)
         if len(y) != len(clips):
             raise ValueError(f"X has {len(clips)} clips but y has {len(y)} labels.")
+        self._warn_unusable(clips, y)
         # end to end: overlapping windows would cost more epochs' time than they add
         blocks = list(window_blocks(clips, self.window, self.window, 4096, self.window_top_db))
         windows = np.concatenate([block for block, _ in blocks])

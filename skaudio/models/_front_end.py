@@ -21,6 +21,12 @@ def _split(front_end):
     return features, (scaling[0] if scaling else None)
 
 
+def analysis_frame(front_end):
+    """Samples in one analysis frame of ``front_end`` (its ``n_fft``)."""
+    features, _ = _split(front_end)
+    return int(features.n_fft)
+
+
 def needs_training_statistics(front_end):
     """Whether ``front_end`` scales with training-set statistics (``FeatureScaler(per_clip=False)``)."""
     _, scaler = _split(front_end)

@@ -198,6 +198,20 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
         assert metadata["noise"] == ["white", str(noise_folder)]
 
 
+def test_train_names_silent_and_too_short_files_once(cli, folder, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(folder, data)
+    sf.write(data / "tone" / "muted.wav", np.zeros(4000), SR, subtype="PCM_16")
+    sf.write(data / "click_train" / "blip.wav", 0.5 * np.ones(100), SR, subtype="PCM_16")
+    model = tmp_path / "m.skaudio"
+    status, _, err = cli("train", "--task", "classify", "--data", data, "--epochs", "1", "--no-refit", "--out", model)
+    assert status == 0, err[-20:]
+    warned = [line for line in err if ": warning: " in line]
+    assert len(warned) == 2, warned  # by file name, and not again by clip index for each split
+    assert "1 silent file(s)" in warned[0] and str(data / "tone" / "muted.wav") in warned[0]
+    assert f"shorter than one analysis frame (256 samples at 8000 Hz): {data / 'click_train' / 'blip.wav'}" in warned[1]
+
+
 def test_every_subcommand_has_help(cli):
     result = run_skaudio("--help")
     assert result.returncode == 0 and result.stdout.startswith("usage: skaudio")

@@ -1,6 +1,7 @@
 """CNN1DClassifier(window=...): clips of any length, trained and predicted by windows."""
 
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -189,6 +190,38 @@ def test_every_clip_weighs_the_same_in_training_whatever_its_length(ragged):
 def test_bad_clips_are_refused_by_name(X, y, match):
     with pytest.raises(ValueError, match=match):
         tiny_classifier(window=WINDOW).fit(X, y)
+
+
+def test_silent_and_too_short_clips_are_named_in_warnings_at_fit_and_predict(fitted, ragged):
+    X, y = ragged
+    X = list(X)
+    X[3] = np.zeros_like(X[3])  # digital silence
+    X[7] = X[7][:100]  # shorter than one 256-sample analysis frame
+    front_end = MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40)
+    with pytest.warns(UserWarning) as caught:
+        tiny_classifier(front_end=front_end, window=WINDOW, epochs=1).fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert any("1 silent clip(s)" in m and "X[3] ('low')" in m and "trained on as its label" in m for m in messages)
+    assert any("one analysis frame of the front end (256 samples): X[7] ('low'), 100 samples" in m for m in messages)
+    with pytest.warns(UserWarning, match=r"silent clip\(s\), no sample above -120 dBFS: X\[1\]; their probabilities"):
+        fitted.predict([X[0], np.zeros(5000)])
+
+
+def test_sound_clips_raise_no_warning(fitted, ragged):
+    X, _ = ragged
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        fitted.predict(X[:5])
+
+
+def test_labels_never_seen_in_training_are_named_and_count_as_wrong(fitted, ragged):
+    X, y = ragged
+    relabelled = y[:10].astype(object)
+    relabelled[:3] = "siren"  # pandas-like object labels, three of them unseen
+    expected = np.mean(fitted.predict(X[:10]) == relabelled)
+    with pytest.warns(UserWarning, match=r"1 label\(s\) never seen in training \('siren'\); their 3 clip\(s\) count"):
+        assert fitted.score(X[:10], relabelled) == pytest.approx(expected)
+    assert expected <= 0.7
 
 
 def test_predict_before_fit_and_other_input_kinds_are_refused(fitted):
