@@ -115,7 +115,7 @@ def checked_values(results):
     return {name: value or None for name, value in values.items()}
 
 
-def scenes(clips, labels, n_scenes, seed):
+def scenes(clips, labels, n_scenes, seed, speed_perturbation=0.0):
     """``n_scenes`` scenes, half over each background."""
     parts = [
         make_event_scenes(
@@ -127,6 +127,7 @@ def scenes(clips, labels, n_scenes, seed):
             n_events=(1, 3),
             backgrounds=background,
             snr_db=(0.0, 20.0),
+            speed_perturbation=speed_perturbation,
             random_state=seed + k,
         )
         for k, background in enumerate(BACKGROUNDS)
@@ -158,6 +159,9 @@ def parse_args(argv=None):
         help="index: test on recordings 0-4 of every speaker; speaker: leave each speaker out in turn",
     )
     parser.add_argument("--train-scenes", type=int, default=4000)
+    parser.add_argument(
+        "--speed-perturbation", type=float, default=0.0, help="training scenes' events played at 1 +- this speed"
+    )
     parser.add_argument("--test-scenes", type=int, default=400)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--epochs", type=int, default=None, help="override the pipeline's epochs")
@@ -229,6 +233,7 @@ def measure(args):
         "split": args.split,
         "speakers_left_out": args.speakers or "all",
         "train_scenes": args.train_scenes,
+        "train_speed_perturbation": args.speed_perturbation,
         "test_scenes": args.test_scenes,
         "runs": [],
         "postprocessing_grid": POSTPROCESSING_GRID,
@@ -239,7 +244,9 @@ def measure(args):
     for name, test in held_out_sets(bunch, args.split, args.speakers).items():
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
         for seed in args.seeds:
-            run = measure_run(args, seed, scenes(*pick(~test), args.train_scenes, seed=seed), test_scenes, labels)
+            speed = args.speed_perturbation
+            train_scenes = scenes(*pick(~test), args.train_scenes, seed=seed, speed_perturbation=speed)
+            run = measure_run(args, seed, train_scenes, test_scenes, labels)
             results["runs"].append({"test": name, **run})
             print(f"{name}, seed {seed} done", flush=True)
     if args.split == "speaker":

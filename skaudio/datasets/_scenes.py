@@ -48,6 +48,15 @@ def _trimmed(clips, trim_db, sr):
     return out
 
 
+def _played_at(clip, factor, n_samples, sr):
+    """``clip`` played ``factor`` times faster (shorter and higher), slowed no further than ``n_samples`` long."""
+    import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
+
+    factor = max(factor, len(clip) / n_samples)
+    played = soxr.resample(clip, sr * factor, sr)
+    return played[:n_samples] if np.any(played) else clip
+
+
 def _backgrounds(backgrounds, n_scenes, n_samples, rng):
     """``n_scenes`` background excerpts, each scaled to ``BACKGROUND_RMS``."""
     if isinstance(backgrounds, str):
@@ -108,6 +117,7 @@ def make_event_scenes(
     snr_db: float | tuple[float, float] = (0.0, 20.0),
     allow_overlap: bool = False,
     trim_db: float | None = 40.0,
+    speed_perturbation: float = 0.0,
     random_state: int | np.random.RandomState | np.random.Generator | None = None,
 ) -> tuple[np.ndarray, list[list[tuple[float, float, Hashable]]]]:
     """Synthesise sound event scenes from labelled clips, with their annotations.
@@ -145,6 +155,13 @@ def make_event_scenes(
         Clips are first trimmed to where they are within ``trim_db`` of
         their peak (``librosa.effects.trim``), so that each annotation spans
         the sound, not the silence recorded around it. None keeps clips whole.
+    speed_perturbation : float in [0, 1), default=0.0
+        Each event is played faster or slower by a random factor in
+        ``[1 - s, 1 + s]`` (resampled with soxr; its annotation spans the
+        new length, capped so that it still fits the scene): duration,
+        pitch and formants change together, as between speakers, so that
+        training scenes from a few voices cover more. 0 draws nothing, so
+        the same ``random_state`` gives the same scenes as without it.
     random_state : int, RandomState, Generator or None, default=None
         Seed of the choice and placement of the events and of the
         backgrounds.
@@ -189,6 +206,8 @@ def make_event_scenes(
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
     if trim_db is not None and (not isinstance(trim_db, numbers.Real) or trim_db <= 0):
         raise ValueError(f"trim_db must be a positive number of dB or None, got {trim_db!r}.")
+    if not is_number(speed_perturbation) or not 0 <= speed_perturbation < 1:
+        raise ValueError(f"speed_perturbation must be a number in [0, 1), got {speed_perturbation!r}.")
     clips = check_waveforms(clips, name="clips")
     labels = np.asarray(labels)
     if labels.ndim != 1 or len(labels) != len(clips):
@@ -209,7 +228,11 @@ def make_event_scenes(
         count = int(_randint(rng, low, high + 1))
         snrs = _snr_values(snr_db, count, rng)
         picks = _randint(rng, 0, len(clips), size=count).astype(int)
-        lengths = np.array([len(clips[k]) for k in picks], dtype=int)
+        chosen = [clips[k] for k in picks]
+        if speed_perturbation:
+            factors = rng.uniform(1 - speed_perturbation, 1 + speed_perturbation, size=count)
+            chosen = [_played_at(clip, factor, n_samples, sr) for clip, factor in zip(chosen, factors)]
+        lengths = np.array([len(clip) for clip in chosen], dtype=int)
         if allow_overlap:
             onsets = [int(_randint(rng, 0, n_samples - length + 1)) for length in lengths]
         elif lengths.sum() > n_samples:
@@ -221,8 +244,7 @@ def make_event_scenes(
         else:
             onsets = _non_overlapping_onsets(lengths, n_samples, rng)
         events = []
-        for k, onset, snr in zip(picks, onsets, snrs):
-            clip = clips[k]
+        for k, clip, onset, snr in zip(picks, chosen, onsets, snrs):
             gain = BACKGROUND_RMS * 10 ** (snr / 20) / np.sqrt(np.mean(clip**2))
             scenes[s, onset : onset + len(clip)] += gain * clip
             events.append((float(onset / sr), float((onset + len(clip)) / sr), labels[k].item()))

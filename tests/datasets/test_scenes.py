@@ -91,6 +91,36 @@ def test_untrimmed_clips_keep_their_silence_in_the_annotation():
     assert all(offset - onset == pytest.approx(0.4) for ((onset, offset, _),) in events)
 
 
+def test_speed_perturbation_changes_each_events_length_and_pitch_together():
+    clips, labels = _tones()
+    common = dict(n_scenes=30, sr=SR, duration=2.0, n_events=1, backgrounds="white", snr_db=30.0, random_state=5)
+    common["trim_db"] = None  # every event 0.4 s long before it is played faster or slower
+    scenes, events = make_event_scenes(clips, labels, speed_perturbation=0.2, **common)
+    ratios = []
+    for scene, ((onset, offset, label),) in zip(scenes, events):
+        factor = 0.4 / (offset - onset)  # played this many times faster
+        assert 0.8 - 1e-3 <= factor <= 1.2 + 1e-3
+        start, stop = int(round(onset * SR)), int(round(offset * SR))
+        spectrum = np.abs(np.fft.rfft(scene[start:stop], n=8 * (stop - start)))
+        peak_hz = np.argmax(spectrum) * SR / (8 * (stop - start))
+        ratios.append(peak_hz / (300 * ("abc".index(label) + 1)) / factor)
+        # the annotation spans the played event: the scene is loud inside it, background outside
+        assert np.sqrt(np.mean(scene[start:stop] ** 2)) > 10 * np.sqrt(np.mean(scene[: max(start - 400, 1)] ** 2))
+    np.testing.assert_allclose(ratios, 1.0, atol=0.03)  # the pitch rose as much as the length shrank
+    assert np.ptp([e[0][1] - e[0][0] for e in events]) > 0.1
+    # none: the same scenes as before the parameter existed
+    plain = make_event_scenes(clips, labels, **common)
+    np.testing.assert_array_equal(plain[0], make_event_scenes(clips, labels, speed_perturbation=0.0, **common)[0])
+
+
+def test_a_slowed_event_still_fits_its_scene():
+    clips, labels = _tones()
+    _, events = make_event_scenes(
+        clips, labels, n_scenes=20, sr=SR, duration=0.33, n_events=1, speed_perturbation=0.5, random_state=0
+    )
+    assert all(0 <= onset < offset <= 0.33 for ((onset, offset, _),) in events)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -102,6 +132,8 @@ def test_untrimmed_clips_keep_their_silence_in_the_annotation():
         (dict(backgrounds=[np.zeros(100)]), "silent"),
         (dict(n_scenes=0), "n_scenes"),
         (dict(sr=0), "sr must be"),
+        (dict(speed_perturbation=1.0), "speed_perturbation must be a number in"),
+        (dict(speed_perturbation=-0.1), "speed_perturbation must be a number in"),
     ],
 )
 def test_bad_input_is_refused_with_a_message(kwargs, message):
