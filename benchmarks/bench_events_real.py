@@ -108,7 +108,7 @@ def parse_args(argv=None):
     parser.add_argument("--folds", type=int, nargs="+", default=list(FOLDS), choices=FOLDS)
     parser.add_argument("--train-scenes", type=int, default=1000)
     parser.add_argument(
-        "--speed-perturbation", dest="speed", type=float, default=0.0, help="training events played at 1 +- this speed"
+        "--speed-perturbation", type=float, default=0.0, help="training events played at 1 +- this speed"
     )
     parser.add_argument("--test-scenes", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=None, help="override the recommended pipeline's epochs")
@@ -130,7 +130,8 @@ def overrides(args):
 def measure_fold(fold, by_fold, args):
     """Both methods trained on the other folds' scenes and scored on fold ``fold``'s."""
     training = [item for other, items in by_fold.items() if other != fold for item in items]
-    X_train, events_train = scenes(training, args.train_scenes, seed=args.seed + fold, speed_perturbation=args.speed)
+    speed = args.speed_perturbation
+    X_train, events_train = scenes(training, args.train_scenes, seed=args.seed + fold, speed_perturbation=speed)
     X_test, events_test = scenes(by_fold[fold], args.test_scenes, seed=1000 + fold)
     recommended = make_event_detector_pipeline(sr=SR, random_state=args.seed).set_params(**overrides(args))
     pipes = {"recommended": recommended, "baseline": baseline_pipeline(SR, args.seed)}
@@ -183,7 +184,7 @@ def measure(args):
     return {
         "protocol": __doc__.split("\n\n")[1],
         "train_scenes": args.train_scenes,
-        "train_speed_perturbation": args.speed,
+        "train_speed_perturbation": args.speed_perturbation,
         "test_scenes": args.test_scenes,
         "epochs": args.epochs or make_event_detector_pipeline(sr=SR)[-1].epochs,
         "overrides": overrides(args),

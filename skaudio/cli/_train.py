@@ -126,20 +126,19 @@ def _load(args, labels):
         )
     if n_files - n_held_out < 1:
         raise CLIError(f"{args.data}: --test-size {args.test_size} of {n_files} files leaves none to train on")
-    if args.task == "classify":
-        _warn_unusable_files(bunch)
     return bunch
 
 
-def _warn_unusable_files(bunch):
-    """Warn about silent files and files shorter than one analysis frame, by name, once.
+def _warn_unusable_files(bunch, classifier):
+    """Warn about silent files and files shorter than ``classifier``'s analysis frame, by name, once.
 
-    The classifier would say the same of each training split by clip index, which means nothing here.
+    The classifier would say the same of each training split by clip index, which means nothing here,
+    so its own warnings of that kind are silenced for the rest of the command.
     """
-    from skaudio.models._windows import named, unusable_clips
-    from skaudio.pipelines import frame_settings
+    from skaudio.models._front_end import analysis_frame
+    from skaudio.utils import UnusableClipWarning, named, unusable_clips
 
-    frame = frame_settings(bunch.sr)[0]
+    frame = analysis_frame(classifier.front_end)
     silent, short = unusable_clips(bunch.data, frame)
     if silent:
         warnings.warn(
@@ -155,8 +154,7 @@ def _warn_unusable_files(bunch):
             UserWarning,
             stacklevel=2,
         )
-    said_by_index = r"CNN1DClassifier: \d+ (silent clip|clip\(s\) shorter)"
-    warnings.filterwarnings("ignore", message=said_by_index, category=UserWarning)
+    warnings.filterwarnings("ignore", category=UnusableClipWarning)
 
 
 def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None):
@@ -210,6 +208,7 @@ def train(args):
             raise CLIError(f"--features: {exc}") from None
         extra["features"] = args.features
         pipe = _configured(pipe, "cnn1dclassifier", args)
+        _warn_unusable_files(bunch, pipe[-1])
         model, cv_score, best = _search_or_cv(
             pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)
         )

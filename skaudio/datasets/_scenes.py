@@ -53,8 +53,9 @@ def _played_at(clip, factor, n_samples, sr):
     import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
 
     factor = max(factor, len(clip) / n_samples)
-    played = soxr.resample(clip, sr * factor, sr)
-    return played[:n_samples] if np.any(played) else clip
+    played = soxr.resample(clip, sr * factor, sr)[:n_samples]
+    # a clip of a sample or two can resample to nothing audible: it is then placed as it is
+    return played if np.any(played) else clip
 
 
 def _backgrounds(backgrounds, n_scenes, n_samples, rng):
@@ -238,8 +239,8 @@ def make_event_scenes(
         elif lengths.sum() > n_samples:
             raise ValueError(
                 f"the {count} events drawn for scene {s} (clips {picks.tolist()}) last {lengths.sum() / sr:.3f} s "
-                f"in all, longer than the {duration} s scene: they cannot be placed without overlap. Lower "
-                "n_events, raise duration, or set allow_overlap=True."
+                f"in all{' as played' if speed_perturbation else ''}, longer than the {duration} s scene: they cannot "
+                "be placed without overlap. Lower n_events, raise duration, or set allow_overlap=True."
             )
         else:
             onsets = _non_overlapping_onsets(lengths, n_samples, rng)

@@ -14,8 +14,7 @@ from numpy.typing import ArrayLike
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import accuracy_score
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
@@ -25,10 +24,10 @@ from skaudio.models._front_end import (
     needs_training_statistics,
     training_statistics,
 )
-from skaudio.models._windows import as_clips, named, pool_over_windows, unusable_clips, window_blocks
+from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
-from skaudio.utils import is_number
+from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -485,7 +484,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' first.")
         self._check_params()
         clips = self._clips_for_windows(X)
-        self._warn_unusable(clips)
+        self._warn_unusable(clips, stacklevel=3)
         window_proba = functools.partial(super().predict_proba, **kwargs)
         proba = pool_over_windows(
             window_proba,
@@ -540,19 +539,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         score : float
         """
         predicted = self.predict(X)  # first: it says when the estimator is not fitted
-        y = np.asarray(y)
-        if y.shape != predicted.shape:
-            raise ValueError(f"y has shape {y.shape}, but X holds {len(predicted)} clips.")
-        unseen = sorted(set(y.tolist()) - set(self.classes_.tolist()), key=str)
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(predicted):
+            raise ValueError(f"y has {len(y)} labels, but X holds {len(predicted)} clips.")
+        unseen = set(y.tolist()) - set(self.classes_.tolist())
         if unseen:
-            n_clips = int(np.isin(y, unseen).sum())
+            n_clips = sum(label in unseen for label in y.tolist())
             warnings.warn(
                 f"{type(self).__name__}: y holds {len(unseen)} label(s) never seen in training "
-                f"({named([repr(label) for label in unseen])}); their {n_clips} clip(s) count as wrong.",
+                f"({named(sorted(map(repr, unseen)))}); their {n_clips} clip(s) count as wrong.",
                 UserWarning,
                 stacklevel=2,
             )
-        return float(accuracy_score(y, predicted, sample_weight=sample_weight))
+        return float(self.scorer(y, predicted, sample_weight=sample_weight))
 
     def _hop(self):
         return self.window_hop or max(1, self.window // 2)
@@ -568,12 +567,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             )
         return clips
 
-    def _warn_unusable(self, clips, y=None):
-        """Warn, naming them, about silent clips and clips shorter than one analysis frame (``y``: in training)."""
+    def _warn_unusable(self, clips, y=None, *, stacklevel):
+        """Warn, naming them, about silent clips and clips shorter than one analysis frame (``y``: in training).
+
+        ``stacklevel`` points the warning at the caller of the public method.
+        """
         frame = None if self.front_end is None or clips[0].ndim != 1 else analysis_frame(self.front_end)
         silent, short = unusable_clips(clips, frame)
         name = type(self).__name__
-        label = (lambda i: f"X[{i}] ({y[i].tolist()!r})") if y is not None else (lambda i: f"X[{i}]")
+        labels = None if y is None else y.tolist()  # plain values, whatever y's dtype
+        label = (lambda i: f"X[{i}] ({labels[i]!r})") if y is not None else (lambda i: f"X[{i}]")
         if silent:
             consequence = (
                 "each is trained on as its label all the same; remove the clips whose files are broken"
@@ -583,16 +586,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             warnings.warn(
                 f"{name}: {len(silent)} silent clip(s), no sample above -120 dBFS: {named([label(i) for i in silent])};"
                 f" {consequence}.",
-                UserWarning,
-                stacklevel=3,
+                UnusableClipWarning,
+                stacklevel=stacklevel,
             )
         if short:
             lengths = named([f"{label(i)}, {clips[i].shape[0]} samples" for i in short])
             warnings.warn(
                 f"{name}: {len(short)} clip(s) shorter than one analysis frame of the front end ({frame} samples): "
                 f"{lengths}; their features are mostly padding.",
-                UserWarning,
-                stacklevel=3,
+                UnusableClipWarning,
+                stacklevel=stacklevel,
             )
 
     def _windowed_training_data(self, X, y, sample_weight):
@@ -605,7 +608,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         y = np.asarray(y)
         if len(y) != len(clips):
             raise ValueError(f"X has {len(clips)} clips but y has {len(y)} labels.")
-        self._warn_unusable(clips, y)
+        self._warn_unusable(clips, y, stacklevel=4)
         # end to end: overlapping windows would cost more epochs' time than they add
         blocks = list(window_blocks(clips, self.window, self.window, 4096, self.window_top_db))
         windows = np.concatenate([block for block, _ in blocks])

@@ -13,6 +13,8 @@ def _split(front_end):
     """``(features, scaler or None)`` of a front end, checked."""
     steps = [step for _, step in front_end.steps] if isinstance(front_end, Pipeline) else [front_end]
     features, scaling = steps[0], steps[1:]
+    if not isinstance(features, (MFCC, Spectrogram)):
+        raise ValueError(f"front_end must start with skaudio's MFCC or Spectrogram, got {type(features).__name__}.")
     if scaling and (len(scaling) > 1 or not isinstance(scaling[0], FeatureScaler)):
         raise ValueError(
             "front_end can be an MFCC or Spectrogram, optionally followed by a FeatureScaler "
@@ -61,8 +63,6 @@ def front_end_layer(front_end, statistics=None):
     features, scaler = _split(front_end)
     per_clip_norm = scaler is not None and scaler.per_clip
     global_scaling = needs_training_statistics(front_end)
-    if not isinstance(features, (MFCC, Spectrogram)):
-        raise ValueError(f"front_end must start with skaudio's MFCC or Spectrogram, got {type(features).__name__}.")
     features._check_params()
     if isinstance(features, MFCC) and features.delta_order:
         raise ValueError("front_end: MFCC deltas (delta_order > 0) are not computed inside the model.")

@@ -51,56 +51,6 @@ def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
     return clips
 
 
-#: Peak amplitude at or below which a waveform counts as silent: -120 dBFS, under the noise
-#: floor of any recording (a 24-bit file's is about -144 dBFS of dither, an int16 file's step
-#: is -90 dBFS), so only digital silence and its rounding are caught.
-SILENT_PEAK = 1e-6
-
-
-def unusable_clips(clips: Sequence[np.ndarray], min_length: int | None = None) -> tuple[list[int], list[int]]:
-    """Indices of the silent waveforms, and of the clips shorter than ``min_length`` samples (frames).
-
-    A silent clip (every sample at most ``SILENT_PEAK`` in magnitude) holds
-    no sound to learn or classify; a clip shorter than one analysis frame
-    gives the features next to nothing.
-
-    Parameters
-    ----------
-    clips : sequence of ndarray
-        Waveforms (1D; only these can be silent) or frame sequences.
-    min_length : int or None, default=None
-        Shortest usable clip along the first axis; None checks no length.
-
-    Returns
-    -------
-    silent, short : list of int
-
-    Examples
-    --------
-    >>> clips = [np.zeros(800), np.ones(10), np.ones(800)]
-    >>> unusable_clips(clips, min_length=256)
-    ([0], [1])
-    """
-    # max and min, not abs: no copy of a long recording
-    silent = [
-        i for i, clip in enumerate(clips) if clip.ndim == 1 and -SILENT_PEAK <= clip.min() <= clip.max() <= SILENT_PEAK
-    ]
-    short = [] if min_length is None else [i for i, clip in enumerate(clips) if clip.shape[0] < min_length]
-    return silent, short
-
-
-def named(items: Sequence[str], limit: int = 5) -> str:
-    """``items`` joined for a message, the first ``limit`` named and the rest counted.
-
-    Examples
-    --------
-    >>> named(["X[0]", "X[3]"]), named([f"X[{i}]" for i in range(8)], limit=3)
-    ('X[0], X[3]', 'X[0], X[1], X[2] and 5 more')
-    """
-    shown = ", ".join(items[:limit])
-    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
-
-
 def window_starts(length: int, window: int, hop: int) -> np.ndarray:
     """Start of each window over a clip of ``length``: every ``hop``, the last ending with the clip.
 

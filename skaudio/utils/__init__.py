@@ -12,7 +12,17 @@ from skaudio.utils._output import ArrayOutputMixin
 from skaudio.utils._progress import check_verbose, progress
 from skaudio.utils._spectral import dct_matrix, mel_matrix, stft_window
 from skaudio.utils._threads import size_tensorflow_threads, thread_budget
-from skaudio.utils._validation import check_feature_batch, check_waveforms, is_number, is_ragged, to_float32
+from skaudio.utils._validation import (
+    SILENT_PEAK,
+    UnusableClipWarning,
+    check_feature_batch,
+    check_waveforms,
+    is_number,
+    is_ragged,
+    named,
+    to_float32,
+    unusable_clips,
+)
 
 __all__ = [
     "check_waveforms",
@@ -34,4 +44,8 @@ __all__ = [
     "dct_matrix",
     "check_verbose",
     "progress",
+    "SILENT_PEAK",
+    "UnusableClipWarning",
+    "named",
+    "unusable_clips",
 ]

@@ -5,10 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 
 from skaudio.models._windows import loud_window_starts, pool_over_windows, window_blocks, window_starts
 from skaudio.preprocessing import MFCC
+from skaudio.utils import SILENT_PEAK, UnusableClipWarning, unusable_clips
 from tests.models.conftest import tiny_classifier
 
 SR = 8000
@@ -196,15 +197,34 @@ def test_silent_and_too_short_clips_are_named_in_warnings_at_fit_and_predict(fit
     X, y = ragged
     X = list(X)
     X[3] = np.zeros_like(X[3])  # digital silence
-    X[7] = X[7][:100]  # shorter than one 256-sample analysis frame
+    X[7] = X[7][:255]  # one sample shorter than a 256-sample analysis frame
+    X[8] = X[8][:256]  # one frame: usable
+    y = y.astype(object)  # labels as a pandas column holds them
     front_end = MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40)
-    with pytest.warns(UserWarning) as caught:
+    with pytest.warns(UnusableClipWarning) as caught:
         tiny_classifier(front_end=front_end, window=WINDOW, epochs=1).fit(X, y)
     messages = [str(w.message) for w in caught]
     assert any("1 silent clip(s)" in m and "X[3] ('low')" in m and "trained on as its label" in m for m in messages)
-    assert any("one analysis frame of the front end (256 samples): X[7] ('low'), 100 samples" in m for m in messages)
+    short = "1 clip(s) shorter than one analysis frame of the front end (256 samples): X[7] ('low'), 255 samples;"
+    assert any(short in m for m in messages)
+    assert all(w.filename == __file__ for w in caught)  # pointed at the caller of fit
     with pytest.warns(UserWarning, match=r"silent clip\(s\), no sample above -120 dBFS: X\[1\]; their probabilities"):
         fitted.predict([X[0], np.zeros(5000)])
+
+
+def test_a_front_end_that_is_not_skaudios_features_is_refused_by_name(ragged):
+    from sklearn.preprocessing import StandardScaler
+
+    with pytest.raises(ValueError, match="front_end must start with skaudio's MFCC or Spectrogram, got StandardScaler"):
+        tiny_classifier(front_end=StandardScaler(), window=WINDOW).fit(*ragged)
+
+
+def test_silence_is_no_sample_above_the_threshold():
+    quiet = np.zeros(1000)
+    quiet[500] = SILENT_PEAK
+    barely = quiet.copy()
+    barely[500] = -2 * SILENT_PEAK
+    assert unusable_clips([quiet, barely, np.zeros((3, 2))]) == ([0], [])
 
 
 def test_sound_clips_raise_no_warning(fitted, ragged):
@@ -221,7 +241,9 @@ def test_labels_never_seen_in_training_are_named_and_count_as_wrong(fitted, ragg
     expected = np.mean(fitted.predict(X[:10]) == relabelled)
     with pytest.warns(UserWarning, match=r"1 label\(s\) never seen in training \('siren'\); their 3 clip\(s\) count"):
         assert fitted.score(X[:10], relabelled) == pytest.approx(expected)
-    assert expected <= 0.7
+    # a column of labels is taken as scikit-learn takes it, with its usual warning
+    with pytest.warns(DataConversionWarning):
+        assert fitted.score(X[:10], y[:10, None]) == pytest.approx(np.mean(fitted.predict(X[:10]) == y[:10]))
 
 
 def test_predict_before_fit_and_other_input_kinds_are_refused(fitted):
