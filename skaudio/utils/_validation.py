@@ -304,6 +304,17 @@ def unusable_clips(clips: Sequence[np.ndarray], min_length: int | None = None) -
 def named(items: Sequence[str], limit: int = 5) -> str:
     """``items`` joined for a message, the first ``limit`` named and the rest counted.
 
+    Parameters
+    ----------
+    items : sequence of str
+        What the message names (clips, files, labels).
+    limit : int, default=5
+        How many to name before counting the rest.
+
+    Returns
+    -------
+    text : str
+
     Examples
     --------
     >>> named(["X[0]", "X[3]"]), named([f"X[{i}]" for i in range(8)], limit=3)
