@@ -16,6 +16,7 @@ import numpy as np
 from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import savefig, write_audio, write_json
 from skaudio.cli._noise import held_out_recordings, mix_noises, noise_sources
+from skaudio.utils import named
 
 SR = 8000
 # Every file the report holds, so that an earlier report is found before anything is trained.
@@ -165,7 +166,7 @@ def _check_report_folder(out, force):
     earlier = [name for name in REPORT_FILES if os.path.lexists(os.path.join(out, name))]
     if earlier and not force:
         raise CLIError(
-            f"{out} already holds a report ({', '.join(earlier[:3])}{', ...' if len(earlier) > 3 else ''})"
+            f"{out} already holds a report ({named(earlier, limit=3)})"
             f": pass --force to replace its files, or choose another --out"
         )
     try:
