@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from numbers import Integral, Real
@@ -17,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
-from skaudio.utils import is_number
+from skaudio.utils import is_number, named
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -615,11 +616,25 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             for annotations, the micro event-based F-measure of
             ``predict_events(X)`` (:data:`skaudio.metrics.event_f1_scorer`:
             sed_eval's definition, 200 ms collar; 0 when nothing is detected).
+            Events of a label the detector was never trained on cannot be
+            detected: they count as missed, and a warning names the label.
         """
         annotations = as_annotations(y)
         if annotations is None:
             return super().score(X, y, sample_weight=sample_weight)
         from skaudio.metrics import event_f1_scorer
+
+        check_is_fitted(self, "model_")
+        trained = set(self.labels_)
+        unseen = [event for clip in annotations for event in clip if event[2] not in trained]
+        if unseen:
+            labels = sorted({repr(event[2]) for event in unseen})
+            warnings.warn(
+                f"{type(self).__name__}: y holds {len(labels)} event label(s) never seen in training "
+                f"({named(labels)}); their {len(unseen)} event(s) count as missed.",
+                UserWarning,
+                stacklevel=2,
+            )
 
         return event_f1_scorer(self, X, annotations)
 

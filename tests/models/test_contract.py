@@ -149,6 +149,9 @@ def test_detector_partial_fit_on_event_annotations():
         detector.partial_fit(FEATURES, unknown)
     with pytest.raises(ValueError, match="trained on event annotations"):
         detector.partial_fit(FEATURES, LABELS)
+    # scoring on them is possible: those events count as missed, and a warning says so
+    with pytest.warns(UserWarning, match=r"1 event label\(s\) never seen in training \('boop'\); their 1 event"):
+        assert 0.0 <= detector.score(FEATURES, unknown) <= 1.0
 
 
 def test_sample_weight_is_not_modified_and_every_network_sees_the_same():
