@@ -125,6 +125,13 @@ def build_parser():
     )
     train.add_argument("--snr", default="0,10", metavar="LOW,HIGH", help="denoise: SNR range in dB (default: 0,10)")
     train.add_argument(
+        "--mixtures",
+        type=_positive_int,
+        default=1,
+        help="denoise: noisy versions of each training recording, each with its own noise, excerpt and SNR "
+        "(training takes about this many times as long; default: 1)",
+    )
+    train.add_argument(
         "--scenes",
         type=_positive_int,
         default=1000,

@@ -157,25 +157,41 @@ def _warn_unusable_files(bunch, classifier):
     warnings.filterwarnings("ignore", category=UnusableClipWarning)
 
 
-def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None):
+def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None, groups=None):
     """Fit on (X, y): GridSearchCV when there is a grid, else cross-validate (if ``score_cv``) then fit.
 
+    ``groups`` keeps examples of one group (mixtures of one clean file) in one fold.
     Returns (model, cross-validated score or None, best parameters or None).
     """
     from sklearn.model_selection import GridSearchCV, cross_val_score
 
     if grid:
-        search = GridSearchCV(pipeline, grid, cv=cv, scoring=scoring, error_score="raise").fit(X, y)
+        search = GridSearchCV(pipeline, grid, cv=cv, scoring=scoring, error_score="raise").fit(X, y, groups=groups)
         return search.best_estimator_, float(search.best_score_), {k: repr(v) for k, v in search.best_params_.items()}
     cv_score = None
     if score_cv:
-        cv_score = float(np.mean(cross_val_score(pipeline, X, y, cv=cv, scoring=scoring, error_score="raise")))
+        scores = cross_val_score(pipeline, X, y, groups=groups, cv=cv, scoring=scoring, error_score="raise")
+        cv_score = float(np.mean(scores))
     return pipeline.fit(X, y), cv_score, None
+
+
+def _more_mixtures(clips, sources, snr_db, args, rng):
+    """``args.mixtures - 1`` more noisy versions of every clip: (noisy, clean, index of each pair's clip).
+
+    Each round mixes the clips among themselves (babble never hears a copy of its own clip).
+    """
+    noisy, clean, groups = [], [], []
+    for _ in range(args.mixtures - 1):
+        round_noisy, round_clean = mix_noises(clips, sources, snr_db, rng)
+        noisy += round_noisy
+        clean += round_clean
+        groups += range(len(clips))
+    return noisy, clean, np.asarray(groups, dtype=np.int64)
 
 
 def train(args):
     """Run ``skaudio train``; prints scores and returns the saved metadata."""
-    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, train_test_split
 
     from skaudio import pipelines
 
@@ -258,24 +274,31 @@ def train(args):
 
         noises, sources = noise_sources(args.noise, sr)
         low, high = _snr_range(args.snr)
-        noisy, clean = mix_noises(bunch.data, sources, (low, high), np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        snr = (low, high)
+        noisy, clean = mix_noises(bunch.data, sources, snr, rng)  # one mixture of every file
         train_idx, test_idx = train_test_split(np.arange(len(noisy)), test_size=args.test_size, random_state=seed)
         pick = lambda items, idx: [items[i] for i in idx]  # noqa: E731
+        # more mixtures of the training files only: every mixture of a file stays on its side (and CV fold)
+        more_noisy, more_clean, more_groups = _more_mixtures(pick(bunch.data, train_idx), sources, snr, args, rng)
         pipe = pipelines.make_denoiser_pipeline(sr=sr, random_state=seed, verbose=int(args.verbose > 1))
         pipe = _configured(pipe, "cnn1ddenoiser", args)
         model, cv_score, best = _search_or_cv(
             pipe,
             parse_grid(args.grid, pipe),
-            pick(noisy, train_idx),
-            pick(clean, train_idx),
-            cv=KFold(**split),
+            [*pick(noisy, train_idx), *more_noisy],
+            [*pick(clean, train_idx), *more_clean],
+            cv=GroupKFold(n_splits=split["n_splits"], shuffle=True, random_state=seed),
             score_cv=bool(folds),
+            groups=np.concatenate([np.arange(len(train_idx)), more_groups]),
         )
         test_noisy, test_clean = pick(noisy, test_idx), pick(clean, test_idx)
         held_out = float(np.mean(si_sdr_improvement(test_clean, model.predict(test_noisy), test_noisy)))
         metric, names = "SI-SDR improvement (dB)", None
-        X_all, y_all, unit = noisy, clean, "noisy/clean pairs"
-        extra.update(noise=noises, snr_db=[low, high])
+        # the refit: as many mixtures of every file
+        more_noisy, more_clean, _ = _more_mixtures(bunch.data, sources, snr, args, rng)
+        X_all, y_all, unit = [*noisy, *more_noisy], [*clean, *more_clean], "noisy/clean pairs"
+        extra.update(noise=noises, snr_db=[low, high], mixtures=args.mixtures)
     cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
     if cv_score is not None:
         print(

@@ -172,14 +172,15 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
         ],
         "detect": ["--scenes", "24", "--scene-duration", "3"],
         # a named noise and a folder of noise recordings at another rate than the speech (resampled)
-        "denoise": ["--noise", f"white,{noise_folder}", "--snr", "0,5"],
+        # two noisy versions of each training recording, those of one recording in one CV fold
+        "denoise": ["--noise", f"white,{noise_folder}", "--snr", "0,5", "--mixtures", "2", "--cv", "2"],
     }[task]
     refit = task == "detect"  # the refit on all the data, once; the others save the held-out fit
     extra += [] if refit else ["--no-refit"]
     stdout = succeeds("train", "--task", task, "--data", folder, "--epochs", "2", "--out", model, *extra)
     assert re.search(r"held-out .+: -?\d+\.\d{4}", stdout)
     assert ("refitting on all 34 scenes" in stdout) == refit  # 24 training + 10 held-out scenes
-    assert ("cross-validated" in stdout) == (task == "classify")
+    assert ("cross-validated" in stdout) == (task != "detect")
     if task == "classify":
         assert "cross-validated accuracy (best of grid, 2 folds)" in stdout
         assert "best parameters: cnn1dclassifier__kernel_size=" in stdout
@@ -195,7 +196,7 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
     if task != "denoise":
         assert sorted(metadata["labels"]) == ["click_train", "noise_burst", "tone"]
     else:
-        assert metadata["noise"] == ["white", str(noise_folder)]
+        assert metadata["noise"] == ["white", str(noise_folder)] and metadata["mixtures"] == 2
 
 
 def test_train_names_silent_and_too_short_files_once(cli, folder, tmp_path):
@@ -298,6 +299,23 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
         ),
     ]:
         refused(message, *train("denoise", folder, "--noise", noise))
+
+
+def test_more_mixtures_of_each_recording_have_their_own_noise_and_name_their_recording():
+    from argparse import Namespace
+
+    from skaudio.cli._train import _more_mixtures
+
+    clips = [0.1 * np.sin(2 * np.pi * (200 + 50 * k) * np.arange(SR) / SR) for k in range(6)]
+    noisy, clean, groups = _more_mixtures(
+        clips, ["white", "babble"], (0, 5), Namespace(mixtures=3), np.random.default_rng(0)
+    )
+    assert len(noisy) == len(clean) == 12 and groups.tolist() == [*range(6), *range(6)]
+    for k, group in enumerate(groups):
+        # the clean side is the recording it names, up to the level make_noisy sets
+        assert abs(np.corrcoef(clean[k], clips[group])[0, 1]) > 0.999
+    # the two rounds' noises differ: each mixture is drawn anew
+    assert not np.allclose(noisy[0] - clean[0], noisy[6] - clean[6])
 
 
 def test_demo_tests_its_denoiser_on_noise_recordings_it_never_trained_on(tmp_path):
