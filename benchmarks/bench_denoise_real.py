@@ -24,7 +24,7 @@ per fold), margins over the best peer, training seconds, real-time factor.
 Writes benchmarks/results/denoise_real.json.
 
 Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 2000] [--test-clips 20]
-     [--folds 1 2 3 4] [--mixtures 1] [--check]
+     [--folds 1 2 3 4] [--mixtures 3] [--check]
 """
 
 import argparse
@@ -91,7 +91,7 @@ def parse_args(argv=None):
     parser.add_argument("--folds", type=int, nargs="+", default=sorted(FOLD_SPEAKERS), choices=sorted(FOLD_SPEAKERS))
     parser.add_argument("--trained", nargs="+", default=["with_real"], choices=TRAINED, help="training mixtures")
     parser.add_argument("--train-clips", type=int, default=2000, help="clean training clips per fold (at most 2000)")
-    parser.add_argument("--mixtures", type=int, default=1, help="noisy versions of each training clip")
+    parser.add_argument("--mixtures", type=int, default=3, help="noisy versions of each training clip")
     parser.add_argument("--test-clips", type=int, default=20, help="clips of the left-out speaker per fold")
     return add_check_arguments(parser).parse_args(argv)
 

@@ -127,9 +127,10 @@ def build_parser():
     train.add_argument(
         "--mixtures",
         type=_positive_int,
-        default=1,
-        help="denoise: noisy versions of each training recording, each with its own noise, excerpt and SNR "
-        "(training takes about this many times as long; default: 1)",
+        default=3,
+        help="denoise: noisy versions of each training recording, each with its own noise, excerpt and SNR; "
+        "training takes about this many times as long as with 1 (default: 3, which gained 0.2-0.8 dB over 1 "
+        "on 2,000 recordings)",
     )
     train.add_argument(
         "--scenes",
