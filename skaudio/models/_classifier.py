@@ -27,7 +27,7 @@ from skaudio.models._front_end import (
 from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
-from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips
+from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips, warn_unseen_labels
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -542,15 +542,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         y = column_or_1d(y, warn=True)
         if len(y) != len(predicted):
             raise ValueError(f"y has {len(y)} labels, but X holds {len(predicted)} clips.")
-        unseen = set(y.tolist()) - set(self.classes_.tolist())
-        if unseen:
-            n_clips = sum(label in unseen for label in y.tolist())
-            warnings.warn(
-                f"{type(self).__name__}: y holds {len(unseen)} label(s) never seen in training "
-                f"({named(sorted(map(repr, unseen)))}); their {n_clips} clip(s) count as wrong.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_unseen_labels(type(self).__name__, y.tolist(), self.classes_.tolist(), "label", "clip(s) count as wrong")
         return float(self.scorer(y, predicted, sample_weight=sample_weight))
 
     def _hop(self):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from numbers import Integral, Real
@@ -18,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.networks import build_crnn_event_detector, frame_timing
-from skaudio.utils import is_number, named
+from skaudio.utils import is_number, warn_unseen_labels
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -625,17 +624,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         from skaudio.metrics import event_f1_scorer
 
         check_is_fitted(self, "model_")
-        trained = set(self.labels_)
-        unseen = [event for clip in annotations for event in clip if event[2] not in trained]
-        if unseen:
-            labels = sorted({repr(event[2]) for event in unseen})
-            warnings.warn(
-                f"{type(self).__name__}: y holds {len(labels)} event label(s) never seen in training "
-                f"({named(labels)}); their {len(unseen)} event(s) count as missed.",
-                UserWarning,
-                stacklevel=2,
-            )
-
+        labels = [label for clip in annotations for _, _, label in clip]
+        warn_unseen_labels(type(self).__name__, labels, self.labels_, "event label", "event(s) count as missed")
         return event_f1_scorer(self, X, annotations)
 
     # ---------------------------------------------------------------- helpers

@@ -22,6 +22,7 @@ from skaudio.utils._validation import (
     named,
     to_float32,
     unusable_clips,
+    warn_unseen_labels,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "UnusableClipWarning",
     "named",
     "unusable_clips",
+    "warn_unseen_labels",
 ]

@@ -10,6 +10,7 @@ be found.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -322,3 +323,43 @@ def named(items: Sequence[str], limit: int = 5) -> str:
     """
     shown = ", ".join(items[:limit])
     return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def warn_unseen_labels(estimator_name: str, labels: Sequence, trained: Sequence, kind: str, consequence: str) -> None:
+    """Warn, naming them, about ``labels`` (one per item scored) that are not among the ``trained`` ones.
+
+    An estimator cannot predict a label it never saw: such items are scored as
+    errors, which the warning says instead of leaving the score to mislead.
+
+    Parameters
+    ----------
+    estimator_name : str
+        Who warns.
+    labels : sequence
+        The label of every scored item (clip or event).
+    trained : sequence
+        The labels the estimator was trained on.
+    kind : str
+        What the labels are called in the message ("label", "event label").
+    consequence : str
+        What becomes of the items, after their count ("clip(s) count as wrong").
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_unseen_labels("Clf", ["a", "x", "x"], ["a", "b"], "label", "clip(s) count as wrong")
+    >>> str(caught[0].message)
+    "Clf: y holds 1 label(s) never seen in training ('x'); their 2 clip(s) count as wrong."
+    """
+    known = set(trained)
+    unseen = [label for label in labels if label not in known]
+    if unseen:
+        names = sorted({repr(label) for label in unseen})
+        warnings.warn(
+            f"{estimator_name}: y holds {len(names)} {kind}(s) never seen in training ({named(names)}); "
+            f"their {len(unseen)} {consequence}.",
+            UserWarning,
+            stacklevel=3,
+        )
