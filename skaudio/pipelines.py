@@ -156,14 +156,30 @@ def frame_settings(sr: int) -> tuple[int, int]:
 
 
 #: The front ends ``make_classifier_pipeline(features=...)`` offers.
-CLASSIFIER_FEATURES = ("mfcc", "log-mel")
+CLASSIFIER_FEATURES = ("mfcc", "log-mel", "mfcc+log-mel")
+
+
+def _classifier_front_end(kind: str, sr: int) -> dict[str, Any]:
+    """``CNN1DClassifier`` parameters of one front end ("mfcc" or "log-mel") at ``sr``."""
+    n_fft, hop_length = frame_settings(sr)
+    if kind == "mfcc":
+        spectral = MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40)
+        conv2d_filters, freq_mask_width = None, 2
+    else:
+        spectral = Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)
+        conv2d_filters, freq_mask_width = (16, 32), 5
+    return {
+        "front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)),
+        "conv2d_filters": conv2d_filters,
+        "freq_mask_width": freq_mask_width,
+    }
 
 
 def make_classifier_pipeline(
     *,
     sr: int,
     duration: float = 1.0,
-    features: str = "mfcc",
+    features: str = "mfcc+log-mel",
     random_state: int | None = None,
     verbose: int = 0,
 ) -> AudioPipeline:
@@ -188,22 +204,31 @@ def make_classifier_pipeline(
     - ``noise_snr_db=(10, 40)`` with ``noise_probability=0.5``: half of the
       training windows, drawn anew at every epoch, get white noise 10 to
       40 dB below their own level; the other half stay clean.
-    - ``front_end``: ``MFCC(n_mfcc=13, n_mels=40)`` with 32 ms frames and a
-      10 ms hop, then ``FeatureScaler(per_clip=False)``: each coefficient
-      standardised with the training windows' mean and standard deviation
-      (computed once at fit), which keeps each window's average spectrum.
-      With ``features="log-mel"``, a 40-band log-mel spectrogram instead,
-      standardised per band the same way, into two 2D convolution blocks
-      (16 and 32 filters, ``conv2d_filters``) whose kernels are shared
-      across bands, and SpecAugment band masks up to 5 bands wide.
+    - two networks, their class probabilities averaged
+      (``features="mfcc+log-mel"``, ``member_params``): they see the
+      windows through two front ends and err on different clips.
+
+      - ``front_end``: ``MFCC(n_mfcc=13, n_mels=40)`` with 32 ms frames and
+        a 10 ms hop, then ``FeatureScaler(per_clip=False)``: each
+        coefficient standardised with the training windows' mean and
+        standard deviation (computed once at fit), which keeps each
+        window's average spectrum; SpecAugment masks up to 2 coefficients
+        wide. This network alone is ``features="mfcc"``.
+      - ``member_params[1]``: a 40-band log-mel spectrogram, standardised
+        per band the same way, into two 2D convolution blocks (16 and 32
+        filters, ``conv2d_filters``) whose kernels are shared across
+        bands, and SpecAugment band masks up to 5 bands wide. This network
+        alone is ``features="log-mel"``.
+
+      Both networks share everything below.
     - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
       with batch normalisation, global average pooling and dropout 0.2,
       trained for 30 epochs with random time shifts and SpecAugment masks;
       then the batch normalisation statistics are recomputed on the
       unaugmented training windows (``recalibrate_batch_norm=True``).
-    - one network (``n_networks=1``); ``cnn1dclassifier__n_networks=5``
-      averages five networks from different seeds, steadier on unseen
-      speakers, for five times the training time.
+    - one network of each front end (``n_networks=1``);
+      ``cnn1dclassifier__n_networks=5`` trains five of each from different
+      seeds, steadier on unseen speakers, for five times the training time.
 
     Read more in the :ref:`design notes <design_notes_classifier>`.
 
@@ -214,14 +239,16 @@ def make_classifier_pipeline(
     duration : float, default=1.0
         Window in seconds: about the length of one sound of interest (a
         word, a bark); clips of any length are classified by their windows.
-    features : {"mfcc", "log-mel"}, default="mfcc"
+    features : {"mfcc", "log-mel", "mfcc+log-mel"}, default="mfcc+log-mel"
         The front end. "mfcc" suits spoken words: thirteen cepstral
         coefficients keep what is said and drop who says it. "log-mel"
         suits environmental sounds, tones and music: 2D kernels find a
         pattern (a rumble, a harmonic stack, a narrow band of noise) in any
         band, and keep the fine spectral detail that tells such sounds
-        apart but also tells speakers apart. Each is measured on both kinds
-        of sound in the design notes.
+        apart but also tells speakers apart. "mfcc+log-mel" trains one
+        network of each and averages their class probabilities
+        (``member_params``), for twice the training time. Each is measured
+        on both kinds of sound in the design notes.
     random_state : int or None, default=None
         Seed of the network's weights, shuffling and augmentation.
     verbose : int, default=0
@@ -251,6 +278,8 @@ def make_classifier_pipeline(
     8000
     >>> pipe.get_params()["cnn1dclassifier__front_end__mfcc__n_mfcc"]
     13
+    >>> pipe.get_params()["cnn1dclassifier__member_params"][1]["conv2d_filters"]  # the log-mel network
+    (16, 32)
     >>> sounds = make_classifier_pipeline(sr=16000, duration=5.0, features="log-mel")
     >>> sounds.get_params()["cnn1dclassifier__conv2d_filters"]
     (16, 32)
@@ -261,14 +290,9 @@ def make_classifier_pipeline(
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
     if features not in CLASSIFIER_FEATURES:
         raise ValueError(f"features must be one of {', '.join(map(repr, CLASSIFIER_FEATURES))}, got {features!r}.")
-    n_fft, hop_length = frame_settings(sr)
-    if features == "mfcc":
-        spectral = MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40)
-        conv2d_filters, freq_mask_width = None, 2
-    else:
-        spectral = Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)
-        conv2d_filters, freq_mask_width = (16, 32), 5
-    front_end = make_pipeline(spectral, FeatureScaler(per_clip=False))
+    kinds = features.split("+")
+    front_end = _classifier_front_end(kinds[0], sr)
+    member_params = None if len(kinds) == 1 else ({}, *(_classifier_front_end(kind, sr) for kind in kinds[1:]))
     return AudioPipeline(
         [
             (
@@ -277,8 +301,8 @@ def make_classifier_pipeline(
                     window=max(1, round(duration * sr)),
                     window_top_db=30.0,
                     recalibrate_batch_norm=True,
-                    front_end=front_end,
-                    conv2d_filters=conv2d_filters,
+                    **front_end,
+                    member_params=member_params,
                     speed_perturbation=0.1,
                     noise_snr_db=(10, 40),
                     noise_probability=0.5,
@@ -294,7 +318,6 @@ def make_classifier_pipeline(
                     time_masks=2,
                     time_mask_width=10,
                     freq_masks=2,
-                    freq_mask_width=freq_mask_width,
                     n_networks=1,
                     epochs=30,
                     batch_size=32,

@@ -59,8 +59,25 @@ def test_log_mel_classifier_pipeline_learns_sounds_and_survives_a_model_file(tmp
     skaudio.save_model(pipe, tmp_path / "sounds.skaudio")
     loaded = skaudio.load_model(tmp_path / "sounds.skaudio")
     np.testing.assert_allclose(loaded.predict_proba(X[1::2]), pipe.predict_proba(X[1::2]), rtol=1e-5, atol=1e-6)
-    with pytest.raises(ValueError, match="features must be one of 'mfcc', 'log-mel', got 'mel'"):
+    with pytest.raises(ValueError, match="features must be one of 'mfcc', 'log-mel', 'mfcc\\+log-mel', got 'mel'"):
         make_classifier_pipeline(sr=SR, features="mel")
+
+
+def test_the_default_classifier_averages_an_mfcc_network_and_a_log_mel_network():
+    from skaudio.preprocessing import MFCC, Spectrogram
+
+    default = make_classifier_pipeline(sr=16000)[-1]
+    assert isinstance(default.front_end[0], MFCC) and default.front_end[0].n_mfcc == 13
+    assert default.conv2d_filters is None and default.freq_mask_width == 2
+    own, log_mel = default.member_params
+    assert own == {}  # the MFCC network is the classifier's own configuration
+    assert isinstance(log_mel["front_end"][0], Spectrogram) and log_mel["front_end"][0].n_mels == 40
+    # each member is what its one-front-end pipeline builds: the same measured configurations
+    for features, member in (("mfcc", own), ("log-mel", log_mel)):
+        alone = make_classifier_pipeline(sr=16000, features=features)[-1]
+        assert alone.member_params is None
+        expected = {**default.get_params(deep=False), **member, "member_params": None}
+        assert repr(alone.get_params(deep=False)) == repr(expected)
 
 
 def test_grid_search_over_model_and_feature_parameters():
@@ -78,14 +95,14 @@ def test_grid_search_over_model_and_feature_parameters():
     assert len(search.cv_results_["params"]) == 2
     assert set(search.best_params_) == set(grid[0])
     assert search.predict(X).shape == (24,)
-    kernels = {
-        layer.kernel_size
-        for layer in search.best_estimator_[-1].model_.layers
-        if isinstance(layer, keras.layers.Conv1D)
-    }
-    assert kernels == {(search.best_params_["cnn1dclassifier__kernel_size"],)}
+    # the refit holds the default's two networks; the network parameter reaches both, the MFCC one reaches the first
+    mfcc_net, log_mel_net = (search.best_estimator_[-1].model_.get_layer(f"network{k}") for k in (1, 2))
+    for network in (mfcc_net, log_mel_net):
+        kernels = {layer.kernel_size for layer in network.layers if isinstance(layer, keras.layers.Conv1D)}
+        assert kernels == {(search.best_params_["cnn1dclassifier__kernel_size"],)}
     n_mfcc = search.best_params_["cnn1dclassifier__front_end__mfcc__n_mfcc"]
-    assert search.best_estimator_[-1].model_.get_layer("front_end").output.shape[-1] == n_mfcc
+    assert mfcc_net.get_layer("front_end").output.shape[-1] == n_mfcc
+    assert log_mel_net.get_layer("front_end").output.shape[-1] == 40  # mel bands
 
 
 def test_denoiser_pipeline_improves_si_sdr_on_noisy_tones():

@@ -58,9 +58,9 @@ def build_parser():
         description="Train a whole Pipeline (loading, features, model) built by "
         "skaudio.pipelines on a share of the files, print its held-out score (and a cross-validated "
         "one with --cv), refit it on all the files and save it with its training metadata. "
-        "Time: classify with the defaults trains one network twice (the held-out fit and the "
-        "refit), about 5 minutes for 2,500 one-second files at 8 kHz on 2 cores (an estimate from "
-        "benchmarks/bench_classify.py's fits); --no-refit takes about half of that.",
+        "Time: classify with the defaults trains two networks (MFCC and log-mel) twice (the held-out "
+        "fit and the refit), about 7 minutes for 2,500 one-second files at 8 kHz on 2 cores (an estimate "
+        "from benchmarks/bench_classify.py's fits); --no-refit or --features mfcc takes about half of that.",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")
@@ -80,10 +80,11 @@ def build_parser():
     train.add_argument("--epochs", type=_positive_int, default=None, help="training epochs (default: the pipeline's)")
     train.add_argument(
         "--features",
-        default="mfcc",
-        metavar="mfcc|log-mel",
+        default=None,
+        metavar="mfcc|log-mel|mfcc+log-mel",
         help="classify: the front end, mfcc for spoken words, log-mel for environmental sounds, tones and "
-        "music (default: mfcc; see make_classifier_pipeline)",
+        "music, mfcc+log-mel for one network of each, averaged, at twice the training time (default: "
+        "mfcc+log-mel, the pipeline's; see make_classifier_pipeline)",
     )
     train.add_argument(
         "--grid",

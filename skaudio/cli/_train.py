@@ -2,6 +2,7 @@
 
 import ast
 import difflib
+import inspect
 import math
 import os
 import time
@@ -216,13 +217,14 @@ def train(args):
         X_train, X_test, y_train, y_test = train_test_split(
             bunch.data, y, test_size=args.test_size, stratify=y, random_state=seed
         )
+        features = args.features or inspect.signature(pipelines.make_classifier_pipeline).parameters["features"].default
         try:
             pipe = pipelines.make_classifier_pipeline(
-                sr=sr, features=args.features, random_state=seed, verbose=int(args.verbose > 1)
+                sr=sr, features=features, random_state=seed, verbose=int(args.verbose > 1)
             )
         except ValueError as exc:
             raise CLIError(f"--features: {exc}") from None
-        extra["features"] = args.features
+        extra["features"] = features
         pipe = _configured(pipe, "cnn1dclassifier", args)
         _warn_unusable_files(bunch, pipe[-1])
         model, cv_score, best = _search_or_cv(

@@ -177,6 +177,18 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         examples, most of all on unseen speakers; ``model_`` is then one
         Keras model holding them all (``network1``, ``network2``, ...).
         Training takes ``n_networks`` times as long.
+    member_params : tuple of dict or None, default=None
+        A heterogeneous ensemble: train ``n_networks`` networks for each
+        entry, each with this classifier's parameters updated by the entry
+        (``{"front_end": ..., "conv2d_filters": (16, 32)}``), and average all
+        their class probabilities; ``{}`` is this classifier as it is.
+        Networks that see the clips through different front ends err on
+        different clips (MFCCs keep what is said and drop who says it;
+        log-mel bands keep the spectral detail that tells many sounds
+        apart). Every member shares the windows, so an entry cannot set
+        ``window``, ``window_hop``, ``window_pooling``, ``window_top_db``,
+        ``n_networks``, ``member_params`` or ``random_state``. None: one
+        configuration, this one.
     epochs : int, default=20
         Training epochs.
     batch_size : int, default=32
@@ -278,6 +290,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         window_top_db: float | None = None,
         recalibrate_batch_norm: bool = False,
         n_networks: int = 1,
+        member_params: tuple[dict[str, Any], ...] | None = None,
         epochs: int = 20,
         batch_size: int = 32,
         predict_batch_size: int = 256,
@@ -335,6 +348,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.window_top_db = window_top_db
         self.recalibrate_batch_norm = recalibrate_batch_norm
         self.n_networks = n_networks
+        self.member_params = member_params
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
         self.early_stopping = early_stopping
@@ -346,6 +360,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     recalibrate_batch_norm = False
     conv2d_filters = None
     window_pooling = "mean"
+    member_params = None
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
@@ -363,6 +378,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
+        "member_params": [tuple, list, None],
     }
 
     def _keras_build_fn(self, meta, compile_kwargs):
@@ -391,7 +407,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         return self._compile_model(model, compile_kwargs)
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
-        """Train ``n_networks`` networks on ``(X, y)``.
+        """Train ``n_networks`` networks (for each of ``member_params``) on ``(X, y)``.
 
         Parameters
         ----------
@@ -410,23 +426,31 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self : CNN1DClassifier
         """
         self._check_params()
+        configurations = self._member_configurations()
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
-        n_networks = self.n_networks
-        statistics = self._front_end_statistics(X)  # once, shared by every network
+        n_networks = self.n_networks * len(configurations)
         if n_networks == 1:
-            return self._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
+            return self._fit_network(X, y, self._front_end_statistics(X), sample_weight=sample_weight, **kwargs)
         if self.warm_start:
             raise ValueError("warm_start=True continues one network's training; it needs n_networks=1.")
-        seeds = check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks)
-        members = [
-            clone(self)
-            .set_params(n_networks=1, random_state=int(seed))
-            ._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs)
-            for seed in seeds
-        ]
+        seeds = iter(check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks))
+        members, own_statistics = [], None
+        for configuration in configurations:
+            statistics = None  # once per configuration, shared by its networks
+            for _ in range(self.n_networks):
+                member = clone(self).set_params(member_params=None, n_networks=1, random_state=int(next(seeds)))
+                member.set_params(**configuration)
+                if statistics is None:
+                    statistics = (member._front_end_statistics(X),)
+                members.append(member._fit_network(X, y, statistics[0], sample_weight=sample_weight, **kwargs))
+            if "front_end" not in configuration:
+                own_statistics = statistics[0]
         # the members' shared fitted state (encoders, shapes, classes), not their parameters
         params = set(self.get_params(deep=False))
-        self.__dict__.update({k: v for k, v in members[0].__dict__.items() if k not in params})
+        shared = {k: v for k, v in members[0].__dict__.items() if k not in params and k != "front_end_statistics_"}
+        self.__dict__.update(shared)
+        self.__dict__.pop("front_end_statistics_", None)
+        self._set_front_end_statistics(own_statistics)  # of this classifier's own front_end, if a member has it
         self.model_ = _averaged_networks([member.model_ for member in members])
         epochs_run = min(len(member.history_["loss"]) for member in members)  # early stopping may differ
         self.history_ = {
@@ -457,6 +481,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """
         if self.n_networks != 1:
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
+        if self.member_params is not None:
+            raise ValueError("partial_fit trains one network; it needs member_params=None.")
         self._check_params()
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
         if not self.initialized_:
@@ -545,6 +571,39 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         warn_unseen_labels(type(self).__name__, y.tolist(), self.classes_.tolist(), "label", "clip(s) count as wrong")
         return float(self.scorer(y, predicted, sample_weight=sample_weight))
 
+    # parameters every member of member_params shares: the windows are cut once, the seeds drawn once
+    _SHARED_BY_MEMBERS = ("window", "window_hop", "window_pooling", "window_top_db", "n_networks")
+
+    def _member_configurations(self):
+        """``member_params`` checked, as a list of dicts (``[{}]`` for None)."""
+        if self.member_params is None:
+            return [{}]
+        configurations = list(self.member_params)
+        if not configurations:
+            raise ValueError("member_params must hold at least one dict of parameters (or be None), got an empty one.")
+        valid = set(self.get_params(deep=False))
+        shared = set(self._SHARED_BY_MEMBERS) | {"member_params", "random_state"}
+        for k, configuration in enumerate(configurations):
+            if not isinstance(configuration, dict):
+                kind = type(configuration).__name__
+                raise ValueError(f"member_params[{k}] must be a dict of parameters, got {kind}.")
+            unknown = sorted(set(configuration) - valid)
+            if unknown:
+                raise ValueError(f"member_params[{k}] sets unknown parameter(s) {unknown} of {type(self).__name__}.")
+            fixed = sorted(set(configuration) & shared)
+            if fixed:
+                raise ValueError(
+                    f"member_params[{k}] sets {fixed}: every member shares the windows and the seed, so these are "
+                    "set on the classifier itself."
+                )
+        return configurations
+
+    def _front_ends(self):
+        """Every front end a network of this classifier uses (its own and the members' overrides)."""
+        front_ends = [self.front_end]
+        front_ends += [member["front_end"] for member in self.member_params or () if "front_end" in member]
+        return [front_end for front_end in front_ends if front_end is not None]
+
     def _hop(self):
         return self.window_hop or max(1, self.window // 2)
 
@@ -564,7 +623,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
         ``stacklevel`` points the warning at the caller of the public method.
         """
-        frame = None if self.front_end is None or clips[0].ndim != 1 else analysis_frame(self.front_end)
+        front_ends = self._front_ends()
+        frame = max(map(analysis_frame, front_ends)) if front_ends and clips[0].ndim == 1 else None
         silent, short = unusable_clips(clips, frame)
         name = type(self).__name__
         labels = None if y is None else y.tolist()  # plain values, whatever y's dtype

@@ -1,0 +1,122 @@
+"""CNN1DClassifier(member_params=...): networks with different front ends, their probabilities averaged."""
+
+import io
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+
+import skaudio
+from skaudio.models._front_end import training_statistics
+from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
+from tests.models.conftest import tiny_classifier
+
+SR = 8000
+WINDOW = 2000  # 0.25 s
+
+
+def _tones(n, rng):
+    """``n`` clips of 0.25-0.5 s: a 500 Hz ("low") or 2000 Hz ("high") tone in noise."""
+    y = np.repeat(["low", "high"], n // 2)
+    X = []
+    for label in y:
+        t = np.arange(int(rng.integers(WINDOW, 2 * WINDOW))) / SR
+        tone = np.sin(2 * np.pi * (500 if label == "low" else 2000) * t)
+        X.append((tone + 0.1 * rng.normal(size=t.size)).astype(np.float32))
+    return X, y
+
+
+def _mfcc():
+    return make_pipeline(MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40), FeatureScaler(per_clip=False))
+
+
+def _log_mel():
+    return make_pipeline(
+        Spectrogram(sr=SR, kind="mel", n_fft=256, hop_length=80, n_mels=20), FeatureScaler(per_clip=False)
+    )
+
+
+@pytest.fixture(scope="module")
+def tones():
+    return _tones(24, np.random.default_rng(0))
+
+
+@pytest.fixture(scope="module")
+def two_front_ends(tones):
+    X, y = tones
+    members = ({}, {"front_end": _log_mel(), "conv2d_filters": 4})
+    return tiny_classifier(front_end=_mfcc(), window=WINDOW, epochs=3, member_params=members).fit(X, y)
+
+
+def _layers(network, kind):
+    return [layer for layer in network.layers if isinstance(layer, kind)]
+
+
+def test_each_member_network_has_its_own_front_end_and_the_clip_gets_their_mean(two_front_ends, tones):
+    X, y = tones
+    clf = two_front_ends
+    mfcc_net, log_mel_net = (clf.model_.get_layer(f"network{k}") for k in (1, 2))
+    assert mfcc_net.get_layer("front_end").output.shape[-1] == 13  # cepstral coefficients
+    assert log_mel_net.get_layer("front_end").output.shape[-1] == 20  # mel bands
+    # the entry's conv2d_filters apply to its network only
+    assert not _layers(mfcc_net, keras.layers.Conv2D) and len(_layers(log_mel_net, keras.layers.Conv2D)) == 1
+    one_window = X[0][None, :WINDOW]  # a clip of exactly one window: its probabilities are the window's
+    outputs = [np.asarray(net(one_window, training=False)) for net in (mfcc_net, log_mel_net)]
+    assert not np.allclose(outputs[0], outputs[1])
+    np.testing.assert_allclose(clf.predict_proba(one_window), np.mean(outputs, axis=0), atol=1e-6)
+    # the classifier's own statistics are those of its own front end, not of the last member's
+    mean, scale = training_statistics(_mfcc(), clf._windowed_training_data(X, y, None)[0])
+    np.testing.assert_allclose(clf.front_end_statistics_[0], mean, rtol=1e-5)
+    assert clf.front_end_statistics_[1].shape == scale.shape == (13,)
+    assert clf.member_params[1]["conv2d_filters"] == 4 and clf.n_networks == 1  # parameters untouched by fit
+
+
+def test_members_are_seeded_and_survive_joblib_and_a_model_file(two_front_ends, tones, tmp_path):
+    X, y = tones
+    proba = two_front_ends.predict_proba(X)
+    again = tiny_classifier(
+        front_end=_mfcc(),
+        window=WINDOW,
+        epochs=3,
+        member_params=({}, {"front_end": _log_mel(), "conv2d_filters": 4}),
+    ).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), proba)
+    buffer = io.BytesIO()
+    joblib.dump(two_front_ends, buffer)
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), proba)
+    skaudio.save_model(two_front_ends, tmp_path / "members.skaudio")
+    loaded = skaudio.load_model(tmp_path / "members.skaudio")
+    assert isinstance(loaded.member_params[1]["front_end"][0], Spectrogram)
+    np.testing.assert_allclose(loaded.predict_proba(X), proba, rtol=1e-5, atol=1e-6)
+
+
+def test_n_networks_trains_that_many_networks_for_each_member(features):
+    X, y = features
+    clf = tiny_classifier(epochs=1, n_networks=2, member_params=({}, {"kernel_size": 5})).fit(X, y)
+    networks = [clf.model_.get_layer(f"network{k}") for k in (1, 2, 3, 4)]
+    kernels = [[layer.kernel_size[0] for layer in _layers(net, keras.layers.Conv1D)] for net in networks]
+    assert kernels == [[3, 3], [3, 3], [5, 5], [5, 5]]
+
+
+@pytest.mark.parametrize(
+    ("member_params", "match"),
+    [
+        ((), r"member_params must hold at least one dict"),
+        (({}, "log-mel"), r"member_params\[1\] must be a dict of parameters, got str"),
+        (({"kernel": 5},), r"member_params\[0\] sets unknown parameter\(s\) \['kernel'\] of CNN1DClassifier"),
+        (({}, {"window": 400, "epochs": 2}), r"member_params\[1\] sets \['window'\]: every member shares the windows"),
+        (({"random_state": 1},), r"sets \['random_state'\]"),
+    ],
+)
+def test_bad_member_params_are_refused_by_name(features, member_params, match):
+    X, y = features
+    with pytest.raises(ValueError, match=match):
+        tiny_classifier(member_params=member_params).fit(X, y)
+
+
+def test_partial_fit_refuses_members(features):
+    with pytest.raises(ValueError, match="partial_fit trains one network; it needs member_params=None"):
+        tiny_classifier(member_params=({}, {"kernel_size": 5})).partial_fit(*features)
