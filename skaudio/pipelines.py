@@ -118,11 +118,15 @@ class AudioPipeline(Pipeline):
         return None
 
     def _check_sample_rates(self):
-        rates = {
-            key: value
-            for key, value in self.get_params(deep=True).items()
-            if key.rsplit("__", 1)[-1] == "sr" and value is not None
-        }
+        params = self.get_params(deep=True)
+        # front ends inside a classifier's member_params, which get_params does not reach
+        for name, step in self.steps:
+            for k, overrides in enumerate(getattr(step, "member_params", None) or ()):
+                front_end = overrides.get("front_end") if isinstance(overrides, dict) else None
+                if hasattr(front_end, "get_params"):
+                    where = f"{name}__member_params[{k}]['front_end']"
+                    params.update({f"{where}__{key}": value for key, value in front_end.get_params(deep=True).items()})
+        rates = {key: value for key, value in params.items() if key.rsplit("__", 1)[-1] == "sr" and value is not None}
         if len(set(rates.values())) > 1:
             given = ", ".join(f"{key}={value!r}" for key, value in rates.items())
             raise ValueError(
@@ -247,7 +251,7 @@ def make_classifier_pipeline(
         band, and keep the fine spectral detail that tells such sounds
         apart but also tells speakers apart. "mfcc+log-mel" trains one
         network of each and averages their class probabilities
-        (``member_params``), for twice the training time. Each is measured
+        (``member_params``), for up to twice the training time. Each is measured
         on both kinds of sound in the design notes.
     random_state : int or None, default=None
         Seed of the network's weights, shuffling and augmentation.
@@ -259,7 +263,11 @@ def make_classifier_pipeline(
     pipeline : AudioPipeline
         One step, ``cnn1dclassifier``; tune it by name,
         e.g. ``{"cnn1dclassifier__kernel_size": [3, 5],
-        "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``.
+        "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``. A name
+        reaches both networks, except ``front_end``, ``conv2d_filters`` and
+        ``freq_mask_width``, which reach the MFCC network only: the log-mel
+        network's are in ``cnn1dclassifier__member_params`` (tune them by
+        giving whole tuples of entries).
 
     Notes
     -----

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 from sklearn.base import is_classifier
 from sklearn.model_selection import GridSearchCV, KFold
 
@@ -78,6 +79,10 @@ def test_the_default_classifier_averages_an_mfcc_network_and_a_log_mel_network()
         assert alone.member_params is None
         expected = {**default.get_params(deep=False), **member, "member_params": None}
         assert repr(alone.get_params(deep=False)) == repr(expected)
+    # a sample rate changed on one network's front end only is refused before training, naming the other
+    mismatched = make_classifier_pipeline(sr=8000).set_params(cnn1dclassifier__front_end__mfcc__sr=16000)
+    with pytest.raises(ValueError, match=r"disagree .*member_params\[1\]\['front_end'\]__spectrogram__sr=8000"):
+        mismatched.fit([np.zeros(8000)] * 2, ["a", "b"])
 
 
 def test_grid_search_over_model_and_feature_parameters():

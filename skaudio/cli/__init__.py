@@ -60,7 +60,8 @@ def build_parser():
         "one with --cv), refit it on all the files and save it with its training metadata. "
         "Time: classify with the defaults trains two networks (MFCC and log-mel) twice (the held-out "
         "fit and the refit), about 7 minutes for 2,500 one-second files at 8 kHz on 2 cores (an estimate "
-        "from benchmarks/bench_classify.py's fits); --no-refit or --features mfcc takes about half of that.",
+        "from benchmarks/bench_classify.py's fits); --no-refit takes about half of that, --features mfcc "
+        "about two thirds.",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")
@@ -83,7 +84,7 @@ def build_parser():
         default=None,
         metavar="mfcc|log-mel|mfcc+log-mel",
         help="classify: the front end, mfcc for spoken words, log-mel for environmental sounds, tones and "
-        "music, mfcc+log-mel for one network of each, averaged, at twice the training time (default: "
+        "music, mfcc+log-mel for one network of each, averaged, at up to twice the training time (default: "
         "mfcc+log-mel, the pipeline's; see make_classifier_pipeline)",
     )
     train.add_argument(

@@ -185,10 +185,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Networks that see the clips through different front ends err on
         different clips (MFCCs keep what is said and drop who says it;
         log-mel bands keep the spectral detail that tells many sounds
-        apart). Every member shares the windows, so an entry cannot set
+        apart). A parameter set on the classifier (``set_params``, a grid)
+        reaches every member whose entry does not set it. Every member
+        shares the windows and the input, so an entry cannot set
         ``window``, ``window_hop``, ``window_pooling``, ``window_top_db``,
-        ``n_networks``, ``member_params`` or ``random_state``. None: one
-        configuration, this one.
+        ``n_networks``, ``member_params`` or ``random_state``, nor give a
+        front end where the classifier has none (or the reverse); entries
+        are checked before any network trains. None: one configuration,
+        this one.
     epochs : int, default=20
         Training epochs.
     batch_size : int, default=32
@@ -226,7 +230,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Class labels.
     history_ : dict
         Training loss (and validation loss) per epoch; with ``n_networks > 1``
-        the networks' mean, over the epochs all of them ran.
+        or ``member_params`` the networks' mean, over the epochs and the
+        keys all of them have.
     X_shape_ : tuple
         Shape of the training batch; predict needs the same per-example shape.
     n_features_in_ : int
@@ -234,7 +239,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         ``(n_clips, n_frames, n_features)`` input, samples for waveforms.
     front_end_statistics_ : tuple of ndarray
         Per-feature mean and standard deviation of the training features,
-        when ``front_end`` ends with ``FeatureScaler(per_clip=False)``.
+        when ``front_end`` ends with ``FeatureScaler(per_clip=False)``: of
+        the classifier's own ``front_end`` (absent when every entry of
+        ``member_params`` replaces it).
 
     See Also
     --------
@@ -428,11 +435,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self._check_params()
         configurations = self._member_configurations()
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
-        n_networks = self.n_networks * len(configurations)
-        if n_networks == 1:
+        if self.n_networks == 1 and configurations == [{}]:
             return self._fit_network(X, y, self._front_end_statistics(X), sample_weight=sample_weight, **kwargs)
         if self.warm_start:
-            raise ValueError("warm_start=True continues one network's training; it needs n_networks=1.")
+            raise ValueError(
+                "warm_start=True continues one network's training; it needs n_networks=1 and member_params=None."
+            )
+        n_networks = self.n_networks * len(configurations)
         seeds = iter(check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks))
         members, own_statistics = [], None
         for configuration in configurations:
@@ -445,7 +454,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 members.append(member._fit_network(X, y, statistics[0], sample_weight=sample_weight, **kwargs))
             if "front_end" not in configuration:
                 own_statistics = statistics[0]
-        # the members' shared fitted state (encoders, shapes, classes), not their parameters
+        # the members' shared fitted state (encoders, shapes, classes; the first member's seed state), not their
+        # parameters
         params = set(self.get_params(deep=False))
         shared = {k: v for k, v in members[0].__dict__.items() if k not in params and k != "front_end_statistics_"}
         self.__dict__.update(shared)
@@ -453,9 +463,10 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self._set_front_end_statistics(own_statistics)  # of this classifier's own front_end, if a member has it
         self.model_ = _averaged_networks([member.model_ for member in members])
         epochs_run = min(len(member.history_["loss"]) for member in members)  # early stopping may differ
+        # the keys every member has (a member may validate or log metrics the others do not)
+        keys = [key for key in members[0].history_ if all(key in member.history_ for member in members)]
         self.history_ = {
-            key: np.mean([member.history_[key][:epochs_run] for member in members], axis=0).tolist()
-            for key in members[0].history_
+            key: np.mean([member.history_[key][:epochs_run] for member in members], axis=0).tolist() for key in keys
         }
         return self
 
@@ -575,7 +586,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     _SHARED_BY_MEMBERS = ("window", "window_hop", "window_pooling", "window_top_db", "n_networks")
 
     def _member_configurations(self):
-        """``member_params`` checked, as a list of dicts (``[{}]`` for None)."""
+        """``member_params`` checked, as a list of dicts (``[{}]`` for None), before any network trains."""
         if self.member_params is None:
             return [{}]
         configurations = list(self.member_params)
@@ -587,7 +598,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             if not isinstance(configuration, dict):
                 kind = type(configuration).__name__
                 raise ValueError(f"member_params[{k}] must be a dict of parameters, got {kind}.")
-            unknown = sorted(set(configuration) - valid)
+            unknown = sorted(
+                key
+                for key in configuration
+                if key not in valid and not any(key.startswith(f"{prefix}__") for prefix in self._routing_prefixes)
+            )
             if unknown:
                 raise ValueError(f"member_params[{k}] sets unknown parameter(s) {unknown} of {type(self).__name__}.")
             fixed = sorted(set(configuration) & shared)
@@ -595,6 +610,17 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 raise ValueError(
                     f"member_params[{k}] sets {fixed}: every member shares the windows and the seed, so these are "
                     "set on the classifier itself."
+                )
+            member = clone(self).set_params(member_params=None, **configuration)
+            try:
+                member._check_params()
+            except ValueError as exc:
+                raise ValueError(f"member_params[{k}]: {exc}") from None
+            if (member.front_end is None) != (self.front_end is None):
+                raise ValueError(
+                    f"member_params[{k}] sets front_end={member.front_end!r} but the classifier's is "
+                    f"{self.front_end!r}: every network takes the same input, waveforms (a front end computes the "
+                    "features inside each network) or feature frames (no front end in any)."
                 )
         return configurations
 

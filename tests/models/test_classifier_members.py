@@ -99,6 +99,21 @@ def test_n_networks_trains_that_many_networks_for_each_member(features):
     networks = [clf.model_.get_layer(f"network{k}") for k in (1, 2, 3, 4)]
     kernels = [[layer.kernel_size[0] for layer in _layers(net, keras.layers.Conv1D)] for net in networks]
     assert kernels == [[3, 3], [3, 3], [5, 5], [5, 5]]
+    outputs = [np.asarray(net(X[:4], training=False)) for net in networks[:2]]
+    assert not np.allclose(*outputs)  # the same configuration from two seeds
+
+
+def test_a_single_entry_replaces_the_classifiers_configuration(features):
+    X, y = features
+    clf = tiny_classifier(epochs=1, member_params=({"kernel_size": 5},)).fit(X, y)
+    kernels = [layer.kernel_size[0] for layer in _layers(clf.model_.get_layer("network1"), keras.layers.Conv1D)]
+    assert kernels == [5, 5] and clf.kernel_size == 3  # the entry's network; the classifier's parameter kept
+
+
+def test_history_keeps_the_keys_every_member_has(features):
+    X, y = features
+    clf = tiny_classifier(epochs=2, member_params=({}, {"validation_split": 0.25})).fit(X, y)
+    assert set(clf.history_) == {"loss"} and len(clf.history_["loss"]) == 2
 
 
 @pytest.mark.parametrize(
@@ -109,6 +124,8 @@ def test_n_networks_trains_that_many_networks_for_each_member(features):
         (({"kernel": 5},), r"member_params\[0\] sets unknown parameter\(s\) \['kernel'\] of CNN1DClassifier"),
         (({}, {"window": 400, "epochs": 2}), r"member_params\[1\] sets \['window'\]: every member shares the windows"),
         (({"random_state": 1},), r"sets \['random_state'\]"),
+        (({}, {"dropout": 2.0}), r"member_params\[1\]: The 'dropout' parameter of CNN1DClassifier must be"),
+        (({}, {"front_end": MFCC(sr=SR)}), r"member_params\[1\] sets front_end=MFCC\(.*\) but the classifier's is"),
     ],
 )
 def test_bad_member_params_are_refused_by_name(features, member_params, match):
@@ -117,6 +134,20 @@ def test_bad_member_params_are_refused_by_name(features, member_params, match):
         tiny_classifier(member_params=member_params).fit(X, y)
 
 
-def test_partial_fit_refuses_members(features):
+def test_partial_fit_and_warm_start_refuse_members(features):
     with pytest.raises(ValueError, match="partial_fit trains one network; it needs member_params=None"):
         tiny_classifier(member_params=({}, {"kernel_size": 5})).partial_fit(*features)
+    with pytest.raises(ValueError, match="warm_start=True .* needs n_networks=1 and member_params=None"):
+        tiny_classifier(member_params=({"kernel_size": 5},), warm_start=True).fit(*features)
+
+
+def test_routed_parameters_can_be_set_per_member(features):
+    X, y = features
+    plain = tiny_classifier(epochs=2, member_params=({}, {})).fit(X, y)
+    averaged = tiny_classifier(epochs=2, member_params=({}, {"optimizer__use_ema": True})).fit(X, y)
+    outputs = {
+        name: [np.asarray(clf.model_.get_layer(f"network{k}")(X[:8], training=False)) for k in (1, 2)]
+        for name, clf in (("plain", plain), ("averaged", averaged))
+    }
+    np.testing.assert_allclose(outputs["averaged"][0], outputs["plain"][0], atol=1e-6)  # same seed, same settings
+    assert not np.allclose(outputs["averaged"][1], outputs["plain"][1], atol=1e-4)  # weight averaging in network 2
