@@ -74,7 +74,8 @@ def test_steps_that_disagree_on_the_sample_rate_are_an_error():
     with pytest.raises(
         ValueError,
         match=r"disagree on the sample rate \(fixedlength__sr=16000, "
-        r"cnn1dclassifier__front_end__mfcc__sr=8000\)",
+        r"cnn1dclassifier__front_end__mfcc__sr=8000, "
+        r"cnn1dclassifier__member_params\[1\]\['front_end'\]__spectrogram__sr=8000\)",
     ):
         pipe.fit(X, y)
 

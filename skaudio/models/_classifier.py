@@ -445,15 +445,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         seeds = iter(check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks))
         members, own_statistics = [], None
         for configuration in configurations:
-            statistics = None  # once per configuration, shared by its networks
-            for _ in range(self.n_networks):
-                member = clone(self).set_params(member_params=None, n_networks=1, random_state=int(next(seeds)))
-                member.set_params(**configuration)
-                if statistics is None:
-                    statistics = (member._front_end_statistics(X),)
-                members.append(member._fit_network(X, y, statistics[0], sample_weight=sample_weight, **kwargs))
+            configured = clone(self).set_params(member_params=None, n_networks=1, **configuration)
+            statistics = configured._front_end_statistics(X)  # once per configuration, shared by its networks
             if "front_end" not in configuration:
-                own_statistics = statistics[0]
+                own_statistics = statistics
+            for _ in range(self.n_networks):
+                member = clone(configured).set_params(random_state=int(next(seeds)))
+                members.append(member._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs))
         # the members' shared fitted state (encoders, shapes, classes; the first member's seed state), not their
         # parameters
         params = set(self.get_params(deep=False))
