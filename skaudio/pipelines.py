@@ -121,11 +121,9 @@ class AudioPipeline(Pipeline):
         params = self.get_params(deep=True)
         # front ends inside a classifier's member_params, which get_params does not reach
         for name, step in self.steps:
-            for k, overrides in enumerate(getattr(step, "member_params", None) or ()):
-                front_end = overrides.get("front_end") if isinstance(overrides, dict) else None
-                if hasattr(front_end, "get_params"):
-                    where = f"{name}__member_params[{k}]['front_end']"
-                    params.update({f"{where}__{key}": value for key, value in front_end.get_params(deep=True).items()})
+            for where, front_end in getattr(step, "_front_ends", dict)().items():
+                if where != "front_end" and hasattr(front_end, "get_params"):
+                    params.update({f"{name}__{where}__{key}": value for key, value in front_end.get_params().items()})
         rates = {key: value for key, value in params.items() if key.rsplit("__", 1)[-1] == "sr" and value is not None}
         if len(set(rates.values())) > 1:
             given = ", ".join(f"{key}={value!r}" for key, value in rates.items())

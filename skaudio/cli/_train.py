@@ -139,7 +139,7 @@ def _warn_unusable_files(bunch, classifier):
     from skaudio.models._front_end import analysis_frame
     from skaudio.utils import UnusableClipWarning, named, unusable_clips
 
-    frame = max((analysis_frame(front_end) for front_end in classifier._front_ends()), default=None)
+    frame = max((analysis_frame(front_end) for front_end in classifier._front_ends().values()), default=None)
     silent, short = unusable_clips(bunch.data, frame)
     if silent:
         warnings.warn(

@@ -433,24 +433,24 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self : CNN1DClassifier
         """
         self._check_params()
-        configurations = self._member_configurations()
+        configured = self._configured_members()
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
-        if self.n_networks == 1 and configurations == [{}]:
+        if self.n_networks == 1 and configured is None:
             return self._fit_network(X, y, self._front_end_statistics(X), sample_weight=sample_weight, **kwargs)
         if self.warm_start:
             raise ValueError(
                 "warm_start=True continues one network's training; it needs n_networks=1 and member_params=None."
             )
-        n_networks = self.n_networks * len(configurations)
+        configured = configured or [(False, clone(self).set_params(n_networks=1))]
+        n_networks = self.n_networks * len(configured)
         seeds = iter(check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks))
         members, own_statistics = [], None
-        for configuration in configurations:
-            configured = clone(self).set_params(member_params=None, n_networks=1, **configuration)
-            statistics = configured._front_end_statistics(X)  # once per configuration, shared by its networks
-            if "front_end" not in configuration:
+        for replaces_front_end, template in configured:
+            statistics = template._front_end_statistics(X)  # once per configuration, shared by its networks
+            if not replaces_front_end:
                 own_statistics = statistics
             for _ in range(self.n_networks):
-                member = clone(configured).set_params(random_state=int(next(seeds)))
+                member = clone(template).set_params(random_state=int(next(seeds)))
                 members.append(member._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs))
         # the members' shared fitted state (encoders, shapes, classes; the first member's seed state), not their
         # parameters
@@ -583,15 +583,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # parameters every member of member_params shares: the windows are cut once, the seeds drawn once
     _SHARED_BY_MEMBERS = ("window", "window_hop", "window_pooling", "window_top_db", "n_networks")
 
-    def _member_configurations(self):
-        """``member_params`` checked, as a list of dicts (``[{}]`` for None), before any network trains."""
+    def _configured_members(self):
+        """One unfitted classifier per entry of ``member_params`` (``n_networks=1``), checked before any training.
+
+        A list of ``(replaces_front_end, classifier)``; None without ``member_params``.
+        """
         if self.member_params is None:
-            return [{}]
+            return None
         configurations = list(self.member_params)
         if not configurations:
             raise ValueError("member_params must hold at least one dict of parameters (or be None), got an empty one.")
         valid = set(self.get_params(deep=False))
         shared = set(self._SHARED_BY_MEMBERS) | {"member_params", "random_state"}
+        configured = []
         for k, configuration in enumerate(configurations):
             if not isinstance(configuration, dict):
                 kind = type(configuration).__name__
@@ -609,7 +613,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                     f"member_params[{k}] sets {fixed}: every member shares the windows and the seed, so these are "
                     "set on the classifier itself."
                 )
-            member = clone(self).set_params(member_params=None, **configuration)
+            member = clone(self).set_params(member_params=None, n_networks=1, **configuration)
             try:
                 member._check_params()
             except ValueError as exc:
@@ -620,13 +624,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                     f"{self.front_end!r}: every network takes the same input, waveforms (a front end computes the "
                     "features inside each network) or feature frames (no front end in any)."
                 )
-        return configurations
+            configured.append(("front_end" in configuration, member))
+        return configured
 
     def _front_ends(self):
-        """Every front end a network of this classifier uses (its own and the members' overrides)."""
-        front_ends = [self.front_end]
-        front_ends += [member["front_end"] for member in self.member_params or () if "front_end" in member]
-        return [front_end for front_end in front_ends if front_end is not None]
+        """Every front end a network of this classifier uses, by where it is set: ``{"front_end": ..., ...}``."""
+        front_ends = {"front_end": self.front_end}
+        for k, member in enumerate(self.member_params or ()):
+            if isinstance(member, dict) and "front_end" in member:
+                front_ends[f"member_params[{k}]['front_end']"] = member["front_end"]
+        return {where: front_end for where, front_end in front_ends.items() if front_end is not None}
 
     def _hop(self):
         return self.window_hop or max(1, self.window // 2)
@@ -647,7 +654,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
         ``stacklevel`` points the warning at the caller of the public method.
         """
-        front_ends = self._front_ends()
+        front_ends = self._front_ends().values()
         frame = max(map(analysis_frame, front_ends)) if front_ends and clips[0].ndim == 1 else None
         silent, short = unusable_clips(clips, frame)
         name = type(self).__name__
