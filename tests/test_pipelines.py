@@ -73,6 +73,8 @@ def test_the_default_classifier_averages_an_mfcc_network_and_a_log_mel_network()
     own, log_mel = default.member_params
     assert own == {}  # the MFCC network is the classifier's own configuration
     assert isinstance(log_mel["front_end"][0], Spectrogram) and log_mel["front_end"][0].n_mels == 40
+    # other windows as background for the log-mel network only (they cost the MFCC network on speech)
+    assert default.mix_snr_db is None and (log_mel["mix_snr_db"], log_mel["mix_probability"]) == ((6.0, 20.0), 0.5)
     # each member is what its one-front-end pipeline builds: the same measured configurations
     for features, member in (("mfcc", own), ("log-mel", log_mel)):
         alone = make_classifier_pipeline(sr=16000, features=features)[-1]

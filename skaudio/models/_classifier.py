@@ -25,7 +25,7 @@ from skaudio.models._front_end import (
     training_statistics,
 )
 from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
-from skaudio.networks import RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
+from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips, warn_unseen_labels
 
@@ -112,6 +112,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     noise_probability : float in [0, 1], default=1.0
         With ``noise_snr_db``: the chance that a training example gets noise
         (drawn per example and epoch); the others stay clean.
+    mix_snr_db : tuple of float (low, high) or None, default=None
+        Training-time background mixing: another training example of the
+        batch is added to each raw waveform, before speed perturbation and
+        noise (and ``front_end``, which it needs), at a signal-to-background
+        ratio drawn uniformly in ``[low, high]`` dB; the label stays the
+        example's own (see :class:`skaudio.networks.RandomMix`). Real
+        recordings hold other sounds behind the one that names them.
+    mix_probability : float in [0, 1], default=1.0
+        With ``mix_snr_db``: the chance that a training example gets a
+        background (drawn per example and epoch).
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -282,6 +292,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         speed_perturbation: float = 0.0,
         noise_snr_db: tuple[float, float] | None = None,
         noise_probability: float = 1.0,
+        mix_snr_db: tuple[float, float] | None = None,
+        mix_probability: float = 1.0,
         time_shift: float = 0.0,
         time_stretch: float = 0.0,
         gain_db: float = 0.0,
@@ -340,6 +352,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.speed_perturbation = speed_perturbation
         self.noise_snr_db = noise_snr_db
         self.noise_probability = noise_probability
+        self.mix_snr_db = mix_snr_db
+        self.mix_probability = mix_probability
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -368,6 +382,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     conv2d_filters = None
     window_pooling = "mean"
     member_params = None
+    mix_snr_db = None
+    mix_probability = 1.0
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
@@ -379,6 +395,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": "no_validation",  # checked where the noise layer is built
         "noise_probability": [Interval(Real, 0, 1, closed="both")],
+        "mix_snr_db": "no_validation",  # checked where the mixing layer is built
+        "mix_probability": [Interval(Real, 0, 1, closed="both")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
         "window_pooling": [StrOptions({"mean", "max"})],
@@ -730,28 +748,37 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             self.front_end_statistics_ = statistics
 
     def _waveform_augmentation(self):
-        """Training-only layers on the raw waveform: speed perturbation, then noise."""
-        speed, snr_db = self.speed_perturbation, self.noise_snr_db
-        if snr_db is not None and not (
-            len(np.shape(snr_db)) == 1
-            and len(snr_db) == 2
-            and all(is_number(v) for v in snr_db)
-            and snr_db[0] <= snr_db[1]
-        ):
-            raise ValueError(f"noise_snr_db must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
-        probability = self.noise_probability
+        """Training-only layers on the raw waveform: background mixing, speed perturbation, then noise."""
+        speed = self.speed_perturbation
+        ranges = {"mix_snr_db": self.mix_snr_db, "noise_snr_db": self.noise_snr_db}
+        for name, snr_db in ranges.items():
+            if snr_db is not None and not (
+                len(np.shape(snr_db)) == 1
+                and len(snr_db) == 2
+                and all(is_number(v) for v in snr_db)
+                and snr_db[0] <= snr_db[1]
+            ):
+                raise ValueError(f"{name} must be None or (low, high) in dB with low <= high, got {snr_db!r}.")
+        seed = self._random_state
         layers = []
+        if self.mix_snr_db is not None:
+            layers.append(
+                RandomMix(self.mix_snr_db, self.mix_probability, seed=augmentation_seed(seed, 9), name="augment_mix")
+            )
         if speed:
-            layers.append(RandomTimeStretch(speed, seed=augmentation_seed(self._random_state, 7), name="augment_speed"))
-        if snr_db is not None:
+            layers.append(RandomTimeStretch(speed, seed=augmentation_seed(seed, 7), name="augment_speed"))
+        if self.noise_snr_db is not None:
             layers.append(
                 RandomNoise(
-                    snr_db, probability, seed=augmentation_seed(self._random_state, 8), name="augment_snr_noise"
+                    self.noise_snr_db,
+                    self.noise_probability,
+                    seed=augmentation_seed(seed, 8),
+                    name="augment_snr_noise",
                 )
             )
         if layers and self.front_end is None:
             given = [f"speed_perturbation={speed!r}"] if speed else []
-            given += [f"noise_snr_db={snr_db!r}"] if snr_db is not None else []
+            given += [f"{name}={snr_db!r}" for name, snr_db in ranges.items() if snr_db is not None]
             raise ValueError(
                 f"{' and '.join(given)}: augmenting the raw waveform needs front_end (the features computed inside "
                 "the network from waveforms); got front_end=None."

@@ -208,6 +208,71 @@ class RandomNoise(_SeededAugmentation):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomMix(_SeededAugmentation):
+    """Mix another example of the batch into each example, as a quieter background.
+
+    Each example gets the next example of its batch (the batch rolled by
+    one) added at a signal-to-background ratio drawn uniformly in ``[low,
+    high]`` dB, relative to the two examples' own RMS; the label stays the
+    example's own. Real recordings hold other sounds behind the one that
+    names them, and the other examples of a training set are the real
+    sounds closest to hand. A silent partner adds nothing; a batch of one
+    mixes the example with itself, a gain change.
+
+    Parameters
+    ----------
+    snr_db : tuple of float (low, high)
+        Range of the example's level above the mixed-in one, in dB.
+    probability : float in [0, 1], default=1.0
+        Chance that an example gets a background at all; the others pass
+        unchanged.
+    **kwargs
+        ``seed`` (int or None, default=None: the seed of the layer's random
+        generator) and the arguments of ``keras.layers.Layer`` (``name``,
+        ``dtype``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skaudio.networks import RandomMix
+    >>> t = np.linspace(0, 1, 8000, dtype="float32")
+    >>> x = np.stack([np.sin(2 * np.pi * 440 * t), 0.1 * np.sin(2 * np.pi * 1000 * t)])[:, :, None]
+    >>> mixed = np.asarray(RandomMix((10, 10), seed=0)(x, training=True))
+    >>> background = mixed[0] - x[0]  # the second example, 10 dB below the first
+    >>> snr = 10 * np.log10(np.mean(x[0] ** 2) / np.mean(background**2))
+    >>> bool(abs(snr - 10) < 0.1), bool(np.array_equal(RandomMix((10, 10))(x), x))
+    (True, True)
+    """
+
+    def __init__(self, snr_db: Sequence[float] = (6.0, 20.0), probability: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        low, high = (float(v) for v in snr_db)
+        if not low <= high:
+            raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
+        if not 0 <= probability <= 1:
+            raise ValueError(f"probability must be in [0, 1], got {probability!r}.")
+        self.snr_db = (low, high)
+        self.probability = float(probability)
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        if not training:
+            return inputs
+        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
+        snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
+        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
+        background = ops.roll(inputs, 1, axis=0)
+        axes = tuple(range(1, len(inputs.shape)))
+        rms = ops.sqrt(ops.mean(ops.square(inputs), axis=axes, keepdims=True))
+        background_rms = ops.sqrt(ops.mean(ops.square(background), axis=axes, keepdims=True))
+        # a silent background (rms 0) adds nothing instead of dividing by zero
+        scale = rms / ops.maximum(background_rms, 1e-12) * ops.power(10.0, -snr_db / 20.0)
+        return inputs + applied * scale * background
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
 class RandomFeatureShift(_SeededAugmentation):
     """Shift each example along the feature axis by up to ``max_shift`` bins.
 

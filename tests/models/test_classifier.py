@@ -161,11 +161,19 @@ def test_waveform_augmentation_resamples_and_adds_noise_in_training_only():
         front_end=MFCC(sr=sr, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40),
         speed_perturbation=0.2,
         noise_snr_db=(15, 25),
+        mix_snr_db=(6, 20),
         epochs=1,
     ).fit(X, y)
     names = [layer.name for layer in clf.model_.layers]
-    # on the waveform, before the features; noise after resampling, so it stays white
-    assert names.index("augment_speed") < names.index("augment_snr_noise") < names.index("front_end")
+    # on the waveform, before the features; the background is resampled with its example, noise comes last
+    assert (
+        names.index("augment_mix")
+        < names.index("augment_speed")
+        < names.index("augment_snr_noise")
+        < names.index("front_end")
+    )
+    mix = clf.model_.get_layer("augment_mix")
+    assert mix.snr_db == (6.0, 20.0) and mix.probability == 1.0
 
     noise = clf.model_.get_layer("augment_snr_noise")
     loud_and_quiet = np.concatenate([X[:4], 0.01 * X[:4]])[:, :, None]
@@ -208,6 +216,12 @@ def test_waveform_augmentation_needs_a_waveform_front_end(features):
     for bad in (20, (30, 10), (10, 20, 30), ("low", "high")):
         with pytest.raises(ValueError, match=r"noise_snr_db must be None or \(low, high\) in dB"):
             tiny_classifier(noise_snr_db=bad).fit(X, y)
+        with pytest.raises(ValueError, match=r"mix_snr_db must be None or \(low, high\) in dB"):
+            tiny_classifier(mix_snr_db=bad).fit(X, y)
+    with pytest.raises(ValueError, match=r"mix_snr_db=\(6, 20\): augmenting the raw waveform needs front_end"):
+        tiny_classifier(mix_snr_db=(6, 20)).fit(X, y)
+    with pytest.raises(ValueError, match=r"'mix_probability' parameter .* in the range \[0.0, 1.0\]\. Got -1"):
+        tiny_classifier(mix_snr_db=(6, 20), mix_probability=-1).fit(X, y)
 
 
 def test_n_networks_averages_networks_trained_from_different_seeds(features):

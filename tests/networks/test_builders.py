@@ -5,6 +5,7 @@ import pytest
 
 from skaudio.networks import (
     RandomFeatureShift,
+    RandomMix,
     RandomTimeShift,
     RandomTimeStretch,
     SpecAugment,
@@ -160,6 +161,34 @@ def test_augmentation_is_identity_at_inference_and_random_in_training():
         np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
         out = np.asarray(layer(x, training=True))
         assert out.shape == x.shape and not np.allclose(out, x)
+
+
+def test_random_mix_adds_the_next_example_of_the_batch_at_the_drawn_level():
+    t = np.arange(4000) / 8000
+    frequencies = np.linspace(200, 3000, 64)
+    levels = np.geomspace(0.01, 1.0, 64)  # loud and quiet examples alike
+    x = (levels[:, None] * np.sin(2 * np.pi * frequencies[:, None] * t))[:, :, None].astype("float32")
+    x[5] = 0.0  # a silent example: the one after it gets nothing, it gets nothing audible
+    mix = RandomMix((6, 20), seed=0)
+    np.testing.assert_array_equal(np.asarray(mix(x, training=False)), x)
+    added = (np.asarray(mix(x, training=True)) - x)[..., 0]
+    partner = np.roll(x, 1, axis=0)[..., 0]
+    scale = (added * partner).sum(axis=1) / np.maximum((partner**2).sum(axis=1), 1e-30)
+    np.testing.assert_allclose(added, scale[:, None] * partner, atol=1e-6)  # the partner, nothing else
+    loud = np.flatnonzero((np.arange(64) != 5) & (np.arange(64) != 6))
+    snr_db = 10 * np.log10(np.mean(x[loud, :, 0] ** 2, axis=1) / np.mean(added[loud] ** 2, axis=1))
+    assert np.all((snr_db > 5.9) & (snr_db < 20.1)) and np.ptp(snr_db) > 5
+    assert np.all(added[5] == 0) and np.all(added[6] == 0)  # silent example, silent partner
+    # the probability: about half of a batch untouched
+    batch = np.repeat(x[10:12], 200, axis=0)
+    untouched = np.all(np.asarray(RandomMix((10, 10), 0.5, seed=1)(batch, training=True)) == batch, axis=(1, 2))
+    assert 0.4 < untouched.mean() < 0.6
+    for kwargs, match in [
+        (dict(snr_db=(20, 6)), "low <= high"),
+        (dict(snr_db=(6, 20), probability=1.5), r"probability must be in \[0, 1\]"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            RandomMix(**kwargs)
 
 
 def test_time_shift_moves_content_and_fills_zeros():
