@@ -151,8 +151,37 @@ class RandomGain(_SeededAugmentation):
         return {**super().get_config(), "max_db": self.max_db}
 
 
+class _AddedBelowLevel(_SeededAugmentation):
+    """Base: something added to each example at a random level below the example's own RMS."""
+
+    def __init__(self, snr_db: Sequence[float], probability: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        low, high = (float(v) for v in snr_db)
+        if not low <= high:
+            raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
+        if not 0 <= probability <= 1:
+            raise ValueError(f"probability must be in [0, 1], got {probability!r}.")
+        self.snr_db = (low, high)
+        self.probability = float(probability)
+
+    def _added_level(self, inputs: Any) -> Any:
+        """Per example, the RMS that the addition gets: 0 where not applied; shape (batch, 1, ...)."""
+        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
+        snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
+        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
+        return applied * _rms(inputs) * ops.power(10.0, -snr_db / 20.0)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
+
+
+def _rms(inputs: Any) -> Any:
+    """The RMS of each example of a batch, shape (batch, 1, ...)."""
+    return ops.sqrt(ops.mean(ops.square(inputs), axis=tuple(range(1, len(inputs.shape))), keepdims=True))
+
+
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class RandomNoise(_SeededAugmentation):
+class RandomNoise(_AddedBelowLevel):
     """Add white noise at a random signal-to-noise ratio to each example.
 
     The SNR is drawn uniformly in ``[low, high]`` dB per example, relative
@@ -183,32 +212,17 @@ class RandomNoise(_SeededAugmentation):
     """
 
     def __init__(self, snr_db: Sequence[float] = (10.0, 40.0), probability: float = 1.0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        low, high = (float(v) for v in snr_db)
-        if not low <= high:
-            raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
-        if not 0 <= probability <= 1:
-            raise ValueError(f"probability must be in [0, 1], got {probability!r}.")
-        self.snr_db = (low, high)
-        self.probability = float(probability)
+        super().__init__(snr_db, probability, **kwargs)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training:
             return inputs
-        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
-        snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
-        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
-        axes = tuple(range(1, len(inputs.shape)))
-        rms = ops.sqrt(ops.mean(ops.square(inputs), axis=axes, keepdims=True))
-        noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
-        return inputs + applied * noise * rms * ops.power(10.0, -snr_db / 20.0)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
+        level = self._added_level(inputs)
+        return inputs + level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class RandomMix(_SeededAugmentation):
+class RandomMix(_AddedBelowLevel):
     """Mix another example of the batch into each example, as a quieter background.
 
     Each example gets the next example of its batch (the batch rolled by
@@ -245,31 +259,15 @@ class RandomMix(_SeededAugmentation):
     """
 
     def __init__(self, snr_db: Sequence[float] = (6.0, 20.0), probability: float = 1.0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        low, high = (float(v) for v in snr_db)
-        if not low <= high:
-            raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
-        if not 0 <= probability <= 1:
-            raise ValueError(f"probability must be in [0, 1], got {probability!r}.")
-        self.snr_db = (low, high)
-        self.probability = float(probability)
+        super().__init__(snr_db, probability, **kwargs)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training:
             return inputs
-        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
-        snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
-        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
+        level = self._added_level(inputs)
         background = ops.roll(inputs, 1, axis=0)
-        axes = tuple(range(1, len(inputs.shape)))
-        rms = ops.sqrt(ops.mean(ops.square(inputs), axis=axes, keepdims=True))
-        background_rms = ops.sqrt(ops.mean(ops.square(background), axis=axes, keepdims=True))
         # a silent background (rms 0) adds nothing instead of dividing by zero
-        scale = rms / ops.maximum(background_rms, 1e-12) * ops.power(10.0, -snr_db / 20.0)
-        return inputs + applied * scale * background
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
+        return inputs + level / ops.maximum(_rms(background), 1e-12) * background
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
