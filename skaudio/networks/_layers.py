@@ -152,7 +152,10 @@ class RandomGain(_SeededAugmentation):
 
 
 class _AddedBelowLevel(_SeededAugmentation):
-    """Base: something added to each example at a random level below the example's own RMS."""
+    """Base: something added to each example at a random level below the example's own RMS.
+
+    Subclasses give ``_unit_addition``: what is added, at unit RMS per example.
+    """
 
     def __init__(self, snr_db: Sequence[float], probability: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,12 +167,18 @@ class _AddedBelowLevel(_SeededAugmentation):
         self.snr_db = (low, high)
         self.probability = float(probability)
 
-    def _added_level(self, inputs: Any) -> Any:
-        """Per example, the RMS that the addition gets: 0 where not applied; shape (batch, 1, ...)."""
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        if not training:
+            return inputs
+        # per example, the RMS the addition gets (0 where not applied), drawn before the addition itself
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
         snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
         applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
-        return applied * _rms(inputs) * ops.power(10.0, -snr_db / 20.0)
+        level = applied * _rms(inputs) * ops.power(10.0, -snr_db / 20.0)
+        return inputs + level * self._unit_addition(inputs)
+
+    def _unit_addition(self, inputs: Any) -> Any:
+        raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "snr_db": list(self.snr_db), "probability": self.probability}
@@ -214,11 +223,8 @@ class RandomNoise(_AddedBelowLevel):
     def __init__(self, snr_db: Sequence[float] = (10.0, 40.0), probability: float = 1.0, **kwargs: Any) -> None:
         super().__init__(snr_db, probability, **kwargs)
 
-    def call(self, inputs: Any, training: bool = False) -> Any:
-        if not training:
-            return inputs
-        level = self._added_level(inputs)
-        return inputs + level * keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
+    def _unit_addition(self, inputs: Any) -> Any:
+        return keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
@@ -261,13 +267,10 @@ class RandomMix(_AddedBelowLevel):
     def __init__(self, snr_db: Sequence[float] = (6.0, 20.0), probability: float = 1.0, **kwargs: Any) -> None:
         super().__init__(snr_db, probability, **kwargs)
 
-    def call(self, inputs: Any, training: bool = False) -> Any:
-        if not training:
-            return inputs
-        level = self._added_level(inputs)
+    def _unit_addition(self, inputs: Any) -> Any:
         background = ops.roll(inputs, 1, axis=0)
         # a silent background (rms 0) adds nothing instead of dividing by zero
-        return inputs + level / ops.maximum(_rms(background), 1e-12) * background
+        return background / ops.maximum(_rms(background), 1e-12)
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
