@@ -167,13 +167,14 @@ def _classifier_network(kind: str, sr: int) -> dict[str, Any]:
     if kind == "mfcc":
         spectral = MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40)
         # another word behind a word cost 0.04 on unseen speakers (design notes): no background mixing
-        conv2d_filters, freq_mask_width, mix_snr_db = None, 2, None
+        conv2d_filters, frequency_pooling, freq_mask_width, mix_snr_db = None, "flatten", 2, None
     else:
         spectral = Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)
-        conv2d_filters, freq_mask_width, mix_snr_db = (16, 32), 5, (6.0, 20.0)
+        conv2d_filters, frequency_pooling, freq_mask_width, mix_snr_db = (16, 32), "max", 5, (6.0, 20.0)
     return {
         "front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)),
         "conv2d_filters": conv2d_filters,
+        "frequency_pooling": frequency_pooling,
         "freq_mask_width": freq_mask_width,
         "mix_snr_db": mix_snr_db,
         "mix_probability": 0.5,
@@ -222,7 +223,10 @@ def make_classifier_pipeline(
       - ``member_params[1]``: a 40-band log-mel spectrogram, standardised
         per band the same way, into two 2D convolution blocks (16 and 32
         filters, ``conv2d_filters``) whose kernels are shared across
-        bands, and SpecAugment band masks up to 5 bands wide. Half of its
+        bands, each filter then keeping its strongest response over the
+        bands (``frequency_pooling="max"``), so the blocks below learn a
+        pattern's course in time (a tremolo, a rhythm) once for every band;
+        SpecAugment band masks up to 5 bands wide. Half of its
         training windows, drawn anew at every epoch, get another window
         of the batch mixed in 6 to 20 dB below them (``mix_snr_db=(6,
         20)``, ``mix_probability=0.5``), a real sound as background. This
@@ -251,9 +255,9 @@ def make_classifier_pipeline(
         The front end. "mfcc" suits spoken words: thirteen cepstral
         coefficients keep what is said and drop who says it. "log-mel"
         suits environmental sounds, tones and music: 2D kernels find a
-        pattern (a rumble, a harmonic stack, a narrow band of noise) in any
-        band, and keep the fine spectral detail that tells such sounds
-        apart but also tells speakers apart. "mfcc+log-mel" trains one
+        pattern (a rumble, a harmonic stack, a narrow band of noise, a
+        tremolo) in any band, and keep the fine spectral detail that tells
+        such sounds apart but also tells speakers apart. "mfcc+log-mel" trains one
         network of each and averages their class probabilities
         (``member_params``), for up to twice the training time. Each is measured
         on both kinds of sound in the design notes.
@@ -269,7 +273,8 @@ def make_classifier_pipeline(
         e.g. ``{"cnn1dclassifier__kernel_size": [3, 5],
         "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``. A name
         reaches both networks, except ``front_end``, ``conv2d_filters``,
-        ``freq_mask_width``, ``mix_snr_db`` and ``mix_probability``, which
+        ``frequency_pooling``, ``freq_mask_width``, ``mix_snr_db`` and
+        ``mix_probability``, which
         reach the MFCC network only: the log-mel network's are in
         ``cnn1dclassifier__member_params`` (tune them by giving whole
         tuples of entries).
@@ -296,6 +301,8 @@ def make_classifier_pipeline(
     >>> sounds = make_classifier_pipeline(sr=16000, duration=5.0, features="log-mel")
     >>> sounds.get_params()["cnn1dclassifier__conv2d_filters"]
     (16, 32)
+    >>> sounds.get_params()["cnn1dclassifier__frequency_pooling"]
+    'max'
     """
     from skaudio.models import CNN1DClassifier
 

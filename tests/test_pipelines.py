@@ -70,9 +70,12 @@ def test_the_default_classifier_averages_an_mfcc_network_and_a_log_mel_network()
     default = make_classifier_pipeline(sr=16000)[-1]
     assert isinstance(default.front_end[0], MFCC) and default.front_end[0].n_mfcc == 13
     assert default.conv2d_filters is None and default.freq_mask_width == 2
+    assert default.frequency_pooling == "flatten"
     own, log_mel = default.member_params
     assert own == {}  # the MFCC network is the classifier's own configuration
     assert isinstance(log_mel["front_end"][0], Spectrogram) and log_mel["front_end"][0].n_mels == 40
+    # 2D blocks pooled over the bands: a pattern's course in time is learnt once for every band
+    assert (log_mel["conv2d_filters"], log_mel["frequency_pooling"]) == ((16, 32), "max")
     # other windows as background for the log-mel network only (they cost the MFCC network on speech)
     assert default.mix_snr_db is None and (log_mel["mix_snr_db"], log_mel["mix_probability"]) == ((6.0, 20.0), 0.5)
     # each member is what its one-front-end pipeline builds: the same measured configurations

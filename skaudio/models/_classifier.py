@@ -85,6 +85,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         their kernels are shared across frequency bins, so a pattern learnt
         in one band is found in any other (for log-mel or spectrogram
         features). None or 0: none.
+    frequency_pooling : {"flatten", "max"}, default="flatten"
+        How the 2D blocks' output reaches the 1D blocks: "flatten" keeps
+        every band, "max" each filter's strongest response over the bands,
+        so a pattern's course in time (a tremolo, a rhythm) is learnt once
+        for every band rather than per band. Needs ``conv2d_filters``.
     front_end : MFCC, Spectrogram, Pipeline or None, default=None
         Compute the features inside the network (on the GPU when training
         there) from raw waveforms ``(n, n_samples)``: an unfitted
@@ -288,6 +293,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         dense_units: int | tuple[int, ...] | None = 128,
         cepstral_coefficients: int | None = None,
         conv2d_filters: int | tuple[int, ...] | None = None,
+        frequency_pooling: Literal["flatten", "max"] = "flatten",
         front_end: MFCC | Spectrogram | Pipeline | None = None,
         speed_perturbation: float = 0.0,
         noise_snr_db: tuple[float, float] | None = None,
@@ -348,6 +354,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.dense_units = dense_units
         self.cepstral_coefficients = cepstral_coefficients
         self.conv2d_filters = conv2d_filters
+        self.frequency_pooling = frequency_pooling
         self.front_end = front_end
         self.speed_perturbation = speed_perturbation
         self.noise_snr_db = noise_snr_db
@@ -380,6 +387,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     window_top_db = None
     recalibrate_batch_norm = False
     conv2d_filters = None
+    frequency_pooling = "flatten"
     window_pooling = "mean"
     member_params = None
     mix_snr_db = None
@@ -391,6 +399,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
         "conv2d_filters": [Interval(Integral, 0, None, closed="left"), tuple, list, None],
+        "frequency_pooling": [StrOptions({"flatten", "max"})],
         "front_end": [HasMethods(["fit", "transform"]), None],
         "speed_perturbation": [Interval(Real, 0, 1, closed="left")],
         "noise_snr_db": "no_validation",  # checked where the noise layer is built
@@ -423,6 +432,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             dense_units=self.dense_units,
             cepstral_coefficients=self.cepstral_coefficients,
             conv2d_filters=self.conv2d_filters,
+            frequency_pooling=self.frequency_pooling,
             front_end=None
             if self.front_end is None
             else front_end_layer(self.front_end, getattr(self, "front_end_statistics_", None)),

@@ -79,15 +79,21 @@ def conv_block(
     return y
 
 
-def time_frequency_blocks(x, filters, *, batch_norm=False, name="conv2d"):
-    """2D convolution blocks over ``(frames, features)``, flattened back to one vector per frame.
+def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="flatten", name="conv2d"):
+    """2D convolution blocks over ``(frames, features)``, turned back into one vector per frame.
 
     Each block is Conv2D(3 x 3, "same") > [BatchNorm] > ReLU > MaxPool over
     the feature axis by 2. The kernels are shared across feature bins, so a
     pattern learnt in one band (a harmonic stack, a narrow band of noise)
     is recognised in any other, which a 1D convolution over time, with the
-    bins as channels, cannot do. Returns ``(frames, bins' * filters[-1])``.
+    bins as channels, cannot do. ``frequency_pooling="flatten"`` returns
+    ``(frames, bins' * filters[-1])`` (where in frequency stays known);
+    ``"max"`` returns ``(frames, filters[-1])``, each filter's strongest
+    response over the bins, so what follows sees a pattern's course in
+    time wherever in frequency it lies.
     """
+    if frequency_pooling not in ("flatten", "max"):
+        raise ValueError(f"frequency_pooling must be 'flatten' or 'max', got {frequency_pooling!r}.")
     bins = x.shape[-1]
     if bins is None or bins < 2 ** len(filters):
         raise ValueError(
@@ -109,4 +115,7 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, name="conv2d"):
             x = layers.ReLU(name=f"{name}{i + 1}_relu")(x)
         x = layers.MaxPooling2D((1, 2), name=f"{name}{i + 1}_pool")(x)
         bins //= 2
+    if frequency_pooling == "max":
+        x = layers.MaxPooling2D((1, bins), name=f"{name}_frequency_max")(x)
+        bins = 1
     return layers.Reshape((-1, bins * filters[-1]), name=f"{name}_frames")(x)

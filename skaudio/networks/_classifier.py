@@ -32,6 +32,7 @@ def build_cnn1d_classifier(
     front_end: layers.Layer | None = None,
     waveform_augmentation: Sequence[layers.Layer] = (),
     conv2d_filters: int | tuple[int, ...] | None = None,
+    frequency_pooling: Literal["flatten", "max"] = "flatten",
 ) -> keras.Model:
     """Build the 1D CNN clip classifier.
 
@@ -91,6 +92,13 @@ def build_cnn1d_classifier(
         blocks, one per entry: kernels shared across frequency bins find a
         pattern in any band (for log-mel or spectrogram input; cepstral
         coefficients have no such axis). None or 0: none.
+    frequency_pooling : {"flatten", "max"}, default="flatten"
+        How the 2D blocks' output becomes one vector per frame for the 1D
+        blocks: "flatten" keeps every band (the 1D blocks know where in
+        frequency a pattern is); "max" keeps each filter's strongest
+        response over the bands, so the 1D blocks learn a pattern's course
+        in time once for every band (a tremolo on any carrier). Needs
+        ``conv2d_filters``.
 
     Returns
     -------
@@ -121,6 +129,8 @@ def build_cnn1d_classifier(
             "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
             "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
         )
+    if frequency_pooling != "flatten" and not conv2d_stack:
+        raise ValueError(f"frequency_pooling={frequency_pooling!r} pools the 2D blocks' output: set conv2d_filters.")
     if waveform_augmentation and front_end is None:
         raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
     inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")
@@ -134,7 +144,7 @@ def build_cnn1d_classifier(
     if cepstral_coefficients:
         x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
     if conv2d_stack:
-        x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm)
+        x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm, frequency_pooling=frequency_pooling)
     for i in range(n_layers):
         x = conv_block(
             x,

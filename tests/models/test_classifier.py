@@ -224,6 +224,16 @@ def test_waveform_augmentation_needs_a_waveform_front_end(features):
         tiny_classifier(mix_snr_db=(6, 20), mix_probability=-1).fit(X, y)
 
 
+def test_frequency_pooling_is_checked_and_needs_2d_blocks(features):
+    X, y = features
+    with pytest.raises(ValueError, match="frequency_pooling='max' pools the 2D blocks' output: set conv2d_filters"):
+        tiny_classifier(frequency_pooling="max").fit(X, y)
+    with pytest.raises(ValueError, match=r"'frequency_pooling' parameter .* Got 'mean'"):
+        tiny_classifier(frequency_pooling="mean").fit(X, y)
+    clf = tiny_classifier(conv2d_filters=2, frequency_pooling="max", epochs=1).fit(X, y)
+    assert clf.model_.get_layer("conv2d_frames").output.shape[-1] == 2  # one channel per 2D filter
+
+
 def test_n_networks_averages_networks_trained_from_different_seeds(features):
     import io
 

@@ -133,10 +133,36 @@ def test_classifier_conv2d_blocks_find_a_pattern_in_any_band():
     assert not np.allclose(high_maps, low_maps)
 
 
+def test_classifier_frequency_max_sees_a_pattern_in_any_band_alike():
+    """With frequency_pooling="max" the 1D blocks get each filter's maximum over the bands:
+    a patch moved up by 4 bins (2 pooled bins) gives them the same input."""
+    import keras
+
+    model = build_cnn1d_classifier(
+        (20, 16), 3, conv2d_filters=(4,), frequency_pooling="max", filters=(6,), padding="same", global_pooling="avg"
+    )
+    frames = keras.Model(model.input, model.get_layer("conv2d_frames").output)
+    pooled = keras.Model(model.input, model.get_layer("conv2d1_pool").output)
+    assert frames.output.shape[1:] == (20, 4)  # one value per filter and frame, whatever the number of bands
+    rng = np.random.default_rng(0)
+    patch = rng.normal(size=(6, 4)).astype("float32")
+    low, high = np.zeros((2, 1, 20, 16), "float32")
+    low[0, 7:13, 4:8] = patch
+    high[0, 7:13, 8:12] = patch
+    np.testing.assert_allclose(np.asarray(frames(low))[0], np.asarray(pooled(low))[0].max(axis=1), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(frames(high)), np.asarray(frames(low)), rtol=1e-5, atol=1e-6)
+    # the flattened default keeps where the patch was
+    flat = build_cnn1d_classifier((20, 16), 3, conv2d_filters=(4,), filters=(6,), padding="same")
+    flat_frames = keras.Model(flat.input, flat.get_layer("conv2d_frames").output)
+    assert not np.allclose(np.asarray(flat_frames(high)), np.asarray(flat_frames(low)))
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
         (dict(filters=(8, 8), n_layers=3), "filters has 2 values but n_layers=3"),
+        (dict(frequency_pooling="max"), "frequency_pooling='max' pools the 2D blocks' output: set conv2d_filters"),
+        (dict(conv2d_filters=2, frequency_pooling="mean"), "frequency_pooling must be 'flatten' or 'max', got 'mean'"),
         (dict(residual=True), "residual=True needs padding='same'"),
         (dict(global_pooling="mean"), "global_pooling"),
         (dict(filters=(8, 8, 8, 8, 8)), "too short"),
