@@ -92,8 +92,6 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="fl
     response over the bins, so what follows sees a pattern's course in
     time wherever in frequency it lies.
     """
-    if frequency_pooling not in ("flatten", "max"):
-        raise ValueError(f"frequency_pooling must be 'flatten' or 'max', got {frequency_pooling!r}.")
     bins = x.shape[-1]
     if bins is None or bins < 2 ** len(filters):
         raise ValueError(

@@ -122,6 +122,8 @@ def build_cnn1d_classifier(
         raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
     if global_pooling not in (None, "avg", "max", "avgmax"):
         raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
+    if frequency_pooling not in ("flatten", "max"):
+        raise ValueError(f"frequency_pooling must be 'flatten' or 'max', got {frequency_pooling!r}.")
 
     conv2d_stack = () if conv2d_filters is None else layer_stack(conv2d_filters, "conv2d_filters", "2D block")
     if conv2d_stack and cepstral_coefficients:

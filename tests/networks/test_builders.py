@@ -162,7 +162,7 @@ def test_classifier_frequency_max_sees_a_pattern_in_any_band_alike():
     [
         (dict(filters=(8, 8), n_layers=3), "filters has 2 values but n_layers=3"),
         (dict(frequency_pooling="max"), "frequency_pooling='max' pools the 2D blocks' output: set conv2d_filters"),
-        (dict(conv2d_filters=2, frequency_pooling="mean"), "frequency_pooling must be 'flatten' or 'max', got 'mean'"),
+        (dict(frequency_pooling="mean"), "frequency_pooling must be 'flatten' or 'max', got 'mean'"),
         (dict(residual=True), "residual=True needs padding='same'"),
         (dict(global_pooling="mean"), "global_pooling"),
         (dict(filters=(8, 8, 8, 8, 8)), "too short"),
