@@ -167,18 +167,16 @@ def _classifier_network(kind: str, sr: int) -> dict[str, Any]:
     if kind == "mfcc":
         spectral = MFCC(sr=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop_length, n_mels=40)
         # another word behind a word cost 0.04 on unseen speakers (design notes): no background mixing
-        conv2d_filters, frequency_pooling, freq_mask_width, mix_snr_db = None, "flatten", 2, None
+        network = {"conv2d_filters": None, "frequency_pooling": "flatten", "freq_mask_width": 2, "mix_snr_db": None}
     else:
         spectral = Spectrogram(sr=sr, kind="mel", n_fft=n_fft, hop_length=hop_length, n_mels=40)
-        conv2d_filters, frequency_pooling, freq_mask_width, mix_snr_db = (16, 32), "max", 5, (6.0, 20.0)
-    return {
-        "front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)),
-        "conv2d_filters": conv2d_filters,
-        "frequency_pooling": frequency_pooling,
-        "freq_mask_width": freq_mask_width,
-        "mix_snr_db": mix_snr_db,
-        "mix_probability": 0.5,
-    }
+        network = {
+            "conv2d_filters": (16, 32),
+            "frequency_pooling": "max",
+            "freq_mask_width": 5,
+            "mix_snr_db": (6.0, 20.0),
+        }
+    return {"front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)), **network, "mix_probability": 0.5}
 
 
 def make_classifier_pipeline(
@@ -274,8 +272,8 @@ def make_classifier_pipeline(
         "cnn1dclassifier__front_end__mfcc__n_mfcc": [13, 20]}``. A name
         reaches both networks, except ``front_end``, ``conv2d_filters``,
         ``frequency_pooling``, ``freq_mask_width``, ``mix_snr_db`` and
-        ``mix_probability``, which
-        reach the MFCC network only: the log-mel network's are in
+        ``mix_probability``, which reach the MFCC network only: the
+        log-mel network's are in
         ``cnn1dclassifier__member_params`` (tune them by giving whole
         tuples of entries).
 
