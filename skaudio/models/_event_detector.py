@@ -83,6 +83,17 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         BatchNormalization after each convolution.
     dropout : float, default=0.0
         Dropout after each block and on the LSTM output.
+    conv2d_filters : int, tuple of int or None, default=None
+        2D convolution blocks (3 x 3 over frames and features, then max
+        pooling over the features by 2) before the 1D blocks, one per entry:
+        their kernels are shared across frequency bins, so a pattern learnt
+        in one band is found in any other (for log-mel or spectrogram
+        features). They keep every frame, so event times are unchanged.
+        None or 0: none.
+    frequency_pooling : {"flatten", "max"}, default="flatten"
+        How the 2D blocks' output reaches the 1D blocks: "flatten" keeps
+        every band, "max" each filter's strongest response over the bands.
+        Needs ``conv2d_filters``.
     lstm_units : int, default=64
         Units of the LSTM (per direction when bidirectional).
     bidirectional : bool, default=False
@@ -214,6 +225,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         padding: Literal["valid", "same"] = "valid",
         batch_norm: bool = False,
         dropout: float = 0.0,
+        conv2d_filters: int | tuple[int, ...] | None = None,
+        frequency_pooling: Literal["flatten", "max"] = "flatten",
         lstm_units: int = 64,
         bidirectional: bool = False,
         temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
@@ -264,6 +277,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.padding = padding
         self.batch_norm = batch_norm
         self.dropout = dropout
+        self.conv2d_filters = conv2d_filters
+        self.frequency_pooling = frequency_pooling
         self.lstm_units = lstm_units
         self.bidirectional = bidirectional
         self.temporal_pooling = temporal_pooling
@@ -291,9 +306,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     median_filter = None
     min_gap = 0.0
     min_duration = 0.0
+    # and a model saved before the 2D blocks existed, without them
+    conv2d_filters = None
+    frequency_pooling = "flatten"
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
+        "conv2d_filters": [Interval(Integral, 0, None, closed="left"), tuple, list, None],
+        "frequency_pooling": [StrOptions({"flatten", "max"})],
         "lstm_units": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "temporal_pooling": [StrOptions({"last", "max", "mean", "linear_softmax", "attention"})],
@@ -463,6 +483,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             padding=self.padding,
             batch_norm=self.batch_norm,
             dropout=self.dropout,
+            conv2d_filters=self.conv2d_filters,
+            frequency_pooling=self.frequency_pooling,
             lstm_units=self.lstm_units,
             bidirectional=self.bidirectional,
             temporal_pooling=self.temporal_pooling,

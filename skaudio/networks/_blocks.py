@@ -79,6 +79,16 @@ def conv_block(
     return y
 
 
+def time_frequency_stack(conv2d_filters, frequency_pooling):
+    """Check ``conv2d_filters`` and ``frequency_pooling``; the 2D blocks' sizes (empty: none)."""
+    if frequency_pooling not in ("flatten", "max"):
+        raise ValueError(f"frequency_pooling must be 'flatten' or 'max', got {frequency_pooling!r}.")
+    conv2d_stack = () if conv2d_filters is None else layer_stack(conv2d_filters, "conv2d_filters", "2D block")
+    if frequency_pooling != "flatten" and not conv2d_stack:
+        raise ValueError(f"frequency_pooling={frequency_pooling!r} pools the 2D blocks' output: set conv2d_filters.")
+    return conv2d_stack
+
+
 def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="flatten", name="conv2d"):
     """2D convolution blocks over ``(frames, features)``, turned back into one vector per frame.
 

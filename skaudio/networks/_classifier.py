@@ -8,7 +8,12 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings, layer_stack, time_frequency_blocks
+from skaudio.networks._blocks import (
+    conv_block,
+    layer_settings,
+    time_frequency_blocks,
+    time_frequency_stack,
+)
 from skaudio.networks._layers import Cepstrum
 
 
@@ -122,17 +127,12 @@ def build_cnn1d_classifier(
         raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
     if global_pooling not in (None, "avg", "max", "avgmax"):
         raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
-    if frequency_pooling not in ("flatten", "max"):
-        raise ValueError(f"frequency_pooling must be 'flatten' or 'max', got {frequency_pooling!r}.")
-
-    conv2d_stack = () if conv2d_filters is None else layer_stack(conv2d_filters, "conv2d_filters", "2D block")
+    conv2d_stack = time_frequency_stack(conv2d_filters, frequency_pooling)
     if conv2d_stack and cepstral_coefficients:
         raise ValueError(
             "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
             "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
         )
-    if frequency_pooling != "flatten" and not conv2d_stack:
-        raise ValueError(f"frequency_pooling={frequency_pooling!r} pools the 2D blocks' output: set conv2d_filters.")
     if waveform_augmentation and front_end is None:
         raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
     inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")

@@ -8,7 +8,7 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings
+from skaudio.networks._blocks import conv_block, layer_settings, time_frequency_blocks, time_frequency_stack
 from skaudio.networks._layers import TemporalPooling
 
 TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
@@ -97,6 +97,8 @@ def build_crnn_event_detector(
     temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
     frame_output: bool = False,
     augmentation: Sequence[layers.Layer] = (),
+    conv2d_filters: int | tuple[int, ...] | None = None,
+    frequency_pooling: Literal["flatten", "max"] = "flatten",
 ) -> keras.Model:
     """Build the convolutional-recurrent event detector.
 
@@ -142,6 +144,19 @@ def build_crnn_event_detector(
         on frame targets). Needs a frame-level ``temporal_pooling``.
     augmentation : sequence of keras.layers.Layer, default=()
         Training-only input layers.
+    conv2d_filters : int, tuple of int or None, default=None
+        2D convolution blocks (3 x 3 kernels over frames and features, each
+        followed by max pooling over the features by 2) before the 1D
+        blocks, one per entry: kernels shared across frequency bins find a
+        pattern in any band (for log-mel or spectrogram input). They keep
+        every frame, so the output frames sit where :func:`frame_timing`
+        says. None or 0: none.
+    frequency_pooling : {"flatten", "max"}, default="flatten"
+        How the 2D blocks' output becomes one vector per frame: "flatten"
+        keeps every band; "max" keeps each filter's strongest response over
+        the bands, so the blocks above see a pattern's course in time
+        wherever in frequency it lies (a voice higher or lower than any
+        heard in training). Needs ``conv2d_filters``.
 
     Returns
     -------
@@ -165,6 +180,7 @@ def build_crnn_event_detector(
         raise ValueError(f"temporal_pooling must be one of {TEMPORAL_POOLING}, got {temporal_pooling!r}.")
     if frame_output and temporal_pooling == "last":
         raise ValueError('frame_output needs frame-level output: temporal_pooling="last" has none.')
+    conv2d_stack = time_frequency_stack(conv2d_filters, frequency_pooling)
     n_layers, layer = layer_settings(
         n_layers, default_layers=1, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
     )
@@ -173,6 +189,8 @@ def build_crnn_event_detector(
     x = inputs
     for layer in augmentation:
         x = layer(x)
+    if conv2d_stack:
+        x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm, frequency_pooling=frequency_pooling)
     for i in range(n_layers):
         x = conv_block(
             x,

@@ -168,6 +168,20 @@ def test_learns_event_times_from_annotations(tone_scenes, strong_detector):
     assert np.median(np.array(errors)) < 0.03
 
 
+def test_2d_blocks_are_checked_and_learn_event_times(tone_scenes):
+    from skaudio.metrics import event_based_scores
+
+    (X, events), (X_test, events_test) = tone_scenes
+    with pytest.raises(ValueError, match="frequency_pooling='max' pools the 2D blocks' output: set conv2d_filters"):
+        _frame_detector(frequency_pooling="max").fit(X, events)
+    with pytest.raises(ValueError, match=r"'frequency_pooling' parameter .* Got 'mean'"):
+        _frame_detector(conv2d_filters=4, frequency_pooling="mean").fit(X, events)
+    det = _frame_detector(conv2d_filters=(4,)).fit(X, events)
+    assert det.model_.get_layer("conv2d_frames").output.shape[-1] == 12 * 4  # 24 bands pooled by 2, 4 filters
+    assert det.predict_frame_proba(X_test).shape == (40, 50, 2)  # the frames and their times are unchanged
+    assert event_based_scores(events_test, det.predict_events(X_test, median_filter=0.05))["f_measure"] > 0.85
+
+
 def test_clip_probabilities_follow_the_annotations(tone_scenes, strong_detector):
     _, (X_test, events_test) = tone_scenes
     present = np.array([[any(label == name for *_, label in clip) for name in ("high", "low")] for clip in events_test])

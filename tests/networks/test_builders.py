@@ -176,6 +176,50 @@ def test_classifier_bad_options(kwargs, match):
         build_cnn1d_classifier((20, 4), 3, **kwargs)
 
 
+def test_event_detector_conv2d_blocks_keep_every_frame_and_pool_over_the_bands():
+    """The 2D blocks pool only frequency, so frame timing is unchanged at any length; with "max",
+    a pattern moved up by 4 bins gives the same frame probabilities."""
+    from skaudio.networks import frame_timing
+
+    timing = dict(filters=(6, 6), kernel_size=3, pool_size=(2, 1), padding="same")
+    model = build_crnn_event_detector(
+        (None, 16),
+        2,
+        **timing,
+        conv2d_filters=(4, 4),
+        frequency_pooling="max",
+        lstm_units=5,
+        temporal_pooling="attention",
+        frame_output=True,
+    )
+    stride, offset = frame_timing(**timing)
+    assert (stride, offset) == (2, 0.5)
+    rng = np.random.default_rng(0)
+    patch = rng.normal(size=(6, 4)).astype("float32")
+    low, high = np.zeros((2, 1, 40, 16), "float32")
+    low[0, 17:23, 4:8] = patch
+    high[0, 17:23, 8:12] = patch
+    low_frames, high_frames = (np.asarray(model(x)[1]) for x in (low, high))
+    assert low_frames.shape == (1, 40 // stride, 2)
+    np.testing.assert_allclose(high_frames, low_frames, rtol=1e-5, atol=1e-6)
+    assert np.asarray(model(np.zeros((1, 37, 16), "float32"))[1]).shape == (1, 18, 2)
+    flat = build_crnn_event_detector((40, 16), 2, **timing, conv2d_filters=(4, 4), temporal_pooling="attention")
+    assert not np.allclose(np.asarray(flat(high)), np.asarray(flat(low)))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(frequency_pooling="max"), "frequency_pooling='max' pools the 2D blocks' output: set conv2d_filters"),
+        (dict(conv2d_filters=(4, 4, 4)), "the input has 4 features per frame, fewer than 8"),
+        (dict(conv2d_filters=(4, 0)), "conv2d_filters must be an int >= 0 \\(0: no 2D block\\) or a tuple"),
+    ],
+)
+def test_event_detector_bad_2d_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_crnn_event_detector((20, 4), 3, temporal_pooling="attention", **kwargs)
+
+
 def test_augmentation_is_identity_at_inference_and_random_in_training():
     x = np.random.default_rng(0).normal(size=(8, 50, 12)).astype("float32")
     for layer in (
