@@ -76,11 +76,17 @@ def machine():
 
 
 def write_results(name, results):
-    """Write ``results`` (with machine info) to ``benchmarks/results/<name>.json`` and print the path."""
-    RESULTS_DIR.mkdir(exist_ok=True)
+    """Write ``results`` (with machine info) to ``benchmarks/results/<name>.json`` and print the path.
+
+    An absolute ``name`` (a development run's ``--out /tmp/run``) writes
+    ``<name>.json`` there instead. The file is replaced only once complete.
+    """
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **results}, indent=2, default=str) + "\n")
-    print(f"wrote {path.relative_to(BENCH_DIR.parent)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({"machine": machine(), **results}, indent=2, default=str) + "\n")
+    os.replace(partial, path)
+    print(f"wrote {path.relative_to(BENCH_DIR.parent) if path.is_relative_to(BENCH_DIR.parent) else path}")
     return path
 
 

@@ -1,6 +1,7 @@
 """The benchmarks' --check: targets evaluated on the committed results, without rerunning anything."""
 
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -81,3 +82,12 @@ def test_a_missed_or_unmeasured_target_fails(bench):
     assert not by_name["absent"]["passed"] and by_name["absent"]["measured"] is None
     with pytest.raises(ValueError, match="unknown operator"):
         common.evaluate_targets({"x": ("~", 1)}, {"x": 1})
+
+
+def test_results_of_a_development_run_can_go_outside_the_results_folder(bench, tmp_path, capsys):
+    common = bench("_common")
+    path = common.write_results(str(tmp_path / "dev_run"), {"event_f1": 0.5})
+    assert path == tmp_path / "dev_run.json" and list(tmp_path.iterdir()) == [path]  # no partial file left
+    written = json.loads(path.read_text())
+    assert written["event_f1"] == 0.5 and written["machine"]["cpu_count"] >= 1
+    assert f"wrote {path}" in capsys.readouterr().out
