@@ -109,21 +109,25 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         detector is fitted in an :class:`~skaudio.pipelines.AudioPipeline`
         (which passes it to ``fit``), so that it follows their ``hop_length``
         and ``sr``; a number that disagrees with them is an error.
-    threshold : float in (0, 1), default=0.5
+    threshold : float in (0, 1) or dict, default=0.5
         Event post-processing: frame probabilities at or above it are
         active. This and the three below are what ``predict_events`` and
         ``score`` use unless given other options, so that they travel with
-        a saved model and can be tuned with ``GridSearchCV``.
-    median_filter : float >= 0 or None, default=None
+        a saved model and can be tuned with ``GridSearchCV``, or per label
+        with :func:`~skaudio.models.tune_event_postprocessing`.
+    median_filter : float >= 0, None or dict, default=None
         Event post-processing: length in seconds of a median filter over
         each label's activity (fills short gaps, removes short blips); 0 or
         None: no filter.
-    min_gap : float >= 0, default=0.0
+    min_gap : float >= 0 or dict, default=0.0
         Event post-processing: events of one label at most this many
         seconds apart are joined into one.
-    min_duration : float >= 0, default=0.0
+    min_duration : float >= 0 or dict, default=0.0
         Event post-processing: events shorter than this (seconds) are
         dropped.
+
+        Each of these four is one value for every label or a dict
+        ``{label: value}`` with a value for each label of ``labels_``.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -318,10 +322,11 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         "bidirectional": ["boolean"],
         "temporal_pooling": [StrOptions({"last", "max", "mean", "linear_softmax", "attention"})],
         "frame_duration": [Interval(Real, 0, None, closed="neither"), None],
-        "threshold": [Interval(Real, 0, 1, closed="neither")],
-        "median_filter": [Interval(Real, 0, None, closed="left"), None],
-        "min_gap": [Interval(Real, 0, None, closed="left")],
-        "min_duration": [Interval(Real, 0, None, closed="left")],
+        # a dict holds one value per label (checked against the labels when events are drawn)
+        "threshold": [Interval(Real, 0, 1, closed="neither"), dict],
+        "median_filter": [Interval(Real, 0, None, closed="left"), None, dict],
+        "min_gap": [Interval(Real, 0, None, closed="left"), dict],
+        "min_duration": [Interval(Real, 0, None, closed="left"), dict],
     }
 
     # -------------------------------------------------------------- fitting
@@ -571,20 +576,21 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         ----------
         X : array-like of shape (n_clips, n_frames, n_features) or list of (n_frames, n_features) arrays
             Features as in ``fit``, of any number of frames.
-        threshold : float in (0, 1) or None, default=None
+        threshold : float in (0, 1), dict or None, default=None
             Frame probabilities at or above it are active. None: the
             ``threshold`` parameter.
-        min_duration : float >= 0 or None, default=None
+        min_duration : float >= 0, dict or None, default=None
             Events shorter than this (seconds) are dropped. None: the
             ``min_duration`` parameter.
-        median_filter : float > 0 or None, default=None
+        median_filter : float > 0, dict or None, default=None
             Length in seconds of a median filter over each label's activity
             (rounded to an odd number of output frames): fills short gaps
             and removes short blips; 0: no filter. None: the
             ``median_filter`` parameter.
-        min_gap : float >= 0 or None, default=None
+        min_gap : float >= 0, dict or None, default=None
             Events of one label at most this many seconds apart are joined.
-            None: the ``min_gap`` parameter.
+            None: the ``min_gap`` parameter. A dict gives each label of
+            ``labels_`` its own value, for any of these four options.
         window : float > 0 or None, default=None
             Seconds per window; None: the training clips' length;
             ``float("inf")``: each recording whole.

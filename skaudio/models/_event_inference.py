@@ -14,7 +14,7 @@ import inspect
 import math
 import numbers
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -67,20 +67,22 @@ def predict_events(
         features ``(n_recordings, n_frames, n_features)`` or a list of
         ``(n_frames, n_features)`` arrays for a detector (or a Pipeline of
         feature steps without ``sr``).
-    threshold : float in (0, 1) or None, default=None
+    threshold : float in (0, 1), dict or None, default=None
         Frame probabilities at or above it are active.
-    min_duration : float >= 0 or None, default=None
+    min_duration : float >= 0, dict or None, default=None
         Events shorter than this (seconds) are dropped.
-    median_filter : float >= 0 or None, default=None
+    median_filter : float >= 0, dict or None, default=None
         Length in seconds of a median filter over each label's activity
         (rounded to an odd number of output frames): fills short gaps and
         removes short blips; 0 filters nothing.
-    min_gap : float >= 0 or None, default=None
+    min_gap : float >= 0, dict or None, default=None
         Events of one label separated by at most this many seconds are
         joined into one (after the median filter, before ``min_duration``).
 
         For these four post-processing options, None means the detector's
-        parameter of the same name (see :class:`~skaudio.models.CRNNEventDetector`).
+        parameter of the same name (see :class:`~skaudio.models.CRNNEventDetector`);
+        a dict ``{label: value}`` gives each of the detector's labels its
+        own value (as :func:`tune_event_postprocessing` chooses them).
     window : float > 0 or None, default=None
         Seconds of recording per window (a whole number of input frames,
         at least one output frame of the detector). None: the length of the
@@ -170,7 +172,9 @@ def predict_events(
             ("min_duration", min_duration),
         ]
     }
-    _check_options(**postprocessing, overlap=overlap, batch_size=batch_size)
+    # checked before the network runs: a dict of values per label must name each of the detector's labels
+    per_label_options(detector.labels_, **postprocessing)
+    _check_window_options(overlap=overlap, batch_size=batch_size)
     return [
         frame_proba_to_events(**track, **postprocessing)
         for track in joined_frame_proba(steps, detector, X, window=window, overlap=overlap, batch_size=batch_size)
@@ -262,18 +266,22 @@ def frame_proba_to_events(
     first_frame_centre : float, default=0.0
         Time in seconds of the centre of frame 0 (0 for frames of a centred
         STFT).
-    threshold : float in (0, 1), default=0.5
+    threshold : float in (0, 1) or dict, default=0.5
         Frame probabilities at or above it are active.
-    median_filter : float >= 0 or None, default=None
+    median_filter : float >= 0, None or dict, default=None
         Length in seconds of a median filter over each label's activity
         (rounded to an odd number of frames): fills short gaps and removes
         short blips. 0 or None: no filter.
-    min_gap : float >= 0, default=0.0
+    min_gap : float >= 0 or dict, default=0.0
         Events of one label separated by at most this many seconds are
         joined into one: a dog's barks, a clock's ticks, a word's syllables
         become one event, as annotators mark them.
-    min_duration : float >= 0, default=0.0
+    min_duration : float >= 0 or dict, default=0.0
         Events shorter than this (seconds), after joining, are dropped.
+
+        Each of these four options is one value for every label, or a dict
+        ``{label: value}`` with a value for each label (such as
+        :func:`tune_event_postprocessing` chooses).
     end : float or None, default=None
         The recording's length in seconds; event times are clipped to
         ``[0, end]``. None: the end of the last frame.
@@ -286,8 +294,9 @@ def frame_proba_to_events(
     Raises
     ------
     ValueError
-        ``proba`` is not 2D with one column per label, or a bad option (the
-        message names it).
+        ``proba`` is not 2D with one column per label, a bad option, or a
+        dict of values per label that misses a label or names one not in
+        ``labels`` (the message names the option and the label).
 
     See Also
     --------
@@ -308,8 +317,12 @@ def frame_proba_to_events(
     [(0.0, 0.375, 'dog'), (0.625, 0.875, 'dog')]
     >>> frame_proba_to_events(barks, ["dog"], frame_duration=0.25, min_gap=0.25)
     [(0.0, 0.875, 'dog')]
+
+    A threshold per label:
+
+    >>> frame_proba_to_events(proba, ["dog", "rain"], frame_duration=0.5, threshold={"dog": 0.85, "rain": 0.5})
+    [(0.25, 0.75, 'dog'), (0.75, 1.75, 'rain')]
     """
-    _check_event_options(threshold, min_duration, median_filter, min_gap)
     if not is_number(frame_duration) or not frame_duration > 0:
         raise ValueError(f"frame_duration must be a number of seconds > 0, got {frame_duration!r}.")
     proba = np.asarray(proba)
@@ -319,29 +332,67 @@ def frame_proba_to_events(
             f"proba must have shape (n_frames, n_labels) with one column per label ({len(labels)}), "
             f"got shape {proba.shape}."
         )
+    options = per_label_options(
+        labels, threshold=threshold, median_filter=median_filter, min_gap=min_gap, min_duration=min_duration
+    )
+    start = first_frame_centre - frame_duration / 2  # where frame 0 begins
+    if end is None:
+        end = start + len(proba) * frame_duration
+    events = []
+    for k, label in enumerate(labels):
+        for first, stop in _active_runs(proba[:, k], frame_duration, **options[k]):
+            onset = max(0.0, start + first * frame_duration)
+            offset = min(end, start + stop * frame_duration)
+            if offset - onset >= options[k]["min_duration"]:
+                events.append((float(onset), float(offset), label))
+    return sorted(events, key=lambda event: event[:2])
+
+
+def _active_runs(proba, frame_duration, *, threshold, median_filter, min_gap, min_duration):
+    """``(first, stop)`` frame indices of one label's active runs: thresholded, median-filtered, gaps joined."""
     active = proba >= threshold
     if median_filter and len(active):
         width = max(1, int(round(median_filter / frame_duration))) // 2 * 2 + 1
-        active = _median_filter(active.astype(np.uint8), size=(width, 1), mode="nearest").astype(bool)
-    start = first_frame_centre - frame_duration / 2  # where frame 0 begins
-    if end is None:
-        end = start + len(active) * frame_duration
+        active = _median_filter(active.astype(np.uint8), size=width, mode="nearest").astype(bool)
+    # runs of active frames: +1 where one starts, -1 after one ends
+    edges = np.diff(np.concatenate([[0], active.astype(np.int8), [0]]))
+    firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     # gaps of at most this many frames are joined (the tolerance absorbs a frame_duration like 0.1 + 1e-17)
     max_gap_frames = int(math.floor(min_gap / frame_duration + 1e-9))
-    events = []
-    for k, label in enumerate(labels):
-        # runs of active frames: +1 where one starts, -1 after one ends
-        edges = np.diff(np.concatenate([[0], active[:, k].astype(np.int8), [0]]))
-        firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        if len(firsts) > 1 and max_gap_frames > 0:
-            keep = firsts[1:] - stops[:-1] > max_gap_frames  # the gap before run i + 1 stays open
-            firsts, stops = firsts[np.r_[True, keep]], stops[np.r_[keep, True]]
-        for first, stop in zip(firsts, stops):
-            onset = max(0.0, start + first * frame_duration)
-            offset = min(end, start + stop * frame_duration)
-            if offset - onset >= min_duration:
-                events.append((float(onset), float(offset), label))
-    return sorted(events, key=lambda event: event[:2])
+    if len(firsts) > 1 and max_gap_frames > 0:
+        keep = firsts[1:] - stops[:-1] > max_gap_frames  # the gap before run i + 1 stays open
+        firsts, stops = firsts[np.r_[True, keep]], stops[np.r_[keep, True]]
+    return zip(firsts, stops)
+
+
+def per_label_options(labels, **options):
+    """Each label's post-processing options: ``[{name: value}, ...]`` in the order of ``labels``.
+
+    An option is one value for every label or a dict ``{label: value}`` that
+    names every label and no other; each value is checked, and an error names
+    the option (and the label, for a dict).
+    """
+    labels = list(labels)
+    resolved = [{} for _ in labels]
+    for name, value in options.items():
+        if isinstance(value, Mapping):
+            missing = [label for label in labels if label not in value]
+            unknown = [key for key in value if key not in labels]
+            if missing or unknown:
+                problems = [f"no value for {missing}"] if missing else []
+                problems += [f"values for labels not among them: {unknown}"] if unknown else []
+                raise ValueError(
+                    f"{name} given per label must have a value for each label {labels} and for no other; it has "
+                    f"{' and '.join(problems)}."
+                )
+            for label, label_options in zip(labels, resolved):
+                _check_event_option(name, value[label], where=f" for label {label!r}")
+                label_options[name] = value[label]
+        else:
+            _check_event_option(name, value)
+            for label_options in resolved:
+                label_options[name] = value
+    return resolved
 
 
 class _Track:
@@ -423,21 +474,26 @@ def _window_frames(window, detector, fd, stride, *, waveforms):
     return n_window
 
 
-def _check_event_options(threshold, min_duration, median_filter, min_gap):
-    """The options of frame_proba_to_events."""
-    if not is_number(threshold) or not 0 < threshold < 1:
-        raise ValueError(f"threshold must be in (0, 1), got {threshold!r}.")
-    if not is_number(min_duration) or not min_duration >= 0:
-        raise ValueError(f"min_duration must be a number >= 0, got {min_duration!r}.")
-    if median_filter is not None and (not is_number(median_filter) or not 0 <= median_filter < math.inf):
-        raise ValueError(f"median_filter must be a duration in seconds >= 0 or None, got {median_filter!r}.")
-    if not is_number(min_gap) or not min_gap >= 0 or math.isinf(min_gap):
-        raise ValueError(f"min_gap must be a finite number of seconds >= 0, got {min_gap!r}.")
+def _check_event_option(name, value, where=""):
+    """One value of a post-processing option of frame_proba_to_events; ``where`` ends the error message."""
+    if name == "threshold":
+        if not is_number(value) or not 0 < value < 1:
+            raise ValueError(f"threshold must be in (0, 1){where}, got {value!r}.")
+    elif name == "min_duration":
+        if not is_number(value) or not value >= 0:
+            raise ValueError(f"min_duration must be a number >= 0{where}, got {value!r}.")
+    elif name == "median_filter":
+        if value is not None and (not is_number(value) or not 0 <= value < math.inf):
+            raise ValueError(f"median_filter must be a duration in seconds >= 0 or None{where}, got {value!r}.")
+    elif name == "min_gap":
+        if not is_number(value) or not value >= 0 or math.isinf(value):
+            raise ValueError(f"min_gap must be a finite number of seconds >= 0{where}, got {value!r}.")
+    else:  # pragma: no cover - a programming error
+        raise AssertionError(name)
 
 
-def _check_options(threshold, min_duration, median_filter, min_gap, overlap, batch_size):
-    """The options of predict_events."""
-    _check_event_options(threshold, min_duration, median_filter, min_gap)
+def _check_window_options(overlap, batch_size):
+    """The windowing options of predict_events."""
     if not is_number(overlap) or not 0 <= overlap < 1:
         raise ValueError(f"overlap must be a fraction in [0, 1), got {overlap!r}.")
     if not isinstance(batch_size, numbers.Integral) or isinstance(batch_size, bool) or batch_size < 1:
