@@ -2,9 +2,12 @@
 
 Post-processing (threshold, median filter, gap joining) is chosen by cross-validation over the held-out
 sets: for each held-out set, the options with the best mean score over the *other* held-out sets are
-applied to it, so no set's score comes from options chosen on it. Each method's network (or forest)
-runs once per held-out set; every option of the grid is applied to the same frame probabilities with
-skaudio.models.frame_proba_to_events, which is what predict_events does after joining the windows.
+applied to it, so no set's score comes from options chosen on it; once one set of options for all
+labels, once options per label (chosen as skaudio.models.tune_event_postprocessing chooses them, on the
+other sets' frame probabilities, each from a network that had not heard that set). Each method's
+network (or forest) runs once per held-out set; every option of the grid is applied to the same frame
+probabilities with skaudio.models.frame_proba_to_events, which is what predict_events does after
+joining the windows.
 """
 
 import itertools
@@ -17,19 +20,17 @@ from sklearn.ensemble import RandomForestClassifier
 from skaudio.metrics import event_based_scores, segment_based_scores
 from skaudio.models import frame_proba_to_events
 from skaudio.models._event_inference import _final_estimator, joined_frame_proba
+from skaudio.models._event_tuning import DEFAULT_PARAM_GRID, select_postprocessing
 from skaudio.pipelines import AudioPipeline, frame_settings, make_event_detector_pipeline
 from skaudio.preprocessing import MFCC, FeatureScaler
 
-# The options tried on every held-out set: 4 x 4 x 5 = 80 combinations.
-POSTPROCESSING_GRID = {
-    "threshold": (0.3, 0.4, 0.5, 0.6),
-    "median_filter": (None, 0.1, 0.2, 0.4),
-    "min_gap": (0.0, 0.1, 0.25, 0.5, 1.0),
-}
+# The options tried on every held-out set: tune_event_postprocessing's default grid (100 combinations).
+POSTPROCESSING_GRID = DEFAULT_PARAM_GRID
 # The recommended detector's own post-processing (it does not depend on the rate); the baseline, which
 # has none of its own, gets the same.
 _RECOMMENDED = make_event_detector_pipeline(sr=8000)[-1]
 DEFAULT_POSTPROCESSING = {name: getattr(_RECOMMENDED, name) for name in POSTPROCESSING_GRID}
+_OWN_OPTIONS = {**DEFAULT_POSTPROCESSING, "min_duration": _RECOMMENDED.min_duration}
 
 
 def postprocessing_options():
@@ -138,8 +139,7 @@ def own_events(pipe, tracks):
     without post-processing parameters (the baseline's forest) gets the recommended detector's.
     """
     _, detector = _final_estimator(pipe)
-    options = {**DEFAULT_POSTPROCESSING, "min_duration": _RECOMMENDED.min_duration}
-    options = {name: getattr(detector, name, default) for name, default in options.items()}
+    options = {name: getattr(detector, name, default) for name, default in _OWN_OPTIONS.items()}
     return [frame_proba_to_events(**track, **options) for track in tracks]
 
 
@@ -187,6 +187,33 @@ def cross_validated_postprocessing(grids):
     return chosen
 
 
+def cross_validated_per_label(held_out):
+    """Options per label chosen on the other held-out sets, scored on each: ``[{"options": ..., scores}, ...]``.
+
+    ``held_out`` holds ``(frame tracks, reference events)`` per held-out set (of one method). For each
+    set, the other sets' tracks are pooled and each label gets the options of POSTPROCESSING_GRID with
+    the best mean of its own event-based and segment-based F1 there (skaudio's select_postprocessing,
+    what tune_event_postprocessing does); the set is scored with them. With a single set the
+    recommended detector's options are used.
+    """
+    chosen = []
+    for k, (tracks, reference) in enumerate(held_out):
+        others = [other for j, other in enumerate(held_out) if j != k]
+        params = {}
+        if others:
+            pooled_tracks = [track for other_tracks, _ in others for track in other_tracks]
+            pooled_reference = [events for _, other_reference in others for events in other_reference]
+            params = select_postprocessing(
+                pooled_tracks, pooled_reference, POSTPROCESSING_GRID, current=_OWN_OPTIONS, per_label=True
+            )
+        options = {**_OWN_OPTIONS, **params}
+        estimated = [frame_proba_to_events(**track, **options) for track in tracks]
+        # labels as strings: JSON keys
+        readable = {name: {str(label): v for label, v in values.items()} for name, values in params.items()}
+        chosen.append({"options": readable, **scores(reference, estimated)})
+    return chosen
+
+
 def best_overall(grids):
     """The options with the best mean selection score over all held-out sets, and that mean."""
     key = max(grids[0], key=lambda key: np.mean([selection_score(grid[key]) for grid in grids]))
@@ -204,3 +231,14 @@ def report_cross_validated_postprocessing(name, held_out, best=None):
     print(f"{name:12s} mean, post-processing chosen on the other sets: event F1 {event:.3f}  segment F1 {segment:.3f}")
     if best is not None:
         print(f"{name:12s} best options over all sets: {best[0]} (mean of event and segment F1 {best[1]:.3f})")
+
+
+def report_per_label_postprocessing(name, held_out):
+    """Print each held-out set's scores ``[(set name, cv dict), ...]`` with options per label chosen on the others."""
+    for set_name, chosen in held_out:
+        print(
+            f"{name:12s} {set_name}, options per label chosen on the others: "
+            f"event F1 {chosen['event_f1']:.3f}  segment F1 {chosen['segment_f1']:.3f}"
+        )
+    event, segment = (np.mean([chosen[key] for _, chosen in held_out]) for key in ("event_f1", "segment_f1"))
+    print(f"{name:12s} mean, options per label chosen on the others: event F1 {event:.3f}  segment F1 {segment:.3f}")

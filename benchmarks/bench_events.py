@@ -14,7 +14,8 @@ the article's network (CRNNEventDetector defaults, LSTM last state, trained
 on clip labels) for contrast; training times. With --split speaker, also a
 baseline on the same scenes (a random forest on MFCC frames,
 benchmarks/_events_common.py) and, for both, the scores with post-processing
-(threshold, median filter, gap joining) chosen on the other speakers.
+(threshold, median filter, gap joining) chosen on the other speakers, one
+set for all labels and one per label.
 Writes benchmarks/results/events.json (events_speaker_out.json with --split speaker).
 
 Run: python benchmarks/bench_events.py [--split speaker] [--train-scenes 4000] [--seeds 0 1] [--check]
@@ -31,11 +32,13 @@ from _events_common import (
     POSTPROCESSING_GRID,
     baseline_pipeline,
     best_overall,
+    cross_validated_per_label,
     cross_validated_postprocessing,
     frame_tracks,
     grid_scores,
     own_events,
     report_cross_validated_postprocessing,
+    report_per_label_postprocessing,
     scores,
 )
 from sklearn.metrics import f1_score
@@ -84,6 +87,10 @@ def speaker_means(results):
         **run,
         **{f"baseline_{name}": value for name, value in run.get("baseline", {}).items()},
         **{f"cv_postprocessing_{name}": value for name, value in run.get("cv_postprocessing", {}).items()},
+        **{
+            f"cv_per_label_postprocessing_{name}": value
+            for name, value in run.get("cv_per_label_postprocessing", {}).items()
+        },
     }
     return {
         seed: {
@@ -147,6 +154,9 @@ def evaluate(pipe, X_test, events_test, labels):
         **scores(events_test, estimated),
         "clip_f1": f1_score(clip_indicator(events_test, labels), clip_indicator(estimated, labels), average="micro"),
         "grid": grid_scores(tracks, events_test),
+        # for the options per label chosen on the other speakers; removed before the results are written
+        "_tracks": tracks,
+        "_reference": events_test,
     }
 
 
@@ -252,6 +262,10 @@ def measure(args):
     if args.split == "speaker":
         choose_postprocessing(results)
         results["mean_over_speakers"] = {f"seed {seed}": mean for seed, mean in speaker_means(results).items()}
+    for run in results["runs"]:
+        for scores_ in (run, run.get("baseline") or {}):
+            scores_.pop("_tracks", None)
+            scores_.pop("_reference", None)
     return results
 
 
@@ -266,6 +280,9 @@ def choose_postprocessing(results):
             grids = [of(run)["grid"] for run in runs]
             for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
                 of(run)["cv_postprocessing"] = {"options": key, **chosen}
+            held_out = [(of(run)["_tracks"], of(run)["_reference"]) for run in runs]
+            for run, chosen in zip(runs, cross_validated_per_label(held_out)):
+                of(run)["cv_per_label_postprocessing"] = chosen
             results["best_postprocessing_over_all_speakers"][f"seed {seed}, {method}"] = best_overall(grids)
 
 
@@ -303,6 +320,10 @@ def report(results):
                     f"seed {seed}, {method}",
                     [(run["test"], of(run)["cv_postprocessing"]) for run in runs],
                     best.get(f"seed {seed}, {method}"),
+                )
+            if "cv_per_label_postprocessing" in of(runs[0]):
+                report_per_label_postprocessing(
+                    f"seed {seed}, {method}", [(run["test"], of(run)["cv_per_label_postprocessing"]) for run in runs]
                 )
 
 

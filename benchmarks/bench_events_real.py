@@ -18,7 +18,8 @@ Scores (sed_eval): micro event-based F1 (200 ms collar, offsets within 20 %
 of the event's length) and segment-based F1 (1 s segments) over the fold's
 test scenes, class-wise event F1; training seconds. Beside the scores with
 predict_events' options, those with post-processing (threshold, median
-filter, gap joining) chosen on the other folds (benchmarks/_events_common.py).
+filter, gap joining) chosen on the other folds, one set for all labels and
+one per label (benchmarks/_events_common.py).
 Writes benchmarks/results/events_real.json.
 
 Run: python benchmarks/bench_events_real.py [--train-scenes 1000] [--epochs N] [--check]
@@ -43,11 +44,13 @@ from _events_common import (
     POSTPROCESSING_GRID,
     baseline_pipeline,
     best_overall,
+    cross_validated_per_label,
     cross_validated_postprocessing,
     frame_tracks,
     grid_scores,
     own_events,
     report_cross_validated_postprocessing,
+    report_per_label_postprocessing,
     scores,
 )
 
@@ -136,6 +139,7 @@ def measure_fold(fold, by_fold, args):
     recommended = make_event_detector_pipeline(sr=SR, random_state=args.seed).set_params(**overrides(args))
     pipes = {"recommended": recommended, "baseline": baseline_pipeline(SR, args.seed)}
     run = {"fold": fold, "test_events": sum(map(len, events_test)), "first_scene_reference": events_test[0]}
+    run["_reference"] = events_test  # for the options per label chosen on the other folds; not written
     for name in args.methods:
         pipe = pipes[name]
         start = time.perf_counter()
@@ -145,6 +149,7 @@ def measure_fold(fold, by_fold, args):
         estimated = own_events(pipe, tracks)
         run[name].update(scores(events_test, estimated))
         run[name]["grid"] = grid_scores(tracks, events_test)
+        run[name]["_tracks"] = tracks  # for the options per label chosen on the other folds; not written
         # the first test scene, for the guide's figure: its events and frame probabilities
         first = {key: value for key, value in tracks[0].items() if key != "proba"}
         first.update(
@@ -165,21 +170,26 @@ def measure(args):
     """Leave-one-fold-out over args.folds; the results dict."""
     by_fold = esc10_recordings_by_fold(SR, ESC10_EVENTS + ESC10_AMBIENCES)
     runs = [measure_fold(fold, by_fold, args) for fold in args.folds]
+    references = [run.pop("_reference") for run in runs]
     mean, best = {}, {}
     for name in args.methods:
         grids = [run[name]["grid"] for run in runs]
         for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
             run[name]["cv_postprocessing"] = {"options": key, **chosen}
+        held_out = [(run[name].pop("_tracks"), reference) for run, reference in zip(runs, references)]
+        for run, chosen in zip(runs, cross_validated_per_label(held_out)):
+            run[name]["cv_per_label_postprocessing"] = chosen
         mean[name] = {
             key: float(np.mean([run[name][key] for run in runs]))
             for key, value in runs[0][name].items()
             if isinstance(value, float) and key != "fit_seconds"
         }
         mean[name]["max_fit_seconds"] = max(run[name]["fit_seconds"] for run in runs)
-        mean[name]["cv_postprocessing"] = {
-            key: float(np.mean([run[name]["cv_postprocessing"][key] for run in runs]))
-            for key in ("event_f1", "segment_f1", "event_error_rate", "segment_error_rate")
-        }
+        for chosen in ("cv_postprocessing", "cv_per_label_postprocessing"):
+            mean[name][chosen] = {
+                key: float(np.mean([run[name][chosen][key] for run in runs]))
+                for key in ("event_f1", "segment_f1", "event_error_rate", "segment_error_rate")
+            }
         best[name] = best_overall(grids)
     return {
         "protocol": __doc__.split("\n\n")[1],
@@ -216,6 +226,10 @@ def report(results):
                 name,
                 [(f"fold {run['fold']}", run[name]["cv_postprocessing"]) for run in results["runs"]],
                 results["best_postprocessing_over_all_folds"][name],
+            )
+        if "cv_per_label_postprocessing" in mean:
+            report_per_label_postprocessing(
+                name, [(f"fold {run['fold']}", run[name]["cv_per_label_postprocessing"]) for run in results["runs"]]
             )
     for name in methods:
         for run in results["runs"]:
