@@ -340,15 +340,23 @@ def frame_proba_to_events(
         end = start + len(proba) * frame_duration
     events = []
     for k, label in enumerate(labels):
-        for first, stop in _active_runs(proba[:, k], frame_duration, **options[k]):
+        label_options = options[k]
+        runs = _active_runs(
+            proba[:, k],
+            frame_duration,
+            threshold=label_options["threshold"],
+            median_filter=label_options["median_filter"],
+            min_gap=label_options["min_gap"],
+        )
+        for first, stop in runs:
             onset = max(0.0, start + first * frame_duration)
             offset = min(end, start + stop * frame_duration)
-            if offset - onset >= options[k]["min_duration"]:
+            if offset - onset >= label_options["min_duration"]:
                 events.append((float(onset), float(offset), label))
     return sorted(events, key=lambda event: event[:2])
 
 
-def _active_runs(proba, frame_duration, *, threshold, median_filter, min_gap, min_duration):
+def _active_runs(proba, frame_duration, *, threshold, median_filter, min_gap):
     """``(first, stop)`` frame indices of one label's active runs: thresholded, median-filtered, gaps joined."""
     active = proba >= threshold
     if median_filter and len(active):
