@@ -132,14 +132,22 @@ def frame_tracks(pipe, X):
     return joined_frame_proba(steps, detector, X, window=None, overlap=0.5, batch_size=32)
 
 
+def own_options(pipe):
+    """The post-processing options predict_events applies for a fitted pipeline.
+
+    Its detector's parameters; a detector without them (the baseline's forest) gets the recommended
+    detector's.
+    """
+    _, detector = _final_estimator(pipe)
+    return {name: getattr(detector, name, default) for name, default in _OWN_OPTIONS.items()}
+
+
 def own_events(pipe, tracks):
     """The events predict_events gives with the detector's own post-processing, from its frame tracks.
 
-    The same events as ``predict_events(pipe, X)`` without running the network again. A detector
-    without post-processing parameters (the baseline's forest) gets the recommended detector's.
+    The same events as ``predict_events(pipe, X)`` without running the network again.
     """
-    _, detector = _final_estimator(pipe)
-    options = {name: getattr(detector, name, default) for name, default in _OWN_OPTIONS.items()}
+    options = own_options(pipe)
     return [frame_proba_to_events(**track, **options) for track in tracks]
 
 
@@ -190,23 +198,23 @@ def cross_validated_postprocessing(grids):
 def cross_validated_per_label(held_out):
     """Options per label chosen on the other held-out sets, scored on each: ``[{"options": ..., scores}, ...]``.
 
-    ``held_out`` holds ``(frame tracks, reference events)`` per held-out set (of one method). For each
-    set, the other sets' tracks are pooled and each label gets the options of POSTPROCESSING_GRID with
-    the best mean of its own event-based and segment-based F1 there (skaudio's select_postprocessing,
-    what tune_event_postprocessing does); the set is scored with them. With a single set the
-    recommended detector's options are used.
+    ``held_out`` holds ``(frame tracks, reference events, own options)`` per held-out set (of one
+    method; own_options of its pipeline). For each set, the other sets' tracks are pooled and each
+    label gets the options of POSTPROCESSING_GRID with the best mean of its own event-based and
+    segment-based F1 there (skaudio's select_postprocessing, what tune_event_postprocessing does); the
+    set is scored with them. With a single set, its own options are used.
     """
     chosen = []
-    for k, (tracks, reference) in enumerate(held_out):
+    for k, (tracks, reference, own) in enumerate(held_out):
         others = [other for j, other in enumerate(held_out) if j != k]
         params = {}
         if others:
-            pooled_tracks = [track for other_tracks, _ in others for track in other_tracks]
-            pooled_reference = [events for _, other_reference in others for events in other_reference]
+            pooled_tracks = [track for other_tracks, _, _ in others for track in other_tracks]
+            pooled_reference = [events for _, other_reference, _ in others for events in other_reference]
             params = select_postprocessing(
-                pooled_tracks, pooled_reference, POSTPROCESSING_GRID, current=_OWN_OPTIONS, per_label=True
+                pooled_tracks, pooled_reference, POSTPROCESSING_GRID, current=own, per_label=True
             )
-        options = {**_OWN_OPTIONS, **params}
+        options = {**own, **params}
         estimated = [frame_proba_to_events(**track, **options) for track in tracks]
         # labels as strings: JSON keys
         readable = {name: {str(label): v for label, v in values.items()} for name, values in params.items()}

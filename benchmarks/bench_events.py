@@ -37,6 +37,7 @@ from _events_common import (
     frame_tracks,
     grid_scores,
     own_events,
+    own_options,
     report_cross_validated_postprocessing,
     report_per_label_postprocessing,
     scores,
@@ -157,6 +158,7 @@ def evaluate(pipe, X_test, events_test, labels):
         # for the options per label chosen on the other speakers; removed before the results are written
         "_tracks": tracks,
         "_reference": events_test,
+        "_options": own_options(pipe),
     }
 
 
@@ -264,8 +266,8 @@ def measure(args):
         results["mean_over_speakers"] = {f"seed {seed}": mean for seed, mean in speaker_means(results).items()}
     for run in results["runs"]:
         for scores_ in (run, run.get("baseline") or {}):
-            scores_.pop("_tracks", None)
-            scores_.pop("_reference", None)
+            for key in ("_tracks", "_reference", "_options"):
+                scores_.pop(key, None)
     return results
 
 
@@ -280,7 +282,7 @@ def choose_postprocessing(results):
             grids = [of(run)["grid"] for run in runs]
             for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
                 of(run)["cv_postprocessing"] = {"options": key, **chosen}
-            held_out = [(of(run)["_tracks"], of(run)["_reference"]) for run in runs]
+            held_out = [(of(run)["_tracks"], of(run)["_reference"], of(run)["_options"]) for run in runs]
             for run, chosen in zip(runs, cross_validated_per_label(held_out)):
                 of(run)["cv_per_label_postprocessing"] = chosen
             results["best_postprocessing_over_all_speakers"][f"seed {seed}, {method}"] = best_overall(grids)

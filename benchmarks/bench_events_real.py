@@ -49,6 +49,7 @@ from _events_common import (
     frame_tracks,
     grid_scores,
     own_events,
+    own_options,
     report_cross_validated_postprocessing,
     report_per_label_postprocessing,
     scores,
@@ -149,7 +150,8 @@ def measure_fold(fold, by_fold, args):
         estimated = own_events(pipe, tracks)
         run[name].update(scores(events_test, estimated))
         run[name]["grid"] = grid_scores(tracks, events_test)
-        run[name]["_tracks"] = tracks  # for the options per label chosen on the other folds; not written
+        # for the options per label chosen on the other folds; not written
+        run[name]["_tracks"], run[name]["_options"] = tracks, own_options(pipe)
         # the first test scene, for the guide's figure: its events and frame probabilities
         first = {key: value for key, value in tracks[0].items() if key != "proba"}
         first.update(
@@ -176,7 +178,9 @@ def measure(args):
         grids = [run[name]["grid"] for run in runs]
         for run, (key, chosen) in zip(runs, cross_validated_postprocessing(grids)):
             run[name]["cv_postprocessing"] = {"options": key, **chosen}
-        held_out = [(run[name].pop("_tracks"), reference) for run, reference in zip(runs, references)]
+        held_out = [
+            (run[name].pop("_tracks"), reference, run[name].pop("_options")) for run, reference in zip(runs, references)
+        ]
         for run, chosen in zip(runs, cross_validated_per_label(held_out)):
             run[name]["cv_per_label_postprocessing"] = chosen
         mean[name] = {

@@ -19,13 +19,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.metrics import event_based_scores, segment_based_scores
+from skaudio.metrics._events import _check_param
 from skaudio.models._event_detector import CRNNEventDetector
 from skaudio.models._event_inference import (
     _check_event_option,
     _check_window_options,
     _final_estimator,
+    _recordings,
     frame_proba_to_events,
     joined_frame_proba,
+    per_label_options,
 )
 
 POSTPROCESSING_OPTIONS = ("threshold", "median_filter", "min_gap", "min_duration")
@@ -105,9 +108,12 @@ def tune_event_postprocessing(
     params : dict
         For each option of ``param_grid``, the value chosen (``per_label=False``)
         or a dict ``{label: value}`` over the detector's labels
-        (``per_label=True``). A label with no reference event and no
-        detection in ``y`` under any option (no evidence either way) keeps
-        the detector's value.
+        (``per_label=True``). Ties go to the fewest false events, then to
+        the values closest to the detector's own. A label with no
+        reference event in ``y`` and no detection under any option (no
+        evidence either way) keeps the detector's values; an undefined F1
+        (references never detected, detections without references) counts
+        as 0.
 
     Raises
     ------
@@ -147,13 +153,20 @@ def tune_event_postprocessing(
             f"estimator must be a CRNNEventDetector or a Pipeline ending in one, got {type(detector).__name__}."
         )
     check_is_fitted(detector, "model_")
-    _check_window_options(overlap=overlap, batch_size=batch_size)
-    tracks = joined_frame_proba(steps, detector, X, window=window, overlap=overlap, batch_size=batch_size)
-    y = list(y)
-    if len(y) != len(tracks):
-        raise ValueError(f"y has {len(y)} lists of reference events for {len(tracks)} recordings in X.")
+    # everything checked before the network runs over the recordings
     current = {name: getattr(detector, name) for name in POSTPROCESSING_OPTIONS}
-    scoring = {"t_collar": t_collar, "percentage_of_length": percentage_of_length, "time_resolution": time_resolution}
+    per_label_options(detector.labels_, **current)
+    _check_window_options(overlap=overlap, batch_size=batch_size)
+    scoring = {
+        "t_collar": _check_param(t_collar, "t_collar", low=0.0),
+        "percentage_of_length": _check_param(percentage_of_length, "percentage_of_length", low=0.0, high=1.0),
+        "time_resolution": _check_param(time_resolution, "time_resolution", low=0.0, low_open=True),
+    }
+    y = list(y)
+    n_recordings = len(_recordings(X))
+    if len(y) != n_recordings:
+        raise ValueError(f"y has {len(y)} lists of reference events for {n_recordings} recordings in X.")
+    tracks = joined_frame_proba(steps, detector, X, window=window, overlap=overlap, batch_size=batch_size)
     return select_postprocessing(tracks, y, grid, current=current, per_label=per_label, **scoring)
 
 
@@ -162,50 +175,56 @@ def select_postprocessing(
 ):
     """The options of ``param_grid`` that score best on frame ``tracks`` (as joined_frame_proba gives them).
 
-    ``current`` holds the detector's four options: those not in the grid, and
-    the choice for a label the grid cannot tell apart. ``tracks`` may come
-    from several detectors with the same labels (each scored on recordings
-    it was not fitted on): the choice is then what cross-validation picks.
+    ``current`` holds the detector's four options: those not in the grid
+    are applied as they are, and the grid's values closest to them win
+    ties. ``tracks`` may come from several detectors with the same labels
+    (each scored on recordings it was not fitted on): the choice is then
+    what cross-validation picks.
     """
-    labels = list(tracks[0]["labels"])
+    labels = [label.item() if isinstance(label, np.generic) else label for label in tracks[0]["labels"]]
     names = list(param_grid)
-    # the detector's own values first, so that they win every tie
-    combinations = list(itertools.product(*param_grid.values()))
-    own = tuple(current[name] for name in names)
-    if own in combinations:
-        combinations.remove(own)
-        combinations.insert(0, own)
     fixed = {name: value for name, value in current.items() if name not in param_grid}
     results = []
-    for combination in combinations:
+    for combination in itertools.product(*param_grid.values()):
         options = {**fixed, **dict(zip(names, combination))}
         estimated = [frame_proba_to_events(**track, **options) for track in tracks]
         event = event_based_scores(y, estimated, t_collar=t_collar, percentage_of_length=percentage_of_length)
         segment = segment_based_scores(y, estimated, time_resolution=time_resolution)
         results.append((combination, event, segment))
     if not per_label:
-        best, _, _ = max(results, key=lambda r: _mean_f1(r[1], r[2]))
-        return dict(zip(names, best))
+        own = tuple(current[name] for name in names)
+        best = _best(results, own)
+        return dict(zip(names, own if best is None else best))
     chosen = {name: {} for name in names}
     for label in labels:
-        per_combination = [
-            (combination, _mean_f1(event["class_wise"].get(label), segment["class_wise"].get(label)))
-            for combination, event, segment in results
-        ]
-        scored = [(c, score) for c, score in per_combination if not math.isnan(score)]
-        if scored:
-            best, _ = max(scored, key=lambda item: item[1])
-        else:  # no reference and no detection under any option: nothing to choose on
-            best = tuple(_value_for(current[name], label) for name in names)
-        for name, value in zip(names, best):
+        own = tuple(_value_for(current[name], label) for name in names)
+        of_label = (
+            (c, event["class_wise"].get(label), segment["class_wise"].get(label)) for c, event, segment in results
+        )
+        best = _best(of_label, own)
+        for name, value in zip(names, own if best is None else best):
             chosen[name][label] = value
     return chosen
 
 
-def _mean_f1(event, segment):
-    """The mean of event-based and segment-based F1 (both have targets); NaN where neither is defined."""
-    values = [s["f_measure"] for s in (event, segment) if s is not None and not math.isnan(s["f_measure"])]
-    return float(np.mean(values)) if values else math.nan
+def _best(results, own):
+    """The combination with the best mean F1, then the fewest false events, then the most values equal to ``own``.
+
+    ``results`` holds ``(combination, event scores, segment scores)``, overall
+    or of one label (None where the label has no event at all). A
+    combination under which there is no reference event and no detection
+    says nothing; None when none says anything.
+    """
+    best, best_key = None, None
+    for combination, event, segment in results:
+        if event is None or event["n_ref"] + event["n_sys"] == 0:
+            continue
+        # an undefined F1 (references never detected, or detections with no reference) is a failure: 0
+        f1 = np.mean([0.0 if s is None or math.isnan(s["f_measure"]) else s["f_measure"] for s in (event, segment)])
+        key = (f1, -(event["n_sys"] - event["n_tp"]), sum(v == o for v, o in zip(combination, own)))
+        if best_key is None or key > best_key:
+            best, best_key = combination, key
+    return best
 
 
 def _value_for(value, label):
@@ -225,7 +244,11 @@ def _checked_grid(param_grid):
             raise ValueError(
                 f"param_grid names {name!r}, which is not one of the options {list(POSTPROCESSING_OPTIONS)}."
             )
-        if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+        if (
+            isinstance(values, (str, bytes, Mapping))
+            or not hasattr(values, "__iter__")
+            or getattr(values, "ndim", 1) == 0
+        ):
             raise ValueError(f"param_grid[{name!r}] must be a non-empty list of values, got {values!r}.")
         values = [value.item() if isinstance(value, np.generic) else value for value in values]
         if not values:

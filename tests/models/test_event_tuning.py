@@ -65,24 +65,38 @@ def test_each_label_gets_the_threshold_its_probabilities_need(detector, monkeypa
     params = tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.3, 0.5, 0.7]})
     assert params == {"threshold": {"a": 0.7, "b": 0.3}}
     assert _f1(y, predict_events(det, X, **params)) == 1.0
-    # one threshold for both labels misses "b" or keeps the blip of "a"
-    (shared,) = tune_event_postprocessing(
-        det, X, y, param_grid={"threshold": [0.3, 0.5, 0.7]}, per_label=False
-    ).values()
-    assert shared in (0.3, 0.5, 0.7)
-    assert _f1(y, predict_events(det, X, threshold=shared)) < 0.9
+    # one threshold for both labels: 0.3 finds both events and keeps the blip of "a" (F1 0.8); 0.7 misses "b"
+    shared = tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.3, 0.5, 0.7]}, per_label=False)
+    assert shared == {"threshold": 0.3}
+    assert _f1(y, predict_events(det, X, **shared)) == pytest.approx(0.8)
 
 
-def test_options_not_in_the_grid_keep_the_detectors_values_and_ties_keep_them_too(detector, monkeypatch):
+def test_options_that_detect_nothing_do_not_win(detector, monkeypatch):
     det = _probability_detector(detector, monkeypatch)
     X, y = _validation_set()
-    monkeypatch.setattr(det, "threshold", 0.6)
-    # 0.6 and 0.7 both score 1.0 for "a": the detector's own value wins the tie; "b" needs 0.3
-    params = tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.3, 0.7, 0.6]})
-    assert params == {"threshold": {"a": 0.6, "b": 0.3}}
-    # a min_gap of 1 s joins the blip of "a" to nothing (it is 2 s away) and is harmless; the threshold stays 0.6
-    params = tune_event_postprocessing(det, X, y, param_grid={"min_gap": [0.0, 1.0]})
-    assert params == {"min_gap": {"a": 0.0, "b": 0.0}}
+    for features in X:
+        features[:, :2] = np.where(features[:, :2] > 0.3, 0.4, 0.05)  # every event at 0.4, the blip too
+    monkeypatch.setattr(det, "threshold", 0.5)  # the detector's own threshold finds nothing: F1 undefined
+    grid = {"threshold": [0.5, 0.3, 0.7]}
+    assert tune_event_postprocessing(det, X, y, param_grid=grid, per_label=False) == {"threshold": 0.3}
+    assert tune_event_postprocessing(det, X, y, param_grid=grid) == {"threshold": {"a": 0.3, "b": 0.3}}
+
+
+def test_ties_go_to_the_detectors_values_and_options_outside_the_grid_apply(detector, monkeypatch):
+    det = _probability_detector(detector, monkeypatch)
+    X, y = _validation_set()
+    monkeypatch.setattr(det, "threshold", 0.7)
+    # 0.6 and 0.7 both score 1.0 for "a": the detector's own value wins the tie though 0.6 comes first
+    assert tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.3, 0.6, 0.7]}) == {
+        "threshold": {"a": 0.7, "b": 0.3}
+    }
+    # the same with values per label; and min_duration, outside the grid, drops the 0.4 s events of "b"
+    # whatever its threshold, so that all thresholds tie for "b" and its own (0.5) stays
+    monkeypatch.setattr(det, "threshold", {"a": 0.6, "b": 0.5})
+    monkeypatch.setattr(det, "min_duration", {"a": 0.0, "b": 0.5})
+    assert tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.3, 0.7, 0.6, 0.5]}) == {
+        "threshold": {"a": 0.6, "b": 0.5}
+    }
 
 
 def test_a_label_with_no_evidence_keeps_the_detectors_value(detector, monkeypatch):
@@ -165,8 +179,23 @@ def test_bad_tuning_input_is_an_error_naming_it(detector):
     ]:
         with pytest.raises(ValueError, match=message):
             tune_event_postprocessing(detector, X, y, param_grid=grid)
+    with pytest.raises(ValueError, match=r"param_grid\['threshold'\] must be a non-empty list"):
+        tune_event_postprocessing(detector, X, y, param_grid={"threshold": np.array(0.5)})
+    with pytest.raises(ValueError, match="t_collar must be a finite number"):
+        tune_event_postprocessing(detector, X, y, t_collar=-0.1)
+
+
+def test_tuning_input_is_checked_before_the_network_runs(detector, monkeypatch):
+    def no_network(X):
+        raise AssertionError("the network ran before the input was checked")
+
+    monkeypatch.setitem(vars(detector), "predict_frame_proba", no_network)
+    X, y = _validation_set(2)
     with pytest.raises(ValueError, match="y has 1 lists of reference events for 2 recordings"):
         tune_event_postprocessing(detector, X, y[:1], param_grid={"threshold": [0.5]})
+    monkeypatch.setattr(detector, "min_gap", {"a": 0.1})  # set before a refit that added "b"
+    with pytest.raises(ValueError, match=r"min_gap given per label .* no value for \['b'\]"):
+        tune_event_postprocessing(detector, X, y, param_grid={"threshold": [0.5]})
     with pytest.raises(ValueError, match="per_label must be True or False"):
         tune_event_postprocessing(detector, X, y, per_label="yes")
     with pytest.raises(TypeError, match="must be a CRNNEventDetector or a Pipeline ending in one"):
@@ -180,8 +209,14 @@ def test_options_per_label_are_saved_with_the_model_and_load_without_trust(detec
 
     monkeypatch.setattr(detector, "threshold", {"a": 0.7, "b": 0.3})
     monkeypatch.setattr(detector, "median_filter", {"a": None, "b": 0.2})
+    monkeypatch.setattr(detector, "min_gap", {"a": 0.0, "b": 0.5})
     save_model(detector, tmp_path / "detector.skaudio")
     loaded = load_model(tmp_path / "detector.skaudio")  # untrusted: builtin dicts load
-    assert loaded.threshold == {"a": 0.7, "b": 0.3} and loaded.median_filter == {"a": None, "b": 0.2}
+    assert (loaded.threshold, loaded.median_filter) == ({"a": 0.7, "b": 0.3}, {"a": None, "b": 0.2})
+    # thresholds low enough that the barely trained network detects something, with the loaded gaps
+    loaded.set_params(threshold={"a": 0.01, "b": 0.02})
     X, _ = _validation_set(1)
-    assert loaded.predict_events(X) == detector.predict_events(X)
+    (events,) = loaded.predict_events(X)
+    assert events and [events] == loaded.predict_events(
+        X, threshold={"a": 0.01, "b": 0.02}, median_filter={"a": None, "b": 0.2}, min_gap={"a": 0.0, "b": 0.5}
+    )
