@@ -99,9 +99,13 @@ def tune_event_postprocessing(
         reference event's length (at least ``t_collar``).
     time_resolution : float, default=1.0
         Segment length of the segment-based F1, in seconds.
-    window, overlap, batch_size
-        How the recordings are cut into windows, as in
-        :func:`predict_events`.
+    window : float > 0 or None, default=None
+        Seconds per window, as in :func:`predict_events`; None: the
+        training clips' length.
+    overlap : float in [0, 1), default=0.5
+        Fraction of a window shared with the next.
+    batch_size : int >= 1, default=32
+        Windows predicted together.
 
     Returns
     -------
