@@ -228,25 +228,22 @@ def best_overall(grids):
     return key, float(np.mean([selection_score(grid[key]) for grid in grids]))
 
 
-def report_cross_validated_postprocessing(name, held_out, best=None):
-    """Print the options chosen for each held-out set ``[(set name, cv dict), ...]``, their scores and the mean."""
+def report_cross_validated_postprocessing(name, held_out, best=None, per_label=False):
+    """Print each held-out set's scores ``[(set name, cv dict), ...]`` with options chosen on the others, and the mean.
+
+    One shared set of options (named on each line) or, with ``per_label``, options per label.
+    """
     for set_name, chosen in held_out:
+        what = (
+            "options per label chosen on the others"
+            if per_label
+            else (f"post-processing chosen on the others ({chosen['options']})")
+        )
         print(
-            f"{name:12s} {set_name}, post-processing chosen on the others ({chosen['options']}): "
-            f"event F1 {chosen['event_f1']:.3f}  segment F1 {chosen['segment_f1']:.3f}"
+            f"{name:12s} {set_name}, {what}: event F1 {chosen['event_f1']:.3f}  segment F1 {chosen['segment_f1']:.3f}"
         )
     event, segment = (np.mean([chosen[key] for _, chosen in held_out]) for key in ("event_f1", "segment_f1"))
-    print(f"{name:12s} mean, post-processing chosen on the other sets: event F1 {event:.3f}  segment F1 {segment:.3f}")
+    what = "options per label chosen on the others" if per_label else "post-processing chosen on the other sets"
+    print(f"{name:12s} mean, {what}: event F1 {event:.3f}  segment F1 {segment:.3f}")
     if best is not None:
         print(f"{name:12s} best options over all sets: {best[0]} (mean of event and segment F1 {best[1]:.3f})")
-
-
-def report_per_label_postprocessing(name, held_out):
-    """Print each held-out set's scores ``[(set name, cv dict), ...]`` with options per label chosen on the others."""
-    for set_name, chosen in held_out:
-        print(
-            f"{name:12s} {set_name}, options per label chosen on the others: "
-            f"event F1 {chosen['event_f1']:.3f}  segment F1 {chosen['segment_f1']:.3f}"
-        )
-    event, segment = (np.mean([chosen[key] for _, chosen in held_out]) for key in ("event_f1", "segment_f1"))
-    print(f"{name:12s} mean, options per label chosen on the others: event F1 {event:.3f}  segment F1 {segment:.3f}")

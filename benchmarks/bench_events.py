@@ -39,7 +39,6 @@ from _events_common import (
     own_events,
     own_options,
     report_cross_validated_postprocessing,
-    report_per_label_postprocessing,
     scores,
 )
 from sklearn.metrics import f1_score
@@ -324,8 +323,10 @@ def report(results):
                     best.get(f"seed {seed}, {method}"),
                 )
             if "cv_per_label_postprocessing" in of(runs[0]):
-                report_per_label_postprocessing(
-                    f"seed {seed}, {method}", [(run["test"], of(run)["cv_per_label_postprocessing"]) for run in runs]
+                report_cross_validated_postprocessing(
+                    f"seed {seed}, {method}",
+                    [(run["test"], of(run)["cv_per_label_postprocessing"]) for run in runs],
+                    per_label=True,
                 )
 
 

@@ -51,7 +51,6 @@ from _events_common import (
     own_events,
     own_options,
     report_cross_validated_postprocessing,
-    report_per_label_postprocessing,
     scores,
 )
 
@@ -232,8 +231,10 @@ def report(results):
                 results["best_postprocessing_over_all_folds"][name],
             )
         if "cv_per_label_postprocessing" in mean:
-            report_per_label_postprocessing(
-                name, [(f"fold {run['fold']}", run[name]["cv_per_label_postprocessing"]) for run in results["runs"]]
+            report_cross_validated_postprocessing(
+                name,
+                [(f"fold {run['fold']}", run[name]["cv_per_label_postprocessing"]) for run in results["runs"]],
+                per_label=True,
             )
     for name in methods:
         for run in results["runs"]:
