@@ -200,8 +200,8 @@ def select_postprocessing(
         best = _best(results, own)
         return dict(zip(names, own if best is None else best))
     chosen = {name: {} for name in names}
-    for label in labels:
-        own = tuple(_value_for(current[name], label) for name in names)
+    for label, label_options in zip(labels, per_label_options(labels, **current)):
+        own = tuple(label_options[name] for name in names)
         of_label = (
             (c, event["class_wise"].get(label), segment["class_wise"].get(label)) for c, event, segment in results
         )
@@ -229,11 +229,6 @@ def _best(results, own):
         if best_key is None or key > best_key:
             best, best_key = combination, key
     return best
-
-
-def _value_for(value, label):
-    """An option's value for ``label``: the value itself, or the label's entry of a dict of values per label."""
-    return value[label] if isinstance(value, Mapping) else value
 
 
 def _checked_grid(param_grid):
