@@ -253,11 +253,12 @@ def test_conditions(clean_test, noises=None, snrs=TEST_SNRS):
     }
 
 
-def training_pairs(clean, seed, mixtures, noises=TRAINING_NOISES, recordings=None):
+def training_pairs(clean, seed, mixtures, noises=TRAINING_NOISES, recordings=None, **augmentation):
     """``mixtures`` noisy versions of every clean clip, stacked version by version, at SNRs in [-5, 15] dB.
 
     ``noises``: names drawn per clip with equal chances (a name listed twice has twice the share), each
-    a named noise of make_noisy or a key of ``recordings`` (``{name: list of noise recordings}``).
+    a named noise of make_noisy or a key of ``recordings`` (``{name: list of noise recordings}``);
+    ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation.
     """
     from skaudio.datasets import make_noisy
 
@@ -269,7 +270,9 @@ def training_pairs(clean, seed, mixtures, noises=TRAINING_NOISES, recordings=Non
         noisy = np.empty_like(clean)
         for kind in np.unique(kinds):
             idx = np.flatnonzero(kinds == kind)
-            noisy[idx], _ = make_noisy(clean[idx], noise=recordings.get(kind, kind), snr_db=(-5, 15), random_state=rng)
+            noisy[idx], _ = make_noisy(
+                clean[idx], noise=recordings.get(kind, kind), snr_db=(-5, 15), random_state=rng, **augmentation
+            )
         versions.append(noisy)
     return np.concatenate(versions), np.tile(clean, (mixtures, 1))
 

@@ -24,7 +24,8 @@ per fold), margins over the best peer, training seconds, real-time factor.
 Writes benchmarks/results/denoise_real.json.
 
 Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 2000] [--test-clips 20]
-     [--folds 1 2 3 4] [--mixtures 3] [--check]
+     [--folds 1 2 3 4] [--mixtures 3] [--noise-filter-db 0] [--noise-speed-perturbation 0]
+     [--out denoise_real] [--check]
 """
 
 import argparse
@@ -93,6 +94,16 @@ def parse_args(argv=None):
     parser.add_argument("--train-clips", type=int, default=2000, help="clean training clips per fold (at most 2000)")
     parser.add_argument("--mixtures", type=int, default=3, help="noisy versions of each training clip")
     parser.add_argument("--test-clips", type=int, default=20, help="clips of the left-out speaker per fold")
+    parser.add_argument(
+        "--noise-filter-db", type=float, default=0.0, help="training noise: make_noisy's noise_filter_db"
+    )
+    parser.add_argument(
+        "--noise-speed-perturbation",
+        type=float,
+        default=0.0,
+        help="training noise: make_noisy's noise_speed_perturbation",
+    )
+    parser.add_argument("--out", default="denoise_real", help="results file name (without .json)")
     return add_check_arguments(parser).parse_args(argv)
 
 
@@ -123,7 +134,14 @@ def measure_fold(fold, speech, ambiences, peers, args):
             methods[name] = lambda noisy, peer=peer: peer(noisy, SR)
     train_seconds = {}
     for name in args.trained:
-        noisy, clean = training_pairs(clean_train, seed=fold, mixtures=args.mixtures, **mixes[name])
+        noisy, clean = training_pairs(
+            clean_train,
+            seed=fold,
+            mixtures=args.mixtures,
+            noise_filter_db=args.noise_filter_db,
+            noise_speed_perturbation=args.noise_speed_perturbation,
+            **mixes[name],
+        )
         pipe = make_denoiser_pipeline(sr=SR, random_state=fold)
         start = time.perf_counter()
         pipe.fit(noisy, clean)
@@ -179,6 +197,8 @@ def measure(args):
         "settings": {
             "train_clips": args.train_clips,
             "mixtures": args.mixtures,
+            "noise_filter_db": args.noise_filter_db,
+            "noise_speed_perturbation": args.noise_speed_perturbation,
             "test_clips": args.test_clips,
             "snrs_db": list(SNRS),
         },
@@ -208,7 +228,7 @@ def report(results):
 
 def main(argv=None):
     args = parse_args(argv)
-    results = results_or_measure(args, "denoise_real", measure, report)
+    results = results_or_measure(args, args.out, measure, report)
     return finish(args, TARGETS, checked_values(results))
 
 

@@ -135,6 +135,23 @@ def build_parser():
         "on 2,000 recordings)",
     )
     train.add_argument(
+        "--noise-filter-db",
+        type=_decibels,
+        default=0.0,
+        metavar="DB",
+        help="denoise: each extra mixture's noise (mixtures 2 to N of a training file) goes through a smooth random "
+        "filter with gains within +-DB dB, so that a few noise recordings stand for many; the first mixture of "
+        "every file, which the held-out score uses, keeps the noise as recorded (default: 0, off)",
+    )
+    train.add_argument(
+        "--noise-speed-perturbation",
+        type=_perturbation,
+        default=0.0,
+        metavar="S",
+        help="denoise: each extra mixture's noise recording or babble is played at a random speed in [1-S, 1+S] "
+        "(pitch and spectrum shift with it), as --noise-filter-db (default: 0, off)",
+    )
+    train.add_argument(
         "--scenes",
         type=_positive_int,
         default=1000,
@@ -260,6 +277,26 @@ def _fraction(text):
         raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}") from None
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
+    return value
+
+
+def _decibels(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of dB >= 0, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of dB >= 0, got {text!r}")
+    return value
+
+
+def _perturbation(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
     return value
 
 

@@ -74,11 +74,12 @@ def held_out_recordings(entries, sources, every=4):
     return training, held_out
 
 
-def mix_noises(clips, sources, snr_db, rng):
+def mix_noises(clips, sources, snr_db, rng, **augmentation):
     """Noisy and clean versions of ``clips``, each mixed with one source drawn at random.
 
     ``sources`` as :func:`noise_sources` returns them; ``snr_db`` is ``(low, high)``; ``rng`` a numpy
-    Generator. Returns two lists in the order of ``clips``.
+    Generator; ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation. Returns two
+    lists in the order of ``clips``.
     """
     from skaudio.datasets import make_noisy
 
@@ -90,7 +91,9 @@ def mix_noises(clips, sources, snr_db, rng):
             continue
         if source == "babble" and len(idx) < 2:  # a folder's list of recordings never equals a name
             raise CLIError("--noise babble mixes other clips: it needs at least 2 clips drawn for it")
-        mixed, originals = make_noisy([clips[i] for i in idx], noise=source, snr_db=snr_db, random_state=rng)
+        mixed, originals = make_noisy(
+            [clips[i] for i in idx], noise=source, snr_db=snr_db, random_state=rng, **augmentation
+        )
         for j, i in enumerate(idx):
             noisy[i], clean[i] = mixed[j], originals[j]
     return noisy, clean

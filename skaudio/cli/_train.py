@@ -98,6 +98,25 @@ def _check_paths(args):
     check_output(args.out, inputs=training_files, force=args.force)
 
 
+def _check_noise_augmentation(args):
+    """The noise augmentation options make sense for a denoiser's extra mixtures only."""
+    given = [
+        option
+        for option, value in (
+            ("--noise-filter-db", args.noise_filter_db),
+            ("--noise-speed-perturbation", args.noise_speed_perturbation),
+        )
+        if value
+    ]
+    if given and args.task != "denoise":
+        raise CLIError(f"{' and '.join(given)}: noise augmentation applies to --task denoise only")
+    if given and args.mixtures < 2:
+        raise CLIError(
+            f"{' and '.join(given)}: augmentation applies to the extra mixtures of each training file "
+            "(the first keeps the noise as recorded): it needs --mixtures 2 or more"
+        )
+
+
 def _load(args, labels):
     from skaudio.io import load_folder
 
@@ -179,11 +198,16 @@ def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None, groups=No
 def _more_mixtures(clips, sources, snr_db, args, rng):
     """``args.mixtures - 1`` more noisy versions of every clip: (noisy, clean, index of each pair's clip).
 
-    Each round mixes the clips among themselves (babble never hears a copy of its own clip).
+    Each round mixes the clips among themselves (babble never hears a copy of its own clip), with the
+    noise augmentation of ``args``.
     """
+    augmentation = {
+        "noise_filter_db": args.noise_filter_db,
+        "noise_speed_perturbation": args.noise_speed_perturbation,
+    }
     noisy, clean, groups = [], [], []
     for _ in range(args.mixtures - 1):
-        round_noisy, round_clean = mix_noises(clips, sources, snr_db, rng)
+        round_noisy, round_clean = mix_noises(clips, sources, snr_db, rng, **augmentation)
         noisy += round_noisy
         clean += round_clean
         groups += range(len(clips))
@@ -200,6 +224,7 @@ def train(args):
     seed = args.seed
     labels = None if args.task == "denoise" else args.labels
     _check_paths(args)
+    _check_noise_augmentation(args)
     bunch = _load(args, labels)
     sr = bunch.sr
     # --cv 0 or 1: no cross-validated score (a grid still needs folds: 3)
@@ -300,7 +325,13 @@ def train(args):
         # the refit: as many mixtures of every file
         more_noisy, more_clean, _ = _more_mixtures(bunch.data, sources, snr, args, rng)
         X_all, y_all, unit = [*noisy, *more_noisy], [*clean, *more_clean], "noisy/clean pairs"
-        extra.update(noise=noises, snr_db=[low, high], mixtures=args.mixtures)
+        extra.update(
+            noise=noises,
+            snr_db=[low, high],
+            mixtures=args.mixtures,
+            noise_filter_db=args.noise_filter_db,
+            noise_speed_perturbation=args.noise_speed_perturbation,
+        )
     cv_metric = "SI-SDR (dB)" if args.task == "denoise" else metric
     if cv_score is not None:
         print(

@@ -15,6 +15,11 @@ from skaudio.utils import check_waveforms, is_number, is_ragged
 # Babble: this many other clips of the batch are summed into each noise.
 BABBLE_TALKERS = 4
 
+# Random filtering of noise excerpts: gains drawn at this many frequencies, spaced evenly in log frequency
+# from 1/64 of the Nyquist frequency (62.5 Hz at 8 kHz) up to it, interpolated in between.
+FILTER_POINTS = 6
+FILTER_LOWEST = 1 / 64
+
 
 def _snr_values(snr_db, n, rng):
     if is_number(snr_db):
@@ -40,6 +45,42 @@ def _fit_to(noise, length, rng):
     return noise[start : start + length]
 
 
+def _check_augmentation(noise_filter_db, noise_speed_perturbation):
+    if not is_number(noise_filter_db) or not 0 <= noise_filter_db < np.inf:
+        raise ValueError(f"noise_filter_db must be a number of dB >= 0, got {noise_filter_db!r}.")
+    if not is_number(noise_speed_perturbation) or not 0 <= noise_speed_perturbation < 1:
+        raise ValueError(f"noise_speed_perturbation must be a number in [0, 1), got {noise_speed_perturbation!r}.")
+
+
+def _random_filter(noise, filter_db, rng):
+    """``noise`` through a smooth random filter: gains in [-filter_db, filter_db] dB over log frequency."""
+    spectrum = np.fft.rfft(noise)
+    frequency = np.maximum(np.fft.rfftfreq(len(noise)) * 2, FILTER_LOWEST)  # 1 = Nyquist
+    points = np.geomspace(FILTER_LOWEST, 1.0, FILTER_POINTS)
+    gains_db = np.interp(np.log(frequency), np.log(points), rng.uniform(-filter_db, filter_db, FILTER_POINTS))
+    return np.fft.irfft(spectrum * 10 ** (gains_db / 20), n=len(noise))
+
+
+def _speed_factor(speed_perturbation, rng):
+    """A random speed in ``[1 - s, 1 + s]``; 1 without drawing when s is 0."""
+    return rng.uniform(1 - speed_perturbation, 1 + speed_perturbation) if speed_perturbation else 1.0
+
+
+def _drawn_length(length, factor):
+    """Samples to draw so that, played ``factor`` times faster, they last ``length`` samples."""
+    # a few samples more than needed: the resampler's output length rounds
+    return length if factor == 1.0 else int(np.ceil(length * factor)) + 8
+
+
+def _played_at(noise, factor, length):
+    """``noise`` played ``factor`` times faster, ``length`` samples of it."""
+    if factor == 1.0:
+        return noise
+    import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
+
+    return np.resize(soxr.resample(noise, factor, 1.0), length)
+
+
 def _babble(clips, i, length, rng):
     others = [j for j in range(len(clips)) if j != i]
     if not others:
@@ -58,6 +99,8 @@ def make_noisy(
     noise: Literal["white", "pink", "brown", "babble"] | Sequence[ArrayLike] = "white",
     snr_db: float | tuple[float, float] = 0.0,
     sr: int | None = None,
+    noise_filter_db: float = 0.0,
+    noise_speed_perturbation: float = 0.0,
     random_state: int | np.random.RandomState | np.random.Generator | None = None,
 ) -> tuple[np.ndarray | list[np.ndarray], np.ndarray | list[np.ndarray]]:
     """Mix noise into clean clips at a given signal-to-noise ratio.
@@ -77,9 +120,21 @@ def make_noisy(
     sr : int or None, default=None
         Sample rate of the clips; recorded for the caller, not used to
         resample (pass noise recordings at the same rate).
+    noise_filter_db : float >= 0, default=0.0
+        Random filtering, so that a few noise recordings stand for many: each
+        clip's noise passes through a smooth random filter whose gains, drawn
+        uniformly in ``[-noise_filter_db, noise_filter_db]`` dB at six
+        frequencies evenly spaced in log frequency from 1/64 of the Nyquist
+        frequency to it, are interpolated in between (before the noise is
+        scaled to the SNR). 0 draws nothing.
+    noise_speed_perturbation : float in [0, 1), default=0.0
+        Each excerpt of a noise recording or of babble is played faster or
+        slower by a random factor in ``[1 - s, 1 + s]`` (resampled with
+        soxr): pitch, tempo and spectrum shift together, as between engines,
+        fans or voices. Coloured noise is left as drawn. 0 draws nothing.
     random_state : int, RandomState, Generator or None, default=None
-        Seed of the noise and of the excerpt drawn from each noise
-        recording.
+        Seed of the noise, of the excerpt drawn from each noise recording
+        and of the augmentations.
 
     Returns
     -------
@@ -100,6 +155,7 @@ def make_noisy(
     clips = check_waveforms(clean, name="clean")
     if sr is not None and (isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0):
         raise ValueError(f"sr must be an int > 0 or None, got {sr!r}.")
+    _check_augmentation(noise_filter_db, noise_speed_perturbation)
     rng = _check_random_state(random_state)
     snrs = _snr_values(snr_db, len(clips), rng)
     recordings = None
@@ -122,12 +178,18 @@ def make_noisy(
         if power == 0:
             raise ValueError(f"clean[{i}] is silent: its SNR is undefined.")
         n = len(clip)
-        if recordings is not None:
-            noise_i = _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), n, rng)
-        elif noise == "babble":
-            noise_i = _babble(clips64, i, n, rng)
+        if recordings is not None or noise == "babble":
+            factor = _speed_factor(noise_speed_perturbation, rng)
+            drawn = _drawn_length(n, factor)
+            if recordings is not None:
+                noise_i = _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), drawn, rng)
+            else:
+                noise_i = _babble(clips64, i, drawn, rng)
+            noise_i = _played_at(noise_i, factor, n)
         else:
             noise_i = make_colored_noise(n, color=noise, random_state=rng).astype(np.float64)
+        if noise_filter_db:
+            noise_i = _random_filter(noise_i, noise_filter_db, rng)
         noise_power = np.mean(noise_i**2)
         if noise_power == 0:
             raise ValueError(f"the noise drawn for clean[{i}] is silent (a silent excerpt of a recording).")

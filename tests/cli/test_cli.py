@@ -299,6 +299,15 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
         ),
     ]:
         refused(message, *train("denoise", folder, "--noise", noise))
+    refused(
+        "--noise-filter-db: noise augmentation applies to --task denoise only",
+        *train("classify", folder, "--noise-filter-db", "6"),
+    )
+    refused(
+        "--noise-filter-db and --noise-speed-perturbation: augmentation applies to the extra mixtures .* it needs "
+        "--mixtures 2 or more",
+        *train("denoise", folder, "--mixtures", "1", "--noise-filter-db", "6", "--noise-speed-perturbation", ".1"),
+    )
 
 
 def test_more_mixtures_of_each_recording_have_their_own_noise_and_name_their_recording():
@@ -307,15 +316,31 @@ def test_more_mixtures_of_each_recording_have_their_own_noise_and_name_their_rec
     from skaudio.cli._train import _more_mixtures
 
     clips = [0.1 * np.sin(2 * np.pi * (200 + 50 * k) * np.arange(SR) / SR) for k in range(6)]
-    noisy, clean, groups = _more_mixtures(
-        clips, ["white", "babble"], (0, 5), Namespace(mixtures=3), np.random.default_rng(0)
-    )
+    plain = Namespace(mixtures=3, noise_filter_db=0.0, noise_speed_perturbation=0.0)
+    noisy, clean, groups = _more_mixtures(clips, ["white", "babble"], (0, 5), plain, np.random.default_rng(0))
     assert len(noisy) == len(clean) == 12 and groups.tolist() == [*range(6), *range(6)]
     for k, group in enumerate(groups):
         # the clean side is the recording it names, up to the level make_noisy sets
         assert abs(np.corrcoef(clean[k], clips[group])[0, 1]) > 0.999
     # the two rounds' noises differ: each mixture is drawn anew
     assert not np.allclose(noisy[0] - clean[0], noisy[6] - clean[6])
+
+
+def test_more_mixtures_pass_the_noise_augmentation_on():
+    from argparse import Namespace
+
+    from skaudio.cli._train import _more_mixtures
+
+    clips = [0.1 * np.sin(2 * np.pi * 300 * np.arange(SR) / SR) for _ in range(8)]
+
+    def band_balances_db(filter_db):
+        args = Namespace(mixtures=4, noise_filter_db=filter_db, noise_speed_perturbation=0.0)
+        noisy, clean, _ = _more_mixtures(clips, ["white"], (0, 0), args, np.random.default_rng(0))
+        power = [np.abs(np.fft.rfft(n - c)) ** 2 for n, c in zip(noisy, clean)]
+        return np.array([10 * np.log10(p[1 : len(p) // 8].mean() / p[len(p) // 2 :].mean()) for p in power])
+
+    # white noise keeps its flat spectrum unless filtered; filtered, each mixture gets its own tilt
+    assert np.all(np.abs(band_balances_db(0.0)) < 1) and np.std(band_balances_db(12.0)) > 4
 
 
 def test_demo_tests_its_denoiser_on_noise_recordings_it_never_trained_on(tmp_path):

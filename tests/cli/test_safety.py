@@ -461,6 +461,9 @@ def test_negative_cv_and_a_test_size_outside_0_1_are_rejected(cli, data, tmp_pat
         ("--cv", "-2", "--cv: expected a whole number >= 0, got '-2'"),
         ("--test-size", "1.5", "--test-size: expected a fraction between 0 and 1, got '1.5'"),
         ("--test-size", "0", "--test-size: expected a fraction between 0 and 1, got '0'"),
+        ("--noise-filter-db", "-3", "--noise-filter-db: expected a number of dB >= 0, got '-3'"),
+        ("--noise-filter-db", "inf", "--noise-filter-db: expected a number of dB >= 0, got 'inf'"),
+        ("--noise-speed-perturbation", "1", "--noise-speed-perturbation: expected a number in [0, 1), got '1'"),
     ]:
         status, _, err = cli("train", "--task", "classify", "--data", data, option, value, "--out", tmp_path / "m")
         assert status == 2

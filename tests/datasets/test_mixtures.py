@@ -53,6 +53,10 @@ def test_noise_recordings_and_ragged_clips(clean):
         (dict(snr_db=(10, 0)), "low <= high"),
         (dict(noise=[np.zeros(10)]), r"noise\[0\] is silent"),
         (dict(sr=0), "sr must be"),
+        (dict(noise_filter_db=-1), "noise_filter_db must be"),
+        (dict(noise_filter_db=float("inf")), "noise_filter_db must be"),
+        (dict(noise_speed_perturbation=1.0), "noise_speed_perturbation must be"),
+        (dict(noise_speed_perturbation="fast"), "noise_speed_perturbation must be"),
     ],
 )
 def test_parameter_errors(clean, kwargs, match):
@@ -74,3 +78,51 @@ def test_non_finite_snr_and_single_recording(clean):
         make_noisy(clean, snr_db=(0, float("inf")))
     noisy, _ = make_noisy(clean, noise=np.random.default_rng(1).standard_normal(9000), snr_db=3, random_state=0)
     np.testing.assert_allclose(snr(clean, noisy), 3, atol=1e-3)
+
+
+def _dominant_frequency(x, sr=8000):
+    return np.fft.rfftfreq(len(x), 1 / sr)[np.abs(np.fft.rfft(x)).argmax()]
+
+
+@pytest.mark.parametrize("noise", ["recording", "babble"])
+def test_speed_perturbation_shifts_the_pitch_of_recordings_and_babble(noise):
+    t = np.arange(8000) / 8000
+    tones = np.stack([np.sin(2 * np.pi * 1000 * t + phase) for phase in np.linspace(0, 3, 12)])
+    # the noise is a 1 kHz tone; its pitch, read from noisy - clean, moves by the speed drawn for each clip
+    source = [np.sin(2 * np.pi * 1000 * np.arange(24000) / 8000)] if noise == "recording" else "babble"
+    noisy, clean = make_noisy(tones, noise=source, snr_db=0, noise_speed_perturbation=0.3, random_state=0)
+    pitches = np.array([_dominant_frequency(n - c) for n, c in zip(noisy, clean)])
+    assert np.all((pitches >= 690) & (pitches <= 1310)) and np.ptp(pitches) > 150
+    np.testing.assert_allclose(snr(clean, noisy), 0, atol=1e-3)
+    unchanged, _ = make_noisy(tones, noise=source, snr_db=0, random_state=0)
+    assert np.all(np.array([_dominant_frequency(n - c) for n, c in zip(unchanged, clean)]) == 1000)
+
+
+def _band_balance_db(noise):
+    """Power below an eighth of the Nyquist frequency over power above half of it, in dB."""
+    power = np.abs(np.fft.rfft(noise)) ** 2
+    n = len(power)
+    return 10 * np.log10(power[1 : n // 8].mean() / power[n // 2 :].mean())
+
+
+def test_filter_reshapes_each_clips_noise_within_its_bounds(clean):
+    clips = np.repeat(clean[:1], 16, axis=0)
+    filtered, _ = make_noisy(clips, noise="white", snr_db=0, noise_filter_db=12, random_state=0)
+    plain, _ = make_noisy(clips, noise="white", snr_db=0, random_state=0)
+    balance = np.array([_band_balance_db(n - c) for n, c in zip(filtered, clips)])
+    plain_balance = np.array([_band_balance_db(n - c) for n, c in zip(plain, clips)])
+    assert np.all(np.abs(plain_balance) < 1) and np.std(balance) > 4 and np.all(np.abs(balance) <= 24)
+    np.testing.assert_allclose(snr(clips, filtered), 0, atol=1e-3)
+
+
+def test_no_augmentation_draws_nothing(clean):
+    recordings = [np.random.default_rng(0).standard_normal(20000)]
+    a, _ = make_noisy(clean, noise=recordings, snr_db=(0, 10), random_state=4)
+    b, _ = make_noisy(
+        clean, noise=recordings, snr_db=(0, 10), noise_filter_db=0, noise_speed_perturbation=0, random_state=4
+    )
+    c, _ = make_noisy(
+        clean, noise=recordings, snr_db=(0, 10), noise_filter_db=6, noise_speed_perturbation=0.1, random_state=4
+    )
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
