@@ -9,7 +9,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.datasets._noise import NOISE_COLORS, _check_random_state, _randint, make_colored_noise
+from skaudio.datasets._noise import (
+    NOISE_COLORS,
+    _check_random_state,
+    _played_faster,
+    _randint,
+    make_colored_noise,
+)
 from skaudio.utils import check_waveforms, is_number, is_ragged
 
 # Babble: this many other clips of the batch are summed into each noise.
@@ -72,13 +78,9 @@ def _drawn_length(length, factor):
     return length if factor == 1.0 else int(np.ceil(length * factor)) + 8
 
 
-def _played_at(noise, factor, length):
+def _at_speed(noise, factor, length):
     """``noise`` played ``factor`` times faster, ``length`` samples of it."""
-    if factor == 1.0:
-        return noise
-    import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
-
-    return np.resize(soxr.resample(noise, factor, 1.0), length)
+    return noise if factor == 1.0 else np.resize(_played_faster(noise, factor), length)
 
 
 def _babble(clips, i, length, rng):
@@ -185,7 +187,7 @@ def make_noisy(
                 noise_i = _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), drawn, rng)
             else:
                 noise_i = _babble(clips64, i, drawn, rng)
-            noise_i = _played_at(noise_i, factor, n)
+            noise_i = _at_speed(noise_i, factor, n)
         else:
             noise_i = make_colored_noise(n, color=noise, random_state=rng).astype(np.float64)
         if noise_filter_db:

@@ -53,6 +53,13 @@ def _randint(rng, low, high, size=None):
     return rng.randint(low, high, size=size)
 
 
+def _played_faster(wave, factor):
+    """``wave`` played ``factor`` times faster: shorter and higher (resampled with soxr) when factor > 1."""
+    import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
+
+    return soxr.resample(wave, factor, 1.0)
+
+
 def _check_positive_int(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"{name} must be an int > 0, got {value!r}.")

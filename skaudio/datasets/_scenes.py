@@ -10,7 +10,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from skaudio.datasets._mixtures import _fit_to, _snr_values
-from skaudio.datasets._noise import NOISE_COLORS, _check_positive_int, _check_random_state, _randint, make_colored_noise
+from skaudio.datasets._noise import (
+    NOISE_COLORS,
+    _check_positive_int,
+    _check_random_state,
+    _played_faster,
+    _randint,
+    make_colored_noise,
+)
 from skaudio.utils import check_waveforms, is_number
 
 # The background's RMS level; events are scaled relative to it. Low enough
@@ -48,12 +55,10 @@ def _trimmed(clips, trim_db, sr):
     return out
 
 
-def _played_at(clip, factor, n_samples, sr):
+def _played_at(clip, factor, n_samples):
     """``clip`` played ``factor`` times faster (shorter and higher), slowed no further than ``n_samples`` long."""
-    import soxr  # the resampler librosa uses; imported here to keep `skaudio.datasets` light
-
     factor = max(factor, len(clip) / n_samples)
-    played = soxr.resample(clip, sr * factor, sr)[:n_samples]
+    played = _played_faster(clip, factor)[:n_samples]
     # a clip of a sample or two can resample to nothing audible: it is then placed as it is
     return played if np.any(played) else clip
 
@@ -232,7 +237,7 @@ def make_event_scenes(
         chosen = [clips[k] for k in picks]
         if speed_perturbation:
             factors = rng.uniform(1 - speed_perturbation, 1 + speed_perturbation, size=count)
-            chosen = [_played_at(clip, factor, n_samples, sr) for clip, factor in zip(chosen, factors)]
+            chosen = [_played_at(clip, factor, n_samples) for clip, factor in zip(chosen, factors)]
         lengths = np.array([len(clip) for clip in chosen], dtype=int)
         if allow_overlap:
             onsets = [int(_randint(rng, 0, n_samples - length + 1)) for length in lengths]
