@@ -25,7 +25,7 @@ Writes benchmarks/results/denoise_real.json.
 
 Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 2000] [--test-clips 20]
      [--folds 1 2 3 4] [--mixtures 3] [--noise-filter-db 0] [--noise-speed-perturbation 0]
-     [--out denoise_real] [--check]
+     [--out denoise_real] [--keep-folds] [--check]
 """
 
 import argparse
@@ -38,6 +38,7 @@ from _common import (
 )
 from _common import (
     ESC10_AMBIENCES,
+    RESULTS_DIR,
     TRAINING_NOISES,
     add_check_arguments,
     esc10_recordings_by_fold,
@@ -45,6 +46,7 @@ from _common import (
     fixed_clips,
     fsdd_recordings,
     noisereduce_denoiser,
+    read_results,
     results_or_measure,
     target_strings,
     test_conditions,
@@ -104,6 +106,11 @@ def parse_args(argv=None):
         help="training noise: make_noisy's noise_speed_perturbation",
     )
     parser.add_argument("--out", default="denoise_real", help="results file name (without .json)")
+    parser.add_argument(
+        "--keep-folds",
+        action="store_true",
+        help="keep the folds that --out's results file holds, measured with the same settings; measure the others",
+    )
     return add_check_arguments(parser).parse_args(argv)
 
 
@@ -171,12 +178,39 @@ def measure_fold(fold, speech, ambiences, peers, args):
     }
 
 
+def settings(args):
+    """What a fold's figures depend on besides the fold: a kept fold must have been measured with these."""
+    return {
+        "train_clips": args.train_clips,
+        "mixtures": args.mixtures,
+        "noise_filter_db": args.noise_filter_db,
+        "noise_speed_perturbation": args.noise_speed_perturbation,
+        "test_clips": args.test_clips,
+        "snrs_db": list(SNRS),
+        "trained": list(args.trained),
+    }
+
+
+def kept_runs(args):
+    """The runs of --folds already in --out's results file (``--keep-folds``), by fold; checks their settings."""
+    if not (args.keep_folds and (RESULTS_DIR / f"{args.out}.json").exists()):
+        return {}
+    previous = read_results(args.out)
+    recorded = {"trained": previous["folds"][0]["trained"], **previous["settings"]}
+    if recorded != settings(args):
+        sys.exit(f"--keep-folds: {args.out}.json was measured with {recorded}, not {settings(args)}")
+    return {run["fold"]: run for run in previous["folds"] if run["fold"] in args.folds}
+
+
 def measure(args):
-    """Every fold of --folds; the results dict with the means over folds."""
+    """Every fold of --folds (those kept from the results file with --keep-folds aside); the means over folds."""
+    kept = kept_runs(args)
+    if kept:
+        print(f"kept from {args.out}.json: folds {sorted(kept)}", flush=True)
     speech = load_folder(fsdd_recordings(), labels=FSDD_PATTERN)
     ambiences = ambiences_by_fold()
     peer_functions = peer_denoisers()  # set up once: DeepFilterNet3 loads its model to check the install
-    runs = [measure_fold(fold, speech, ambiences, peer_functions, args) for fold in args.folds]
+    runs = [kept.get(fold) or measure_fold(fold, speech, ambiences, peer_functions, args) for fold in args.folds]
     methods = list(runs[0]["si_sdr_improvement_db"])
     conditions = list(runs[0]["si_sdr_improvement_db"][methods[0]])
     mean = {
@@ -187,6 +221,8 @@ def measure(args):
     margins = {
         name: {c: mean[name][c] - max(mean[peer][c] for peer in peers) for c in conditions} for name in args.trained
     }
+    recorded_settings = settings(args)
+    del recorded_settings["trained"]  # recorded with each fold
     return {
         "si_sdr_improvement_db": mean,
         "margin_over_best_peer_db": margins,
@@ -194,14 +230,7 @@ def measure(args):
         "train_seconds": {name: [run["train_seconds"][name] for run in runs] for name in args.trained},
         "unavailable_peers": {name: why for name, why in peer_functions.items() if isinstance(why, str)},
         "folds": runs,
-        "settings": {
-            "train_clips": args.train_clips,
-            "mixtures": args.mixtures,
-            "noise_filter_db": args.noise_filter_db,
-            "noise_speed_perturbation": args.noise_speed_perturbation,
-            "test_clips": args.test_clips,
-            "snrs_db": list(SNRS),
-        },
+        "settings": recorded_settings,
         "targets": target_strings(TARGETS),
     }
 
