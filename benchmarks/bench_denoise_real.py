@@ -179,7 +179,7 @@ def measure_fold(fold, speech, ambiences, peers, args):
 
 
 def settings(args):
-    """What a fold's figures depend on besides the fold: a kept fold must have been measured with these."""
+    """What a fold's figures depend on besides the fold and the methods: a kept fold must share them."""
     return {
         "train_clips": args.train_clips,
         "mixtures": args.mixtures,
@@ -187,7 +187,6 @@ def settings(args):
         "noise_speed_perturbation": args.noise_speed_perturbation,
         "test_clips": args.test_clips,
         "snrs_db": list(SNRS),
-        "trained": list(args.trained),
     }
 
 
@@ -196,9 +195,12 @@ def kept_runs(args):
     if not (args.keep_folds and (RESULTS_DIR / f"{args.out}.json").exists()):
         return {}
     previous = read_results(args.out)
-    recorded = {"trained": previous["folds"][0]["trained"], **previous["settings"]}
-    if recorded != settings(args):
-        sys.exit(f"--keep-folds: {args.out}.json was measured with {recorded}, not {settings(args)}")
+    trained = {tuple(run["trained"]) for run in previous["folds"]}
+    if previous["settings"] != settings(args) or trained != {tuple(args.trained)}:
+        sys.exit(
+            f"--keep-folds: {args.out}.json was measured with {previous['settings']} and --trained "
+            f"{[list(t) for t in sorted(trained)]}, not {settings(args)} and --trained {list(args.trained)}"
+        )
     return {run["fold"]: run for run in previous["folds"] if run["fold"] in args.folds}
 
 
@@ -221,8 +223,6 @@ def measure(args):
     margins = {
         name: {c: mean[name][c] - max(mean[peer][c] for peer in peers) for c in conditions} for name in args.trained
     }
-    recorded_settings = settings(args)
-    del recorded_settings["trained"]  # recorded with each fold
     return {
         "si_sdr_improvement_db": mean,
         "margin_over_best_peer_db": margins,
@@ -230,7 +230,7 @@ def measure(args):
         "train_seconds": {name: [run["train_seconds"][name] for run in runs] for name in args.trained},
         "unavailable_peers": {name: why for name, why in peer_functions.items() if isinstance(why, str)},
         "folds": runs,
-        "settings": recorded_settings,
+        "settings": settings(args),
         "targets": target_strings(TARGETS),
     }
 
