@@ -57,19 +57,32 @@ def esc10_recordings_by_fold(sr, classes):
     return recordings
 
 
+def _cpu_model():
+    """The processor's name: floating-point results, and so trained networks, differ between processors."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            names = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    except OSError:
+        names = []
+    return names[0] if names else platform.processor()
+
+
 def machine():
     """What the numbers were measured on."""
+    import keras
     import numpy as np
     import sklearn
 
     import skaudio
 
     return {
+        "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "sklearn": sklearn.__version__,
+        "keras": keras.__version__,
         "skaudio": skaudio.__version__,
         "date": time.strftime("%Y-%m-%d"),
     }

@@ -195,10 +195,14 @@ def make_classifier_pipeline(
 
     - ``window``: ``duration`` seconds. Training takes every clip's windows
       end to end (a shorter clip centred in zero padding), each clip
-      weighing as much as any other; a clip's prediction is the mean of the
-      class probabilities of its windows at half-window steps, so nothing
-      is cropped away, and a long recording costs memory for one batch of
+      weighing as much as any other; a clip's prediction pools the class
+      probabilities of its windows at half-window steps, so nothing is
+      cropped away, and a long recording costs memory for one batch of
       windows only.
+    - ``window_pooling="confidence"``: the windows' probabilities are
+      averaged, each weighted by how sure it is (one minus its entropy
+      over that of a uniform guess), so that the background around a short
+      sound in a long recording does not outvote it.
     - ``window_top_db=30``: windows more than 30 dB below their clip's
       loudest window (silent padding, pauses) are neither trained on nor
       averaged.
@@ -294,6 +298,8 @@ def make_classifier_pipeline(
     8000
     >>> pipe.get_params()["cnn1dclassifier__front_end__mfcc__n_mfcc"]
     13
+    >>> pipe.get_params()["cnn1dclassifier__window_pooling"]  # windows weighed by their confidence
+    'confidence'
     >>> pipe.get_params()["cnn1dclassifier__member_params"][1]["conv2d_filters"]  # the log-mel network
     (16, 32)
     >>> sounds = make_classifier_pipeline(sr=16000, duration=5.0, features="log-mel")
@@ -318,6 +324,7 @@ def make_classifier_pipeline(
                 CNN1DClassifier(
                     window=max(1, round(duration * sr)),
                     window_top_db=30.0,
+                    window_pooling="confidence",
                     recalibrate_batch_norm=True,
                     **network,
                     member_params=member_params,

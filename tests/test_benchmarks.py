@@ -90,4 +90,6 @@ def test_results_of_a_development_run_can_go_outside_the_results_folder(bench, t
     assert path == tmp_path / "dev_run.json" and list(tmp_path.iterdir()) == [path]  # no partial file left
     written = json.loads(path.read_text())
     assert written["event_f1"] == 0.5 and written["machine"]["cpu_count"] >= 1
+    # the processor and keras: the same code and seed train other networks on another processor
+    assert written["machine"]["cpu"] and written["machine"]["keras"].startswith("3.")
     assert f"wrote {path}" in capsys.readouterr().out

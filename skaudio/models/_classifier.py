@@ -160,13 +160,17 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     window_hop : int or None, default=None
         Step between the starts of the windows ``predict_proba`` pools;
         None means ``window // 2`` (half overlap).
-    window_pooling : {"mean", "max"}, default="mean"
+    window_pooling : {"mean", "max", "confidence"}, default="mean"
         With ``window``: how ``predict_proba`` combines a clip's window
         probabilities. "mean" averages them; "max" takes each class's
         highest probability over the windows, divided by their sum so that
         a clip's probabilities sum to 1: a clip whose sound fills one
         window of many (an event in a long recording) is judged on that
-        window instead of being outvoted by its background.
+        window instead of being outvoted by its background; "confidence"
+        averages them weighted by each window's confidence (one minus the
+        entropy of its probabilities over that of a uniform guess), so
+        that windows of background, which the network is unsure of, count
+        less without a single window deciding.
     window_top_db : float > 0 or None, default=None
         With ``window`` on waveforms (an error otherwise): leave out of
         training, and out of a clip's pooling, the windows whose RMS level is
@@ -311,7 +315,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         freq_mask_width: int = 4,
         window: int | None = None,
         window_hop: int | None = None,
-        window_pooling: Literal["mean", "max"] = "mean",
+        window_pooling: Literal["mean", "max", "confidence"] = "mean",
         window_top_db: float | None = None,
         recalibrate_batch_norm: bool = False,
         n_networks: int = 1,
@@ -408,7 +412,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "mix_probability": [Interval(Real, 0, 1, closed="both")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
-        "window_pooling": [StrOptions({"mean", "max"})],
+        "window_pooling": [StrOptions({"mean", "max", "confidence"})],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],

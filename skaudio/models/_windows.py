@@ -159,7 +159,10 @@ def pool_over_windows(
 
     ``predict`` is called on blocks of at most ``max_windows`` windows; with
     ``top_db``, on a waveform's loud windows only (:func:`window_blocks`).
-    ``pooling="max"`` takes each output's largest value over the windows.
+    ``pooling="max"`` takes each output's largest value over the windows;
+    ``pooling="confidence"``, for class probabilities ``(n, n_classes)``,
+    weighs each window by its confidence, one minus the entropy of its
+    probabilities over that of a uniform guess (:func:`window_confidence`).
 
     Examples
     --------
@@ -168,15 +171,40 @@ def pool_over_windows(
     [[2.5], [0.25]]
     >>> pool_over_windows(lambda w: w.mean(axis=1, keepdims=True), clips, 4, 2, 8, pooling="max").tolist()
     [[3.5], [0.25]]
+    >>> sure_or_unsure = lambda w: np.where(w[:, -1:] > 4, [[1.0, 0.0]], [[0.4, 0.6]])  # mean: [[0.7, 0.3]]
+    >>> pool_over_windows(sure_or_unsure, clips[:1], 4, 2, 8, pooling="confidence").round(2).tolist()
+    [[0.98, 0.02]]
     """
-    if pooling not in ("mean", "max"):
-        raise ValueError(f"pooling must be 'mean' or 'max', got {pooling!r}.")
-    accumulate, start = (np.add, 0.0) if pooling == "mean" else (np.maximum, -np.inf)
-    pooled, counts = None, np.zeros(len(clips))
+    if pooling not in ("mean", "max", "confidence"):
+        raise ValueError(f"pooling must be 'mean', 'max' or 'confidence', got {pooling!r}.")
+    accumulate, start = (np.maximum, -np.inf) if pooling == "max" else (np.add, 0.0)
+    pooled, weight_sums = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
+        weights = window_confidence(values) if pooling == "confidence" else np.ones(len(values))
         if pooled is None:
             pooled = np.full((len(clips),) + values.shape[1:], start)
-        accumulate.at(pooled, clip_index, values)
-        counts += np.bincount(clip_index, minlength=len(clips))
-    return pooled / counts.reshape((-1,) + (1,) * (pooled.ndim - 1)) if pooling == "mean" else pooled
+        accumulate.at(pooled, clip_index, values if pooling == "max" else values * weights[:, None])
+        weight_sums += np.bincount(clip_index, weights=weights, minlength=len(clips))
+    if pooling == "max":
+        return pooled
+    return pooled / weight_sums.reshape((-1,) + (1,) * (pooled.ndim - 1))
+
+
+def window_confidence(proba: np.ndarray) -> np.ndarray:
+    """Each window's confidence: 1 minus the entropy of its class probabilities over ``log(n_classes)``.
+
+    1 for a window sure of one class, 0 for a uniform guess (floored at
+    1e-6, so that a clip whose every window guesses still gets their mean).
+
+    Examples
+    --------
+    >>> window_confidence(np.array([[1.0, 0.0], [0.5, 0.5], [0.9, 0.1]])).round(3).tolist()
+    [1.0, 0.0, 0.531]
+    """
+    if proba.ndim != 2 or proba.shape[1] < 2:
+        raise ValueError(
+            f"Confidence pooling needs class probabilities (n_windows, n_classes >= 2), got {proba.shape}."
+        )
+    entropy = -np.sum(proba * np.log(np.clip(proba, 1e-12, 1.0)), axis=1)
+    return np.maximum(1.0 - entropy / np.log(proba.shape[1]), 1e-6)

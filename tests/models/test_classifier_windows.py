@@ -146,8 +146,38 @@ def test_max_pooling_judges_a_clip_by_each_class_best_window(fitted, ragged):
     mean = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4)
     peak = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4, pooling="max")
     assert mean[0].argmax() == 1 and peak[0].argmax() == 0
-    with pytest.raises(ValueError, match="pooling must be 'mean' or 'max', got 'median'"):
+    with pytest.raises(ValueError, match="pooling must be 'mean', 'max' or 'confidence', got 'median'"):
         pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4, pooling="median")
+
+
+def test_confidence_pooling_weighs_each_window_by_its_certainty(fitted, ragged):
+    clip = ragged[0][3]
+    starts = window_starts(len(clip), WINDOW, WINDOW // 2)
+    windows = np.stack([clip[s : s + WINDOW] for s in starts])
+    by_window = np.asarray(fitted.model_(windows[..., None], training=False), dtype=np.float64)
+    fitted.set_params(window_pooling="confidence")
+    try:
+        proba = fitted.predict_proba([clip])[0]
+    finally:
+        fitted.set_params(window_pooling="mean")
+    entropy = -(by_window * np.log(np.clip(by_window, 1e-12, 1))).sum(axis=1)
+    weights = 1 - entropy / np.log(by_window.shape[1])
+    np.testing.assert_allclose(proba, weights @ by_window / weights.sum(), atol=1e-5)
+    np.testing.assert_allclose(proba.sum(), 1.0, atol=1e-5)
+    # many unsure background windows outvote one sure event under the mean, not under confidence
+    votes = lambda w: np.where(w.max(axis=1, keepdims=True) > 5, [[0.95, 0.05]], [[0.4, 0.6]])  # noqa: E731
+    event_in_background = np.ones(8 * WINDOW)
+    event_in_background[WINDOW : WINDOW + 10] = 9.0
+    mean = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=3)
+    confident = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=3, pooling="confidence")
+    assert mean[0].argmax() == 1 and confident[0].argmax() == 0
+    # a clip whose every window is a uniform guess gets their mean, not a division by zero
+    unsure = pool_over_windows(
+        lambda w: np.full((len(w), 2), 0.5), [event_in_background], WINDOW, WINDOW, 3, pooling="confidence"
+    )
+    np.testing.assert_allclose(unsure, [[0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"needs class probabilities \(n_windows, n_classes >= 2\)"):
+        pool_over_windows(lambda w: w[:, :1], [event_in_background], WINDOW, WINDOW, 3, pooling="confidence")
 
 
 def test_a_long_recording_is_predicted_in_bounded_memory(fitted):
