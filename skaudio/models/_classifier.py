@@ -567,7 +567,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         return proba.astype(np.float32)
 
     def predict(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
-        """Class label of each clip (with ``window``: of the mean probabilities over its windows).
+        """Class label of each clip (with ``window``: of its windows' pooled probabilities, ``window_pooling``).
 
         Parameters
         ----------

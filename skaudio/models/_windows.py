@@ -1,7 +1,8 @@
 """Clips of any length cut into fixed windows, and window predictions pooled back per clip.
 
 ``CNN1DClassifier(window=...)`` trains on every window of every clip and
-predicts a clip from the mean of its windows' probabilities (with
+predicts a clip from the mean of its windows' probabilities (or their
+maximum, or their mean weighted by confidence: ``window_pooling``; with
 ``window_top_db``, on and over its loud windows only). The windows of
 one clip start every ``hop`` samples (or frames); the last one ends with the
 clip, so no part of a clip goes unseen; a clip shorter than one window is
@@ -155,9 +156,10 @@ def pool_over_windows(
     top_db: float | None = None,
     pooling: str = "mean",
 ) -> np.ndarray:
-    """Per clip, the mean (or the maximum) of ``predict`` over the clip's windows, ``(n_clips, ...)``.
+    """Per clip, the mean (the maximum, or the confidence-weighted mean) of ``predict`` over its windows.
 
-    ``predict`` is called on blocks of at most ``max_windows`` windows; with
+    The result is ``(n_clips, ...)``. ``predict`` is called on blocks of at
+    most ``max_windows`` windows; with
     ``top_db``, on a waveform's loud windows only (:func:`window_blocks`).
     ``pooling="max"`` takes each output's largest value over the windows;
     ``pooling="confidence"``, for class probabilities ``(n, n_classes)``,
@@ -184,7 +186,8 @@ def pool_over_windows(
         weights = window_confidence(values) if pooling == "confidence" else np.ones(len(values))
         if pooled is None:
             pooled = np.full((len(clips),) + values.shape[1:], start)
-        accumulate.at(pooled, clip_index, values if pooling == "max" else values * weights[:, None])
+        weighted = values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
+        accumulate.at(pooled, clip_index, values if pooling == "max" else weighted)
         weight_sums += np.bincount(clip_index, weights=weights, minlength=len(clips))
     if pooling == "max":
         return pooled

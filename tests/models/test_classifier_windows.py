@@ -316,3 +316,14 @@ def test_a_model_saved_before_window_top_db_and_recalibration_existed_still_pred
         np.testing.assert_allclose(fitted.predict_proba(X[:3]), expected, rtol=1e-6)
     finally:
         fitted.__dict__.update(saved)
+
+
+def test_mean_and_max_pooling_take_outputs_of_any_shape():
+    clips = [np.arange(12.0), np.arange(3.0)]
+    per_frame = lambda w: np.stack([w[:, :2], -w[:, :2]], axis=-1)  # noqa: E731  (n, 2, 2), as frame outputs
+    mean = pool_over_windows(per_frame, clips, 4, 4, max_windows=2)
+    peak = pool_over_windows(per_frame, clips, 4, 4, max_windows=2, pooling="max")
+    assert mean.shape == peak.shape == (2, 2, 2)
+    np.testing.assert_allclose(mean[0, :, 0], [4.0, 5.0])  # windows starting at 0, 4, 8
+    np.testing.assert_allclose(peak[0, :, 0], [8.0, 9.0])
+    np.testing.assert_allclose(pool_over_windows(lambda w: w[:, 0], clips, 4, 4, 2), [4.0, 0.0])  # (n,) outputs
