@@ -119,30 +119,42 @@ def test_windowed_classifier_learns_events_anywhere_in_clips_of_any_length(fitte
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
 
 
-def test_a_clip_gets_the_mean_of_its_windows_probabilities(fitted, ragged):
-    clip = ragged[0][3]
+def _window_probabilities(fitted, clip):
+    """The fitted network's probabilities for each of ``clip``'s half-overlapping windows."""
     starts = window_starts(len(clip), WINDOW, WINDOW // 2)
     windows = np.stack([clip[s : s + WINDOW] for s in starts])
-    by_window = np.asarray(fitted.model_(windows[..., None], training=False))
+    return np.asarray(fitted.model_(windows[..., None], training=False), dtype=np.float64)
+
+
+def _pooled_by(fitted, clip, pooling):
+    """``fitted``'s probabilities for ``clip`` under ``window_pooling=pooling`` (then back to the mean)."""
+    fitted.set_params(window_pooling=pooling)
+    try:
+        return fitted.predict_proba([clip])[0]
+    finally:
+        fitted.set_params(window_pooling="mean")
+
+
+def _event_in_background():
+    """Eight windows of a steady background, the second holding a short loud event."""
+    clip = np.ones(8 * WINDOW)
+    clip[WINDOW : WINDOW + 10] = 9.0
+    return clip
+
+
+def test_a_clip_gets_the_mean_of_its_windows_probabilities(fitted, ragged):
+    clip = ragged[0][3]
+    by_window = _window_probabilities(fitted, clip)
     np.testing.assert_allclose(fitted.predict_proba([clip])[0], by_window.mean(axis=0), atol=1e-5)
 
 
 def test_max_pooling_judges_a_clip_by_each_class_best_window(fitted, ragged):
     clip = ragged[0][3]
-    starts = window_starts(len(clip), WINDOW, WINDOW // 2)
-    windows = np.stack([clip[s : s + WINDOW] for s in starts])
-    by_window = np.asarray(fitted.model_(windows[..., None], training=False))
-    fitted.set_params(window_pooling="max")
-    try:
-        proba = fitted.predict_proba([clip])[0]
-    finally:
-        fitted.set_params(window_pooling="mean")
-    best = by_window.max(axis=0)
-    np.testing.assert_allclose(proba, best / best.sum(), atol=1e-5)
+    best = _window_probabilities(fitted, clip).max(axis=0)
+    np.testing.assert_allclose(_pooled_by(fitted, clip, "max"), best / best.sum(), atol=1e-5)
     # a loud background outvotes one short event under the mean, not under the maximum
     votes = lambda w: np.where(w.max(axis=1, keepdims=True) > 5, [[0.9, 0.1]], [[0.3, 0.7]])  # noqa: E731
-    event_in_background = np.ones(8 * WINDOW)
-    event_in_background[WINDOW : WINDOW + 10] = 9.0
+    event_in_background = _event_in_background()
     mean = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4)
     peak = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=4, pooling="max")
     assert mean[0].argmax() == 1 and peak[0].argmax() == 0
@@ -152,22 +164,15 @@ def test_max_pooling_judges_a_clip_by_each_class_best_window(fitted, ragged):
 
 def test_confidence_pooling_weighs_each_window_by_its_certainty(fitted, ragged):
     clip = ragged[0][3]
-    starts = window_starts(len(clip), WINDOW, WINDOW // 2)
-    windows = np.stack([clip[s : s + WINDOW] for s in starts])
-    by_window = np.asarray(fitted.model_(windows[..., None], training=False), dtype=np.float64)
-    fitted.set_params(window_pooling="confidence")
-    try:
-        proba = fitted.predict_proba([clip])[0]
-    finally:
-        fitted.set_params(window_pooling="mean")
+    by_window = _window_probabilities(fitted, clip)
+    proba = _pooled_by(fitted, clip, "confidence")
     entropy = -(by_window * np.log(np.clip(by_window, 1e-12, 1))).sum(axis=1)
     weights = 1 - entropy / np.log(by_window.shape[1])
     np.testing.assert_allclose(proba, weights @ by_window / weights.sum(), atol=1e-5)
     np.testing.assert_allclose(proba.sum(), 1.0, atol=1e-5)
     # many unsure background windows outvote one sure event under the mean, not under confidence
     votes = lambda w: np.where(w.max(axis=1, keepdims=True) > 5, [[0.95, 0.05]], [[0.4, 0.6]])  # noqa: E731
-    event_in_background = np.ones(8 * WINDOW)
-    event_in_background[WINDOW : WINDOW + 10] = 9.0
+    event_in_background = _event_in_background()
     mean = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=3)
     confident = pool_over_windows(votes, [event_in_background], WINDOW, WINDOW, max_windows=3, pooling="confidence")
     assert mean[0].argmax() == 1 and confident[0].argmax() == 0
