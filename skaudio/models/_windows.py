@@ -158,13 +158,27 @@ def pool_over_windows(
 ) -> np.ndarray:
     """Per clip, the mean (the maximum, or the confidence-weighted mean) of ``predict`` over its windows.
 
-    The result is ``(n_clips, ...)``. ``predict`` is called on blocks of at
-    most ``max_windows`` windows; with
-    ``top_db``, on a waveform's loud windows only (:func:`window_blocks`).
-    ``pooling="max"`` takes each output's largest value over the windows;
-    ``pooling="confidence"``, for class probabilities ``(n, n_classes)``,
-    weighs each window by its confidence, one minus the entropy of its
-    probabilities over that of a uniform guess (:func:`window_confidence`).
+    Parameters
+    ----------
+    predict : callable
+        Maps a block of windows ``(n, window, ...)`` to outputs ``(n, ...)``;
+        called on blocks of at most ``max_windows`` windows.
+    clips : list of ndarray
+        Clips from :func:`as_clips`.
+    window, hop : int
+        Window length and the step between window starts.
+    max_windows : int
+        Most windows per call of ``predict``: what bounds memory.
+    top_db : float or None, default=None
+        Pool a waveform's loud windows only (:func:`window_blocks`).
+    pooling : {"mean", "max", "confidence"}, default="mean"
+        "mean" averages each output over the windows, "max" takes its
+        largest value, "confidence" averages class probabilities
+        ``(n, n_classes)`` weighted by :func:`window_confidence`.
+
+    Returns
+    -------
+    pooled : ndarray of shape (n_clips, ...)
 
     Examples
     --------
@@ -179,26 +193,39 @@ def pool_over_windows(
     """
     if pooling not in ("mean", "max", "confidence"):
         raise ValueError(f"pooling must be 'mean', 'max' or 'confidence', got {pooling!r}.")
-    accumulate, start = (np.maximum, -np.inf) if pooling == "max" else (np.add, 0.0)
     pooled, weight_sums = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
-        weights = window_confidence(values) if pooling == "confidence" else np.ones(len(values))
         if pooled is None:
-            pooled = np.full((len(clips),) + values.shape[1:], start)
-        weighted = values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
-        accumulate.at(pooled, clip_index, values if pooling == "max" else weighted)
+            pooled = np.full((len(clips),) + values.shape[1:], -np.inf if pooling == "max" else 0.0)
+        if pooling == "max":
+            np.maximum.at(pooled, clip_index, values)
+            continue
+        weights = window_confidence(values) if pooling == "confidence" else np.ones(len(values))
+        np.add.at(pooled, clip_index, values * _along_first_axis(weights, values.ndim))
         weight_sums += np.bincount(clip_index, weights=weights, minlength=len(clips))
-    if pooling == "max":
-        return pooled
-    return pooled / weight_sums.reshape((-1,) + (1,) * (pooled.ndim - 1))
+    return pooled if pooling == "max" else pooled / _along_first_axis(weight_sums, pooled.ndim)
+
+
+def _along_first_axis(weights, ndim):
+    """``weights`` of shape ``(n,)`` shaped to multiply an ``ndim``-dimensional array row by row."""
+    return weights.reshape((-1,) + (1,) * (ndim - 1))
 
 
 def window_confidence(proba: np.ndarray) -> np.ndarray:
     """Each window's confidence: 1 minus the entropy of its class probabilities over ``log(n_classes)``.
 
-    1 for a window sure of one class, 0 for a uniform guess (floored at
-    1e-6, so that a clip whose every window guesses still gets their mean).
+    Parameters
+    ----------
+    proba : ndarray of shape (n_windows, n_classes)
+        Each window's class probabilities, ``n_classes >= 2``.
+
+    Returns
+    -------
+    confidence : ndarray of shape (n_windows,)
+        1 for a window sure of one class, 0 for a uniform guess, floored at
+        1e-6 so that a clip whose every window guesses still gets their
+        mean.
 
     Examples
     --------
