@@ -24,7 +24,7 @@ from skaudio.models._front_end import (
     needs_training_statistics,
     training_statistics,
 )
-from skaudio.models._windows import as_clips, pool_over_windows, window_blocks
+from skaudio.models._windows import WINDOW_POOLINGS, as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips, warn_unseen_labels
@@ -412,7 +412,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "mix_probability": [Interval(Real, 0, 1, closed="both")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
-        "window_pooling": [StrOptions({"mean", "max", "confidence"})],
+        "window_pooling": [StrOptions(set(WINDOW_POOLINGS))],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],

@@ -147,6 +147,10 @@ def window_blocks(
         yield np.concatenate(pending), np.concatenate(pending_index)
 
 
+#: the rules ``pool_over_windows`` (and ``CNN1DClassifier(window_pooling=...)``) combine windows by
+WINDOW_POOLINGS = ("mean", "max", "confidence")
+
+
 def pool_over_windows(
     predict: Callable[[np.ndarray], np.ndarray],
     clips: list[np.ndarray],
@@ -191,7 +195,7 @@ def pool_over_windows(
     >>> pool_over_windows(sure_or_unsure, clips[:1], 4, 2, 8, pooling="confidence").round(2).tolist()
     [[0.98, 0.02]]
     """
-    if pooling not in ("mean", "max", "confidence"):
+    if pooling not in WINDOW_POOLINGS:
         raise ValueError(f"pooling must be 'mean', 'max' or 'confidence', got {pooling!r}.")
     pooled, weight_sums = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
