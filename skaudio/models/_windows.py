@@ -196,7 +196,8 @@ def pool_over_windows(
     [[0.98, 0.02]]
     """
     if pooling not in WINDOW_POOLINGS:
-        raise ValueError(f"pooling must be 'mean', 'max' or 'confidence', got {pooling!r}.")
+        allowed = ", ".join(map(repr, WINDOW_POOLINGS[:-1])) + f" or {WINDOW_POOLINGS[-1]!r}"
+        raise ValueError(f"pooling must be {allowed}, got {pooling!r}.")
     pooled, weight_sums = None, np.zeros(len(clips))
     for windows, clip_index in window_blocks(clips, window, hop, max_windows, top_db):
         values = np.asarray(predict(windows), dtype=np.float64)
