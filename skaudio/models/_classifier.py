@@ -24,6 +24,7 @@ from skaudio.models._front_end import (
     needs_training_statistics,
     training_statistics,
 )
+from skaudio.models._mixup import MixupBatches, mixup_loss, one_hot_targets
 from skaudio.models._windows import WINDOW_POOLINGS, as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
@@ -127,6 +128,15 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     mix_probability : float in [0, 1], default=1.0
         With ``mix_snr_db``: the chance that a training example gets a
         background (drawn per example and epoch).
+    mixup : float >= 0, default=0.0
+        Training-time mixup (Zhang et al., ICLR 2018): every training
+        example (window) is replaced by a weighted sum of itself and another
+        example of its batch, and its target by the same weighted sum of the
+        two one-hot targets, the weight drawn from ``Beta(mixup, mixup)``
+        per example and epoch; sample weights are mixed alike. Unlike
+        ``mix_snr_db`` the network is told how much of each class it hears.
+        Needs a cross-entropy ``loss`` (trained as categorical cross-entropy
+        on the soft targets); validation examples are not mixed. 0: off.
     time_shift : float, default=0.0
         Training-time random shift along time, as a fraction of the length.
     time_stretch : float, default=0.0
@@ -304,6 +314,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         noise_probability: float = 1.0,
         mix_snr_db: tuple[float, float] | None = None,
         mix_probability: float = 1.0,
+        mixup: float = 0.0,
         time_shift: float = 0.0,
         time_stretch: float = 0.0,
         gain_db: float = 0.0,
@@ -365,6 +376,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.noise_probability = noise_probability
         self.mix_snr_db = mix_snr_db
         self.mix_probability = mix_probability
+        self.mixup = mixup
         self.time_shift = time_shift
         self.time_stretch = time_stretch
         self.gain_db = gain_db
@@ -396,6 +408,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     member_params = None
     mix_snr_db = None
     mix_probability = 1.0
+    mixup = 0.0
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
@@ -410,6 +423,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "noise_probability": [Interval(Real, 0, 1, closed="both")],
         "mix_snr_db": "no_validation",  # checked where the mixing layer is built
         "mix_probability": [Interval(Real, 0, 1, closed="both")],
+        "mixup": [Interval(Real, 0, None, closed="left")],
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "window_hop": [Interval(Integral, 1, None, closed="left"), None],
         "window_pooling": [StrOptions(set(WINDOW_POOLINGS))],
@@ -443,7 +457,39 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             augmentation=self._augmentation(),
             waveform_augmentation=self._waveform_augmentation(),
         )
+        if self.mixup:
+            compile_kwargs = {**compile_kwargs, "loss": mixup_loss(self.loss)}
         return self._compile_model(model, compile_kwargs)
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        if self.mixup:
+            X, y, sample_weight, kwargs = self._mixup_training_data(X, y, sample_weight, initial_epoch, kwargs)
+        super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
+
+    def _mixup_training_data(self, X, y, sample_weight, initial_epoch, kwargs):
+        """``model_.fit``'s data with ``mixup``: mixed training batches, the unmixed validation part as arrays."""
+        n_classes = self.n_classes_
+        validation = {}
+        if self.validation_split and "validation_data" not in kwargs:
+            # the last fraction, as Keras splits arrays (it cannot split a PyDataset)
+            split_at = int(np.floor(len(X) * (1.0 - self.validation_split)))
+            weight = None if sample_weight is None else sample_weight[split_at:]
+            validation = {"validation_data": (X[split_at:], one_hot_targets(y[split_at:], n_classes), weight)}
+            X, y = X[:split_at], y[:split_at]
+            sample_weight = None if sample_weight is None else sample_weight[:split_at]
+        seed = self._random_state
+        batches = MixupBatches(
+            X,
+            y,
+            sample_weight,
+            batch_size=self.batch_size,
+            alpha=float(self.mixup),
+            n_classes=n_classes,
+            # its own stream beside the augmentation layers' (augmentation_seed's numbering)
+            seed=np.random.randint(np.iinfo(np.int32).max) if seed is None else augmentation_seed(seed, 10),
+            first_epoch=initial_epoch,
+        )
+        return batches, None, None, {**kwargs, **validation, "validation_split": 0.0, "shuffle": False}
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train ``n_networks`` networks (for each of ``member_params``) on ``(X, y)``.
