@@ -15,8 +15,8 @@ def mixup_loss(loss):
     Parameters
     ----------
     loss : str or keras loss
-        The classifier's ``loss``: a name in ``MIXUP_LOSSES`` or an instance of
-        the matching Keras class.
+        The classifier's ``loss``: a name in ``MIXUP_LOSSES``, or the Keras
+        loss object or function of that name.
 
     Returns
     -------
@@ -27,7 +27,8 @@ def mixup_loss(loss):
     ValueError
         For any other loss: what mixing targets means for it is unknown.
     """
-    name = loss if isinstance(loss, str) else getattr(loss, "name", type(loss).__name__)
+    # a name, a Keras loss object (its name) or a Keras loss function (its __name__)
+    name = loss if isinstance(loss, str) else getattr(loss, "name", getattr(loss, "__name__", None))
     if name not in MIXUP_LOSSES:
         raise ValueError(
             f"mixup mixes the targets of two examples and needs a cross-entropy loss ({' or '.join(MIXUP_LOSSES)}); "

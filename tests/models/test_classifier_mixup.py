@@ -1,9 +1,10 @@
 """Mixup in CNN1DClassifier: mixed batches, soft targets, seeds and errors."""
 
+import keras
 import numpy as np
 import pytest
 
-from skaudio.models._mixup import MixupBatches, one_hot_targets
+from skaudio.models._mixup import MixupBatches, mixup_loss, one_hot_targets
 from skaudio.persistence import load_model, save_model
 from tests.models.conftest import tiny_classifier
 
@@ -54,6 +55,18 @@ def test_alpha_sets_how_far_the_mixes_go():
 
     assert np.median(larger_shares(0.1)) > 0.95  # most examples nearly themselves
     assert np.median(larger_shares(4.0)) < 0.75  # most near an even mix
+
+
+def test_cross_entropy_losses_are_read_by_name_object_or_function():
+    for loss in (
+        "sparse_categorical_crossentropy",
+        keras.losses.SparseCategoricalCrossentropy(),
+        keras.losses.categorical_crossentropy,
+    ):
+        assert isinstance(mixup_loss(loss), keras.losses.CategoricalCrossentropy)
+    for loss in ("mse", keras.losses.Huber(), keras.losses.binary_crossentropy):
+        with pytest.raises(ValueError, match="mixup mixes the targets"):
+            mixup_loss(loss)
 
 
 def test_targets_accept_indices_columns_and_rows():
