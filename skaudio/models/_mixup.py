@@ -108,7 +108,7 @@ class MixupBatches(keras.utils.PyDataset):
             weight = lam.reshape((-1,) + (1,) * (values.ndim - 1))
             return weight * values[rows] + (1 - weight) * values[partners]
 
-        return mixed(self.X).astype(self.X.dtype, copy=False), mixed(self.targets), mixed(self.sample_weight)
+        return mixed(self.X), mixed(self.targets), mixed(self.sample_weight)
 
     def on_epoch_end(self):
         self.epoch += 1

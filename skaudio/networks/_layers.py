@@ -514,7 +514,9 @@ def augmentation_seed(seed: int | None, k: int) -> int | None:
     k : int
         The layer's number: 1-6 are those of :func:`augmentation_layers`
         (gain, time shift, feature shift, SpecAugment, noise, time
-        stretch); estimators number their own layers from 7.
+        stretch); estimators number their own streams from 7
+        (:class:`~skaudio.models.CNN1DClassifier`: speed 7, noise 8,
+        background mixing 9, mixup's batches 10).
 
     Returns
     -------
