@@ -9,7 +9,7 @@ def as_annotations(y):
     """Validated event lists if ``y`` holds event annotations, else None (clip labels)."""
     if not looks_like_event_lists(y):
         return None
-    annotations = check_event_lists(y, name="y")
+    annotations = check_event_lists(y, name="y", allow_zero_duration=False)
     if not any(annotations):
         raise ValueError("y holds event annotations but no clip has any event: there is nothing to learn.")
     return annotations
@@ -40,8 +40,10 @@ def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, off
     """Frame targets ``(n_clips, n_out_frames, n_labels)``: 1 where a frame's centre is inside an event.
 
     Output frame ``j`` is centred at ``(stride * j + offset) * frame_duration``
-    seconds. An event ending after the clip (more than one frame past its
-    last input frame) is an error: the annotation does not fit the audio.
+    seconds. An event shorter than the spacing of the centres, which may hold
+    none, marks the frame centred nearest to its middle, so that no event is
+    lost. An event ending after the clip (more than one frame past its last
+    input frame) is an error: the annotation does not fit the audio.
     """
     clip_end = n_in_frames * frame_duration
     centres = (stride * np.arange(n_out_frames) + offset) * frame_duration
@@ -55,5 +57,8 @@ def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, off
                     f"({clip_end:.3f} s = {n_in_frames} frames of {frame_duration} s): check the "
                     "annotations and frame_duration (the feature step's hop_length / sr)."
                 )
-            targets[i, (centres >= onset) & (centres < offset_s), column[label]] = 1.0
+            inside = (centres >= onset) & (centres < offset_s)
+            if not inside.any():
+                inside = np.argmin(np.abs(centres - (onset + offset_s) / 2))
+            targets[i, inside, column[label]] = 1.0
     return targets

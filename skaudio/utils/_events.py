@@ -31,7 +31,9 @@ def is_sequence(obj: object) -> bool:
     return not isinstance(obj, (str, bytes, Mapping)) and hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
 
 
-def check_scene_events(scene: Sequence[Sequence[Any]], where: str) -> tuple[list[float], list[float], list[Hashable]]:
+def check_scene_events(
+    scene: Sequence[Sequence[Any]], where: str, *, allow_zero_duration: bool = True
+) -> tuple[list[float], list[float], list[Hashable]]:
     """The events of one scene as three lists (onsets, offsets, labels), validated.
 
     Parameters
@@ -41,6 +43,9 @@ def check_scene_events(scene: Sequence[Sequence[Any]], where: str) -> tuple[list
         offset >= onset), hashable labels.
     where : str
         The scene's name in error messages, e.g. ``"y[3]"``.
+    allow_zero_duration : bool, default=True
+        Whether an event may have its offset at its onset. Training
+        annotations may not: such an event covers no audio.
 
     Returns
     -------
@@ -86,6 +91,10 @@ def check_scene_events(scene: Sequence[Sequence[Any]], where: str) -> tuple[list
             raise ValueError(f"{at} has a negative onset: {onset} s.")
         if offset < onset:
             raise ValueError(f"{at} has its offset {offset} s before its onset {onset} s.")
+        if offset == onset and not allow_zero_duration:
+            raise ValueError(
+                f"{at} lasts 0 s (onset and offset both {onset} s): an event needs its offset after its onset."
+            )
         try:
             hash(label)
         except TypeError:
@@ -123,7 +132,7 @@ def looks_like_event_lists(y: object) -> bool:
 
 
 def check_event_lists(
-    events: Sequence[Sequence[Sequence[Any]]], *, name: str = "events"
+    events: Sequence[Sequence[Sequence[Any]]], *, name: str = "events", allow_zero_duration: bool = True
 ) -> list[list[tuple[float, float, Hashable]]]:
     """Validate per-clip event lists and return them as lists of ``(float, float, label)``.
 
@@ -133,6 +142,9 @@ def check_event_lists(
         Per clip, its events; an empty list for a clip without events.
     name : str, default="events"
         Name used in error messages.
+    allow_zero_duration : bool, default=True
+        Whether an event may have its offset at its onset (see
+        :func:`check_scene_events`).
 
     Returns
     -------
@@ -144,8 +156,8 @@ def check_event_lists(
     ------
     ValueError
         Not a list of event lists, an event that is not ``(onset, offset,
-        label)``, a negative or non-finite time, an offset before its onset,
-        an unhashable label. The message names the clip and the event.
+        label)``, a negative or non-finite time, an offset before its onset
+        (or at it, unless ``allow_zero_duration``), an unhashable label. The message names the clip and the event.
 
     Examples
     --------
@@ -157,7 +169,9 @@ def check_event_lists(
         raise ValueError(f"{name} must be a list of event lists (one per clip), got {type(events).__name__}.")
     checked = []
     for i, clip_events in enumerate(events):
-        onsets, offsets, labels = check_scene_events(clip_events, f"{name}[{i}]")
+        onsets, offsets, labels = check_scene_events(
+            clip_events, f"{name}[{i}]", allow_zero_duration=allow_zero_duration
+        )
         labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
         checked.append(list(zip(onsets, offsets, labels)))
     return checked

@@ -221,6 +221,23 @@ def test_frame_targets_and_events_round_trip():
             assert abs(r_on - e_on) <= 0.04 and abs(r_off - e_off) <= 0.04
 
 
+def test_frame_targets_keep_an_event_shorter_than_a_frame():
+    from skaudio.models._annotations import frame_targets
+
+    # Output centres every 0.04 s from 0.015 s; a 10 ms click at 0.50-0.51 s holds none of them.
+    targets = frame_targets(
+        [[(0.50, 0.51, "click")]],
+        ["click"],
+        n_out_frames=50,
+        n_in_frames=201,
+        stride=4,
+        offset=1.5,
+        frame_duration=0.01,
+    )
+    centres = 0.015 + 0.04 * np.arange(50)
+    assert np.flatnonzero(targets[0, :, 0]).tolist() == [int(np.argmin(np.abs(centres - 0.505)))]
+
+
 @pytest.mark.parametrize(
     "kernel_size, pool_size, dilation, padding",
     [(5, 2, 1, "valid"), (3, (2, 2), 1, "same"), (4, (2, 3), (1, 2), "valid"), (4, (3, 1), 2, "same")],
@@ -270,6 +287,8 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
         _frame_detector(epochs=1).fit(X[:2], [[], []])
     with pytest.raises(ValueError, match="offset 0.2 s before its onset 0.5 s"):
         _frame_detector(epochs=1).fit(X[:2], [[(0.5, 0.2, "low")], []])
+    with pytest.raises(ValueError, match=r"y\[1\]\[0\] lasts 0 s \(onset and offset both 0.5 s\)"):
+        _frame_detector(epochs=1).fit(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]])
     with pytest.raises(ValueError, match="X has 20 clips but y has annotations for 19"):
         _frame_detector(epochs=1).fit(X[:20], events[:19])
     with pytest.raises(ValueError, match="threshold must be in"):
