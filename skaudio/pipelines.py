@@ -10,6 +10,7 @@ gave is in the design notes (``docs/design_notes.rst``).
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from sklearn import get_config
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
-from skaudio.utils import is_number
+from skaudio.utils import check_sample_rate, is_number
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -153,6 +154,7 @@ def frame_settings(sr: int) -> tuple[int, int]:
     >>> frame_settings(8000), frame_settings(16000), frame_settings(44100)
     ((256, 80), (512, 160), (2048, 441))
     """
+    sr = check_sample_rate(sr)
     n_fft = 1 << int(round(0.032 * sr) - 1).bit_length()
     return n_fft, max(1, sr // 100)
 
@@ -310,8 +312,8 @@ def make_classifier_pipeline(
     """
     from skaudio.models import CNN1DClassifier
 
-    if not (is_number(duration) and duration > 0):
-        raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
+    if not (is_number(duration) and 0 < duration < math.inf):
+        raise ValueError(f"duration must be a finite number of seconds > 0, got {duration!r}.")
     if features not in CLASSIFIER_FEATURES:
         raise ValueError(f"features must be one of {', '.join(map(repr, CLASSIFIER_FEATURES))}, got {features!r}.")
     kinds = features.split("+")

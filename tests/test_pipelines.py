@@ -90,6 +90,23 @@ def test_the_default_classifier_averages_an_mfcc_network_and_a_log_mel_network()
         mismatched.fit([np.zeros(8000)] * 2, ["a", "b"])
 
 
+@pytest.mark.parametrize("sr", [None, "16000", 0, -8000, 8000.5, True])
+@pytest.mark.parametrize(
+    "factory", ["make_classifier_pipeline", "make_denoiser_pipeline", "make_event_detector_pipeline"]
+)
+def test_factories_refuse_a_sample_rate_that_is_not_a_whole_number_of_hz(factory, sr):
+    from skaudio import pipelines
+
+    with pytest.raises(ValueError, match=r"^sr must be an int > 0 \(a sample rate in Hz\), got "):
+        getattr(pipelines, factory)(sr=sr)
+
+
+@pytest.mark.parametrize("duration", [0, -1.0, float("inf"), float("nan"), "1"])
+def test_classifier_factory_refuses_a_duration_that_is_not_a_finite_positive_number(duration):
+    with pytest.raises(ValueError, match="duration must be a finite number of seconds > 0"):
+        make_classifier_pipeline(sr=8000, duration=duration)
+
+
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
     # one training step an epoch: running it eagerly costs less than tracing it

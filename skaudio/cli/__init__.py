@@ -17,7 +17,7 @@ import sys
 import tempfile
 import warnings
 
-from skaudio.cli._common import TASKS
+from skaudio.cli._common import TASK_OPTIONS, TASKS
 from skaudio.cli._files import error_line
 
 __all__ = ["main", "build_parser"]
@@ -118,26 +118,29 @@ def build_parser():
     train.add_argument(
         "--test-size", type=_fraction, default=0.2, help="held-out fraction, between 0 and 1 (default: 0.2)"
     )
+    denoise_defaults, detect_defaults = TASK_OPTIONS["denoise"], TASK_OPTIONS["detect"]
     train.add_argument(
         "--noise",
-        default="white,pink,babble",
         help="denoise: noises mixed into the clean recordings, comma-separated: white, pink, brown, blue, violet, "
         "babble (other recordings of --data) or a folder of noise recordings (resampled, mixed in at random "
-        "offsets, looped when short) (default: white,pink,babble)",
+        f"offsets, looped when short) (default: {denoise_defaults['noise']})",
     )
-    train.add_argument("--snr", default="0,10", metavar="LOW,HIGH", help="denoise: SNR range in dB (default: 0,10)")
+    train.add_argument(
+        "--snr",
+        metavar="LOW,HIGH",
+        help=f"denoise: SNR range in dB (default: {denoise_defaults['snr']}); a negative LOW is given with '=', "
+        "as in --snr=-5,5",
+    )
     train.add_argument(
         "--mixtures",
         type=_positive_int,
-        default=3,
         help="denoise: noisy versions of each training recording, each with its own noise, excerpt and SNR; "
-        "training takes about this many times as long as with 1 (default: 3, which gained 0.2-0.8 dB over 1 "
-        "on 2,000 recordings)",
+        f"training takes about this many times as long as with 1 (default: {denoise_defaults['mixtures']}, "
+        "which gained 0.2-0.8 dB over 1 on 2,000 recordings)",
     )
     train.add_argument(
         "--noise-filter-db",
         type=_decibels,
-        default=0.0,
         metavar="DB",
         help="denoise: each extra mixture's noise (mixtures 2 to N of a training file) goes through a smooth random "
         "filter with gains within +-DB dB, so that a few noise recordings stand for many; the first mixture of "
@@ -146,7 +149,6 @@ def build_parser():
     train.add_argument(
         "--noise-speed-perturbation",
         type=_perturbation,
-        default=0.0,
         metavar="S",
         help="denoise: each extra mixture's noise recording or babble is played at a random speed in [1-S, 1+S] "
         "(pitch and spectrum shift with it), as --noise-filter-db (default: 0, off)",
@@ -154,10 +156,15 @@ def build_parser():
     train.add_argument(
         "--scenes",
         type=_positive_int,
-        default=1000,
-        help="detect: training scenes synthesised from the clips (default: 1000)",
+        help=f"detect: training scenes synthesised from the clips (default: {detect_defaults['scenes']})",
     )
-    train.add_argument("--scene-duration", type=float, default=4.0, help="detect: scene length in s (default: 4)")
+    train.add_argument(
+        "--scene-duration",
+        type=_seconds,
+        metavar="SECONDS",
+        help="detect: scene length in s; every file must fit in a scene, and predict detects events in windows "
+        f"of this length (default: {detect_defaults['scene_duration']:g})",
+    )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument(
         "--out",
@@ -182,8 +189,11 @@ def build_parser():
         "or per detected event (detector: file, onset, offset, label), printed "
         "as each file is done. A file at another sample rate than the model's is "
         "resampled (said once on stderr); a file shorter than the model's "
-        "analysis window is an error; a file longer than a classifier's clip "
-        "is classified from the part the model sees (a warning says so).",
+        "analysis window is an error, a silent file a warning. A file of any "
+        "length is classified from all of it (windows slid over it, their "
+        "probabilities pooled), or its events detected in overlapping windows "
+        "of the training scenes' length. (A model saved with a FixedLength "
+        "step sees only part of a long file: a warning says so.)",
     )
     predict.add_argument("model", metavar="MODEL.skaudio")
     predict.add_argument("files", nargs="+", metavar="FILE")
@@ -297,6 +307,16 @@ def _perturbation(text):
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+    return value
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
     return value
 
 

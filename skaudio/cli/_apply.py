@@ -119,9 +119,22 @@ class _Rows:
 
 def _predict_file(model, metadata, path, classes, said):
     """The output rows of one file."""
+    from skaudio.utils import UnusableClipWarning, unusable_clips
+
     sr = metadata["sr"]
     _, _, wave = _read(path, sr, said=said)
     _check_long_enough(path, wave, model, sr)
+    if unusable_clips([wave])[0]:
+        what = "no event can be found in it" if metadata["task"] == "detect" else "its label means nothing"
+        warnings.warn(f"{path} is silent (no sample above -120 dBFS): {what}", UserWarning, stacklevel=2)
+    with warnings.catch_warnings():
+        # the models' own warnings of that kind name the clip X[0], which means nothing here: said above by name
+        warnings.simplefilter("ignore", UnusableClipWarning)
+        return _predict_wave(model, metadata, path, wave, classes)
+
+
+def _predict_wave(model, metadata, path, wave, classes):
+    sr = metadata["sr"]
     if metadata["task"] == "detect":
         return [
             {"file": path, "onset": round(onset, 3), "offset": round(offset, 3), "label": label}
@@ -195,6 +208,7 @@ def denoise(args):
     model, metadata = load_model(args.model, task="denoise", trusted=args.trust)
     sr = metadata["sr"]
     native, native_sr, waves = _read(args.input, sr, said=set(), mono=False)
+    _check_long_enough(args.input, waves[0], model, sr)
     n_samples = native.shape[1]
     # each channel is denoised on its own: one batch of n_channels waveforms
     cleaned = model[1:].predict(list(waves))

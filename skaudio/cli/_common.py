@@ -8,6 +8,19 @@ import skaudio
 # The single joblib (pickle) file skaudio saved before skaudio.save_model's zip format (2): opened only with --trust.
 PICKLE_FORMAT = 1
 TASKS = ("classify", "detect", "denoise")
+# ``skaudio train``'s options that one task uses, with their defaults; given for another task, they are refused
+# (they would be ignored). The parser leaves them None, so that what the user gave is known.
+TASK_OPTIONS = {
+    "classify": {"features": None},  # None: make_classifier_pipeline's default
+    "detect": {"scenes": 1000, "scene_duration": 4.0},
+    "denoise": {
+        "noise": "white,pink,babble",
+        "snr": "0,10",
+        "mixtures": 3,
+        "noise_filter_db": 0.0,
+        "noise_speed_perturbation": 0.0,
+    },
+}
 
 
 class CLIError(Exception):

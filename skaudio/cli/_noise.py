@@ -7,46 +7,62 @@ import numpy as np
 from skaudio.cli._common import CLIError
 
 
+def _named_noises():
+    from skaudio.datasets import NOISE_COLORS
+
+    return [*sorted(NOISE_COLORS), "babble"]
+
+
+def check_noise_entries(text):
+    """The entries of a ``--noise`` value, each a named noise or an existing folder, else a CLIError.
+
+    Cheap (no file is read), so that the command can check ``--noise`` before it loads its data.
+    """
+    names = _named_noises()
+    entries = [entry.strip() for entry in text.split(",") if entry.strip()]
+    if not entries:
+        raise CLIError(f"--noise is empty: give one or more of {', '.join(names)} or folders of noise recordings")
+    for entry in entries:
+        if entry not in names and not os.path.isdir(entry):
+            raise CLIError(
+                f"--noise {entry!r} is neither a named noise ({', '.join(names)}) nor a folder of noise recordings"
+            )
+    return entries
+
+
 def noise_sources(text, sr):
     """The entries of a ``--noise`` value and what ``make_noisy`` takes for each.
 
     ``text`` is comma-separated; each entry is a named noise (a colour or ``babble``) or a folder
     whose recordings are resampled to ``sr`` and mixed in at random offsets (looped when shorter than
     a clip). Returns ``(entries, sources)``: a name stays a name, a folder becomes its list of
-    waveforms. An empty value, an entry that is neither, a folder without audio, and a recording that
-    is silent or shorter than one analysis frame are errors naming the entry and the file.
+    waveforms. An empty value, an entry that is neither (:func:`check_noise_entries`), a folder without
+    audio, and a recording that is silent or shorter than one analysis frame are errors naming the
+    entry and the file.
     """
-    from skaudio.datasets import NOISE_COLORS
     from skaudio.io import load_folder
     from skaudio.pipelines import frame_settings
 
-    names = [*sorted(NOISE_COLORS), "babble"]
-    entries = [entry.strip() for entry in text.split(",") if entry.strip()]
-    if not entries:
-        raise CLIError(f"--noise is empty: give one or more of {', '.join(names)} or folders of noise recordings")
+    entries = check_noise_entries(text)
     sources = []
     for entry in entries:
-        if entry in names:
+        if entry in _named_noises():  # a name wins over a folder of that name
             sources.append(entry)
-        elif os.path.isdir(entry):
-            try:
-                found = load_folder(entry, sr=sr, labels=None)
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise CLIError(f"--noise {entry}: {exc}") from None
-            shortest = frame_settings(sr)[0]
-            for name, wave in zip(found.filenames, found.data):
-                if len(wave) < shortest:
-                    raise CLIError(
-                        f"--noise {entry}: {name} holds {len(wave)} samples at {sr} Hz, less than one analysis "
-                        f"frame ({shortest}, {1000 * shortest / sr:.0f} ms)"
-                    )
-                if not np.any(wave):
-                    raise CLIError(f"--noise {entry}: {name} is silent (it cannot be scaled to an SNR)")
-            sources.append(list(found.data))
-        else:
-            raise CLIError(
-                f"--noise {entry!r} is neither a named noise ({', '.join(names)}) nor a folder of noise recordings"
-            )
+            continue
+        try:
+            found = load_folder(entry, sr=sr, labels=None)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise CLIError(f"--noise {entry}: {exc}") from None
+        shortest = frame_settings(sr)[0]
+        for name, wave in zip(found.filenames, found.data):
+            if len(wave) < shortest:
+                raise CLIError(
+                    f"--noise {entry}: {name} holds {len(wave)} samples at {sr} Hz, less than one analysis "
+                    f"frame ({shortest}, {1000 * shortest / sr:.0f} ms)"
+                )
+            if not np.any(wave):
+                raise CLIError(f"--noise {entry}: {name} is silent (it cannot be scaled to an SNR)")
+        sources.append(list(found.data))
     return entries, sources
 
 

@@ -10,9 +10,9 @@ import warnings
 
 import numpy as np
 
-from skaudio.cli._common import CLIError, save_model
+from skaudio.cli._common import TASK_OPTIONS, CLIError, save_model
 from skaudio.cli._files import check_output
-from skaudio.cli._noise import mix_noises, noise_sources
+from skaudio.cli._noise import check_noise_entries, mix_noises, noise_sources
 
 
 def _checked_name(name, names, option):
@@ -90,6 +90,8 @@ def _check_paths(args):
     """
     from skaudio.io import list_audio_files
 
+    if os.path.isfile(args.data):
+        raise CLIError(f"--data {args.data} is a file: give the folder that holds the recordings")
     if not os.path.isdir(args.data):
         raise CLIError(f"data folder not found: {args.data}")
     training_files = []
@@ -98,29 +100,48 @@ def _check_paths(args):
     check_output(args.out, inputs=training_files, force=args.force)
 
 
-def _check_noise_augmentation(args):
-    """The noise augmentation options make sense for a denoiser's extra mixtures only."""
-    given = [
-        option
-        for option, value in (
-            ("--noise-filter-db", args.noise_filter_db),
-            ("--noise-speed-perturbation", args.noise_speed_perturbation),
-        )
-        if value
+def _option(dest):
+    return "--" + dest.replace("_", "-")
+
+
+def _check_task_options(args):
+    """Refuse another task's options (they would be ignored), fill in this task's defaults, check them.
+
+    Runs before the data are loaded, so that a slip costs no waiting. Sets ``args.snr_db`` for denoise.
+    """
+    foreign = [
+        f"{_option(dest)} is an option of --task {task}"
+        for task, options in TASK_OPTIONS.items()
+        if task != args.task
+        for dest in options
+        if getattr(args, dest) is not None
     ]
-    if given and args.task != "denoise":
-        raise CLIError(f"{' and '.join(given)}: noise augmentation applies to --task denoise only")
-    if given and args.mixtures < 2:
+    if foreign:
+        raise CLIError(f"{'; '.join(foreign)}, not of --task {args.task}")
+    for dest, default in TASK_OPTIONS[args.task].items():
+        if getattr(args, dest) is None:
+            setattr(args, dest, default)
+    if args.task != "denoise":
+        return
+    augmentation = [_option(dest) for dest in ("noise_filter_db", "noise_speed_perturbation") if getattr(args, dest)]
+    if augmentation and args.mixtures < 2:
         raise CLIError(
-            f"{' and '.join(given)}: augmentation applies to the extra mixtures of each training file "
+            f"{' and '.join(augmentation)}: augmentation applies to the extra mixtures of each training file "
             "(the first keeps the noise as recorded): it needs --mixtures 2 or more"
         )
+    args.snr_db = _snr_range(args.snr)
+    check_noise_entries(args.noise)
 
 
 def _load(args, labels):
     from skaudio.io import load_folder
 
-    bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
+    try:
+        bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
+    except ValueError as exc:
+        if args.sr is None and "sample rates" in str(exc):
+            raise CLIError(f"{exc} On the command line: --sr HZ.") from None
+        raise
     if len(bunch.data) < 4:
         raise CLIError(f"{args.data} holds {len(bunch.data)} audio files; training needs at least 4")
     if args.task == "classify" and len(bunch.target_names) < 2:
@@ -149,25 +170,32 @@ def _load(args, labels):
     return bunch
 
 
-def _warn_unusable_files(bunch, classifier):
-    """Warn about silent files and files shorter than ``classifier``'s analysis frame, by name, once.
+def _check_unusable_files(bunch, task, frame):
+    """Silent files and files shorter than one analysis frame (``frame`` samples), by file name, once.
 
-    The classifier would say the same of each training split by clip index, which means nothing here,
-    so its own warnings of that kind are silenced for the rest of the command.
+    Silent files are trained on as their class when classifying (a warning), but cannot be events or
+    clean speech to mix noise into at an SNR (an error); short files are warned about, except as events.
+    The models would say the same of each training split by clip index, which means nothing here, so
+    their own warnings of that kind are silenced for the rest of the command.
     """
-    from skaudio.models._front_end import analysis_frame
     from skaudio.utils import UnusableClipWarning, named, unusable_clips
 
-    frame = max((analysis_frame(front_end) for front_end in classifier._front_ends().values()), default=None)
     silent, short = unusable_clips(bunch.data, frame)
     if silent:
+        files = named([str(bunch.filenames[i]) for i in silent])
+        if task == "detect":
+            raise CLIError(f"{len(silent)} silent file(s), no sample above -120 dBFS, cannot be events: {files}")
+        if task == "denoise":
+            raise CLIError(
+                f"{len(silent)} silent file(s), no sample above -120 dBFS: no noise can be mixed into them at an "
+                f"SNR: {files}"
+            )
         warnings.warn(
-            f"{len(silent)} silent file(s), no sample above -120 dBFS, trained on as their class all the same: "
-            f"{named([str(bunch.filenames[i]) for i in silent])}",
+            f"{len(silent)} silent file(s), no sample above -120 dBFS, trained on as their class all the same: {files}",
             UserWarning,
             stacklevel=2,
         )
-    if short:
+    if short and task != "detect":  # an event may be a click: the scene around it gives the frames
         warnings.warn(
             f"{len(short)} file(s) shorter than one analysis frame ({frame} samples at {bunch.sr} Hz): "
             f"{named([str(bunch.filenames[i]) for i in short])}",
@@ -175,6 +203,32 @@ def _warn_unusable_files(bunch, classifier):
             stacklevel=2,
         )
     warnings.filterwarnings("ignore", category=UnusableClipWarning)
+
+
+def _check_fit_in_scenes(bunch, scene_duration):
+    """Every file must fit in a training scene: an error naming those that do not, longest first."""
+    from skaudio.utils import named
+
+    too_long = sorted(
+        (i for i, clip in enumerate(bunch.data) if len(clip) > scene_duration * bunch.sr),
+        key=lambda i: -len(bunch.data[i]),
+    )
+    if too_long:
+        files = named([f"{bunch.filenames[i]} ({len(bunch.data[i]) / bunch.sr:.2f} s)" for i in too_long])
+        raise CLIError(
+            f"{len(too_long)} file(s) last longer than a --scene-duration of {scene_duration:g} s, so they cannot be "
+            f"placed in a training scene: {files} (raise --scene-duration, or trim the files to their events)"
+        )
+
+
+def _check_folds(counts, n_splits, what):
+    """Each cross-validation fold needs a training file of every class (``counts``: name -> files)."""
+    few = [f"{str(name)!r} ({count})" for name, count in counts.items() if count < n_splits]
+    if few:
+        raise CLIError(
+            f"{n_splits}-fold cross-validation needs at least {n_splits} {what} of every class, too few in "
+            f"{', '.join(few)} (lower --cv, or add files)"
+        )
 
 
 def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None, groups=None):
@@ -219,12 +273,13 @@ def train(args):
     from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, train_test_split
 
     from skaudio import pipelines
+    from skaudio.models._front_end import analysis_frame
 
     start = time.perf_counter()
     seed = args.seed
     labels = None if args.task == "denoise" else args.labels
     _check_paths(args)
-    _check_noise_augmentation(args)
+    _check_task_options(args)
     bunch = _load(args, labels)
     sr = bunch.sr
     # --cv 0 or 1: no cross-validated score (a grid still needs folds: 3)
@@ -251,7 +306,11 @@ def train(args):
             raise CLIError(f"--features: {exc}") from None
         extra["features"] = features
         pipe = _configured(pipe, "cnn1dclassifier", args)
-        _warn_unusable_files(bunch, pipe[-1])
+        frame = max(analysis_frame(front_end) for front_end in pipe[-1]._front_ends().values())
+        _check_unusable_files(bunch, "classify", frame)
+        if folds or args.grid:
+            names, counts = np.unique(y_train, return_counts=True)
+            _check_folds(dict(zip(names, counts)), split["n_splits"], "training files (after the held-out share)")
         model, cv_score, best = _search_or_cv(
             pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)
         )
@@ -262,6 +321,8 @@ def train(args):
         from skaudio.datasets import make_event_scenes
         from skaudio.metrics import event_f1_scorer
 
+        _check_unusable_files(bunch, "detect", None)
+        _check_fit_in_scenes(bunch, args.scene_duration)
         y = bunch.target_names[bunch.target]
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=args.test_size, stratify=y, random_state=seed
@@ -299,12 +360,17 @@ def train(args):
     else:
         from skaudio.metrics import si_sdr_improvement
 
+        _check_unusable_files(bunch, "denoise", pipelines.frame_settings(sr)[0])
         noises, sources = noise_sources(args.noise, sr)
-        low, high = _snr_range(args.snr)
+        low, high = snr = args.snr_db
         rng = np.random.default_rng(seed)
-        snr = (low, high)
         noisy, clean = mix_noises(bunch.data, sources, snr, rng)  # one mixture of every file
         train_idx, test_idx = train_test_split(np.arange(len(noisy)), test_size=args.test_size, random_state=seed)
+        if (folds or args.grid) and len(train_idx) < split["n_splits"]:
+            raise CLIError(
+                f"{split['n_splits']}-fold cross-validation needs at least {split['n_splits']} training files "
+                f"(after the held-out share), got {len(train_idx)} (lower --cv, or add files)"
+            )
         pick = lambda items, idx: [items[i] for i in idx]  # noqa: E731
         # more mixtures of the training files only: every mixture of a file stays on its side (and CV fold)
         more_noisy, more_clean, more_groups = _more_mixtures(pick(bunch.data, train_idx), sources, snr, args, rng)
@@ -369,4 +435,6 @@ def _snr_range(text):
         values = values * 2
     if len(values) != 2 or values[0] > values[1]:
         raise CLIError(f"--snr expects LOW,HIGH with LOW <= HIGH, got {text!r}")
+    if not all(math.isfinite(v) for v in values):
+        raise CLIError(f"--snr expects finite dB values, got {text!r}")
     return values[0], values[1]

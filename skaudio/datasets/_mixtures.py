@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Literal
 
@@ -16,7 +15,10 @@ from skaudio.datasets._noise import (
     _randint,
     make_colored_noise,
 )
-from skaudio.utils import check_waveforms, is_number, is_ragged
+from skaudio.utils import check_sample_rate, check_waveforms, is_number, is_ragged
+
+#: The shortest noise recording ``make_noisy`` takes when it does not know the sample rate (32 ms at 8 kHz).
+MIN_NOISE_SAMPLES = 256
 
 # Babble: this many other clips of the batch are summed into each noise.
 BABBLE_TALKERS = 4
@@ -115,13 +117,16 @@ def make_noisy(
         Coloured Gaussian noise; "babble", a sum of other clips of the batch
         (each at equal level, random excerpts); or noise recordings, from
         which each clip gets a random excerpt of a random recording (tiled
-        when shorter than the clip). Recordings must be at the clips' rate.
+        when shorter than the clip). Recordings must be at the clips' rate,
+        and last at least 32 ms (at ``sr``; 256 samples when ``sr`` is None):
+        a shorter one, looped, would be a buzz at its own period, not noise.
     snr_db : float or (float, float), default=0.0
         Signal-to-noise ratio in dB (signal power over the clip's length), or
         a (low, high) range drawn uniformly per clip.
     sr : int or None, default=None
-        Sample rate of the clips; recorded for the caller, not used to
-        resample (pass noise recordings at the same rate).
+        Sample rate of the clips: it sets the shortest noise recording
+        accepted, and is not used to resample (pass noise recordings at the
+        same rate).
     noise_filter_db : float >= 0, default=0.0
         Random filtering, so that a few noise recordings stand for many: each
         clip's noise passes through a smooth random filter whose gains, drawn
@@ -155,8 +160,7 @@ def make_noisy(
     array([5., 5., 5.])
     """
     clips = check_waveforms(clean, name="clean")
-    if sr is not None and (isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0):
-        raise ValueError(f"sr must be an int > 0 or None, got {sr!r}.")
+    sr = check_sample_rate(sr, allow_none=True)
     _check_augmentation(noise_filter_db, noise_speed_perturbation)
     rng = _check_random_state(random_state)
     snrs = _snr_values(snr_db, len(clips), rng)
@@ -170,7 +174,14 @@ def make_noisy(
         if isinstance(noise, np.ndarray) and noise.ndim == 1 and noise.dtype != object:
             noise = [noise]  # one recording
         recordings = check_waveforms(list(noise), name="noise")
+        shortest = MIN_NOISE_SAMPLES if sr is None else round(0.032 * sr)
         for k, rec in enumerate(recordings):
+            if len(rec) < shortest:
+                at = "" if sr is None else f" (32 ms at {sr} Hz)"
+                raise ValueError(
+                    f"noise[{k}] holds {len(rec)} samples, fewer than {shortest}{at}: looped, it would be a buzz "
+                    "at its own period, not noise."
+                )
             if not np.any(rec):
                 raise ValueError(f"noise[{k}] is silent: it cannot be scaled to an SNR.")
     clips64 = [np.asarray(c, dtype=np.float64) for c in clips]
@@ -184,17 +195,21 @@ def make_noisy(
             factor = _speed_factor(noise_speed_perturbation, rng)
             drawn = _drawn_length(n, factor)
             if recordings is not None:
-                noise_i = _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), drawn, rng)
+                source = _randint(rng, 0, len(recordings))
+                noise_i = _fit_to(recordings[source].astype(np.float64), drawn, rng)
             else:
+                source = None
                 noise_i = _babble(clips64, i, drawn, rng)
             noise_i = _at_speed(noise_i, factor, n)
         else:
+            source = None
             noise_i = make_colored_noise(n, color=noise, random_state=rng).astype(np.float64)
         if noise_filter_db:
             noise_i = _random_filter(noise_i, noise_filter_db, rng)
         noise_power = np.mean(noise_i**2)
         if noise_power == 0:
-            raise ValueError(f"the noise drawn for clean[{i}] is silent (a silent excerpt of a recording).")
+            what = "the babble" if source is None else f"an excerpt of noise[{source}]"
+            raise ValueError(f"the noise drawn for clean[{i}], {what}, is silent (a silent stretch of the recording).")
         gain = np.sqrt(power / (noise_power * 10 ** (snrs[i] / 10)))
         noisy.append((clip + gain * noise_i).astype(np.float32))
     if is_ragged(clips):

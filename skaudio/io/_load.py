@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import numbers
 import os
 import stat
 import struct
@@ -13,20 +12,14 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from skaudio.utils import is_number
+from skaudio.utils import check_sample_rate, is_number
 
 __all__ = ["load_audio"]
 
 
 def _check_sr(sr, name="sr"):
     """Validate a target sample rate: int > 0 or None."""
-    if sr is None:
-        return None
-    if isinstance(sr, (bool, np.bool_)) or not isinstance(sr, numbers.Integral):
-        raise ValueError(f"{name} must be an int > 0 or None, got {sr!r} ({type(sr).__name__}).")
-    if sr <= 0:
-        raise ValueError(f"{name} must be an int > 0 or None, got {sr!r}.")
-    return int(sr)
+    return check_sample_rate(sr, name, allow_none=True)
 
 
 def _check_real(value, name, *, allow_none, allow_zero):

@@ -16,6 +16,7 @@ from skaudio.utils._validation import (
     SILENT_PEAK,
     UnusableClipWarning,
     check_feature_batch,
+    check_sample_rate,
     check_waveforms,
     is_number,
     is_ragged,
@@ -28,6 +29,7 @@ from skaudio.utils._validation import (
 __all__ = [
     "check_waveforms",
     "check_feature_batch",
+    "check_sample_rate",
     "is_number",
     "is_ragged",
     "check_event_lists",

@@ -43,6 +43,46 @@ def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def check_sample_rate(sr: object, name: str = "sr", *, allow_none: bool = False) -> int | None:
+    """``sr`` as an int, after checking that it is a whole number of Hz > 0.
+
+    Parameters
+    ----------
+    sr : object
+        A sample rate in Hz, as a user gave it.
+    name : str, default="sr"
+        Its name in the error message.
+    allow_none : bool, default=False
+        Whether None (no rate: keep the files' own) is accepted, and returned.
+
+    Returns
+    -------
+    sr : int or None
+
+    Raises
+    ------
+    ValueError
+        If ``sr`` is not an integer (a bool, a float, a string) or is <= 0.
+
+    Examples
+    --------
+    >>> check_sample_rate(np.int64(16000))
+    16000
+    >>> check_sample_rate(8000.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: sr must be an int > 0 (a sample rate in Hz), got 8000.5 (float).
+    """
+    if sr is None and allow_none:
+        return None
+    kind = "an int > 0" + (" or None" if allow_none else "")
+    if isinstance(sr, (bool, np.bool_)) or not isinstance(sr, numbers.Integral):
+        raise ValueError(f"{name} must be {kind} (a sample rate in Hz), got {sr!r} ({type(sr).__name__}).")
+    if sr <= 0:
+        raise ValueError(f"{name} must be {kind} (a sample rate in Hz), got {sr!r}.")
+    return int(sr)
+
+
 def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
     """Return True when ``X`` is a sequence of arrays rather than one array.
 

@@ -213,6 +213,77 @@ def test_train_names_silent_and_too_short_files_once(cli, folder, tmp_path):
     assert f"shorter than one analysis frame (256 samples at 8000 Hz): {data / 'click_train' / 'blip.wav'}" in warned[1]
 
 
+def test_train_names_files_that_cannot_be_events_or_cross_validated(refused, folder, tmp_path):
+    def train(task, data, *options):
+        return ("train", "--task", task, "--data", data, *options, "--out", tmp_path / "m.skaudio")
+
+    data = tmp_path / "data"
+    shutil.copytree(folder, data)
+    sf.write(data / "tone" / "muted.wav", np.zeros(4000), SR, subtype="PCM_16")
+    refused(
+        f"1 silent file\\(s\\), no sample above -120 dBFS, cannot be events: {data / 'tone' / 'muted.wav'}",
+        *train("detect", data),
+    )
+    refused(
+        f"no noise can be mixed into them at an SNR: {data / 'tone' / 'muted.wav'}",
+        *train("denoise", data, "--noise", "white"),
+    )
+    (data / "tone" / "muted.wav").unlink()
+    sf.write(data / "tone" / "long.wav", 0.1 * np.ones(3 * SR), SR, subtype="PCM_16")
+    refused(
+        f"1 file\\(s\\) last longer than a --scene-duration of 2 s, .*: {data / 'tone' / 'long.wav'} \\(3.00 s\\)",
+        *train("detect", data, "--scene-duration", "2"),
+    )
+    # 2 files of "bell": 1 or 2 in the training share, fewer than 3 folds need
+    (data / "tone" / "long.wav").unlink()
+    (data / "bell").mkdir()
+    for k in range(2):
+        shutil.copy(next((folder / "tone").glob("*.wav")), data / "bell" / f"bell_{k}.wav")
+    refused(
+        "3-fold cross-validation needs at least 3 training files \\(after the held-out share\\) of every class, "
+        "too few in 'bell' \\(1\\)",
+        *train("classify", data, "--cv", "3"),
+    )
+
+
+def test_bad_scene_durations_are_usage_errors(cli):
+    for value in ("0", "-1", "inf", "long"):
+        status, _, err = cli(
+            "train", "--task", "detect", "--data", ".", "--out", "m.skaudio", "--scene-duration", value
+        )
+        assert status == 2 and f"expected a number of seconds > 0, got '{value}'" in err[-1]
+
+
+def test_predict_names_a_silent_file_and_denoise_refuses_a_too_short_one(cli, refused, demo, tmp_path):
+    out, _ = demo
+    sf.write(tmp_path / "silent.wav", np.zeros(SR), SR, subtype="PCM_16")
+    status, rows, err = cli("predict", out / "classifier.skaudio", tmp_path / "silent.wav")
+    assert status == 0 and rows.count("silent.wav") == 1
+    warned = [line for line in err if ": warning: " in line]
+    silent = tmp_path / "silent.wav"
+    assert warned == [
+        f"skaudio predict: warning: {silent} is silent (no sample above -120 dBFS): its label means nothing"
+    ]
+    sf.write(tmp_path / "blip.wav", 0.5 * np.ones(20), SR, subtype="PCM_16")
+    refused(
+        "blip.wav is too short for this model: 20 samples at 8000 Hz",
+        *("denoise", out / "denoiser.skaudio", tmp_path / "blip.wav", "-o", tmp_path / "clean.wav"),
+    )
+    assert not (tmp_path / "clean.wav").exists()
+
+
+def test_train_warns_about_short_files_by_name_for_the_denoiser(tmp_path):
+    from sklearn.utils import Bunch
+
+    from skaudio.cli._train import _check_unusable_files
+
+    bunch = Bunch(data=[np.ones(4000), np.ones(20)], filenames=["a.wav", "b/blip.wav"], sr=SR)
+    with pytest.warns(
+        UserWarning, match=r"1 file\(s\) shorter than one analysis frame \(256 samples at 8000 Hz\): b/blip.wav"
+    ):
+        _check_unusable_files(bunch, "denoise", 256)
+
+
 def test_every_subcommand_has_help(cli):
     result = run_skaudio("--help")
     assert result.returncode == 0 and result.stdout.startswith("usage: skaudio")
@@ -251,7 +322,7 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
     mixed = tmp_path / "mixed"
     shutil.copytree(folder, mixed)
     sf.write(mixed / "tone" / "fast.wav", np.zeros(16000), 16000)
-    refused("rate", *train("classify", mixed))
+    refused("different native sample rates.* On the command line: --sr HZ", *train("classify", mixed))
     refused(
         "no parameter 'kernel_size' \\(did you mean cnn1dclassifier__kernel_size",
         *train("classify", folder, "--grid", "kernel_size=3,5"),
@@ -299,10 +370,24 @@ def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_pat
         ),
     ]:
         refused(message, *train("denoise", folder, "--noise", noise))
+    # another task's options would be ignored: refused, before anything is loaded
     refused(
-        "--noise-filter-db: noise augmentation applies to --task denoise only",
+        "--noise-filter-db is an option of --task denoise, not of --task classify",
         *train("classify", folder, "--noise-filter-db", "6"),
     )
+    refused(
+        "--scenes is an option of --task detect; --noise is an option of --task denoise; --snr is an option of "
+        "--task denoise, not of --task classify",
+        *train("classify", folder, "--noise", "white", "--snr", "10,0", "--scenes", "10"),
+    )
+    refused(
+        "--features is an option of --task classify, not of --task detect",
+        *train("detect", folder, "--features", "mfcc"),
+    )
+    refused("--snr expects finite dB values, got 'nan,inf'", *train("denoise", folder, "--snr", "nan,inf"))
+    refused("--snr expects LOW,HIGH with LOW <= HIGH", *train("denoise", folder, "--snr=5,-5"))
+    wav = next((folder / "tone").glob("*.wav"))
+    refused(f"--data {re.escape(str(wav))} is a file: give the folder", *train("classify", wav))
     refused(
         "--noise-filter-db and --noise-speed-perturbation: augmentation applies to the extra mixtures .* it needs "
         "--mixtures 2 or more",

@@ -51,7 +51,9 @@ def test_noise_recordings_and_ragged_clips(clean):
         (dict(noise="purple"), "noise must be one of"),
         (dict(snr_db="loud"), "snr_db must be a number"),
         (dict(snr_db=(10, 0)), "low <= high"),
-        (dict(noise=[np.zeros(10)]), r"noise\[0\] is silent"),
+        (dict(noise=[np.zeros(1000)]), r"noise\[0\] is silent"),
+        (dict(noise=[np.ones(1)]), r"noise\[0\] holds 1 samples, fewer than 256: looped, it would be a buzz"),
+        (dict(noise=[np.ones(1000), np.ones(300)], sr=16000), r"noise\[1\] holds 300 samples, fewer than 512 \(32 ms"),
         (dict(sr=0), "sr must be"),
         (dict(noise_filter_db=-1), "noise_filter_db must be"),
         (dict(noise_filter_db=float("inf")), "noise_filter_db must be"),
@@ -62,6 +64,12 @@ def test_noise_recordings_and_ragged_clips(clean):
 def test_parameter_errors(clean, kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_noisy(clean, **kwargs)
+
+
+def test_a_silent_stretch_of_a_recording_is_named(clean):
+    mostly_silent = np.r_[np.random.default_rng(0).standard_normal(300), np.zeros(100_000)]
+    with pytest.raises(ValueError, match=r"the noise drawn for clean\[0\], an excerpt of noise\[1\], is silent"):
+        make_noisy(clean, noise=[np.ones(1000), mostly_silent, np.ones(1000)], random_state=1)
 
 
 def test_silent_clip_and_babble_of_one(clean):
