@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from skaudio.preprocessing import MFCC, Spectrogram
+
+
+def _check_labels_present(y):
+    """Refuse training labels that are missing (None or NaN), naming them: each clip needs its class."""
+    labels = np.asarray(y, dtype=object).ravel()
+    missing = [i for i, label in enumerate(labels) if label is None or (isinstance(label, float) and math.isnan(label))]
+    if missing:
+        raise ValueError(
+            f"{len(missing)} clip(s) have no label (None or NaN): {named([f'y[{i}]' for i in missing])}; "
+            "every training clip needs one."
+        )
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -718,6 +730,18 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
     def _clips_for_windows(self, X):
         clips = as_clips(X, type(self).__name__)
+        if clips[0].ndim == 2 and self._front_ends():
+            n_rows, n_columns = clips[0].shape
+            hint = (
+                " A multichannel recording (n_channels, n_samples)? Mix it to mono (clip.mean(axis=0)), or load "
+                "it with mono=True."
+                if n_rows < n_columns
+                else ""
+            )
+            raise ValueError(
+                f"{type(self).__name__} computes its features from waveforms (it has a front_end), so every clip "
+                f"must be 1D; X[0] has shape {clips[0].shape}.{hint}"
+            )
         kind = "waveforms" if clips[0].ndim == 1 else "frame sequences"
         fitted = getattr(self, "X_shape_", None)
         if fitted is not None and (len(fitted) == 2) != (kind == "waveforms"):
@@ -761,6 +785,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
     def _windowed_training_data(self, X, y, sample_weight):
         """With ``window``: every clip's windows (end to end), their clip's label, weights giving clips one share."""
+        _check_labels_present(y)
         if self.window is None:
             if self.window_top_db is not None:
                 raise ValueError("window_top_db leaves out quiet windows: it needs window (None here).")

@@ -33,11 +33,11 @@ def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
     if len(X) == 0:
         raise ValueError(f"{estimator_name} got no clips (X is empty).")
     clips = [to_float32(clip, name=f"X[{i}]") for i, clip in enumerate(X)]
-    dims = {clip.ndim for clip in clips}
-    if not dims <= {1, 2} or len(dims) > 1:
+    odd = next((i for i, clip in enumerate(clips) if clip.ndim != clips[0].ndim or clip.ndim not in (1, 2)), None)
+    if odd is not None:
         raise ValueError(
             f"{estimator_name} with window needs every clip to be a 1D waveform or every clip a 2D frame "
-            f"sequence; got clips with {sorted(dims)} dimensions."
+            f"sequence; X[0] has shape {clips[0].shape}" + (f" and X[{odd}] {clips[odd].shape}." if odd else ".")
         )
     for i, clip in enumerate(clips):
         if clip.shape[0] == 0:

@@ -220,6 +220,8 @@ def test_every_clip_weighs_the_same_in_training_whatever_its_length(ragged):
         ([np.zeros(3000), np.array([0.0, np.nan])], ["a", "b"], r"clip X\[1\] contains NaN"),
         ([np.zeros(3000), np.zeros((30, 4))], ["a", "b"], "every clip to be a 1D waveform or every clip a 2D"),
         ([np.zeros(3000), np.zeros(3000)], ["a", "b", "c"], "X has 2 clips but y has 3 labels"),
+        ([np.zeros(3000)] * 3, ["a", None, "b"], r"1 clip\(s\) have no label \(None or NaN\): y\[1\]; every"),
+        ([np.zeros(3000)] * 3, [0.0, 1.0, np.nan], r"1 clip\(s\) have no label \(None or NaN\): y\[2\]"),
         ([], [], "got no clips"),
     ],
 )
@@ -285,8 +287,15 @@ def test_labels_never_seen_in_training_are_named_and_count_as_wrong(fitted, ragg
 def test_predict_before_fit_and_other_input_kinds_are_refused(fitted):
     with pytest.raises(NotFittedError):
         tiny_classifier(window=WINDOW).predict([np.zeros(3000)])
-    with pytest.raises(ValueError, match="fitted on waveforms but got frame sequences"):
+    with pytest.raises(ValueError, match=r"computes its features from waveforms .* X\[0\] has shape \(40, 13\)\.$"):
         fitted.predict([np.zeros((40, 13))])
+    stereo = np.zeros((2, 3000))
+    with pytest.raises(ValueError, match=r"X\[0\] has shape \(2, 3000\)\. A multichannel recording .* mono"):
+        fitted.predict([stereo])
+    with pytest.raises(ValueError, match=r"X\[0\] has shape \(2, 3000\)\. A multichannel"):
+        tiny_classifier(front_end=fitted.front_end, window=WINDOW).fit([stereo, stereo], ["a", "b"])
+    with pytest.raises(ValueError, match=r"X\[0\] has shape \(3000,\) and X\[1\] \(2, 3000\)\."):
+        fitted.predict([np.zeros(3000), stereo])
 
 
 def test_batch_norm_statistics_are_recomputed_on_the_training_windows_after_fit(ragged):
