@@ -247,10 +247,13 @@ def _check_dense(X, name, *, ndims, what):
             raise TypeError(f"{name} is not array-like: {exc}") from exc
     ndim = X.ndim
     if ndim not in ndims:
-        raise ValueError(
-            f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips. "
-            "Reshape your data, e.g. X[None, :] for a single clip."
-        )
+        if ndim < min(ndims):
+            hint = " Reshape your data, e.g. X[None, :] for a single clip."
+        elif ndims == (2,) and ndim == 3:  # a waveform batch with a channel axis
+            hint = " Multichannel recordings (n_clips, n_channels, n_samples)? Mix them to mono, e.g. X.mean(axis=1)."
+        else:
+            hint = ""
+        raise ValueError(f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips.{hint}")
     arr = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name)
     return _to_float32(arr, None, name)
 

@@ -156,7 +156,7 @@ BAD_INPUTS = [
 ]
 # Valid feature batches for FixedLength, but not waveforms for the spectral steps.
 NOT_WAVEFORMS = [
-    (np.ones((2, 3, 100)), ValueError, "3 dimension"),
+    (np.ones((2, 3, 100)), ValueError, r"3 dimension.* Multichannel recordings .* X\.mean\(axis=1\)"),
     ([np.ones((2, 50))], ValueError, r"X\[0\] has 2 dimensions"),
 ]
 
