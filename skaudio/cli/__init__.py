@@ -162,7 +162,8 @@ def build_parser():
         "--scene-duration",
         type=_seconds,
         metavar="SECONDS",
-        help="detect: scene length in s; every file must fit in a scene, and predict detects events in windows "
+        help="detect: scene length in s; every file, trimmed to where it is within 40 dB of its peak, must fit in "
+        "a scene, and predict detects events in windows "
         f"of this length (default: {detect_defaults['scene_duration']:g})",
     )
     train.add_argument("--seed", type=int, default=0)

@@ -40,8 +40,8 @@ def noise_sources(text, sr):
     audio, and a recording that is silent or shorter than one analysis frame are errors naming the
     entry and the file.
     """
+    from skaudio.datasets._mixtures import shortest_noise
     from skaudio.io import load_folder
-    from skaudio.pipelines import frame_settings
 
     entries = check_noise_entries(text)
     sources = []
@@ -53,7 +53,7 @@ def noise_sources(text, sr):
             found = load_folder(entry, sr=sr, labels=None)
         except (OSError, ValueError, RuntimeError) as exc:
             raise CLIError(f"--noise {entry}: {exc}") from None
-        shortest = frame_settings(sr)[0]
+        shortest = shortest_noise(sr)
         for name, wave in zip(found.filenames, found.data):
             if len(wave) < shortest:
                 raise CLIError(

@@ -135,13 +135,12 @@ def _check_task_options(args):
 
 def _load(args, labels):
     from skaudio.io import load_folder
+    from skaudio.io._folder import MixedSampleRatesError
 
     try:
         bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
-    except ValueError as exc:
-        if args.sr is None and "sample rates" in str(exc):
-            raise CLIError(f"{exc} On the command line: --sr HZ.") from None
-        raise
+    except MixedSampleRatesError as exc:
+        raise CLIError(f"{exc} On the command line: --sr HZ.") from None
     if len(bunch.data) < 4:
         raise CLIError(f"{args.data} holds {len(bunch.data)} audio files; training needs at least 4")
     if args.task == "classify" and len(bunch.target_names) < 2:
@@ -206,29 +205,47 @@ def _check_unusable_files(bunch, task, frame):
 
 
 def _check_fit_in_scenes(bunch, scene_duration):
-    """Every file must fit in a training scene: an error naming those that do not, longest first."""
+    """Every file, trimmed as the scenes trim it, must fit in a training scene: an error naming those that do not."""
+    from skaudio.datasets import make_event_scenes
+    from skaudio.datasets._scenes import trimmed_events
     from skaudio.utils import named
 
+    trim_db = inspect.signature(make_event_scenes).parameters["trim_db"].default
+    lengths = [len(clip) for clip in trimmed_events(bunch.data, trim_db, bunch.sr)]
     too_long = sorted(
-        (i for i, clip in enumerate(bunch.data) if len(clip) > scene_duration * bunch.sr),
-        key=lambda i: -len(bunch.data[i]),
+        (i for i, length in enumerate(lengths) if length > scene_duration * bunch.sr), key=lambda i: -lengths[i]
     )
     if too_long:
-        files = named([f"{bunch.filenames[i]} ({len(bunch.data[i]) / bunch.sr:.2f} s)" for i in too_long])
+        files = named([f"{bunch.filenames[i]} ({lengths[i] / bunch.sr:.2f} s)" for i in too_long])
         raise CLIError(
-            f"{len(too_long)} file(s) last longer than a --scene-duration of {scene_duration:g} s, so they cannot be "
-            f"placed in a training scene: {files} (raise --scene-duration, or trim the files to their events)"
+            f"{len(too_long)} file(s) last longer than a --scene-duration of {scene_duration:g} s, even trimmed to "
+            f"where they are within {trim_db:g} dB of their peak, so they cannot be placed in a training scene: "
+            f"{files} (raise --scene-duration, or cut the files to their events)"
         )
 
 
-def _check_folds(counts, n_splits, what):
-    """Each cross-validation fold needs a training file of every class (``counts``: name -> files)."""
+def _check_folds(counts, n_splits):
+    """Stratified folds of the training files, by class (``counts``: name -> training files).
+
+    A class with a single training file cannot be cross-validated (the fold that tests it trains
+    without it): an error naming it. One with fewer files than folds leaves some folds without a
+    test file of it: a warning naming it, instead of scikit-learn's, which names none.
+    """
+    single = [f"{str(name)!r}" for name, count in counts.items() if count < 2]
+    if single:
+        raise CLIError(
+            f"{', '.join(single)}: 1 training file (after the held-out share), so cross-validation cannot test "
+            "it on a fold trained with it (add files, or leave out --cv and --grid)"
+        )
     few = [f"{str(name)!r} ({count})" for name, count in counts.items() if count < n_splits]
     if few:
-        raise CLIError(
-            f"{n_splits}-fold cross-validation needs at least {n_splits} {what} of every class, too few in "
-            f"{', '.join(few)} (lower --cv, or add files)"
+        warnings.warn(
+            f"{n_splits}-fold cross-validation: fewer training files than folds in {', '.join(few)}, so some folds "
+            "test no file of these classes",
+            UserWarning,
+            stacklevel=2,
         )
+    warnings.filterwarnings("ignore", message="The least populated class in y has only", category=UserWarning)
 
 
 def _search_or_cv(pipeline, grid, X, y, *, cv, score_cv, scoring=None, groups=None):
@@ -273,7 +290,6 @@ def train(args):
     from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, train_test_split
 
     from skaudio import pipelines
-    from skaudio.models._front_end import analysis_frame
 
     start = time.perf_counter()
     seed = args.seed
@@ -306,11 +322,10 @@ def train(args):
             raise CLIError(f"--features: {exc}") from None
         extra["features"] = features
         pipe = _configured(pipe, "cnn1dclassifier", args)
-        frame = max(analysis_frame(front_end) for front_end in pipe[-1]._front_ends().values())
-        _check_unusable_files(bunch, "classify", frame)
+        _check_unusable_files(bunch, "classify", pipe[-1]._analysis_frame())
         if folds or args.grid:
             names, counts = np.unique(y_train, return_counts=True)
-            _check_folds(dict(zip(names, counts)), split["n_splits"], "training files (after the held-out share)")
+            _check_folds(dict(zip(names, counts)), split["n_splits"])
         model, cv_score, best = _search_or_cv(
             pipe, parse_grid(args.grid, pipe), X_train, y_train, cv=StratifiedKFold(**split), score_cv=bool(folds)
         )
@@ -431,10 +446,10 @@ def _snr_range(text):
         values = [float(v) for v in text.split(",")]
     except ValueError:
         raise CLIError(f"--snr expects LOW,HIGH in dB (or one value), got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise CLIError(f"--snr expects finite dB values, got {text!r}")
     if len(values) == 1:
         values = values * 2
     if len(values) != 2 or values[0] > values[1]:
         raise CLIError(f"--snr expects LOW,HIGH with LOW <= HIGH, got {text!r}")
-    if not all(math.isfinite(v) for v in values):
-        raise CLIError(f"--snr expects finite dB values, got {text!r}")
     return values[0], values[1]

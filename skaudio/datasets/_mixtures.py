@@ -17,8 +17,21 @@ from skaudio.datasets._noise import (
 )
 from skaudio.utils import check_sample_rate, check_waveforms, is_number, is_ragged
 
-#: The shortest noise recording ``make_noisy`` takes when it does not know the sample rate (32 ms at 8 kHz).
-MIN_NOISE_SAMPLES = 256
+
+def shortest_noise(sr: int | None) -> int:
+    """The fewest samples a noise recording may hold: one analysis frame of the factories at ``sr`` (8 kHz if None).
+
+    Looped, a recording shorter than that is a buzz at its own period, not noise.
+
+    Examples
+    --------
+    >>> shortest_noise(None), shortest_noise(16000)
+    (256, 512)
+    """
+    from skaudio.pipelines import frame_settings  # the factories' 32 ms frame
+
+    return frame_settings(8000 if sr is None else sr)[0]
+
 
 # Babble: this many other clips of the batch are summed into each noise.
 BABBLE_TALKERS = 4
@@ -51,6 +64,17 @@ def _fit_to(noise, length, rng):
         noise = np.tile(noise, int(np.ceil(length / len(noise))) + 1)
     start = _randint(rng, 0, len(noise) - length + 1)
     return noise[start : start + length]
+
+
+def _audible_excerpt(recording, length, rng, name, tries=20):
+    """A random excerpt as :func:`_fit_to` draws it, drawn again where it falls on a silent stretch."""
+    for _ in range(tries):
+        excerpt = _fit_to(recording, length, rng)
+        if np.any(excerpt):
+            return excerpt
+    raise ValueError(
+        f"{name} is silent over most of its length: {tries} random excerpts of {length} samples were all silent."
+    )
 
 
 def _check_augmentation(noise_filter_db, noise_speed_perturbation):
@@ -118,8 +142,11 @@ def make_noisy(
         (each at equal level, random excerpts); or noise recordings, from
         which each clip gets a random excerpt of a random recording (tiled
         when shorter than the clip). Recordings must be at the clips' rate,
-        and last at least 32 ms (at ``sr``; 256 samples when ``sr`` is None):
-        a shorter one, looped, would be a buzz at its own period, not noise.
+        and hold at least one analysis frame of the factories (32 ms rounded
+        up to a power of two at ``sr``, :func:`skaudio.pipelines.frame_settings`;
+        256 samples when ``sr`` is None): a shorter one, looped, would be a
+        buzz at its own period, not noise. A random excerpt that falls on a
+        silent stretch of a recording is drawn again.
     snr_db : float or (float, float), default=0.0
         Signal-to-noise ratio in dB (signal power over the clip's length), or
         a (low, high) range drawn uniformly per clip.
@@ -174,13 +201,13 @@ def make_noisy(
         if isinstance(noise, np.ndarray) and noise.ndim == 1 and noise.dtype != object:
             noise = [noise]  # one recording
         recordings = check_waveforms(list(noise), name="noise")
-        shortest = MIN_NOISE_SAMPLES if sr is None else round(0.032 * sr)
+        shortest = shortest_noise(sr)
         for k, rec in enumerate(recordings):
             if len(rec) < shortest:
-                at = "" if sr is None else f" (32 ms at {sr} Hz)"
+                at = "" if sr is None else f" at {sr} Hz"
                 raise ValueError(
-                    f"noise[{k}] holds {len(rec)} samples, fewer than {shortest}{at}: looped, it would be a buzz "
-                    "at its own period, not noise."
+                    f"noise[{k}] holds {len(rec)} samples, fewer than one analysis frame ({shortest}{at}): looped, "
+                    "it would be a buzz at its own period, not noise."
                 )
             if not np.any(rec):
                 raise ValueError(f"noise[{k}] is silent: it cannot be scaled to an SNR.")
@@ -196,20 +223,17 @@ def make_noisy(
             drawn = _drawn_length(n, factor)
             if recordings is not None:
                 source = _randint(rng, 0, len(recordings))
-                noise_i = _fit_to(recordings[source].astype(np.float64), drawn, rng)
+                noise_i = _audible_excerpt(recordings[source].astype(np.float64), drawn, rng, f"noise[{source}]")
             else:
-                source = None
                 noise_i = _babble(clips64, i, drawn, rng)
             noise_i = _at_speed(noise_i, factor, n)
         else:
-            source = None
             noise_i = make_colored_noise(n, color=noise, random_state=rng).astype(np.float64)
         if noise_filter_db:
             noise_i = _random_filter(noise_i, noise_filter_db, rng)
         noise_power = np.mean(noise_i**2)
-        if noise_power == 0:
-            what = "the babble" if source is None else f"an excerpt of noise[{source}]"
-            raise ValueError(f"the noise drawn for clean[{i}], {what}, is silent (a silent stretch of the recording).")
+        if noise_power == 0:  # babble of other clips' silent stretches
+            raise ValueError(f"the babble drawn for clean[{i}] is silent: the other clips' excerpts are silent.")
         gain = np.sqrt(power / (noise_power * 10 ** (snrs[i] / 10)))
         noisy.append((clip + gain * noise_i).astype(np.float32))
     if is_ragged(clips):

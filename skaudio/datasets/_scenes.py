@@ -18,7 +18,7 @@ from skaudio.datasets._noise import (
     _randint,
     make_colored_noise,
 )
-from skaudio.utils import check_waveforms, is_number
+from skaudio.utils import check_sample_rate, check_waveforms, is_number
 
 # The background's RMS level; events are scaled relative to it. Low enough
 # that a 20 dB event rarely clips; a scene that would clip is scaled down whole.
@@ -38,8 +38,11 @@ def _n_events_range(n_events):
     return low, high
 
 
-def _trimmed(clips, trim_db, sr):
-    """Each clip cut to its non-silent span, so that annotations span the sound."""
+def trimmed_events(clips, trim_db, sr):
+    """Each clip cut to its non-silent span (within ``trim_db`` of its peak), so that annotations span the sound.
+
+    A silent clip is an error naming it (``clips[i]``); ``trim_db=None`` keeps the clips whole.
+    """
     out = []
     for i, clip in enumerate(clips):
         clip = np.asarray(clip, dtype=np.float64)
@@ -205,8 +208,7 @@ def make_event_scenes(
     >>> [len(e) for e in events], events[0][0][2] in {"low", "high"}
     ([2, 2], True)
     """
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Integral) or sr <= 0:
-        raise ValueError(f"sr must be an int > 0, got {sr!r}.")
+    sr = check_sample_rate(sr)
     n_scenes = _check_positive_int(n_scenes, "n_scenes")
     if not is_number(duration) or not np.isfinite(duration) or duration <= 0:
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
@@ -220,7 +222,7 @@ def make_event_scenes(
         raise ValueError(f"labels must be 1D with one label per clip: got shape {labels.shape} for {len(clips)} clips.")
     low, high = _n_events_range(n_events)
     rng = _check_random_state(random_state)
-    clips = _trimmed(clips, trim_db, sr)
+    clips = trimmed_events(clips, trim_db, sr)
     n_samples = int(round(duration * sr))
     for i, clip in enumerate(clips):
         if len(clip) > n_samples:

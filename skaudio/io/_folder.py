@@ -30,6 +30,10 @@ _EXTENSIONS = (".wav", ".flac", ".ogg")
 _RESERVED = frozenset({"data", "target", "target_names", "filenames", "sr", "DESCR"})
 
 
+class MixedSampleRatesError(ValueError):
+    """Files of a folder at different sample rates, loaded without ``sr`` to bring them to one."""
+
+
 def _check_extensions(extensions):
     if isinstance(extensions, str):
         extensions = (extensions,)
@@ -330,7 +334,7 @@ def load_folder(
             if first is None:
                 first = (filename, clip_sr)
             elif clip_sr != first[1]:
-                raise ValueError(
+                raise MixedSampleRatesError(
                     f"Files have different native sample rates: {first[0]!r} is at {first[1]} Hz "
                     f"but {filename!r} is at {clip_sr} Hz. Pass sr= (for example "
                     f"sr={first[1]}) to resample every file to one rate."

@@ -5,11 +5,15 @@ import numpy as np
 from skaudio.utils import check_event_lists, event_labels, looks_like_event_lists
 
 
-def as_annotations(y):
-    """Validated event lists if ``y`` holds event annotations, else None (clip labels)."""
+def as_annotations(y, *, training=False):
+    """Validated event lists if ``y`` holds event annotations, else None (clip labels).
+
+    Training annotations may not have an event lasting 0 s: it would cover no frame to learn from. A
+    reference to score against may (sed_eval's metrics take it).
+    """
     if not looks_like_event_lists(y):
         return None
-    annotations = check_event_lists(y, name="y", allow_zero_duration=False)
+    annotations = check_event_lists(y, name="y", allow_zero_duration=not training)
     if not any(annotations):
         raise ValueError("y holds event annotations but no clip has any event: there is nothing to learn.")
     return annotations
@@ -40,10 +44,11 @@ def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, off
     """Frame targets ``(n_clips, n_out_frames, n_labels)``: 1 where a frame's centre is inside an event.
 
     Output frame ``j`` is centred at ``(stride * j + offset) * frame_duration``
-    seconds. An event shorter than the spacing of the centres, which may hold
-    none, marks the frame centred nearest to its middle, so that no event is
-    lost. An event ending after the clip (more than one frame past its last
-    input frame) is an error: the annotation does not fit the audio.
+    seconds. An event holding no centre (one shorter than their spacing)
+    marks the frame centred nearest to its middle, if that centre is within
+    one spacing of it, so that no event is lost. An event ending after the
+    clip (more than one frame past its last input frame) is an error: the
+    annotation does not fit the audio.
     """
     clip_end = n_in_frames * frame_duration
     centres = (stride * np.arange(n_out_frames) + offset) * frame_duration
@@ -59,6 +64,7 @@ def frame_targets(annotations, labels, *, n_out_frames, n_in_frames, stride, off
                 )
             inside = (centres >= onset) & (centres < offset_s)
             if not inside.any():
-                inside = np.argmin(np.abs(centres - (onset + offset_s) / 2))
+                distance = np.abs(centres - (onset + offset_s) / 2)
+                inside = distance <= min(distance.min(), stride * frame_duration)
             targets[i, inside, column[label]] = 1.0
     return targets

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
@@ -26,7 +25,7 @@ from skaudio.models._front_end import (
     training_statistics,
 )
 from skaudio.models._mixup import MixupBatches, mixup_loss, one_hot_targets
-from skaudio.models._windows import WINDOW_POOLINGS, as_clips, pool_over_windows, window_blocks
+from skaudio.models._windows import WINDOW_POOLINGS, as_clips, multichannel_hint, pool_over_windows, window_blocks
 from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips, warn_unseen_labels
@@ -39,14 +38,26 @@ if TYPE_CHECKING:
 
 
 def _check_labels_present(y):
-    """Refuse training labels that are missing (None or NaN), naming them: each clip needs its class."""
-    labels = np.asarray(y, dtype=object).ravel()
-    missing = [i for i, label in enumerate(labels) if label is None or (isinstance(label, float) and math.isnan(label))]
+    """Refuse missing training labels (None, NaN, pandas' NA), naming their positions: each clip needs its class."""
+    labels = np.asarray(y, dtype=object)
+    if labels.ndim == 0 or labels.size == 0:  # not a column of labels: the usual checks say so
+        return
+    rows = labels.reshape(len(labels), -1)
+    missing = [i for i, row in enumerate(rows) if any(map(_is_missing, row))]
     if missing:
         raise ValueError(
-            f"{len(missing)} clip(s) have no label (None or NaN): {named([f'y[{i}]' for i in missing])}; "
-            "every training clip needs one."
+            f"{len(missing)} clip(s) have no label (None, NaN or NA), at position(s) "
+            f"{named([str(i) for i in missing])} of y (counted from 0); every training clip needs one."
         )
+
+
+def _is_missing(label):
+    if label is None:
+        return True
+    try:
+        return bool(label != label)  # NaN of any float type
+    except (TypeError, ValueError):  # pandas' NA: its comparisons are NA, which has no truth value
+        return True
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
@@ -725,22 +736,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 front_ends[f"member_params[{k}]['front_end']"] = member["front_end"]
         return {where: front_end for where, front_end in front_ends.items() if front_end is not None}
 
+    def _analysis_frame(self):
+        """Samples in the longest analysis frame of this classifier's front ends; None without a front end."""
+        return max(map(analysis_frame, self._front_ends().values()), default=None)
+
     def _hop(self):
         return self.window_hop or max(1, self.window // 2)
 
     def _clips_for_windows(self, X):
         clips = as_clips(X, type(self).__name__)
         if clips[0].ndim == 2 and self._front_ends():
-            n_rows, n_columns = clips[0].shape
-            hint = (
-                " A multichannel recording (n_channels, n_samples)? Mix it to mono (clip.mean(axis=0)), or load "
-                "it with mono=True."
-                if n_rows < n_columns
-                else ""
-            )
             raise ValueError(
                 f"{type(self).__name__} computes its features from waveforms (it has a front_end), so every clip "
-                f"must be 1D; X[0] has shape {clips[0].shape}.{hint}"
+                f"must be 1D; X[0] has shape {clips[0].shape}.{multichannel_hint(clips[0].shape)}"
             )
         kind = "waveforms" if clips[0].ndim == 1 else "frame sequences"
         fitted = getattr(self, "X_shape_", None)
@@ -756,8 +764,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
 
         ``stacklevel`` points the warning at the caller of the public method.
         """
-        front_ends = self._front_ends().values()
-        frame = max(map(analysis_frame, front_ends)) if front_ends and clips[0].ndim == 1 else None
+        frame = self._analysis_frame() if clips[0].ndim == 1 else None
         silent, short = unusable_clips(clips, frame)
         name = type(self).__name__
         labels = None if y is None else y.tolist()  # plain values, whatever y's dtype

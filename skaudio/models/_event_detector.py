@@ -400,7 +400,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
 
     def _training_data(self, X, y, *, first):
         self._frame_duration_at_fit = self._resolve_frame_duration(self._given_frame_duration, required=False)
-        annotations = as_annotations(y)
+        annotations = as_annotations(y, training=True)
         self._annotations = None
         if annotations is None:
             if not first and getattr(self, "_annotations_fitted", False):

@@ -21,6 +21,16 @@ from skaudio.preprocessing import fit_length
 from skaudio.utils import is_ragged, to_float32
 
 
+def multichannel_hint(shape: tuple[int, ...]) -> str:
+    """A sentence for error messages when a 2D clip of ``shape`` looks like channels by samples, else ``""``."""
+    if len(shape) == 2 and shape[0] < shape[1]:
+        return (
+            " A multichannel recording (n_channels, n_samples)? Mix it to mono (clip.mean(axis=0)), or load it "
+            "with mono=True."
+        )
+    return ""
+
+
 def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
     """``X`` as a list of float32 clips (1D waveforms or 2D frame sequences), checked."""
     if not is_ragged(X):
@@ -37,7 +47,9 @@ def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
     if odd is not None:
         raise ValueError(
             f"{estimator_name} with window needs every clip to be a 1D waveform or every clip a 2D frame "
-            f"sequence; X[0] has shape {clips[0].shape}" + (f" and X[{odd}] {clips[odd].shape}." if odd else ".")
+            f"sequence; X[0] has shape {clips[0].shape}"
+            + (f" and X[{odd}] {clips[odd].shape}." if odd else ".")
+            + multichannel_hint(clips[odd].shape)
         )
     for i, clip in enumerate(clips):
         if clip.shape[0] == 0:

@@ -231,7 +231,8 @@ def test_train_names_files_that_cannot_be_events_or_cross_validated(refused, fol
     (data / "tone" / "muted.wav").unlink()
     sf.write(data / "tone" / "long.wav", 0.1 * np.ones(3 * SR), SR, subtype="PCM_16")
     refused(
-        f"1 file\\(s\\) last longer than a --scene-duration of 2 s, .*: {data / 'tone' / 'long.wav'} \\(3.00 s\\)",
+        "1 file\\(s\\) last longer than a --scene-duration of 2 s, even trimmed to where they are within 40 dB of "
+        f"their peak, .*: {data / 'tone' / 'long.wav'} \\(3.00 s\\)",
         *train("detect", data, "--scene-duration", "2"),
     )
     # 2 files of "bell": 1 or 2 in the training share, fewer than 3 folds need
@@ -240,10 +241,22 @@ def test_train_names_files_that_cannot_be_events_or_cross_validated(refused, fol
     for k in range(2):
         shutil.copy(next((folder / "tone").glob("*.wav")), data / "bell" / f"bell_{k}.wav")
     refused(
-        "3-fold cross-validation needs at least 3 training files \\(after the held-out share\\) of every class, "
-        "too few in 'bell' \\(1\\)",
+        "'bell': 1 training file \\(after the held-out share\\), so cross-validation cannot test it on a fold "
+        "trained with it",
         *train("classify", data, "--cv", "3"),
     )
+
+
+def test_a_file_fits_a_scene_once_trimmed_and_a_class_smaller_than_the_folds_is_named():
+    from sklearn.utils import Bunch
+
+    from skaudio.cli._train import _check_fit_in_scenes, _check_folds
+
+    tone = np.sin(2 * np.pi * 440 * np.arange(SR) / SR)
+    padded = np.r_[np.zeros(2 * SR), tone, np.zeros(2 * SR)]  # 5 s: a 1 s event in silence
+    _check_fit_in_scenes(Bunch(data=[padded, tone], filenames=["padded.wav", "tone.wav"], sr=SR), 4.0)
+    with pytest.warns(UserWarning, match=r"^3-fold cross-validation: fewer training files than folds in 'bell' \(2\)"):
+        _check_folds({"bell": 2, "tone": 8}, 3)
 
 
 def test_bad_scene_durations_are_usage_errors(cli):

@@ -52,8 +52,8 @@ def test_noise_recordings_and_ragged_clips(clean):
         (dict(snr_db="loud"), "snr_db must be a number"),
         (dict(snr_db=(10, 0)), "low <= high"),
         (dict(noise=[np.zeros(1000)]), r"noise\[0\] is silent"),
-        (dict(noise=[np.ones(1)]), r"noise\[0\] holds 1 samples, fewer than 256: looped, it would be a buzz"),
-        (dict(noise=[np.ones(1000), np.ones(300)], sr=16000), r"noise\[1\] holds 300 samples, fewer than 512 \(32 ms"),
+        (dict(noise=[np.ones(1)]), r"noise\[0\] holds 1 samples, fewer than one analysis frame \(256\): looped, it"),
+        (dict(noise=[np.ones(1000), np.ones(300)], sr=16000), r"noise\[1\] holds 300 samples, .* \(512 at 16000 Hz\)"),
         (dict(sr=0), "sr must be"),
         (dict(noise_filter_db=-1), "noise_filter_db must be"),
         (dict(noise_filter_db=float("inf")), "noise_filter_db must be"),
@@ -66,10 +66,15 @@ def test_parameter_errors(clean, kwargs, match):
         make_noisy(clean, **kwargs)
 
 
-def test_a_silent_stretch_of_a_recording_is_named(clean):
-    mostly_silent = np.r_[np.random.default_rng(0).standard_normal(300), np.zeros(100_000)]
-    with pytest.raises(ValueError, match=r"the noise drawn for clean\[0\], an excerpt of noise\[1\], is silent"):
-        make_noisy(clean, noise=[np.ones(1000), mostly_silent, np.ones(1000)], random_state=1)
+def test_an_excerpt_on_a_silent_stretch_is_drawn_again(clean):
+    # half of the recording is digital silence: every clip still gets audible noise, at its SNR
+    half_silent = np.r_[np.random.default_rng(0).standard_normal(9000), np.zeros(9000)]
+    noisy, out = make_noisy(np.tile(clean, (10, 1)), noise=[half_silent], snr_db=3, random_state=0)
+    np.testing.assert_allclose(snr(out, noisy), 3, atol=1e-3)
+    one_click = np.zeros(1_000_000)
+    one_click[0] = 1.0
+    with pytest.raises(ValueError, match=r"noise\[0\] is silent over most of its length: 20 random excerpts of 8000"):
+        make_noisy(clean[:1], noise=[one_click], random_state=2)
 
 
 def test_silent_clip_and_babble_of_one(clean):

@@ -4,6 +4,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 
@@ -220,8 +221,10 @@ def test_every_clip_weighs_the_same_in_training_whatever_its_length(ragged):
         ([np.zeros(3000), np.array([0.0, np.nan])], ["a", "b"], r"clip X\[1\] contains NaN"),
         ([np.zeros(3000), np.zeros((30, 4))], ["a", "b"], "every clip to be a 1D waveform or every clip a 2D"),
         ([np.zeros(3000), np.zeros(3000)], ["a", "b", "c"], "X has 2 clips but y has 3 labels"),
-        ([np.zeros(3000)] * 3, ["a", None, "b"], r"1 clip\(s\) have no label \(None or NaN\): y\[1\]; every"),
-        ([np.zeros(3000)] * 3, [0.0, 1.0, np.nan], r"1 clip\(s\) have no label \(None or NaN\): y\[2\]"),
+        ([np.zeros(3000)] * 3, ["a", None, "b"], r"1 clip\(s\) have no label \(None, NaN or NA\), at position\(s\) 1 "),
+        ([np.zeros(3000)] * 3, [0.0, 1.0, np.nan], r"at position\(s\) 2 of y \(counted from 0\); every training clip"),
+        ([np.zeros(3000)] * 3, ["a", pd.NA, np.float32("nan")], r"2 clip\(s\) have no label .* position\(s\) 1, 2 of"),
+        ([np.zeros(3000)] * 3, pd.Series(["a", "b", None], index=[7, 8, 9]), r"position\(s\) 2 of y"),
         ([], [], "got no clips"),
     ],
 )
