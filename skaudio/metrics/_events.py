@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.utils import check_scene_events, is_number, is_sequence
+from skaudio.utils import check_scene_events, is_number, is_sequence, warn_unseen_labels
 
 # sed_eval divides every error rate by ``N_ref + eps`` (``metric.py``): an error rate
 # is then never NaN, and with no reference at all it is 0 without errors and
@@ -527,6 +527,11 @@ class _EventScorer:
     def __call__(self, estimator, X, y):
         estimated = _predict_events(estimator, X)
         score = _SCORE_FUNCTIONS[self.kind](y, estimated, **self.score_kwargs)[self.metric]
+        detector = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+        trained = getattr(detector, "labels_", None)
+        if trained is not None:  # y is valid: the score function checked it
+            labels = [event[2] for clip in y for event in clip]
+            warn_unseen_labels(type(detector).__name__, labels, trained, "event label", "event(s) count as missed")
         if np.isnan(score) and _GREATER_IS_BETTER[self.metric]:
             # nothing detected (or nothing to detect): score the candidate 0 so that a
             # search ranks it instead of warning about NaN
@@ -578,6 +583,13 @@ def make_event_scorer(
         Unknown ``kind`` or ``metric``, or a bad value in ``score_kwargs``.
     TypeError
         A keyword in ``score_kwargs`` that the score function does not take.
+
+    Warns
+    -----
+    UserWarning
+        From the scorer, when ``y`` holds labels that the detector (its
+        ``labels_``) was never trained on: it cannot find those events, which
+        count as missed; the warning names the labels.
 
     Examples
     --------

@@ -152,6 +152,16 @@ def test_detector_partial_fit_on_event_annotations():
     # scoring on them is possible: those events count as missed, and a warning says so
     with pytest.warns(UserWarning, match=r"1 event label\(s\) never seen in training \('boop'\); their 1 event"):
         assert 0.0 <= detector.score(FEATURES, unknown) <= 1.0
+    # and so does the scorer a search uses, on the detector or a pipeline ending in it
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skaudio.metrics import event_f1_scorer, segment_f1_scorer
+
+    for scorer in (event_f1_scorer, segment_f1_scorer):
+        for estimator in (detector, make_pipeline(FunctionTransformer(), detector)):
+            with pytest.warns(UserWarning, match=r"CRNNEventDetector: y holds 1 event label\(s\) never seen"):
+                scorer(estimator, FEATURES, unknown)
 
 
 def test_sample_weight_is_not_modified_and_every_network_sees_the_same():
