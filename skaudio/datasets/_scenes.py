@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.datasets._mixtures import _fit_to, _snr_values
+from skaudio.datasets._mixtures import _audible_excerpt, _snr_values, shortest_noise
 from skaudio.datasets._noise import (
     NOISE_COLORS,
     _check_positive_int,
@@ -18,7 +18,7 @@ from skaudio.datasets._noise import (
     _randint,
     make_colored_noise,
 )
-from skaudio.utils import check_sample_rate, check_waveforms, is_number
+from skaudio.utils import check_sample_rate, check_waveforms, is_number, missing_labels, named
 
 # The background's RMS level; events are scaled relative to it. Low enough
 # that a 20 dB event rarely clips; a scene that would clip is scaled down whole.
@@ -30,9 +30,12 @@ def _n_events_range(n_events):
         low = high = int(n_events)
     else:
         try:
-            low, high = (int(v) for v in n_events)
+            low, high = n_events
         except (TypeError, ValueError):
             raise ValueError(f"n_events must be an int or a (low, high) pair of ints, got {n_events!r}.") from None
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (low, high)):
+            raise ValueError(f"n_events must be an int or a (low, high) pair of ints, got {n_events!r}.")
+        low, high = int(low), int(high)
     if low < 0 or low > high:
         raise ValueError(f"n_events must satisfy 0 <= low <= high, got {n_events!r}.")
     return low, high
@@ -66,7 +69,7 @@ def _played_at(clip, factor, n_samples):
     return played if np.any(played) else clip
 
 
-def _backgrounds(backgrounds, n_scenes, n_samples, rng):
+def _backgrounds(backgrounds, n_scenes, n_samples, rng, sr):
     """``n_scenes`` background excerpts, each scaled to ``BACKGROUND_RMS``."""
     if isinstance(backgrounds, str):
         if backgrounds not in NOISE_COLORS:
@@ -79,15 +82,20 @@ def _backgrounds(backgrounds, n_scenes, n_samples, rng):
         if isinstance(backgrounds, np.ndarray) and backgrounds.ndim == 1 and backgrounds.dtype != object:
             backgrounds = [backgrounds]
         recordings = check_waveforms(list(backgrounds), name="backgrounds")
+        shortest = shortest_noise(sr)
         for k, rec in enumerate(recordings):
+            if len(rec) < shortest:
+                raise ValueError(
+                    f"backgrounds[{k}] holds {len(rec)} samples, fewer than one analysis frame ({shortest} at {sr} "
+                    "Hz): looped, it would be a buzz at its own period, not an ambience."
+                )
             if not np.any(rec):
                 raise ValueError(f"backgrounds[{k}] is silent: it cannot set the scene's SNR.")
-        noise = np.stack(
-            [
-                _fit_to(recordings[_randint(rng, 0, len(recordings))].astype(np.float64), n_samples, rng)
-                for _ in range(n_scenes)
-            ]
-        )
+        excerpts = []
+        for _ in range(n_scenes):  # a recording, then its excerpt: the order of the draws is the seed's contract
+            k = _randint(rng, 0, len(recordings))
+            excerpts.append(_audible_excerpt(recordings[k].astype(np.float64), n_samples, rng, f"backgrounds[{k}]"))
+        noise = np.stack(excerpts)
     rms = np.sqrt(np.mean(noise**2, axis=1, keepdims=True))
     if np.any(rms == 0):
         raise ValueError("a background excerpt is silent: it cannot set the scene's SNR.")
@@ -152,7 +160,9 @@ def make_event_scenes(
         Events per scene, or a range drawn uniformly (both ends included).
     backgrounds : {"white", "pink", "brown"} or list of 1D ndarray, default="pink"
         Coloured noise, or recordings at ``sr`` from which each scene gets a
-        random excerpt (tiled when shorter than the scene).
+        random excerpt (tiled when shorter than the scene; drawn again where
+        it falls on a silent stretch). A recording must hold one analysis
+        frame (:func:`~skaudio.datasets.make_noisy`'s shortest noise).
     snr_db : float or (float, float), default=(0.0, 20.0)
         Event-to-background ratio in dB (the event's power over its own
         samples against the background's), or a range drawn per event.
@@ -214,12 +224,21 @@ def make_event_scenes(
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
     if trim_db is not None and (not isinstance(trim_db, numbers.Real) or trim_db <= 0):
         raise ValueError(f"trim_db must be a positive number of dB or None, got {trim_db!r}.")
+    if not isinstance(allow_overlap, (bool, np.bool_)):
+        raise ValueError(f"allow_overlap must be True or False, got {allow_overlap!r}.")
     if not is_number(speed_perturbation) or not 0 <= speed_perturbation < 1:
         raise ValueError(f"speed_perturbation must be a number in [0, 1), got {speed_perturbation!r}.")
     clips = check_waveforms(clips, name="clips")
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(clips):
-        raise ValueError(f"labels must be 1D with one label per clip: got shape {labels.shape} for {len(clips)} clips.")
+    shape = np.shape(labels)
+    if len(shape) != 1 or shape[0] != len(clips):
+        raise ValueError(f"labels must be 1D with one label per clip: got shape {shape} for {len(clips)} clips.")
+    missing = missing_labels(labels)
+    if missing:
+        raise ValueError(
+            f"{len(missing)} clip(s) have no label (None, NaN or NA): {named([f'labels[{i}]' for i in missing])}."
+        )
+    # plain Python values, whatever held them (a list, an array, a pandas column)
+    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
     low, high = _n_events_range(n_events)
     rng = _check_random_state(random_state)
     clips = trimmed_events(clips, trim_db, sr)
@@ -230,7 +249,7 @@ def make_event_scenes(
                 f"clips[{i}] lasts {len(clip) / sr:.3f} s (after trimming), longer than the {duration} s scene: "
                 "it cannot be placed. Raise duration or shorten the clips."
             )
-    scenes = _backgrounds(backgrounds, n_scenes, n_samples, rng)
+    scenes = _backgrounds(backgrounds, n_scenes, n_samples, rng, sr)
     all_events = []
     for s in range(n_scenes):
         count = int(_randint(rng, low, high + 1))
@@ -255,7 +274,7 @@ def make_event_scenes(
         for k, clip, onset, snr in zip(picks, chosen, onsets, snrs):
             gain = BACKGROUND_RMS * 10 ** (snr / 20) / np.sqrt(np.mean(clip**2))
             scenes[s, onset : onset + len(clip)] += gain * clip
-            events.append((float(onset / sr), float((onset + len(clip)) / sr), labels[k].item()))
+            events.append((float(onset / sr), float((onset + len(clip)) / sr), labels[k]))
         all_events.append(sorted(events, key=lambda event: event[:2]))
     peak = np.max(np.abs(scenes), axis=1, keepdims=True)
     scenes /= np.maximum(peak / 0.99, 1.0)

@@ -28,7 +28,7 @@ from skaudio.models._mixup import MixupBatches, mixup_loss, one_hot_targets
 from skaudio.models._windows import WINDOW_POOLINGS, as_clips, multichannel_hint, pool_over_windows, window_blocks
 from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
-from skaudio.utils import UnusableClipWarning, is_number, named, unusable_clips, warn_unseen_labels
+from skaudio.utils import UnusableClipWarning, is_number, missing_labels, named, unusable_clips, warn_unseen_labels
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -39,25 +39,12 @@ if TYPE_CHECKING:
 
 def _check_labels_present(y):
     """Refuse missing training labels (None, NaN, pandas' NA), naming their positions: each clip needs its class."""
-    labels = np.asarray(y, dtype=object)
-    if labels.ndim == 0 or labels.size == 0:  # not a column of labels: the usual checks say so
-        return
-    rows = labels.reshape(len(labels), -1)
-    missing = [i for i, row in enumerate(rows) if any(map(_is_missing, row))]
+    missing = missing_labels(y)
     if missing:
         raise ValueError(
             f"{len(missing)} clip(s) have no label (None, NaN or NA), at position(s) "
             f"{named([str(i) for i in missing])} of y (counted from 0); every training clip needs one."
         )
-
-
-def _is_missing(label):
-    if label is None:
-        return True
-    try:
-        return bool(label != label)  # NaN of any float type
-    except (TypeError, ValueError):  # pandas' NA: its comparisons are NA, which has no truth value
-        return True
 
 
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):

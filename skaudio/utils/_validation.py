@@ -368,6 +368,40 @@ def named(items: Sequence[str], limit: int = 5) -> str:
     return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
 
 
+def missing_labels(labels: ArrayLike) -> list[int]:
+    """Positions of the missing labels (None, NaN of any float type, pandas' NA); a row of a 2D ``labels`` counts once.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n,) or (n, n_outputs)
+        One label (or row of labels) per item, as a user gave them.
+
+    Returns
+    -------
+    positions : list of int
+        Counted from 0, whatever index a pandas Series has.
+
+    Examples
+    --------
+    >>> missing_labels(["dog", None, float("nan"), "cat"])
+    [1, 2]
+    """
+    array = np.asarray(labels, dtype=object)
+    if array.ndim == 0 or array.size == 0:
+        return []
+    rows = array.reshape(len(array), -1)
+    return [i for i, row in enumerate(rows) if any(map(_is_missing, row))]
+
+
+def _is_missing(label):
+    if label is None:
+        return True
+    try:
+        return bool(label != label)  # NaN of any float type
+    except (TypeError, ValueError):  # pandas' NA: its comparisons are NA, which has no truth value
+        return True
+
+
 def warn_unseen_labels(estimator_name: str, labels: Sequence, trained: Sequence, kind: str, consequence: str) -> None:
     """Warn, naming them, about ``labels`` (one per item scored) that are not among the ``trained`` ones.
 

@@ -129,7 +129,11 @@ def test_a_slowed_event_still_fits_its_scene():
         (dict(n_events=(3, 1)), "n_events"),
         (dict(snr_db=(10, 0)), "low <= high"),
         (dict(backgrounds="purple"), "backgrounds must be one of"),
-        (dict(backgrounds=[np.zeros(100)]), "silent"),
+        (dict(backgrounds=[np.zeros(1000)]), r"backgrounds\[0\] is silent"),
+        (dict(backgrounds=[np.ones(1000), np.ones(10)]), r"backgrounds\[1\] holds 10 samples, fewer than one analysis"),
+        (dict(backgrounds=[np.r_[1.0, np.zeros(1_000_000)]]), r"backgrounds\[0\] is silent over most of its length"),
+        (dict(n_events=(1.5, 2)), r"n_events must be an int or a \(low, high\) pair of ints, got \(1.5, 2\)"),
+        (dict(allow_overlap="no"), "allow_overlap must be True or False, got 'no'"),
         (dict(n_scenes=0), "n_scenes"),
         (dict(sr=0), "sr must be"),
         (dict(speed_perturbation=1.0), "speed_perturbation must be a number in"),
@@ -148,3 +152,14 @@ def test_mismatched_labels_and_silent_clips_are_refused():
         make_event_scenes(clips, labels[:-1], sr=SR)
     with pytest.raises(ValueError, match=r"clips\[1\] is silent"):
         make_event_scenes([clips[0], np.zeros(100)], ["a", "b"], sr=SR)
+    with pytest.raises(ValueError, match=r"2 clip\(s\) have no label \(None, NaN or NA\): labels\[1\], labels\[2\]"):
+        make_event_scenes(clips[:3], ["a", None, np.nan], sr=SR)
+
+
+def test_labels_from_a_pandas_column_are_plain_values():
+    import pandas as pd
+
+    clips, labels = _tones()
+    for column in (pd.Series(labels, index=np.arange(len(labels)) + 100), pd.Series(labels, dtype="string")):
+        _, events = make_event_scenes(clips, column, n_scenes=3, sr=SR, duration=2.0, random_state=0)
+        assert {type(label) for scene in events for *_, label in scene} == {str}
