@@ -436,6 +436,20 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     def _training_ended(self):
         self._annotations = None
 
+    @property
+    def target_encoder(self):
+        """scikeras' label encoder; for one annotated label, with both classes whatever the clips hold.
+
+        Scenes with one label often all hold an event of it: the clip targets are then all 1, and an encoder
+        fitted on them would know one class, leaving ``predict_proba`` without its "no event" column.
+        """
+        annotations = getattr(self, "_annotations", None)
+        if annotations is not None and len(annotations[1]) == 1:
+            from scikeras.utils.transformers import ClassifierLabelEncoder
+
+            return ClassifierLabelEncoder(loss=self.loss, categories=[np.array([0, 1])])
+        return super().target_encoder
+
     def _check_model_compatibility(self, y):
         if getattr(self, "_annotations", None) is None:
             super()._check_model_compatibility(y)

@@ -164,6 +164,16 @@ def test_detector_partial_fit_on_event_annotations():
                 scorer(estimator, FEATURES, unknown)
 
 
+def test_a_detector_of_one_label_that_every_clip_holds_keeps_both_probability_columns():
+    everywhere = [[(0.05, 0.10, "beep")] for _ in range(len(FEATURES))]
+    detector = _frame_detector().fit(FEATURES, everywhere)
+    assert detector.labels_ == ["beep"] and detector.classes_.tolist() == [0, 1]
+    proba = detector.predict_proba(FEATURES[:3])
+    assert proba.shape == (3, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    assert detector.predict_proba(FEATURES[:1]).shape == (1, 2)
+
+
 def test_sample_weight_is_not_modified_and_every_network_sees_the_same():
     recording = _recording(CNN1DClassifier)
     weights = np.ones(len(LABELS))
