@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skaudio.utils import check_event_lists, event_labels, looks_like_event_lists
+from skaudio.utils import check_event_lists, event_labels, is_number, is_sequence, looks_like_event_lists
 
 
 def as_annotations(y, *, training=False):
@@ -12,11 +12,25 @@ def as_annotations(y, *, training=False):
     reference to score against may (sed_eval's metrics take it).
     """
     if not looks_like_event_lists(y):
+        _refuse_malformed_events(y)
         return None
     annotations = check_event_lists(y, name="y", allow_zero_duration=not training)
     if not any(annotations):
         raise ValueError("y holds event annotations but no clip has any event: there is nothing to learn.")
     return annotations
+
+
+def _refuse_malformed_events(y):
+    """Event annotations with a slip in them would otherwise be taken for clip labels and fail deep in numpy."""
+    if not isinstance(y, (list, tuple)) or not all(isinstance(row, (list, tuple)) for row in y):
+        return
+    if any(is_sequence(item) or isinstance(item, dict) for row in y for item in row):  # events, one malformed
+        check_event_lists(y, name="y")  # raises, naming the event
+    elif any(len(row) == 3 and is_number(row[0]) and is_number(row[1]) and not is_number(row[2]) for row in y):
+        raise ValueError(
+            "y looks like one list of (onset, offset, label) events, not one list of events per clip: wrap each "
+            "clip's events in a list, e.g. [[(0.1, 0.5, 'dog')], []] for two clips."
+        )
 
 
 def label_indicator(annotations, labels=None):

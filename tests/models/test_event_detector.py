@@ -292,6 +292,14 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
         _frame_detector(epochs=1).fit(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]])
     # a reference to score against may hold one, as sed_eval's metrics take it
     assert 0 <= strong_detector.score(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]]) <= 1
+    # a slip in the annotations is named, not taken for clip labels
+    for slip, message in [
+        ([[(0.5, 0.6)], []], r"y\[0\]\[0\] is not an \(onset, offset, label\) triple: \(0.5, 0.6\)"),
+        ([[], [{"onset": 0.5}]], r"y\[1\]\[0\] is not an \(onset, offset, label\) triple"),
+        ([(0.1, 0.2, "low"), (0.5, 0.6, "high")], "one list of events per clip: wrap each clip's events in a list"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            _frame_detector(epochs=1).fit(X[:2], slip)
     with pytest.raises(ValueError, match="X has 20 clips but y has annotations for 19"):
         _frame_detector(epochs=1).fit(X[:20], events[:19])
     with pytest.raises(ValueError, match="threshold must be in"):
