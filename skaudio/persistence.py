@@ -73,9 +73,13 @@ TRUSTED_TYPES = (
     "scikeras.utils.transformers.TargetReshaper",
     "numpy.dtype",
     # what a fitted search (GridSearchCV, ...) holds besides its estimators: the splitters it was given or
-    # chose, and the scorer of scoring=None (the estimator's own score method). Scorers from scoring="..."
-    # hold a metric function, which the file needs trusted explicitly.
+    # chose, the scorer of scoring=None (the estimator's own score method) and skaudio's scorers. A scorer
+    # built by make_scorer holds its metric function, which is a type of its own: skaudio's is trusted,
+    # another (scoring="...") needs trusting explicitly.
     "sklearn.metrics._scorer._PassthroughScorer",
+    "sklearn.metrics._scorer._Scorer",
+    "skaudio.metrics._separation._mean_si_sdr",  # si_sdr_scorer's metric
+    "skaudio.metrics._events._EventScorer",  # event_f1_scorer, segment_f1_scorer, make_event_scorer's
     *(
         f"sklearn.model_selection._split.{name}"
         for name in (

@@ -134,6 +134,35 @@ def test_trusted_types_are_exactly_skaudios_estimators_and_exist():
     assert public <= set(TRUSTED_TYPES), public - set(TRUSTED_TYPES)
 
 
+def test_a_search_scored_by_skaudios_scorers_loads_without_trust(tmp_path):
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    from skaudio.metrics import event_f1_scorer, si_sdr_scorer
+
+    events = [[(0.05, 0.1, "beep")] if i % 2 else [] for i in range(len(FEATURES))]
+    detector = CRNNEventDetector(
+        filters=4,
+        lstm_units=4,
+        epochs=1,
+        batch_size=8,
+        random_state=0,
+        temporal_pooling="max",
+        padding="same",
+        frame_duration=0.01,
+    )
+    denoiser = CNN1DDenoiser(filters=4, epochs=1, batch_size=4, random_state=0)
+    clean = RNG.normal(size=NOISY.shape).astype("float32")
+    for name, estimator, X, y, scoring, grid in [
+        ("events", detector, FEATURES, events, event_f1_scorer, {"kernel_size": [3]}),
+        ("denoise", denoiser, NOISY, clean, si_sdr_scorer, {"kernel_size": [3]}),
+    ]:
+        search = GridSearchCV(estimator, grid, cv=KFold(2), scoring=scoring).fit(X, y)  # event lists: no strata
+        skaudio.save_model(search, tmp_path / f"{name}.skaudio")
+        loaded = skaudio.load_model(tmp_path / f"{name}.skaudio")  # no trust asked for
+        assert repr(loaded.scorer_) == repr(search.scorer_)
+        assert loaded.score(X, y) == pytest.approx(search.score(X, y), abs=1e-5)
+
+
 def test_three_estimators_round_trip_safely_in_a_fresh_process(pipelines, saved, tmp_path):
     networks = {task: pipe[-1].model_ for task, pipe, _, _ in pipelines}
     for task, pipe, X, method in pipelines:
