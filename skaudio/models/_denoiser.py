@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.models._base import PREDICT_ROW_BLOCK, KerasAudioMixin
 from skaudio.networks import augmentation_layers, build_cnn1d_denoiser, build_stft_mask_denoiser, negative_si_sdr
-from skaudio.utils import check_waveforms, is_number, is_ragged
+from skaudio.utils import UnusableClipWarning, check_waveforms, is_number, is_ragged, named, unusable_clips
 
 if TYPE_CHECKING:
     import keras
@@ -330,6 +330,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         y = check_waveforms(y, name="y")
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} noisy clips but y has {len(y)} clean clips.")
+        self._check_frames()
+        self._chunk_grid()  # refused now, not at the first prediction
+        if not any(np.any(clean) for clean in y):
+            raise ValueError("Every clean clip in y is silent: there is no speech (or sound) to learn to keep.")
+        self._warn_short(X, stacklevel=5)
         for i, (noisy, clean) in enumerate(zip(X, y)):
             if noisy.shape != clean.shape:
                 raise ValueError(
@@ -465,16 +470,17 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             raise ValueError(f"domain must be 'waveform' or 'stft', got {domain!r}.")
         return self._compile_model(model, compile_kwargs)
 
-    def _domain(self):
-        """``domain``, or the deprecated ``front_end`` where that is given (with a warning)."""
+    def _domain(self, *, warn=True):
+        """``domain``, or the deprecated ``front_end`` where that is given (with a warning, unless ``warn=False``)."""
         if isinstance(self.front_end, str) and self.front_end == "deprecated":
             return self.domain
-        warnings.warn(
-            "CNN1DDenoiser's front_end parameter was renamed domain in skaudio 0.2 and will be removed in 0.3 "
-            f"(front_end means a feature transformer in CNN1DClassifier): use domain={self.front_end!r}.",
-            FutureWarning,
-            stacklevel=3,
-        )
+        if warn:
+            warnings.warn(
+                "CNN1DDenoiser's front_end parameter was renamed domain in skaudio 0.2 and will be removed in 0.3 "
+                f"(front_end means a feature transformer in CNN1DClassifier): use domain={self.front_end!r}.",
+                FutureWarning,
+                stacklevel=3,
+            )
         return self.front_end
 
     def _get_compile_kwargs(self):
@@ -499,6 +505,27 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         if not isinstance(context, (int, np.integer)) or context < 0:
             raise ValueError(f"chunk_context must be an int >= 0, got {context!r}.")
         return step - step % hop, context - context % hop
+
+    def _check_frames(self):
+        if self._domain(warn=False) == "stft" and self.hop_length > self.n_fft:
+            raise ValueError(
+                f"hop_length ({self.hop_length}) must be at most n_fft ({self.n_fft}): frames further apart than "
+                "their length leave samples out of the analysis, and the overlap-add cannot rebuild them."
+            )
+
+    def _warn_short(self, clips, *, stacklevel):
+        """Warn, naming them, about clips shorter than one STFT frame: the network sees mostly padding."""
+        if self._domain(warn=False) != "stft":
+            return
+        _, short = unusable_clips(clips, self.n_fft)
+        if short:
+            warnings.warn(
+                f"{type(self).__name__}: {len(short)} clip(s) shorter than one STFT frame (n_fft={self.n_fft} "
+                f"samples): {named([f'X[{i}], {len(clips[i])} samples' for i in short])}; what comes out for them "
+                "is mostly the network's response to padding.",
+                UnusableClipWarning,
+                stacklevel=stacklevel,
+            )
 
     def chunk_grid(self) -> tuple[int, int]:
         """Where ``predict`` cuts an input longer than one chunk.
@@ -532,21 +559,63 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         return (out * scale).astype(np.float32)
 
     def predict(self, X: ArrayLike | Sequence[ArrayLike], **kwargs: Any) -> np.ndarray | list[np.ndarray]:
-        """Denoise waveforms of any length.
+        """Denoise waveforms of any length, and recordings of any number of channels.
+
+        Every channel is denoised on its own, as a clip, and keeps its place:
+        a stereo recording ``(2, n_samples)``, as a batch of two clips, comes
+        back as two denoised channels. Channels go first, as librosa loads
+        them (soundfile reads ``(n_samples, n_channels)``: transpose it).
 
         Parameters
         ----------
-        X : ndarray of shape (n_clips, n_samples) or list of 1D ndarray
-            Noisy waveforms at the training sample rate.
+        X : ndarray of shape (n_clips, n_samples) or (n_clips, n_channels, n_samples), or list
+            Noisy waveforms at the training sample rate; a list may hold 1D
+            clips and 2D ``(n_channels, n_samples)`` recordings of any lengths.
         **kwargs
             Not used; accepted for scikeras' signature.
 
         Returns
         -------
-        y_pred : ndarray of shape (n_clips, n_samples) or list of ndarray
-            Denoised waveforms, the same shape (a list for a list input).
+        y_pred : ndarray or list of ndarray
+            Denoised waveforms, the same shape as ``X`` (a list for a list
+            input, each item shaped as given).
+
+        Warns
+        -----
+        UnusableClipWarning
+            Clips (channels) shorter than one STFT frame, named.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skaudio.models import CNN1DDenoiser
+        >>> rng = np.random.default_rng(0)
+        >>> clean = np.sin(np.linspace(0, 400, 2000))[None].repeat(8, 0).astype("float32")
+        >>> noisy = (clean + 0.3 * rng.standard_normal(clean.shape)).astype("float32")
+        >>> denoiser = CNN1DDenoiser(domain="stft", filters=4, epochs=1, random_state=0).fit(noisy, clean)
+        >>> stereo = noisy[:2]  # two channels of one recording
+        >>> denoiser.predict(stereo).shape, denoiser.predict(stereo[None]).shape
+        ((2, 2000), (1, 2, 2000))
+        >>> [y.shape for y in denoiser.predict([stereo, noisy[0, :1500]])]
+        [(2, 2000), (1500,)]
         """
+        if isinstance(X, np.ndarray) and X.dtype != object and X.ndim == 3:
+            n_clips, n_channels, n_samples = X.shape
+            flat = [check_waveforms(recording, name=f"X[{i}]") for i, recording in enumerate(X)]
+            return self.predict(np.concatenate(flat)).reshape(n_clips, n_channels, n_samples)
+        if isinstance(X, (list, tuple)) and any(np.ndim(item) == 2 for item in X):
+            recordings = [
+                check_waveforms(item, name=f"X[{i}]") if np.ndim(item) == 2 else item for i, item in enumerate(X)
+            ]
+            channels = [list(item) if np.ndim(item) == 2 else [item] for item in recordings]
+            cleaned = iter(self.predict([channel for item in channels for channel in item]))
+            return [
+                np.stack([next(cleaned) for _ in item]) if np.ndim(recording) == 2 else next(cleaned)
+                for item, recording in zip(channels, recordings)
+            ]
         X = check_waveforms(X)
+        self._check_frames()
+        self._warn_short(X, stacklevel=3)
         if is_ragged(X):
             return [self._denoise_batch(clip[None])[0] for clip in X]
         return self._denoise_batch(X)

@@ -72,6 +72,34 @@ def test_fit_errors(pairs):
         CNN1DDenoiser(domain="stft", frequency_filters=(8, 0), epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="lstm_units must be an int >= 0"):
         CNN1DDenoiser(domain="stft", lstm_units=-1, epochs=1).fit(noisy[:4], clean[:4])
+    with pytest.raises(ValueError, match=r"hop_length \(256\) must be at most n_fft \(128\)"):
+        CNN1DDenoiser(domain="stft", n_fft=128, hop_length=256, epochs=1).fit(noisy[:4], clean[:4])
+    with pytest.raises(ValueError, match="Every clean clip in y is silent"):
+        CNN1DDenoiser(epochs=1).fit(noisy[:4], 0 * clean[:4])
+    with pytest.raises(ValueError, match="chunk_context must be an int >= 0, got -1"):
+        CNN1DDenoiser(chunk_context=-1, epochs=1).fit(noisy[:4], clean[:4])
+
+
+def test_every_channel_of_a_recording_is_denoised_in_its_place(pairs):
+    from skaudio.utils import UnusableClipWarning
+
+    noisy, clean = pairs
+    den = CNN1DDenoiser(domain="stft", filters=4, epochs=1, random_state=0).fit(noisy[:16], clean[:16])
+    stereo = noisy[16:18]  # (n_channels, n_samples), channels first
+    one_by_one = den.predict(stereo)
+    batch = den.predict(np.stack([stereo, noisy[18:20]]))  # (n_clips, n_channels, n_samples)
+    assert batch.shape == (2, 2, 800)
+    np.testing.assert_allclose(batch[0], one_by_one, atol=1e-5)
+    mixed = den.predict([stereo[:, :600], noisy[20], np.stack([noisy[21]] * 3)])
+    assert [item.shape for item in mixed] == [(2, 600), (800,), (3, 800)]
+    np.testing.assert_allclose(mixed[1], den.predict(noisy[20:21])[0], atol=1e-5)
+    np.testing.assert_allclose(mixed[2][0], mixed[2][2], atol=1e-6)
+    with pytest.raises(ValueError, match=r"X\[1\]\[0\] contains NaN"):
+        den.predict(np.stack([stereo, np.where(np.arange(800) == 5, np.nan, noisy[18:20])]))
+    with pytest.warns(
+        UnusableClipWarning, match=r"1 clip\(s\) shorter than one STFT frame \(n_fft=256 samples\): X\[1\], 100"
+    ):
+        den.predict([noisy[22], noisy[23, :100]])
 
 
 def test_ragged_pairs_train_on_random_segments(pairs):
