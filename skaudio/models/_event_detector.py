@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from numbers import Integral, Real
@@ -16,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
-from skaudio.networks import build_crnn_event_detector, frame_timing
+from skaudio.networks import build_crnn_event_detector, frame_timing, output_frames
 from skaudio.utils import is_number
 
 if TYPE_CHECKING:
@@ -458,6 +459,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         if getattr(self, "_annotations", None) is not None:
             annotations, labels = self._annotations
             stride, offset = self._frame_timing()
+            self._check_enough_frames(X.shape[1], "The training clips have", self._frame_duration_at_fit)
             # the frame-level model takes any number of frames: ask it how many come out
             n_out_frames = int(np.shape(self.model_(X[:1], training=False)[1])[1])
             frames = frame_targets(
@@ -563,6 +565,9 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
                 'temporal_pooling="last" (the article\'s clip-level network) has no frame-level output: '
                 'fit with a frame-level pooling such as "attention" or "max".'
             )
+        n_frames = np.shape(X[0])[0] if len(X) else None
+        if n_frames is not None:
+            self._check_enough_frames(n_frames, "X has", self.frame_duration_)
         return self._predict_raw(X, model=_output_model(self.model_, "frame_probabilities"))
 
     def predict_events(
@@ -698,6 +703,26 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         check_is_fitted(self, "model_")
         fd = getattr(self, "frame_duration_", self.frame_duration)  # files saved before frame_duration_
         return self._resolve_frame_duration(None, required=True) if fd is None else fd
+
+    def _check_enough_frames(self, n_frames, what, frame_duration):
+        """Refuse input too short for the network to give one output frame, saying how long it must be."""
+        geometry = dict(
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            dilation=self.dilation,
+            padding=self.padding,
+            n_layers=self.n_layers,
+            filters=self.filters,
+        )
+        if output_frames(n_frames, **geometry) >= 1:
+            return
+        needed = next(n for n in itertools.count(n_frames + 1) if output_frames(n, **geometry) >= 1)
+        seconds = "" if frame_duration is None else f" ({needed * frame_duration:.3f} s)"
+        raise ValueError(
+            f"{what} {n_frames} frame(s): too short for this network, which needs at least {needed}{seconds} to "
+            "give one output frame (its convolutions and poolings take that many). Give longer clips, or fewer "
+            "or smaller poolings."
+        )
 
     def _frame_timing(self):
         return frame_timing(

@@ -7,7 +7,7 @@ exactly. The estimators in :mod:`skaudio.models` add compilation and training.
 
 from skaudio.networks._classifier import build_cnn1d_classifier
 from skaudio.networks._denoiser import build_cnn1d_denoiser, build_stft_mask_denoiser
-from skaudio.networks._event_detector import build_crnn_event_detector, frame_timing
+from skaudio.networks._event_detector import build_crnn_event_detector, frame_timing, output_frames
 from skaudio.networks._feature_layers import SpectralFeatures
 from skaudio.networks._layers import (
     Cepstrum,
@@ -45,4 +45,5 @@ __all__ = [
     "TemporalPooling",
     "SpectralFeatures",
     "frame_timing",
+    "output_frames",
 ]

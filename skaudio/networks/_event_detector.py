@@ -80,6 +80,58 @@ def frame_timing(
     return stride, offset
 
 
+def output_frames(
+    n_frames: int,
+    *,
+    kernel_size: int | tuple[int, ...] = 5,
+    pool_size: int | tuple[int, ...] = 2,
+    dilation: int | tuple[int, ...] = 1,
+    padding: Literal["valid", "same"] = "valid",
+    n_layers: int | None = None,
+    filters: int | tuple[int, ...] | None = None,
+) -> int:
+    """Output frames of the detector's convolutional blocks for ``n_frames`` input frames.
+
+    A "valid" convolution loses its reach (``(kernel_size - 1) * dilation``
+    frames), a max-pooling keeps one frame in ``pool_size`` (the rest
+    dropped); 0 means the input is too short for the network.
+
+    Parameters
+    ----------
+    n_frames : int
+        Input frames.
+    kernel_size, pool_size, dilation, padding, n_layers, filters
+        As in :func:`frame_timing`.
+
+    Returns
+    -------
+    n_out : int
+        Output frames (0 or more).
+
+    Examples
+    --------
+    >>> from skaudio.networks import output_frames
+    >>> output_frames(100, kernel_size=5, pool_size=2, padding="valid")
+    48
+    >>> output_frames(3, kernel_size=5, pool_size=(2, 2), padding="same", filters=(16, 16))
+    0
+    """
+    n_layers, layer = layer_settings(
+        n_layers,
+        default_layers=1,
+        filters=filters if filters is not None else 0,
+        kernel_size=kernel_size,
+        pool_size=pool_size,
+        dilation=dilation,
+    )
+    n = int(n_frames)
+    for i in range(n_layers):
+        if padding == "valid":
+            n -= (layer["kernel_size"][i] - 1) * layer["dilation"][i]
+        n = max(n, 0) // max(layer["pool_size"][i], 1)
+    return n
+
+
 def build_crnn_event_detector(
     input_shape: tuple[int | None, ...],
     n_outputs: int,

@@ -262,6 +262,16 @@ def test_frame_timing_matches_keras_geometry(kernel_size, pool_size, dilation, p
     stride, offset = frame_timing(
         kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, padding=padding, n_layers=n_layers
     )
+    from skaudio.networks import output_frames
+
+    geometry = dict(kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, padding=padding)
+    assert output_frames(120, n_layers=n_layers, **geometry) == model.output_shape[1]
+    for n in range(1, 30):  # down to inputs too short for any output frame, which Keras refuses to build
+        try:
+            expected = max(keras.Sequential([keras.Input((n, 1))] + stack).output_shape[1], 0)
+        except ValueError:
+            expected = 0
+        assert output_frames(n, n_layers=n_layers, **geometry) == expected, n
     for t in (40, 57, 71):
         impulse = np.zeros((1, 120, 1), dtype="float32")
         impulse[0, t] = 1.0
@@ -284,6 +294,12 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
         _frame_detector(frame_duration=None, epochs=1).fit(X[:20], events[:20])
     with pytest.raises(ValueError, match=r"y\[0\]\[0\] ends at 9.000 s, after the end of clip 0"):
         _frame_detector(epochs=1).fit(X[:20], [[(8.0, 9.0, "low")]] + events[1:20])
+    with pytest.raises(
+        ValueError, match=r"The training clips have 2 frame\(s\): too short for this network, which needs"
+    ):
+        _frame_detector(epochs=1).fit(X[:2, :2], [[(0.0, 0.01, "low")], []])
+    with pytest.raises(ValueError, match=r"X has 2 frame\(s\): too short for this network, which needs at least"):
+        strong_detector.predict_frame_proba(X[:1, :2])
     with pytest.raises(ValueError, match="no clip has any event"):
         _frame_detector(epochs=1).fit(X[:2], [[], []])
     with pytest.raises(ValueError, match="offset 0.2 s before its onset 0.5 s"):
