@@ -68,10 +68,18 @@ def default_n_fft(sr):
     return max(64, 2 ** int(math.floor(math.log2(0.064 * sr))))
 
 
+# A plot has a few thousand pixels across: more frames than this are pooled (below), which bounds the memory
+# a long recording takes (an hour at 16 kHz is 450,000 frames at the default hop).
+MAX_PLOTTED_FRAMES = 8192
+
+
 def features_from_waveform(y, *, sr, kind, hop_length):
     """Log-mel (64 bands), log-STFT or MFCC of one clip, time first, with the hop used.
 
-    ``sr`` must be an int here: skaudio's transformers take an integer rate.
+    ``sr`` must be an int here: skaudio's transformers take an integer rate. Without a
+    ``hop_length``, a recording of more than ``MAX_PLOTTED_FRAMES`` frames is analysed in blocks and
+    each run of consecutive frames is reduced to its maximum (a short loud event stays visible), so
+    memory stays bounded; the hop returned is then the pooled frames' step.
     """
     from skaudio.preprocessing import MFCC, Spectrogram
 
@@ -86,4 +94,16 @@ def features_from_waveform(y, *, sr, kind, hop_length):
         transformer = Spectrogram(sr=sr, kind="stft", n_fft=n_fft, hop_length=hop)
     else:
         transformer = MFCC(sr=sr, n_mfcc=20, n_mels=64, n_fft=n_fft, hop_length=hop)
-    return transformer.fit_transform(y[np.newaxis])[0], hop
+    n_frames = 1 + len(y) // hop
+    factor = -(-n_frames // MAX_PLOTTED_FRAMES)
+    if hop_length is not None or factor <= 1:
+        return transformer.fit_transform(y[np.newaxis])[0], hop
+    block = 1024 * factor * hop  # whole groups of pooled frames per block
+    pooled = []
+    for start in range(0, len(y), block):
+        frames = transformer.fit_transform(y[np.newaxis, start : start + block])[0]
+        frames = frames[: -(-min(block, len(y) - start) // hop)]  # a block's frames, not its padded edge's
+        groups = -(-len(frames) // factor)
+        padded = np.pad(frames, ((0, groups * factor - len(frames)), (0, 0)), mode="edge")
+        pooled.append(padded.reshape(groups, factor, -1).max(axis=1))
+    return np.concatenate(pooled), hop * factor

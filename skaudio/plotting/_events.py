@@ -184,7 +184,8 @@ def plot_events(
                 color=color,
                 alpha=0.85,
                 edgecolor="black",
-                linewidth=0.5,
+                # outlines help a few bars stand apart; over hundreds (a long recording) they hide the fills
+                linewidth=0.5 if len(events) <= 100 else 0.0,
                 label=name,
                 zorder=2,
             )

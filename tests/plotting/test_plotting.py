@@ -247,6 +247,25 @@ def test_plot_events_over_spectrogram(tmp_path):
     assert len(ax.patches) == 5
 
 
+def test_a_long_recording_is_drawn_from_pooled_frames_in_bounded_memory():
+    from skaudio.plotting._base import MAX_PLOTTED_FRAMES
+
+    sr = 8000
+    rng = np.random.default_rng(0)
+    waveform = (0.001 * rng.standard_normal(20 * 60 * sr)).astype(np.float32)  # 20 minutes: 150,000 frames
+    click = 7 * 60 * sr + 123  # one loud 10 ms click: pooling by the maximum keeps it visible
+    waveform[click : click + 80] = 0.9
+    ax = plot_events([(420.0, 420.01, "click")], waveform=waveform, sr=sr)
+    (image,) = ax.images
+    columns = image.get_array().shape[1]
+    assert MAX_PLOTTED_FRAMES // 2 < columns <= MAX_PLOTTED_FRAMES
+    x0, x1, _, _ = image.get_extent()
+    assert x1 == pytest.approx(20 * 60, abs=0.5)  # the backdrop still spans the recording, in seconds
+    loudness = np.asarray(image.get_array()).mean(axis=0)
+    assert abs(np.argmax(loudness) * (x1 - x0) / columns + x0 - 420.0) < 0.5
+    plt.close(ax.figure)
+
+
 def test_plot_events_labels_fix_the_rows():
     ax = plot_events(REFERENCE, labels=["dog", "cat", "bird"])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["dog", "cat", "bird"]
