@@ -181,6 +181,11 @@ def _count_events(ref, est, n_labels, *, t_collar, percentage_of_length):
     return overall, per_class
 
 
+# More than a day of 10 ms segments means times in samples (or ms) where seconds were meant, and an
+# activity matrix too large to build.
+MAX_SEGMENTS = 10_000_000
+
+
 def _activity(events, n_segments, n_labels, time_resolution):
     """Segment x class activity (sed_eval's event roll): an event is active in every segment it touches."""
     roll = np.zeros((n_segments, n_labels), dtype=bool)
@@ -196,6 +201,11 @@ def _count_segments(ref, est, n_labels, *, time_resolution):
     # Only active cells enter the reported scores, so trailing empty segments change nothing.
     end = max(float(ref[1].max(initial=0.0)), float(est[1].max(initial=0.0)))
     n_segments = int(math.ceil(end / time_resolution))
+    if n_segments > MAX_SEGMENTS:
+        raise ValueError(
+            f"The events reach {end:g} s, which is {n_segments} segments of {time_resolution:g} s (at most "
+            f"{MAX_SEGMENTS} are counted): are the times in seconds, not samples?"
+        )
     ref_roll = _activity(ref, n_segments, n_labels, time_resolution)
     est_roll = _activity(est, n_segments, n_labels, time_resolution)
     tp_roll = ref_roll & est_roll

@@ -653,7 +653,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         y : clip labels or list of event lists
             As in ``fit``.
         sample_weight : array-like of shape (n_clips,), default=None
-            Clip labels only.
+            Clip labels only: with event annotations, an error.
 
         Returns
         -------
@@ -670,6 +670,11 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             return super().score(X, y, sample_weight=sample_weight)
         from skaudio.metrics import event_f1_scorer
 
+        if sample_weight is not None:
+            raise ValueError(
+                "sample_weight applies to clip labels only: the event-based F-measure counts events over all "
+                "clips, not clips. Score subsets of the clips to weigh them."
+            )
         check_is_fitted(self, "model_")
         return event_f1_scorer(self, X, annotations)  # which warns about labels never trained on
 

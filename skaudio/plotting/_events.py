@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from skaudio.plotting._base import check_hop_length, check_sr, check_waveform, features_from_waveform, get_axes
-from skaudio.utils import check_event_lists, event_labels
+from skaudio.utils import check_event_lists, event_labels, looks_like_event_lists
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,6 +21,11 @@ ESTIMATED_COLOR = "tab:orange"
 def _check_events(events, name):
     if events is None:
         return None
+    if looks_like_event_lists(events) and any(events):  # one list per scene, where one scene's events go
+        raise ValueError(
+            f"{name} holds {len(events)} lists of events, one per scene: plot_events draws one scene; pass "
+            f"{name}[i], the events of scene i."
+        )
     return check_event_lists([events], name=name)[0]
 
 

@@ -277,6 +277,9 @@ def test_bad_parameters():
         with pytest.raises(ValueError, match="time_resolution must be a finite number"):
             segment_based_scores([], [], time_resolution=bad)
     assert segment_based_scores([[(0.0, 2.0, "a")]], [[]], time_resolution=1)["n_ref"] == 2  # an int is fine
+    # times in samples where seconds were meant: refused before a matrix of 10^12 segments is built
+    with pytest.raises(ValueError, match=r"reach 8e\+06 s, which is 80000000 segments of 0.1 s .* not samples\?"):
+        segment_based_scores([[(16000.0, 8e6, "a")]], [[]], time_resolution=0.1)
 
 
 # ---------------------------------------------------------------- predict_events and scorers

@@ -306,6 +306,8 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
         _frame_detector(epochs=1).fit(X[:2], [[(0.5, 0.2, "low")], []])
     with pytest.raises(ValueError, match=r"y\[1\]\[0\] lasts 0 s \(onset and offset both 0.5 s\)"):
         _frame_detector(epochs=1).fit(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]])
+    with pytest.raises(ValueError, match="sample_weight applies to clip labels only"):
+        strong_detector.score(X[:2], events[:2], sample_weight=[1, 0])
     # a reference to score against may hold one, as sed_eval's metrics take it
     assert 0 <= strong_detector.score(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]]) <= 1
     # a slip in the annotations is named, not taken for clip labels

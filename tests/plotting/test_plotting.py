@@ -298,6 +298,7 @@ def test_plot_events_empty_and_integer_labels(tmp_path):
         ((REFERENCE,), {"waveform": np.zeros(800)}, "sr"),
         ((REFERENCE,), {"waveform": np.zeros((2, 800)), "sr": 8000}, "1D"),
         ((REFERENCE, [(0.1, 0.2, "cat")]), {"labels": ["dog", "bird"]}, r"estimated\[0\]"),
+        (([REFERENCE, []],), {}, r"reference holds 2 lists of events, one per scene: .* pass reference\[i\]"),
     ],
 )
 def test_plot_events_bad_input(args, kwargs, match):
