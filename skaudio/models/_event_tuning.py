@@ -30,6 +30,7 @@ from skaudio.models._event_inference import (
     joined_frame_proba,
     per_label_options,
 )
+from skaudio.utils import check_event_lists, warn_unseen_labels
 
 POSTPROCESSING_OPTIONS = ("threshold", "median_filter", "min_gap", "min_duration")
 
@@ -166,10 +167,17 @@ def tune_event_postprocessing(
         "percentage_of_length": _check_param(percentage_of_length, "percentage_of_length", low=0.0, high=1.0),
         "time_resolution": _check_param(time_resolution, "time_resolution", low=0.0, low_open=True),
     }
-    y = list(y)
+    y = check_event_lists(list(y), name="y")
     n_recordings = len(_recordings(X))
     if len(y) != n_recordings:
         raise ValueError(f"y has {len(y)} lists of reference events for {n_recordings} recordings in X.")
+    warn_unseen_labels(
+        type(detector).__name__,
+        [label for events in y for *_, label in events],
+        detector.labels_,
+        "event label",
+        "event(s) count as missed under every option",
+    )
     tracks = joined_frame_proba(steps, detector, X, window=window, overlap=overlap, batch_size=batch_size)
     return select_postprocessing(tracks, y, grid, current=current, per_label=per_label, **scoring)
 

@@ -193,6 +193,8 @@ def test_tuning_input_is_checked_before_the_network_runs(detector, monkeypatch):
     X, y = _validation_set(2)
     with pytest.raises(ValueError, match="y has 1 lists of reference events for 2 recordings"):
         tune_event_postprocessing(detector, X, y[:1], param_grid={"threshold": [0.5]})
+    with pytest.raises(ValueError, match=r"y\[1\]\[0\] has its offset 0.1 s before its onset 0.5 s"):
+        tune_event_postprocessing(detector, X, [y[0], [(0.5, 0.1, "a")]], param_grid={"threshold": [0.5]})
     monkeypatch.setattr(detector, "min_gap", {"a": 0.1})  # set before a refit that added "b"
     with pytest.raises(ValueError, match=r"min_gap given per label .* no value for \['b'\]"):
         tune_event_postprocessing(detector, X, y, param_grid={"threshold": [0.5]})
@@ -202,6 +204,14 @@ def test_tuning_input_is_checked_before_the_network_runs(detector, monkeypatch):
         tune_event_postprocessing(object(), X, y)
     with pytest.raises(NotFittedError):
         tune_event_postprocessing(clone(detector), X, y)
+
+
+def test_reference_labels_the_detector_never_learnt_are_named(detector, monkeypatch):
+    det = _probability_detector(detector, monkeypatch)
+    X, y = _validation_set(2)
+    y[1] = [*y[1], (3.5, 3.8, "siren")]
+    with pytest.warns(UserWarning, match=r"never seen in training \('siren'\); their 1 event\(s\) count as missed"):
+        tune_event_postprocessing(det, X, y, param_grid={"threshold": [0.5]})
 
 
 def test_options_per_label_are_saved_with_the_model_and_load_without_trust(detector, monkeypatch, tmp_path):
