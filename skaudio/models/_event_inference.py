@@ -194,6 +194,7 @@ def joined_frame_proba(steps, detector, X, *, window, overlap, batch_size):
     stride, offset = detector._frame_timing()
     recordings = _recordings(X)
     sr = _sample_rate(steps)
+    _check_recording_kind(recordings, waveforms=sr is not None, detector=detector)
     # samples per input frame for waveforms; 1 when the recordings are already frames
     hop = fd * sr if sr is not None else 1.0
     n_window = _window_frames(window, detector, fd, stride, waveforms=sr is not None)
@@ -540,6 +541,21 @@ def _predict_events_of_other_detector(detector, steps, X, options):
     for transform in steps:
         X = transform.transform(X)
     return detector.predict_events(X, **given)
+
+
+def _check_recording_kind(recordings, *, waveforms, detector):
+    """Waveforms for a pipeline that computes features, feature frames for a bare detector: else say which."""
+    for i, rec in enumerate(recordings):
+        if waveforms and rec.ndim != 1:
+            hint = " A multichannel recording? Mix it to mono (rec.mean(axis=0))." if rec.ndim == 2 else ""
+            raise ValueError(
+                f"X[{i}] has shape {rec.shape}, but the steps before the detector take 1D waveforms.{hint}"
+            )
+        if not waveforms and rec.ndim == 1:
+            raise ValueError(
+                f"X[{i}] has shape {rec.shape}, a waveform, but {type(detector).__name__} takes feature frames "
+                "(n_frames, n_features): give the whole pipeline (its feature steps and the detector), or features."
+            )
 
 
 def _recordings(X):

@@ -206,6 +206,14 @@ def test_bad_input_is_an_error_naming_it(pipe):
         predict_events(pipe, [X[0], np.zeros(0)])
     with pytest.raises(ValueError, match="X has 1 dimension"):
         predict_events(pipe, X[0])
+    with pytest.raises(
+        ValueError, match=r"X\[1\] has shape \(2, 16000\), but the steps .* 1D waveforms\. A multichannel"
+    ):
+        predict_events(pipe, [X[0], np.stack([X[0], X[0]])])
+    with pytest.raises(
+        ValueError, match=r"X\[0\] has shape \(16000,\), a waveform, but CRNNEventDetector takes feature"
+    ):
+        predict_events(pipe[-1], X)
 
 
 def test_frame_probabilities_become_smoothed_events_in_seconds():
