@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import keras
 import numpy as np
 from numpy.typing import ArrayLike
+from scikeras.utils.transformers import ClassifierLabelEncoder
 from scikeras.wrappers import KerasClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -438,7 +439,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self._annotations = None
 
     @property
-    def target_encoder(self):
+    def target_encoder(self) -> ClassifierLabelEncoder:
         """scikeras' label encoder; for one annotated label, with both classes whatever the clips hold.
 
         Scenes with one label often all hold an event of it: the clip targets are then all 1, and an encoder
@@ -446,8 +447,6 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         """
         annotations = getattr(self, "_annotations", None)
         if annotations is not None and len(annotations[1]) == 1:
-            from scikeras.utils.transformers import ClassifierLabelEncoder
-
             return ClassifierLabelEncoder(loss=self.loss, categories=[np.array([0, 1])])
         return super().target_encoder
 
