@@ -559,11 +559,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             :func:`skaudio.networks.frame_timing`.
         """
         check_is_fitted(self, "model_")
-        if self.temporal_pooling == "last":
-            raise ValueError(
-                'temporal_pooling="last" (the article\'s clip-level network) has no frame-level output: '
-                'fit with a frame-level pooling such as "attention" or "max".'
-            )
+        self._check_frame_output()
         n_frames = np.shape(X[0])[0] if len(X) else None
         if n_frames is not None:
             self._check_enough_frames(n_frames, "X has", self.frame_duration_)
@@ -702,9 +698,17 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             )
         return None if fd is None else float(fd)
 
+    def _check_frame_output(self):
+        if self.temporal_pooling == "last":
+            raise ValueError(
+                'temporal_pooling="last" (the article\'s clip-level network) has no frame-level output: '
+                'fit with a frame-level pooling such as "attention" or "max".'
+            )
+
     def _fitted_frame_duration(self):
         """The seconds between input frames found at fit (for event times)."""
         check_is_fitted(self, "model_")
+        self._check_frame_output()  # before frame_duration, which such a network may well lack
         fd = getattr(self, "frame_duration_", self.frame_duration)  # files saved before frame_duration_
         return self._resolve_frame_duration(None, required=True) if fd is None else fd
 

@@ -324,9 +324,13 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
         strong_detector.predict_events(X[:2], threshold=1.5)
     with pytest.raises(ValueError, match="median_filter"):
         strong_detector.predict_events(X[:2], median_filter=-1)
+    from skaudio.models import predict_events
+
     article = _detector(epochs=1).fit(X[:20], np.arange(20) % 2)
     with pytest.raises(ValueError, match="no frame-level output"):
         article.predict_frame_proba(X[:2])
+    with pytest.raises(ValueError, match="no frame-level output"):  # not "frame_duration is None", which it also is
+        predict_events(article.set_params(frame_duration=None), X[:2])
 
 
 def test_frame_level_detector_takes_recordings_longer_than_its_training_clips(strong_detector):
