@@ -514,7 +514,20 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             )
 
     def _warn_short(self, clips, *, stacklevel):
-        """Warn, naming them, about clips shorter than one STFT frame: the network sees mostly padding."""
+        """Warn, naming them, about clips shorter than one STFT frame: the network sees mostly padding.
+
+        A batch of a few samples per clip and many clips is most likely one recording with its channels
+        last, as soundfile reads them: that is said instead.
+        """
+        if isinstance(clips, np.ndarray) and clips.ndim == 2 and clips.shape[1] <= 8 < clips.shape[0]:
+            warnings.warn(
+                f"{type(self).__name__}: X has shape {clips.shape}, {clips.shape[0]} clips of {clips.shape[1]} "
+                "samples each. One recording with its channels last, (n_samples, n_channels) as soundfile reads "
+                "it? Give X.T: channels first.",
+                UnusableClipWarning,
+                stacklevel=stacklevel,
+            )
+            return
         if self._domain(warn=False) != "stft":
             return
         _, short = unusable_clips(clips, self.n_fft)

@@ -100,6 +100,8 @@ def test_every_channel_of_a_recording_is_denoised_in_its_place(pairs):
         UnusableClipWarning, match=r"1 clip\(s\) shorter than one STFT frame \(n_fft=256 samples\): X\[1\], 100"
     ):
         den.predict([noisy[22], noisy[23, :100]])
+    with pytest.warns(UnusableClipWarning, match=r"X has shape \(800, 2\), 800 clips of 2 samples each\. .* Give X\.T"):
+        assert den.predict(stereo.T).shape == (800, 2)  # denoised as asked, with the warning saying why it is wrong
 
 
 def test_ragged_pairs_train_on_random_segments(pairs):
