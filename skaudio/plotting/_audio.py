@@ -113,7 +113,10 @@ def plot_spectrogram(
         :class:`~skaudio.preprocessing.MFCC` (``kind="mfcc"``: 20
         coefficients), with ``n_fft`` a power of two near 64 ms (512 at
         8 kHz, 1024 at 16 kHz, 2048 at 44.1 kHz) and ``hop_length`` (default
-        ``n_fft // 4``).
+        ``n_fft // 4``). Without a ``hop_length``, a waveform of more than
+        8,192 frames (a long recording) is analysed in blocks and each run of
+        frames drawn as its maximum, so that memory stays bounded and a
+        short loud sound stays visible.
     sr : float > 0 or None, default=None
         Sample rate in Hz. Required for a waveform.
     hop_length : int > 0 or None, default=None

@@ -70,7 +70,8 @@ def plot_events(
     sr : float > 0 or None, default=None
         Sample rate of ``waveform`` in Hz.
     hop_length : int > 0 or None, default=None
-        Hop of the backdrop's spectrogram; None uses ``n_fft // 4`` (see
+        Hop of the backdrop's spectrogram; None uses ``n_fft // 4``, pooled
+        over runs of frames for a long recording (see
         :func:`plot_spectrogram`). Only used with ``waveform``.
     ax : matplotlib.axes.Axes or None, default=None
         Where to draw; None creates a new figure.
