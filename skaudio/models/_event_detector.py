@@ -714,14 +714,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
 
     def _check_enough_frames(self, n_frames, what, frame_duration):
         """Refuse input too short for the network to give one output frame, saying how long it must be."""
-        geometry = dict(
-            kernel_size=self.kernel_size,
-            pool_size=self.pool_size,
-            dilation=self.dilation,
-            padding=self.padding,
-            n_layers=self.n_layers,
-            filters=self.filters,
-        )
+        geometry = self._geometry()
         if output_frames(n_frames, **geometry) >= 1:
             return
         needed = next(n for n in itertools.count(n_frames + 1) if output_frames(n, **geometry) >= 1)
@@ -732,12 +725,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             "or smaller poolings."
         )
 
+    def _geometry(self):
+        """The convolutional blocks' parameters that set where output frames fall and how many there are."""
+        names = ("kernel_size", "pool_size", "dilation", "padding", "n_layers", "filters")
+        return {name: getattr(self, name) for name in names}
+
     def _frame_timing(self):
-        return frame_timing(
-            kernel_size=self.kernel_size,
-            pool_size=self.pool_size,
-            dilation=self.dilation,
-            padding=self.padding,
-            n_layers=self.n_layers,
-            filters=self.filters,
-        )
+        return frame_timing(**self._geometry())

@@ -100,18 +100,9 @@ def output_frames(
     ----------
     n_frames : int
         Input frames.
-    kernel_size : int or tuple of int, default=5
-        Kernel size of each convolutional block.
-    pool_size : int or tuple of int, default=2
-        Max-pooling after each block (1: none).
-    dilation : int or tuple of int, default=1
-        Dilation rate of each block.
-    padding : {"valid", "same"}, default="valid"
-        Convolution padding.
-    n_layers : int or None, default=None
-        Number of blocks; None takes it from the tuples given (or 1).
-    filters : int, tuple of int or None, default=None
-        Only to resolve ``n_layers=None``, as in :func:`frame_timing`.
+    kernel_size, pool_size, dilation, padding, n_layers, filters : int, tuple of int, str or None
+        The blocks' geometry, with the defaults and meaning they have in
+        :func:`frame_timing`.
 
     Returns
     -------

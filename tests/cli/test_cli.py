@@ -245,6 +245,7 @@ def test_train_names_files_that_cannot_be_events_or_cross_validated(refused, fol
         "trained with it",
         *train("classify", data, "--cv", "3"),
     )
+    assert not (tmp_path / "m.skaudio").exists()  # each refused before anything was trained or written
 
 
 def test_a_file_fits_a_scene_once_trimmed_and_a_class_smaller_than_the_folds_is_named():
