@@ -14,6 +14,18 @@ from skaudio.networks._layers import TemporalPooling
 TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
 
 
+def _blocks(kernel_size, pool_size, dilation, n_layers, filters):
+    """``(n_layers, per-layer settings)`` of the convolutional blocks, as the builder resolves them."""
+    return layer_settings(
+        n_layers,
+        default_layers=1,
+        filters=filters if filters is not None else 0,
+        kernel_size=kernel_size,
+        pool_size=pool_size,
+        dilation=dilation,
+    )
+
+
 def frame_timing(
     *,
     kernel_size: int | tuple[int, ...] = 5,
@@ -60,14 +72,7 @@ def frame_timing(
     >>> frame_timing(kernel_size=3, pool_size=(2, 2), padding="same", filters=(16, 16))
     (4, 1.5)
     """
-    n_layers, layer = layer_settings(
-        n_layers,
-        default_layers=1,
-        filters=filters if filters is not None else 0,
-        kernel_size=kernel_size,
-        pool_size=pool_size,
-        dilation=dilation,
-    )
+    n_layers, layer = _blocks(kernel_size, pool_size, dilation, n_layers, filters)
     stride, offset = 1, 0.0
     # Walk back from the output: out index u sits at input centre c * u + e.
     for i in reversed(range(n_layers)):
@@ -117,14 +122,7 @@ def output_frames(
     >>> output_frames(3, kernel_size=5, pool_size=(2, 2), padding="same", filters=(16, 16))
     0
     """
-    n_layers, layer = layer_settings(
-        n_layers,
-        default_layers=1,
-        filters=filters if filters is not None else 0,
-        kernel_size=kernel_size,
-        pool_size=pool_size,
-        dilation=dilation,
-    )
+    n_layers, layer = _blocks(kernel_size, pool_size, dilation, n_layers, filters)
     n = int(n_frames)
     for i in range(n_layers):
         if padding == "valid":
