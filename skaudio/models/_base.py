@@ -35,6 +35,7 @@ import keras
 import numpy as np
 from numpy.typing import ArrayLike
 from scikeras.wrappers import BaseWrapper
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import ClassifierTags, check_array
@@ -118,8 +119,49 @@ class _EarlyStopping(keras.callbacks.EarlyStopping):
     """EarlyStopping added by ``early_stopping=True`` (told apart from the user's)."""
 
 
+#: scikeras's own parameters, which skaudio's estimators take through ``**kwargs``.
+WRAPPER_PARAMETERS = (
+    "model",
+    "build_fn",
+    "warm_start",
+    "metrics",
+    "validation_batch_size",
+    "callbacks",
+    "shuffle",
+    "run_eagerly",
+)
+
+
+def _with_wrapper_parameters(init):
+    """``init``'s signature with scikeras's parameters that it takes through ``**kwargs`` named before them.
+
+    scikit-learn's repr, HTML display and pretty printer show a parameter as
+    changed unless the signature gives its default; without these, every
+    pipeline holding a skaudio estimator printed eight scikeras defaults.
+    """
+    signature = inspect.signature(init)
+    wrapper = inspect.signature(BaseWrapper.__init__).parameters
+    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    var_keyword = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
+    added = [
+        wrapper[name].replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for name in WRAPPER_PARAMETERS
+        if name not in signature.parameters
+    ]
+    return signature.replace(parameters=own + added + var_keyword)
+
+
 class KerasAudioMixin:
     """Behaviour shared by skaudio's scikeras estimators (see module docstring)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__.__signature__ = _with_wrapper_parameters(cls.__init__)
+
+    # scikit-learn's repr (scikeras prints every parameter, one per line); with the
+    # signature above it shows what differs from the defaults, nested or not
+    __repr__ = BaseEstimator.__repr__
 
     # ------------------------------------------------------------ model build
     def _compile_model(self, model, compile_kwargs):
@@ -304,21 +346,6 @@ class KerasAudioMixin:
         validate_parameter_constraints(
             self._parameter_constraints, {k: v for k, v in params.items() if k in valid}, caller_name=name
         )
-
-    def __repr__(self, N_CHAR_MAX=700):
-        # scikeras prints every parameter unquoted; print what differs from
-        # the defaults, as scikit-learn does
-        params = self.get_params(deep=False)
-        defaults = type(self)().get_params(deep=False)
-        changed = {
-            key: value
-            for key, value in sorted(params.items())
-            if key not in defaults or repr(value) != repr(defaults[key])
-        }
-        text = ", ".join(f"{key}={value!r}" for key, value in changed.items())
-        if len(text) > N_CHAR_MAX:
-            text = text[: N_CHAR_MAX // 2] + "..." + text[-N_CHAR_MAX // 2 :]
-        return f"{type(self).__name__}({text})"
 
     # ------------------------------------------------------------------ input
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):

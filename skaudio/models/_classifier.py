@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 def _check_labels_present(y):
     """Refuse missing training labels (None, NaN, pandas' NA), naming their positions: each clip needs its class."""
+    if y is None:
+        raise ValueError("CNN1DClassifier requires y to be passed, but the target y is None (y: class labels).")
     missing = missing_labels(y)
     if missing:
         raise ValueError(
@@ -260,6 +262,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Training loss on the softmax outputs.
     **kwargs
         Routed scikeras parameters (``fit__``, ``callbacks__``, ...).
+
+    Other Parameters
+    ----------------
+    model, build_fn, warm_start, metrics, validation_batch_size, callbacks, shuffle, run_eagerly : see scikeras
+        scikeras's parameters of :class:`scikeras.wrappers.BaseWrapper`, with
+        its defaults; the network is built from the parameters above.
 
     Attributes
     ----------

@@ -206,6 +206,12 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     **kwargs
         Routed scikeras parameters.
 
+    Other Parameters
+    ----------------
+    model, build_fn, warm_start, metrics, validation_batch_size, callbacks, shuffle, run_eagerly : see scikeras
+        scikeras's parameters of :class:`scikeras.wrappers.BaseWrapper`, with
+        its defaults; the network is built from the parameters above.
+
     Attributes
     ----------
     model_ : keras.Model

@@ -176,6 +176,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     **kwargs
         Routed scikeras parameters.
 
+    Other Parameters
+    ----------------
+    model, build_fn, warm_start, metrics, validation_batch_size, callbacks, shuffle, run_eagerly : see scikeras
+        scikeras's parameters of :class:`scikeras.wrappers.BaseWrapper`, with
+        its defaults; the network is built from the parameters above.
+
     Attributes
     ----------
     model_ : keras.Model
@@ -471,6 +477,9 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
                 frame_duration=self._frame_duration_at_fit,
             )
             y = [np.asarray(y, dtype="float32").reshape(len(X), -1), frames]
+            if sample_weight is not None:
+                # one weight per clip, for its clip output and for each of its frames
+                sample_weight = [sample_weight, np.repeat(np.reshape(sample_weight, (-1, 1)), n_out_frames, axis=1)]
         super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
 
     def _keras_build_fn(self, meta, compile_kwargs):

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array
 
 from skaudio.preprocessing import fit_length
 from skaudio.utils import is_ragged, to_float32
@@ -33,6 +35,8 @@ def multichannel_hint(shape: tuple[int, ...]) -> str:
 
 def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
     """``X`` as a list of float32 clips (1D waveforms or 2D frame sequences), checked."""
+    if sp.issparse(X):
+        check_array(X, input_name="X")  # scikit-learn's own refusal of sparse data, with its advice
     if not is_ragged(X):
         X = np.asarray(X)
         if X.ndim not in (2, 3):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from skaudio.utils._validation import is_number
+from skaudio.utils._validation import is_number, is_ragged
 
 
 def is_sequence(obj: object) -> bool:
@@ -108,9 +108,10 @@ def check_scene_events(
 def looks_like_event_lists(y: object) -> bool:
     """Whether ``y`` is per-clip event lists rather than a label array.
 
-    Event lists are a list (or 1D object array) whose items are lists of
-    3-sequences; a clip with no event is an empty list. A label indicator
-    such as ``[[0, 1], [1, 0]]`` has numbers, not events, in its rows.
+    Event lists are a list (or a 1D object array, or a pandas Series) whose
+    items are lists of 3-sequences; a clip with no event is an empty list. A
+    label indicator such as ``[[0, 1], [1, 0]]`` has numbers, not events, in
+    its rows.
 
     Parameters
     ----------
@@ -121,9 +122,7 @@ def looks_like_event_lists(y: object) -> bool:
     -------
     bool
     """
-    if isinstance(y, np.ndarray) and y.dtype != object:
-        return False
-    if not isinstance(y, (list, tuple, np.ndarray)) or len(y) == 0:
+    if not is_ragged(y) or len(y) == 0:  # a list, tuple, 1D object array or pandas column
         return False
     rows = list(y)
     return all(isinstance(row, (list, tuple)) for row in rows) and all(

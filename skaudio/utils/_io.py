@@ -103,7 +103,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
     except OSError as exc:
         _remove(tmp)
         if exc.errno is not None and exc.filename in (None, tmp):  # name the user's file, not the temporary one
-            exc.filename, exc.filename2 = path, None
+            exc.filename = path
+            if exc.filename2 is not None:
+                del exc.filename2  # (set to None it would print as "-> None")
         raise
     except BaseException:
         _remove(tmp)

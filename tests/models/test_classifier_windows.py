@@ -226,11 +226,22 @@ def test_every_clip_weighs_the_same_in_training_whatever_its_length(ragged):
         ([np.zeros(3000)] * 3, ["a", pd.NA, np.float32("nan")], r"2 clip\(s\) have no label .* position\(s\) 1, 2 of"),
         ([np.zeros(3000)] * 3, pd.Series(["a", "b", None], index=[7, 8, 9]), r"position\(s\) 2 of y"),
         ([], [], "got no clips"),
+        ([np.zeros(3000)] * 2, None, r"CNN1DClassifier requires y to be passed, but the target y is None"),
     ],
 )
 def test_bad_clips_are_refused_by_name(X, y, match):
     with pytest.raises(ValueError, match=match):
         tiny_classifier(window=WINDOW).fit(X, y)
+
+
+def test_sparse_clips_get_scikit_learns_refusal(fitted):
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.ones((2, 3000)))
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is required"):
+        tiny_classifier(window=WINDOW).fit(X, ["a", "b"])
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is required"):
+        fitted.predict(X)
 
 
 def test_silent_and_too_short_clips_are_named_in_warnings_at_fit_and_predict(fitted, ragged):

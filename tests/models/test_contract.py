@@ -247,6 +247,22 @@ def test_repr_shows_changed_parameters_quoted():
     assert repr(CNN1DClassifier(padding="same", epochs=3)) == "CNN1DClassifier(epochs=3, padding='same')"
     assert repr(CNN1DDenoiser(domain="stft")) == "CNN1DDenoiser(domain='stft')"
     assert repr(CRNNEventDetector(optimizer__beta_1=0.8)) == "CRNNEventDetector(optimizer__beta_1=0.8)"
+    assert repr(CNN1DClassifier(callbacks=[], shuffle=False)) == "CNN1DClassifier(callbacks=[], shuffle=False)"
+
+
+def test_repr_nested_in_scikit_learn_objects_shows_changed_parameters():
+    # scikit-learn prints a nested estimator's parameters that differ from its signature's defaults,
+    # scikeras's own (callbacks, shuffle, ...) included
+    from sklearn.pipeline import make_pipeline
+
+    assert repr(make_pipeline(CNN1DClassifier(epochs=3))) == (
+        "Pipeline(steps=[('cnn1dclassifier', CNN1DClassifier(epochs=3))])"
+    )
+    search = GridSearchCV(CRNNEventDetector(run_eagerly=True), {"kernel_size": [3, 5]})
+    assert " ".join(repr(search).split()) == (
+        "GridSearchCV(estimator=CRNNEventDetector(run_eagerly=True), param_grid={'kernel_size': [3, 5]})"
+    )
+    assert "callbacks" not in repr(make_pipeline(CNN1DDenoiser(filters=8, kernel_size=5, dropout=0.1, epochs=3)))
 
 
 def test_pandas_series_of_clips_is_a_ragged_batch():

@@ -188,6 +188,23 @@ def test_clip_probabilities_follow_the_annotations(tone_scenes, strong_detector)
     assert (strong_detector.predict(X_test) == present).mean() > 0.9
 
 
+def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes):
+    # each clip's weight weighs its clip output and its frames; a DataFrame column of event lists is event lists
+    import pandas as pd
+
+    (X, events), _ = tone_scenes
+    X, events = X[:32], events[:32]
+
+    def frame_proba(y, sample_weight=None):
+        detector = _frame_detector(epochs=2, filters=(4, 4), lstm_units=4, random_state=0)
+        return detector.fit(X, y, sample_weight=sample_weight).predict_frame_proba(X)
+
+    unweighted = frame_proba(events)
+    np.testing.assert_array_equal(frame_proba(events, sample_weight=np.ones(32)), unweighted)
+    assert np.abs(frame_proba(events, sample_weight=np.linspace(0.1, 3.0, 32)) - unweighted).max() > 1e-4
+    np.testing.assert_array_equal(frame_proba(pd.Series(events, index=np.arange(100, 132))), unweighted)
+
+
 def test_learns_frames_from_clip_labels_alone(tone_scenes):
     (X, events), (X_test, events_test) = tone_scenes
     clip_labels = np.array([[any(label == name for *_, label in clip) for name in ("high", "low")] for clip in events])

@@ -50,7 +50,16 @@ def test_any_failure_leaves_the_target_and_removes_the_temporary_file(target, er
     assert target.read_bytes() == b"the good old model"
     assert os.listdir(target.parent) == ["model.joblib"]
     if isinstance(error, OSError):  # the message names the user's file
-        assert raised.value.filename == str(target) and "model.joblib" in str(raised.value)
+        assert raised.value.filename == str(target) and str(raised.value) == f"[Errno 27] File too large: '{target}'"
+
+
+def test_a_folder_in_the_way_is_named_once(tmp_path):
+    (tmp_path / "model.joblib").mkdir()
+    with pytest.raises(IsADirectoryError) as raised:
+        with atomic_path(tmp_path / "model.joblib") as tmp, open(tmp, "wb") as f:
+            f.write(b"new")
+    assert str(raised.value) == f"[Errno 21] Is a directory: '{tmp_path / 'model.joblib'}'"
+    assert os.listdir(tmp_path) == ["model.joblib"]
 
 
 def test_a_real_file_size_limit_leaves_the_target(target, tmp_path):
