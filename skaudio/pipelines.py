@@ -263,7 +263,8 @@ def make_classifier_pipeline(
         tremolo) in any band, and keep the fine spectral detail that tells
         such sounds apart but also tells speakers apart. "mfcc+log-mel" trains one
         network of each and averages their class probabilities
-        (``member_params``), for up to twice the training time. Each is measured
+        (``member_params``), for 1.1 to 6 times the "mfcc" network's training
+        time, by processor (the log-mel network's 2D blocks). Each is measured
         on both kinds of sound in the design notes.
     random_state : int or None, default=None
         Seed of the network's weights, shuffling and augmentation.

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import importlib.abc
 import importlib.util
+import logging
 import os
 import sys
 import tempfile
@@ -59,9 +60,9 @@ def build_parser():
         "skaudio.pipelines on a share of the files, print its held-out score (and a cross-validated "
         "one with --cv), refit it on all the files and save it with its training metadata. "
         "Time: classify with the defaults trains two networks (MFCC and log-mel) twice (the held-out "
-        "fit and the refit), about 7 minutes for 2,500 one-second files at 8 kHz on 2 cores (an estimate "
-        "from benchmarks/bench_classify.py's fits); --no-refit takes about half of that, --features mfcc "
-        "about two thirds.",
+        "fit and the refit): 2,500 one-second files at 8 kHz take about 7 to 14 minutes on 2 cores, by "
+        "processor (an estimate from benchmarks/bench_classify.py's fits); --no-refit takes a little under "
+        "half of that, --features mfcc a fifth to two thirds.",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")
@@ -84,7 +85,7 @@ def build_parser():
         default=None,
         metavar="mfcc|log-mel|mfcc+log-mel",
         help="classify: the front end, mfcc for spoken words, log-mel for environmental sounds, tones and "
-        "music, mfcc+log-mel for one network of each, averaged, at up to twice the training time (default: "
+        "music, mfcc+log-mel for one network of each, averaged, at 1.1 to 6 times mfcc's training time (default: "
         "mfcc+log-mel, the pipeline's; see make_classifier_pipeline)",
     )
     train.add_argument(
@@ -388,19 +389,21 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
 
 
 def _quiet_tensorflow():
-    """Keep TensorFlow's start-up lines off stderr, so that an error is one line.
+    """Keep TensorFlow's start-up lines and log off stderr, so that an error is one line.
 
-    ``TF_CPP_MIN_LOG_LEVEL`` (unless the user set it) silences its C++ logging
-    and absl's verbosity its Python logging, but the lines printed while its
-    libraries load (CUDA probing) ignore both: its import runs with stderr
-    captured. Only the command line does this; importing skaudio changes
-    nothing.
+    ``TF_CPP_MIN_LOG_LEVEL`` (unless the user set it) silences its C++
+    logging, absl's verbosity and the ``tensorflow`` logger's level its
+    Python logging (such as tf.function retracing notes in a grid search),
+    but the lines printed while its libraries load (CUDA probing) ignore
+    them: its import runs with stderr captured. Only the command line does
+    this; importing skaudio changes nothing.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with contextlib.suppress(ImportError):
         from absl import logging as absl_logging
 
         absl_logging.set_verbosity(absl_logging.ERROR)
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowImport())
 

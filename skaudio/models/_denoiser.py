@@ -200,9 +200,10 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         Seeds weights, shuffling, training segments and augmentation.
     verbose : int, default=0
         Keras' progress output during fit.
-    front_end : {"waveform", "stft"}
+    front_end : {"waveform", "stft"}, default="deprecated"
         Deprecated alias of ``domain`` (``front_end`` means a feature
         transformer in :class:`CNN1DClassifier`); it will be removed in 0.3.
+        The default, ``"deprecated"``, means not given: ``domain`` decides.
     **kwargs
         Routed scikeras parameters.
 

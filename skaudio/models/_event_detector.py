@@ -605,7 +605,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         min_duration : float >= 0, dict or None, default=None
             Events shorter than this (seconds) are dropped. None: the
             ``min_duration`` parameter.
-        median_filter : float > 0, dict or None, default=None
+        median_filter : float >= 0, dict or None, default=None
             Length in seconds of a median filter over each label's activity
             (rounded to an odd number of output frames): fills short gaps
             and removes short blips; 0: no filter. None: the

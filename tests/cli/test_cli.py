@@ -306,6 +306,23 @@ def test_every_subcommand_has_help(cli):
         assert status == 0 and out.startswith(f"usage: skaudio {command}")
 
 
+def test_tensorflow_log_below_errors_is_kept_off_stderr_unless_verbose(cli, demo):
+    # TensorFlow logs notes such as tf.function retracing through the "tensorflow" logger
+    import logging
+
+    out, _ = demo
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    try:
+        logger.setLevel(logging.NOTSET)
+        assert cli("info", out / "classifier.skaudio", "-v")[0] == 0
+        assert logger.isEnabledFor(logging.WARNING)
+        assert cli("info", out / "classifier.skaudio")[0] == 0
+        assert not logger.isEnabledFor(logging.WARNING) and logger.isEnabledFor(logging.ERROR)
+    finally:
+        logger.setLevel(level)
+
+
 def test_errors_are_one_line_with_a_non_zero_exit(refused, demo, folder, tmp_path):
     out, _ = demo
     (tmp_path / "broken.wav").write_bytes(b"RIFF not really a wave file")
