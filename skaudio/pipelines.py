@@ -281,8 +281,10 @@ def make_classifier_pipeline(
         ``frequency_pooling``, ``freq_mask_width``, ``mix_snr_db`` and
         ``mix_probability``, which reach the MFCC network only: the
         log-mel network's are in
-        ``cnn1dclassifier__member_params`` (tune them by giving whole
-        tuples of entries).
+        ``cnn1dclassifier__member_params``: tune one of them by name, e.g.
+        ``{"cnn1dclassifier__member_params__1__conv2d_filters": [(16, 32),
+        (32, 64)]}`` (see :meth:`CNN1DClassifier.set_params
+        <skaudio.models.CNN1DClassifier.set_params>`).
 
     Notes
     -----

@@ -49,6 +49,22 @@ def _check_labels_present(y):
         )
 
 
+def _set_member_parameter(entry, name, value, key, classifier_params):
+    """Set ``name`` in one ``member_params`` entry.
+
+    ``head__rest`` sets ``rest`` on a clone of the entry's ``head`` (or of the classifier's, which the entry would
+    otherwise take).
+    """
+    if not isinstance(entry, dict):
+        raise ValueError(f"{key!r}: that member_params entry is a {type(entry).__name__}, not a dict of parameters.")
+    head, _, rest = name.partition("__")
+    nested = entry[head] if head in entry else classifier_params.get(head)
+    if not rest or not hasattr(nested, "set_params"):
+        entry[name] = value  # a parameter of the member (checked with the entries, before any training)
+        return
+    entry[head] = clone(nested).set_params(**{rest: value})
+
+
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     """1D convolutional clip classifier (Keras), a scikit-learn classifier.
 
@@ -232,8 +248,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         ``window``, ``window_hop``, ``window_pooling``, ``window_top_db``,
         ``n_networks``, ``member_params`` or ``random_state``, nor give a
         front end where the classifier has none (or the reverse); entries
-        are checked before any network trains. None: one configuration,
-        this one.
+        are checked before any network trains. One entry's parameter is set
+        by name, ``member_params__1__conv2d_filters``, also in a grid
+        (:meth:`set_params`). None: one configuration, this one.
     epochs : int, default=20
         Training epochs.
     batch_size : int, default=32
@@ -508,6 +525,43 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             first_epoch=initial_epoch,
         )
         return batches, None, None, {**kwargs, **validation, "validation_split": 0.0, "shuffle": False}
+
+    def set_params(self, **params: Any) -> Self:
+        """Set parameters, also one member's: ``member_params__<i>__<name>``.
+
+        ``member_params__1__conv2d_filters=(8, 16)`` sets ``conv2d_filters``
+        in entry 1 of ``member_params`` (a new tuple of new dicts: clones
+        keep theirs), and ``member_params__1__front_end__spectrogram__n_mels=64``
+        a parameter of that entry's front end (a clone of it, or of the
+        classifier's for an entry without one), so that a grid search can
+        tune one network of an ensemble. Other names are set as scikit-learn
+        and scikeras set them.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and values.
+
+        Returns
+        -------
+        self : CNN1DClassifier
+        """
+        prefix = "member_params__"
+        member_settings = {key: value for key, value in params.items() if key.startswith(prefix)}
+        if member_settings:
+            params = {key: value for key, value in params.items() if key not in member_settings}
+            entries = params.get("member_params", self.member_params)
+            entries = [dict(entry) if isinstance(entry, dict) else entry for entry in (entries or ())]
+            for key, value in member_settings.items():
+                index, _, name = key[len(prefix) :].partition("__")
+                if not (index.isdigit() and int(index) < len(entries) and name):
+                    raise ValueError(
+                        f"{key!r} names no member setting: member_params has {len(entries)} entries; use "
+                        f"member_params__<i>__<parameter> with i from 0 to {len(entries) - 1}."
+                    )
+                _set_member_parameter(entries[int(index)], name, value, key, self.get_params(deep=False))
+            params["member_params"] = tuple(entries)
+        return super().set_params(**params)
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train ``n_networks`` networks (for each of ``member_params``) on ``(X, y)``.

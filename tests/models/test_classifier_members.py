@@ -151,3 +151,40 @@ def test_routed_parameters_can_be_set_per_member(features):
     }
     np.testing.assert_allclose(outputs["averaged"][0], outputs["plain"][0], atol=1e-6)  # same seed, same settings
     assert not np.allclose(outputs["averaged"][1], outputs["plain"][1], atol=1e-4)  # weight averaging in network 2
+
+
+def test_one_members_parameter_is_tuned_by_name_in_a_grid_search(tones):
+    # member_params__<i>__<name>, also through a pipeline and into an entry's front end, as GridSearchCV sets it
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    X, y = tones
+    base = make_pipeline(
+        tiny_classifier(
+            front_end=_mfcc(),
+            window=WINDOW,
+            epochs=1,
+            member_params=({}, {"front_end": _log_mel(), "conv2d_filters": 4}),
+        )
+    )
+    tuned = clone(base).set_params(
+        cnn1dclassifier__member_params__1__conv2d_filters=(2, 3),
+        cnn1dclassifier__member_params__1__front_end__spectrogram__n_mels=24,
+        cnn1dclassifier__member_params__0__front_end__mfcc__n_mfcc=10,
+    )
+    entries = tuned[-1].member_params
+    assert entries[1]["conv2d_filters"] == (2, 3) and entries[1]["front_end"]["spectrogram"].n_mels == 24
+    assert entries[0]["front_end"]["mfcc"].n_mfcc == 10 and tuned[-1].front_end["mfcc"].n_mfcc == 13
+    # the original and its other clones keep their entries
+    assert base[-1].member_params[1]["conv2d_filters"] == 4
+    assert base[-1].member_params[1]["front_end"]["spectrogram"].n_mels == 20
+    for bad in ("member_params__2__kernel_size", "member_params__x__kernel_size", "member_params__1"):
+        with pytest.raises(ValueError, match=rf"'{bad}' names no member setting: member_params has 2 entries"):
+            clone(base[-1]).set_params(**{bad: 3})
+
+    grid = {"cnn1dclassifier__member_params__1__conv2d_filters": [2, (2, 3)]}
+    search = GridSearchCV(base, grid, cv=KFold(2, shuffle=True, random_state=0), refit=True).fit(X, y)
+    network = search.best_estimator_[-1].model_.get_layer("network2")
+    n_blocks = len(_layers(network, keras.layers.Conv2D))
+    assert n_blocks == (1 if search.best_params_[next(iter(grid))] == 2 else 2)
+    assert len(search.cv_results_["params"]) == 2
