@@ -81,10 +81,23 @@ def _is_hidden(name):
     return name.startswith(".")
 
 
-def _discover(root, extensions):
-    """Relative paths of matching files under ``root``, sorted, hidden ones skipped."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+def _discover(root, extensions, caller):
+    """Relative paths of matching files under ``root``, sorted, hidden ones skipped.
+
+    Linked folders are followed (a class folder is often a link to storage), each real folder once, so that a link
+    to a folder above it ends the walk instead of looping. A missing ``root``, or a file, is an error naming it.
+    """
+    if not os.path.exists(root):
+        raise FileNotFoundError(f"No such folder: {root!r}.")
+    if not os.path.isdir(root):
+        raise NotADirectoryError(f"{caller} needs a folder, but {root!r} is a file.")
+    found, visited = [], set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in visited:  # reached again through a link: already walked
+            dirnames[:] = []
+            continue
+        visited.add(real)
         dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
         rel_dir = os.path.relpath(dirpath, root)
         for name in filenames:
@@ -110,7 +123,15 @@ def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
     -------
     paths : list of str
         Paths relative to ``folder``, sorted by path components; hidden
-        files and folders are skipped.
+        files and folders are skipped, linked folders followed (each
+        folder once).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``folder`` does not exist.
+    NotADirectoryError
+        ``folder`` is a file.
 
     Examples
     --------
@@ -122,7 +143,7 @@ def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
     >>> list_audio_files(root)
     ['a.flac', 'b/2.wav']
     """
-    return _discover(os.fspath(folder), _EXTENSIONS)
+    return _discover(os.fspath(folder), _EXTENSIONS, "list_audio_files")
 
 
 def load_folder(
@@ -141,7 +162,8 @@ def load_folder(
     Files are found recursively, matched on their extension (case
     insensitive), and loaded in sorted path order with :func:`load_audio`,
     so the result is deterministic. Hidden files and folders (names starting
-    with ``"."``, such as macOS ``._*`` files) are ignored.
+    with ``"."``, such as macOS ``._*`` files) are ignored; linked folders
+    are followed, each real folder once.
 
     Parameters
     ----------
@@ -263,12 +285,7 @@ def load_folder(
     if not isinstance(on_error, str) or on_error not in ("raise", "warn"):
         raise ValueError(f"on_error must be 'raise' or 'warn', got {on_error!r}.")
 
-    if not os.path.exists(root):
-        raise FileNotFoundError(f"No such folder: {root!r}.")
-    if not os.path.isdir(root):
-        raise NotADirectoryError(f"load_folder needs a folder, but {root!r} is a file.")
-
-    relpaths = _discover(root, extensions)
+    relpaths = _discover(root, extensions, "load_folder")
     if not relpaths:
         raise ValueError(f"No audio files with extension {' / '.join(extensions)} found under folder {root!r}.")
 

@@ -26,6 +26,10 @@ def _check_paths(X):
             f"X must be a sequence of paths, got a single {type(X).__name__} ({X!r}). "
             "Pass a list, even for one file: transform([path])."
         )
+    if hasattr(X, "columns") and hasattr(X, "to_numpy"):  # a DataFrame (a ColumnTransformer passes df[["path"]])
+        if len(X.columns) != 1:
+            raise ValueError(f"X must be one column of paths, got a table of {len(X.columns)} columns.")
+        X = X.to_numpy()
     if isinstance(X, np.ndarray):
         if X.ndim == 2 and X.shape[1] == 1:
             X = X[:, 0]
@@ -141,8 +145,10 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : sequence of str or os.PathLike
-            Paths of audio files: a list, tuple, or 1D array (a one-column 2D
-            array is accepted too). A single path must be wrapped in a list.
+            Paths of audio files: a list, tuple, 1D array or pandas Series (a
+            one-column 2D array or DataFrame, as a ``ColumnTransformer``
+            passes ``df[["path"]]``, is accepted too). A single path must be
+            wrapped in a list.
 
         Returns
         -------

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from skaudio.preprocessing import _spectral
-from skaudio.utils import ArrayOutputMixin, check_waveforms
+from skaudio.utils import ArrayOutputMixin, check_waveforms, stft_window
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -41,6 +41,7 @@ class SpectralTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         if self.win_length is not None and self.win_length > self.n_fft:
             raise ValueError(f"win_length={self.win_length} must be <= n_fft={self.n_fft}.")
+        stft_window(self.window, self.win_length or self.n_fft, self.n_fft)  # names a window librosa cannot make
 
     def _check_mel_params(self):
         """Checks shared by the transformers that use a mel filterbank."""

@@ -56,7 +56,9 @@ class MFCC(SpectralTransformer):
     """Mel-frequency cepstral coefficients of a batch of clips.
 
     For every clip the output equals ``librosa.feature.mfcc`` run on that clip
-    alone (transposed to time first), including the ``top_db`` floor, which is
+    alone with the same ``n_fft`` and ``hop_length`` (transposed to time
+    first; librosa.feature's own default hop is 512 samples, this one's a
+    quarter of the window), including the ``top_db`` floor, which is
     taken per clip. The computation is batched: one FFT call and one matrix
     product per chunk of equal-length clips.
 

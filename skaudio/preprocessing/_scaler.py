@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, check_feature_batch, is_ragged
@@ -24,7 +24,7 @@ def _std_guard(std):
     return np.where(std < _TINY_STD, 1.0, std)
 
 
-class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
+class FeatureScaler(ArrayOutputMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Standardise features over clips and frames, or within each clip.
 
     Parameters
@@ -43,7 +43,8 @@ class FeatureScaler(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     scale_ : ndarray of shape (n_features,)
         Per-feature standard deviation (1 where a feature is constant).
     n_features_in_ : int
-        Number of features (last axis).
+        Number of features (last axis). ``get_feature_names_out`` gives one
+        name per feature, unchanged (as in a ``ColumnTransformer``).
 
     See Also
     --------

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 class Spectrogram(SpectralTransformer):
     """STFT or mel spectrogram of a batch of clips, time first.
 
-    For every clip the output equals librosa run on that clip alone,
-    transposed to ``(n_frames, n_features)``:
+    For every clip the output equals librosa run on that clip alone with the
+    same ``n_fft`` and ``hop_length`` (librosa.feature's own default hop is
+    512 samples, this one's a quarter of the window), transposed to
+    ``(n_frames, n_features)``:
 
     - ``kind="stft"``: ``np.abs(librosa.stft(y, ...)) ** power``;
     - ``kind="mel"``: ``librosa.feature.melspectrogram(y=y, ..., power=power)``;

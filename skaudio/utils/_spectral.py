@@ -34,6 +34,11 @@ def stft_window(window: str | tuple[Any, ...], win_length: int, n_fft: int) -> n
     window : ndarray of shape (n_fft,)
         Float32, read-only; calls with the same arguments share one array.
 
+    Raises
+    ------
+    ValueError
+        ``window`` is not a window librosa knows.
+
     Examples
     --------
     >>> from skaudio.utils import stft_window
@@ -42,7 +47,11 @@ def stft_window(window: str | tuple[Any, ...], win_length: int, n_fft: int) -> n
     """
     import librosa
 
-    win = librosa.filters.get_window(window, win_length, fftbins=True)
+    try:
+        win = librosa.filters.get_window(window, win_length, fftbins=True)
+    except (librosa.util.exceptions.ParameterError, TypeError, IndexError, ValueError) as exc:
+        # librosa's ParameterError is not a ValueError, and scipy's errors for a malformed tuple do not name it
+        raise ValueError(f"window={window!r} is not a window librosa.filters.get_window understands: {exc}") from None
     win = librosa.util.pad_center(win, size=n_fft).astype(np.float32)
     win.flags.writeable = False
     return win
@@ -79,6 +88,8 @@ def mel_matrix(sr: float, n_fft: int, n_mels: int, fmin: float, fmax: float | No
     """
     import librosa
 
+    if fmax is not None and fmax > sr / 2:
+        raise ValueError(f"fmax={fmax} must be <= sr / 2 = {sr / 2:g} (above it the filters would be empty).")
     basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     out = np.ascontiguousarray(basis.T, dtype=np.float32)
     out.flags.writeable = False
@@ -110,6 +121,8 @@ def dct_matrix(n_in: int, n_out: int, lifter: float) -> np.ndarray:
     >>> dct_matrix(40, 13, 0.0).shape
     (40, 13)
     """
+    if not 1 <= n_out <= n_in:
+        raise ValueError(f"n_out={n_out} coefficients must be between 1 and n_in={n_in} (the mel bands).")
     basis = scipy.fft.dct(np.eye(n_in), type=2, norm="ortho", axis=0)[:n_out].T
     if lifter > 0:
         # librosa.feature.mfcc: M *= 1 + (lifter / 2) * sin(pi * k / lifter), k = 1..n_mfcc

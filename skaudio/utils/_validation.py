@@ -139,9 +139,9 @@ def to_float32(X: ArrayLike, *, name: str = "X") -> np.ndarray:
     return _to_float32(X, None, name)
 
 
-def _to_float32(clip, index, name):
+def _to_float32(clip, index, name, *, pcm=True):
     """Convert one clip (``index`` an int) or a dense batch (``index`` None) to
-    float32, scaling integer PCM to [-1, 1]."""
+    float32, scaling integer PCM to [-1, 1] (``pcm``; features keep their values)."""
     name = name if index is None else f"{name}[{index}]"
     if hasattr(clip, "dtype") and clip.dtype == object:
         raise TypeError(f"{name} has dtype object; expected numeric audio samples.")
@@ -156,6 +156,8 @@ def _to_float32(clip, index, name):
             f"{name} is complex ({arr.dtype}); pass real-valued audio "
             "(take np.real or np.abs first if that is what you mean)."
         )
+    if not pcm:
+        return arr.astype(np.float32, copy=False)
     if arr.dtype.kind == "u":
         if arr.dtype == np.uint8:
             # 8-bit WAV is offset binary: 128 is silence.
@@ -213,13 +215,13 @@ def check_waveforms(X: ArrayLike | Sequence[ArrayLike], *, name: str = "X") -> n
     return np.ascontiguousarray(arr)
 
 
-def _check_ragged(X, name, *, ndim, what, unit):
+def _check_ragged(X, name, *, ndim, what, unit, pcm=True):
     """Validate each clip of a list: dtype, dimensions, length, finiteness."""
     if len(X) == 0:
         raise ValueError(f"{name} is an empty batch: at least one clip is required.")
     clips = []
     for i, clip in enumerate(list(X)):
-        arr = _to_float32(clip, i, name)
+        arr = _to_float32(clip, i, name, pcm=pcm)
         if arr.ndim != ndim:
             raise ValueError(
                 f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip of a ragged {what}."
@@ -231,7 +233,7 @@ def _check_ragged(X, name, *, ndim, what, unit):
     return clips
 
 
-def _check_dense(X, name, *, ndims, what):
+def _check_dense(X, name, *, ndims, what, pcm=True):
     """Validate a dense batch with sklearn's check_array, then scale PCM.
 
     check_array gives the messages scikit-learn users know (sparse, complex,
@@ -255,7 +257,7 @@ def _check_dense(X, name, *, ndims, what):
             hint = ""
         raise ValueError(f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips.{hint}")
     arr = check_array(X, dtype="numeric", allow_nd=True, ensure_all_finite=False, input_name=name)
-    return _to_float32(arr, None, name)
+    return _to_float32(arr, None, name, pcm=pcm)
 
 
 def check_feature_batch(
@@ -276,7 +278,8 @@ def check_feature_batch(
     Returns
     -------
     features : ndarray or list of ndarray
-        Float32; a list input stays a list.
+        Float32, values unchanged (integer features are not scaled as
+        PCM samples are); a list input stays a list.
 
     Examples
     --------
@@ -285,18 +288,24 @@ def check_feature_batch(
     (2, 5, 3)
     """
     if is_ragged(X):
-        clips = _check_ragged(X, name, ndim=2, what="feature batch must be 2D (n_frames, n_features)", unit="frames")
+        clips = _check_ragged(
+            X, name, ndim=2, what="feature batch must be 2D (n_frames, n_features)", unit="frames", pcm=False
+        )
         for i, clip in enumerate(clips[1:], start=1):
             if clip.shape[1] != clips[0].shape[1]:
                 raise ValueError(
                     f"{name}[{i}] has {clip.shape[1]} features but {name}[0] has "
                     f"{clips[0].shape[1]}; all clips must share n_features."
                 )
+        if clips[0].shape[1] == 0:
+            raise ValueError(f"{name} has zero features per frame ({name}[0] has shape {clips[0].shape}).")
         return clips
     ndims = (2, 3) if allow_2d else (3,)
-    arr = _check_dense(X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)")
+    arr = _check_dense(X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)", pcm=False)
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has zero frames per clip (shape {arr.shape}).")
+    if arr.ndim == 3 and arr.shape[2] == 0:
+        raise ValueError(f"{name} has zero features per frame (shape {arr.shape}).")
     finite = np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1)
     if not finite.all():
         raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")
@@ -339,7 +348,9 @@ def unusable_clips(clips: Sequence[np.ndarray], min_length: int | None = None) -
     """
     # max and min, not abs: no copy of a long recording
     silent = [
-        i for i, clip in enumerate(clips) if clip.ndim == 1 and -SILENT_PEAK <= clip.min() <= clip.max() <= SILENT_PEAK
+        i
+        for i, clip in enumerate(clips)
+        if clip.ndim == 1 and clip.size and -SILENT_PEAK <= clip.min() <= clip.max() <= SILENT_PEAK
     ]
     short = [] if min_length is None else [i for i, clip in enumerate(clips) if clip.shape[0] < min_length]
     return silent, short

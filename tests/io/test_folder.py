@@ -192,11 +192,29 @@ def test_empty_folder(tmp_path):
 
 
 def test_missing_folder_and_file_path(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nowhere"):
-        load_folder(tmp_path / "nowhere")
+    from skaudio.io import list_audio_files
+
+    for find in (load_folder, list_audio_files):
+        with pytest.raises(FileNotFoundError, match="nowhere"):
+            find(tmp_path / "nowhere")
     f = _write(tmp_path / "file.wav")
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(NotADirectoryError, match="load_folder needs a folder"):
         load_folder(f)
+    with pytest.raises(NotADirectoryError, match="list_audio_files needs a folder"):
+        list_audio_files(f)
+
+
+def test_linked_class_folders_are_followed_once(tmp_path):
+    # a class folder linked from storage is a class; a link back up the tree ends the walk, not a loop
+    from skaudio.io import list_audio_files
+
+    _write(tmp_path / "store" / "dog" / "d.wav")
+    _write(tmp_path / "ds" / "cat" / "c.wav")
+    os.symlink(tmp_path / "store" / "dog", tmp_path / "ds" / "dog")
+    os.symlink(tmp_path / "ds", tmp_path / "ds" / "cat" / "loop")
+    bunch = load_folder(tmp_path / "ds")
+    assert bunch.target_names.tolist() == ["cat", "dog"] and bunch.target.tolist() == [0, 1]
+    assert list_audio_files(tmp_path / "ds") == [os.path.join("cat", "c.wav"), os.path.join("dog", "d.wav")]
 
 
 @pytest.mark.parametrize("kwargs, name", [({"sr": 0}, "sr"), ({"duration": 0}, "duration"), ({"mono": None}, "mono")])

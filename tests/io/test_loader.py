@@ -61,11 +61,30 @@ def test_fit_returns_self_and_is_not_required(clips):
     assert len(AudioLoader(sr=8000).transform(paths)) == 6  # without fit
 
 
-@pytest.mark.parametrize("container", [list, tuple, np.array, lambda p: np.array(p)[:, None]])
+def _frame(paths):
+    import pandas as pd
+
+    return pd.DataFrame({"path": paths})
+
+
+def _series(paths):
+    import pandas as pd
+
+    return pd.Series(paths, index=range(10, 10 + len(paths)))
+
+
+@pytest.mark.parametrize("container", [list, tuple, np.array, lambda p: np.array(p)[:, None], _frame, _series])
 def test_accepts_sequences_and_arrays_of_paths(clips, container):
     paths, _ = clips
     out = AudioLoader().transform(container(paths))
     assert [c.shape for c in out] == [c.shape for c in AudioLoader().transform(paths)]
+
+
+def test_a_table_of_several_columns_is_refused(clips):
+    paths, _ = clips
+    table = _frame(paths).assign(label="x")
+    with pytest.raises(ValueError, match="X must be one column of paths, got a table of 2 columns"):
+        AudioLoader().transform(table)
 
 
 def test_accepts_pathlike(clips):

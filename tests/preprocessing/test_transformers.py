@@ -231,11 +231,35 @@ def test_fixed_length_refuses_seconds_for_frames_and_mixed_kinds():
         fl.transform(np.zeros((2, 30, 4)))
 
 
-def test_feature_batch_without_frames_is_refused():
+def test_feature_batch_without_frames_or_features_is_refused():
     with pytest.raises(ValueError, match="zero frames"):
         FeatureScaler().fit(np.zeros((3, 0, 4)))
+    with pytest.raises(ValueError, match=r"X has zero features per frame \(shape \(2, 3, 0\)\)"):
+        FeatureScaler().fit(np.ones((2, 3, 0)))
+    with pytest.raises(ValueError, match=r"X has zero features per frame \(X\[0\] has shape \(3, 0\)\)"):
+        FeatureScaler().fit([np.ones((3, 0)), np.ones((4, 0))])
+
+
+def test_integer_features_keep_their_values():
+    # features are not PCM samples: counts or quantised values are scaled by their own statistics only
+    X = np.stack([np.full((3, 4), 50), np.full((3, 4), 100)]).astype(np.int16)
+    scaler = FeatureScaler().fit(X)
+    np.testing.assert_allclose(scaler.mean_, 75.0)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X)), X, rtol=1e-6)
+    padded = FixedLength(length=5).fit_transform(X)
+    assert padded.dtype == np.float32 and padded[1, 0, 0] == 100.0
 
 
 def test_empty_pad_mode_is_not_offered():
     with pytest.raises(ValueError, match="pad_mode"):
         Spectrogram(sr=8000, pad_mode="empty").fit_transform(np.ones((1, 1000)))
+
+
+def test_feature_scaler_names_its_features_one_to_one():
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+
+    assert FeatureScaler().fit(np.ones((2, 5, 3))).get_feature_names_out().tolist() == ["x0", "x1", "x2"]
+    table = pd.DataFrame({"rms": [1.0, 2.0, 4.0], "centroid": [3.0, 4.0, 6.0], "label": ["a", "b", "a"]})
+    columns = ColumnTransformer([("scaled", FeatureScaler(), ["rms", "centroid"])]).fit(table)
+    assert columns.get_feature_names_out().tolist() == ["scaled__rms", "scaled__centroid"]
