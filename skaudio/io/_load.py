@@ -177,8 +177,10 @@ def load_audio(
     Warns
     -----
     UserWarning
-        The file is truncated: its header announces more audio than it holds
-        (a copy or download cut short). What it holds is returned.
+        A WAV file is truncated: its header announces more audio than it
+        holds (a copy or download cut short). What it holds is returned. A
+        truncated FLAC or OGG file is an error (ValueError): their decoders
+        stop at the damage.
 
     See Also
     --------
@@ -214,7 +216,10 @@ def load_audio(
             native_sr = int(f.samplerate)
             n_total = int(f.frames)
             if n_total <= 0:
-                raise ValueError(f"Audio file {path!r} is empty (it holds zero frames).")
+                raise ValueError(
+                    f"Audio file {path!r} is empty (it holds zero frames), or truncated or damaged where its length "
+                    "is kept (an OGG file cut short)."
+                )
             start = int(round(offset * native_sr))
             if start >= n_total:
                 raise ValueError(
@@ -228,7 +233,9 @@ def load_audio(
                 f.seek(start)
             data = f.read(n_read, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as exc:
-        raise ValueError(f"Could not read audio file {path!r}: {exc}") from exc
+        # libsndfile's own words, without its "Error opening b'...'" repeating the path as bytes
+        reason = getattr(exc, "error_string", None) or str(exc)
+        raise ValueError(f"Could not read audio file {path!r}: {reason}") from exc
 
     if data.shape[0] == 0:
         raise ValueError(f"Audio file {path!r} returned zero frames (offset={offset} s).")

@@ -169,6 +169,26 @@ def test_corrupt_file_raises_value_error_naming_it(tmp_path, content):
     assert isinstance(info.value.__cause__, RuntimeError)
 
 
+def test_an_unreadable_file_is_named_once_as_the_user_wrote_it(tmp_path):
+    # libsndfile's reason, without its own "Error opening b'...'" repeating the name as bytes
+    path = tmp_path / "ü é.wav"
+    path.write_bytes(b"RIFF not really a wave file")
+    with pytest.raises(ValueError) as info:
+        load_audio(path)
+    assert str(info.value) == f"Could not read audio file {str(path)!r}: Format not recognised."
+
+
+def test_truncated_compressed_files_are_errors_naming_them(tmp_path):
+    tone = 0.5 * np.sin(np.arange(16000) / 5)
+    for ext, match in (("flac", "lost sync"), ("ogg", "empty .* or truncated or damaged")):
+        path = tmp_path / f"cut.{ext}"
+        sf.write(path, tone, 16000)
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * 0.999)])
+        with pytest.raises(ValueError, match=rf"cut\.{ext}.*{match}"):
+            load_audio(path)
+
+
 def test_directory_is_not_an_audio_file(tmp_path):
     with pytest.raises(ValueError, match="directory"):
         load_audio(tmp_path)
