@@ -392,10 +392,10 @@ def _quiet_tensorflow():
     """Keep TensorFlow's start-up lines and log off stderr, so that an error is one line.
 
     ``TF_CPP_MIN_LOG_LEVEL`` (unless the user set it) silences its C++
-    logging, absl's verbosity and the ``tensorflow`` logger's level its
-    Python logging (such as tf.function retracing notes in a grid search),
-    but the lines printed while its libraries load (CUDA probing) ignore
-    them: its import runs with stderr captured. Only the command line does
+    logging; absl's verbosity and the ``tensorflow`` logger's level silence
+    its Python logging (such as tf.function retracing notes in a grid
+    search). The lines printed while its libraries load (CUDA probing)
+    ignore all three, so its import runs with stderr captured. Only the command line does
     this; importing skaudio changes nothing.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

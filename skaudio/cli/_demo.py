@@ -4,8 +4,8 @@ Nothing is downloaded: the sounds come from :func:`skaudio.datasets.make_sounds`
 and the denoiser's noise is white unless ``--noise`` names others or folders of
 noise recordings (some of each folder's recordings held out for the test).
 Each task uses its recommended pipeline from :mod:`skaudio.pipelines`, trained
-for 30 epochs: the whole demo takes 2 to 6 minutes on two cores, depending
-on the host (``benchmarks/bench_demo.py``).
+for 30 epochs: the whole demo takes about 2 to 4 minutes on two cores,
+depending on the host (106-220 s measured by ``benchmarks/bench_demo.py``).
 """
 
 import os

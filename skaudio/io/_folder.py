@@ -81,24 +81,38 @@ def _is_hidden(name):
     return name.startswith(".")
 
 
+def _links_into_the_tree(path, tree):
+    """Whether ``path`` is a link to a folder within ``tree`` or above it (both real paths)."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return os.path.commonpath([target, tree]) in (target, tree)
+
+
 def _discover(root, extensions, caller):
     """Relative paths of matching files under ``root``, sorted, hidden ones skipped.
 
-    Linked folders are followed (a class folder is often a link to storage), each real folder once, so that a link
-    to a folder above it ends the walk instead of looping. A missing ``root``, or a file, is an error naming it.
+    Linked folders that lead outside the tree are followed (a class folder is often a link to storage), in sorted
+    order and each real folder once; a link to a folder within the tree (walked under its own name) or above it (the
+    tree again) is not. A missing ``root``, or a file, is an error naming it.
     """
     if not os.path.exists(root):
         raise FileNotFoundError(f"No such folder: {root!r}.")
     if not os.path.isdir(root):
         raise NotADirectoryError(f"{caller} needs a folder, but {root!r} is a file.")
+    tree = os.path.realpath(root)
     found, visited = [], set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         real = os.path.realpath(dirpath)
-        if real in visited:  # reached again through a link: already walked
+        if real in visited:  # a second link to the same folder: walked once already
             dirnames[:] = []
             continue
         visited.add(real)
-        dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
+        dirnames[:] = [
+            d
+            for d in sorted(dirnames)
+            if not _is_hidden(d) and not _links_into_the_tree(os.path.join(dirpath, d), tree)
+        ]
         rel_dir = os.path.relpath(dirpath, root)
         for name in filenames:
             if _is_hidden(name) or not name.lower().endswith(extensions):
@@ -123,8 +137,8 @@ def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
     -------
     paths : list of str
         Paths relative to ``folder``, sorted by path components; hidden
-        files and folders are skipped, linked folders followed (each
-        folder once).
+        files and folders are skipped; linked folders outside ``folder``
+        are followed (each once), links within or above it are not.
 
     Raises
     ------
@@ -163,7 +177,8 @@ def load_folder(
     insensitive), and loaded in sorted path order with :func:`load_audio`,
     so the result is deterministic. Hidden files and folders (names starting
     with ``"."``, such as macOS ``._*`` files) are ignored; linked folders
-    are followed, each real folder once.
+    that lead outside ``path`` are followed (each real folder once), links
+    to a folder within or above it are not.
 
     Parameters
     ----------

@@ -216,10 +216,8 @@ def load_audio(
             native_sr = int(f.samplerate)
             n_total = int(f.frames)
             if n_total <= 0:
-                raise ValueError(
-                    f"Audio file {path!r} is empty (it holds zero frames), or truncated or damaged where its length "
-                    "is kept (an OGG file cut short)."
-                )
+                damaged = ", or cut short where OGG keeps its length" if f.format == "OGG" else ""
+                raise ValueError(f"Audio file {path!r} is empty (it holds zero frames){damaged}.")
             start = int(round(offset * native_sr))
             if start >= n_total:
                 raise ValueError(

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skaudio.utils import check_event_lists, event_labels, is_number, is_sequence, looks_like_event_lists
+from skaudio.utils import check_event_lists, event_labels, is_number, is_ragged, is_sequence, looks_like_event_lists
 
 
 def as_annotations(y, *, training=False):
@@ -22,7 +22,7 @@ def as_annotations(y, *, training=False):
 
 def _refuse_malformed_events(y):
     """Event annotations with a slip in them would otherwise be taken for clip labels and fail deep in numpy."""
-    if not isinstance(y, (list, tuple)) or not all(isinstance(row, (list, tuple)) for row in y):
+    if not is_ragged(y) or not all(isinstance(row, (list, tuple)) for row in y):  # a list, or a pandas column
         return
     if any(is_sequence(item) or isinstance(item, dict) for row in y for item in row):  # events, one malformed
         check_event_lists(y, name="y")  # raises, naming the event

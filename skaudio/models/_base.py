@@ -119,36 +119,26 @@ class _EarlyStopping(keras.callbacks.EarlyStopping):
     """EarlyStopping added by ``early_stopping=True`` (told apart from the user's)."""
 
 
-#: scikeras's own parameters, which skaudio's estimators take through ``**kwargs``.
-WRAPPER_PARAMETERS = (
-    "model",
-    "build_fn",
-    "warm_start",
-    "metrics",
-    "validation_batch_size",
-    "callbacks",
-    "shuffle",
-    "run_eagerly",
-)
-
-
-def _with_wrapper_parameters(init):
-    """``init``'s signature with scikeras's parameters that it takes through ``**kwargs`` named before them.
+def _with_inherited_parameters(init, parent_init):
+    """``init``'s signature, naming before its ``**kwargs`` the parent's parameters that reach the parent through them.
 
     scikit-learn's repr, HTML display and pretty printer show a parameter as
     changed unless the signature gives its default; without these, every
-    pipeline holding a skaudio estimator printed eight scikeras defaults.
+    pipeline holding a skaudio estimator printed scikeras's eight defaults
+    (``callbacks``, ``shuffle``, ...). An ``__init__`` without ``**kwargs``
+    takes nothing more and keeps its signature.
     """
     signature = inspect.signature(init)
-    wrapper = inspect.signature(BaseWrapper.__init__).parameters
-    own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    var_keyword = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
+    own = list(signature.parameters.values())
+    if not own or own[-1].kind is not inspect.Parameter.VAR_KEYWORD:
+        return signature
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     added = [
-        wrapper[name].replace(kind=inspect.Parameter.KEYWORD_ONLY)
-        for name in WRAPPER_PARAMETERS
-        if name not in signature.parameters
+        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for name, parameter in list(inspect.signature(parent_init).parameters.items())[1:]  # after self
+        if parameter.kind in named and name not in signature.parameters
     ]
-    return signature.replace(parameters=own + added + var_keyword)
+    return signature.replace(parameters=own[:-1] + added + own[-1:])
 
 
 class KerasAudioMixin:
@@ -157,7 +147,7 @@ class KerasAudioMixin:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "__init__" in vars(cls):
-            cls.__init__.__signature__ = _with_wrapper_parameters(cls.__init__)
+            cls.__init__.__signature__ = _with_inherited_parameters(cls.__init__, super(cls, cls).__init__)
 
     # scikit-learn's repr (scikeras prints every parameter, one per line); with the
     # signature above it shows what differs from the defaults, nested or not
@@ -352,7 +342,8 @@ class KerasAudioMixin:
         name = type(self).__name__
         if X is not None:
             X = check_array(_dense_batch(X, name), allow_nd=True, dtype="numeric", input_name="X")
-            X = to_float32(X, name="X")  # the network's dtype; integer PCM scaled to [-1, 1]
+            # the network's dtype; integer PCM scaled to [-1, 1], integer feature frames (3D) kept as they are
+            X = to_float32(X, name="X", pcm=X.ndim < 3)
             if not reset and hasattr(self, "X_shape_"):
                 given, expected = X.shape[1:], tuple(self.X_shape_[1:])
                 if given != expected and self._any_length_ok(given) and y is None:

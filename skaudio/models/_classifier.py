@@ -49,14 +49,12 @@ def _check_labels_present(y):
         )
 
 
-def _set_member_parameter(entry, name, value, key, classifier_params):
-    """Set ``name`` in one ``member_params`` entry.
+def _set_member_parameter(entry, name, value, classifier_params):
+    """Set ``name`` in one ``member_params`` entry (a dict).
 
     ``head__rest`` sets ``rest`` on a clone of the entry's ``head`` (or of the classifier's, which the entry would
     otherwise take).
     """
-    if not isinstance(entry, dict):
-        raise ValueError(f"{key!r}: that member_params entry is a {type(entry).__name__}, not a dict of parameters.")
     head, _, rest = name.partition("__")
     nested = entry[head] if head in entry else classifier_params.get(head)
     if not rest or not hasattr(nested, "set_params"):
@@ -545,23 +543,32 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Returns
         -------
         self : CNN1DClassifier
+            This classifier, its parameters set.
         """
         prefix = "member_params__"
         member_settings = {key: value for key, value in params.items() if key.startswith(prefix)}
-        if member_settings:
-            params = {key: value for key, value in params.items() if key not in member_settings}
-            entries = params.get("member_params", self.member_params)
-            entries = [dict(entry) if isinstance(entry, dict) else entry for entry in (entries or ())]
-            for key, value in member_settings.items():
-                index, _, name = key[len(prefix) :].partition("__")
-                if not (index.isdigit() and int(index) < len(entries) and name):
-                    raise ValueError(
-                        f"{key!r} names no member setting: member_params has {len(entries)} entries; use "
-                        f"member_params__<i>__<parameter> with i from 0 to {len(entries) - 1}."
-                    )
-                _set_member_parameter(entries[int(index)], name, value, key, self.get_params(deep=False))
-            params["member_params"] = tuple(entries)
-        return super().set_params(**params)
+        # the classifier's own parameters first: an entry without a front end takes the classifier's as now set
+        super().set_params(**{key: value for key, value in params.items() if key not in member_settings})
+        if not member_settings:
+            return self
+        if self.member_params is None:
+            raise ValueError(
+                f"{next(iter(member_settings))!r} sets a member's parameter, but member_params is None: there is "
+                "one network; set its parameter without member_params__<i>__, or give member_params first."
+            )
+        entries = [dict(entry) if isinstance(entry, dict) else entry for entry in self.member_params]
+        classifier_params = self.get_params(deep=False)
+        for key, value in member_settings.items():
+            index, _, name = key[len(prefix) :].partition("__")
+            if not (index.isdigit() and int(index) < len(entries) and name):
+                raise ValueError(
+                    f"{key!r} names no member setting: member_params has {len(entries)} entries; use "
+                    f"member_params__<i>__<parameter> with i from 0 to {len(entries) - 1}."
+                )
+            self._check_member_entry(int(index), entries[int(index)])
+            _set_member_parameter(entries[int(index)], name, value, classifier_params)
+            self._check_member_entry(int(index), entries[int(index)])  # names what the setting made unknown
+        return super().set_params(member_params=tuple(entries))
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train ``n_networks`` networks (for each of ``member_params``) on ``(X, y)``.
@@ -733,6 +740,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # parameters every member of member_params shares: the windows are cut once, the seeds drawn once
     _SHARED_BY_MEMBERS = ("window", "window_hop", "window_pooling", "window_top_db", "n_networks")
 
+    def _check_member_entry(self, k, configuration):
+        """Refuse entry ``k`` of ``member_params`` if it is not a dict or names a parameter the classifier lacks."""
+        if not isinstance(configuration, dict):
+            raise ValueError(f"member_params[{k}] must be a dict of parameters, got {type(configuration).__name__}.")
+        valid = set(self.get_params(deep=False))
+        unknown = sorted(
+            key
+            for key in configuration
+            if key not in valid and not any(key.startswith(f"{prefix}__") for prefix in self._routing_prefixes)
+        )
+        if unknown:
+            raise ValueError(f"member_params[{k}] sets unknown parameter(s) {unknown} of {type(self).__name__}.")
+
     def _configured_members(self):
         """One unfitted classifier per entry of ``member_params`` (``n_networks=1``), checked before any training.
 
@@ -743,20 +763,10 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         configurations = list(self.member_params)
         if not configurations:
             raise ValueError("member_params must hold at least one dict of parameters (or be None), got an empty one.")
-        valid = set(self.get_params(deep=False))
         shared = set(self._SHARED_BY_MEMBERS) | {"member_params", "random_state"}
         configured = []
         for k, configuration in enumerate(configurations):
-            if not isinstance(configuration, dict):
-                kind = type(configuration).__name__
-                raise ValueError(f"member_params[{k}] must be a dict of parameters, got {kind}.")
-            unknown = sorted(
-                key
-                for key in configuration
-                if key not in valid and not any(key.startswith(f"{prefix}__") for prefix in self._routing_prefixes)
-            )
-            if unknown:
-                raise ValueError(f"member_params[{k}] sets unknown parameter(s) {unknown} of {type(self).__name__}.")
+            self._check_member_entry(k, configuration)
             fixed = sorted(set(configuration) & shared)
             if fixed:
                 raise ValueError(

@@ -46,7 +46,8 @@ def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:
             )
     if len(X) == 0:
         raise ValueError(f"{estimator_name} got no clips (X is empty).")
-    clips = [to_float32(clip, name=f"X[{i}]") for i, clip in enumerate(X)]
+    # waveforms are PCM-scaled, frame sequences (2D) keep their values
+    clips = [to_float32(clip, name=f"X[{i}]", pcm=np.ndim(clip) == 1) for i, clip in enumerate(X)]
     odd = next((i for i, clip in enumerate(clips) if clip.ndim != clips[0].ndim or clip.ndim not in (1, 2)), None)
     if odd is not None:
         raise ValueError(

@@ -19,6 +19,11 @@ class ArrayOutputMixin:
     arrays (or lists of arrays) as always.
     """
 
+    def __init_subclass__(cls, auto_wrap_output_keys=None, **kwargs):
+        # scikit-learn wraps transform to build a table once a class has get_feature_names_out; a waveform
+        # or 3D feature batch has no table form, so it never does for these
+        super().__init_subclass__(auto_wrap_output_keys=auto_wrap_output_keys, **kwargs)
+
     def set_output(self, *, transform: Literal["default", "pandas", "polars"] | None = None) -> Self:
         """Accept an output container setting; the output stays NumPy.
 

@@ -89,7 +89,7 @@ def mel_matrix(sr: float, n_fft: int, n_mels: int, fmin: float, fmax: float | No
     import librosa
 
     if fmax is not None and fmax > sr / 2:
-        raise ValueError(f"fmax={fmax} must be <= sr / 2 = {sr / 2:g} (above it the filters would be empty).")
+        raise ValueError(f"fmax={fmax} must be <= sr / 2 = {sr / 2:g}.")
     basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     out = np.ascontiguousarray(basis.T, dtype=np.float32)
     out.flags.writeable = False

@@ -109,7 +109,7 @@ def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
     return isinstance(X, (list, tuple))
 
 
-def to_float32(X: ArrayLike, *, name: str = "X") -> np.ndarray:
+def to_float32(X: ArrayLike, *, name: str = "X", pcm: bool = True) -> np.ndarray:
     """An array of real audio samples as float32, integer PCM scaled to [-1, 1].
 
     Parameters
@@ -119,6 +119,9 @@ def to_float32(X: ArrayLike, *, name: str = "X") -> np.ndarray:
         or offset-binary uint8.
     name : str, default="X"
         Name used in error messages.
+    pcm : bool, default=True
+        Whether integer ``X`` holds PCM samples, scaled by their type's
+        range; False for features, whose values are kept.
 
     Returns
     -------
@@ -135,8 +138,10 @@ def to_float32(X: ArrayLike, *, name: str = "X") -> np.ndarray:
     >>> import numpy as np
     >>> to_float32(np.array([0, 16384, -32768], dtype=np.int16))
     array([ 0. ,  0.5, -1. ], dtype=float32)
+    >>> to_float32(np.array([3, 12], dtype=np.int16), pcm=False)
+    array([ 3., 12.], dtype=float32)
     """
-    return _to_float32(X, None, name)
+    return _to_float32(X, None, name, pcm=pcm)
 
 
 def _to_float32(clip, index, name, *, pcm=True):
@@ -302,10 +307,10 @@ def check_feature_batch(
         return clips
     ndims = (2, 3) if allow_2d else (3,)
     arr = _check_dense(X, name, ndims=ndims, what="a feature batch is 3D (n_clips, n_frames, n_features)", pcm=False)
+    if arr.shape[-1] == 0:  # the last axis, a 2D table's second, holds the features
+        raise ValueError(f"{name} has zero features per frame (shape {arr.shape}).")
     if arr.shape[1] == 0:
         raise ValueError(f"{name} has zero frames per clip (shape {arr.shape}).")
-    if arr.ndim == 3 and arr.shape[2] == 0:
-        raise ValueError(f"{name} has zero features per frame (shape {arr.shape}).")
     finite = np.isfinite(arr).reshape(arr.shape[0], -1).all(axis=1)
     if not finite.all():
         raise ValueError(f"{name}[{int(np.flatnonzero(~finite)[0])}] contains NaN or infinite values.")

@@ -205,16 +205,23 @@ def test_missing_folder_and_file_path(tmp_path):
 
 
 def test_linked_class_folders_are_followed_once(tmp_path):
-    # a class folder linked from storage is a class; a link back up the tree ends the walk, not a loop
+    # a class folder linked from storage is a class (once, however many links lead to it); links within the tree
+    # or up it are not followed: each file keeps its own folder's label, and a loop ends
     from skaudio.io import list_audio_files
 
     _write(tmp_path / "store" / "dog" / "d.wav")
-    _write(tmp_path / "ds" / "cat" / "c.wav")
+    for name in ("bird", "cat", "cow"):
+        _write(tmp_path / "ds" / name / f"{name[0]}.wav")
     os.symlink(tmp_path / "store" / "dog", tmp_path / "ds" / "dog")
+    os.symlink(tmp_path / "store" / "dog", tmp_path / "ds" / "hound")
+    for name, other in (("bird", "cow"), ("bird", "cat"), ("cow", "cat"), ("cat", "bird")):
+        os.symlink(tmp_path / "ds" / other, tmp_path / "ds" / name / f"see_{other}")
     os.symlink(tmp_path / "ds", tmp_path / "ds" / "cat" / "loop")
+    os.symlink(tmp_path, tmp_path / "ds" / "cow" / "up")
     bunch = load_folder(tmp_path / "ds")
-    assert bunch.target_names.tolist() == ["cat", "dog"] and bunch.target.tolist() == [0, 1]
-    assert list_audio_files(tmp_path / "ds") == [os.path.join("cat", "c.wav"), os.path.join("dog", "d.wav")]
+    assert bunch.target_names.tolist() == ["bird", "cat", "cow", "dog"] and bunch.target.tolist() == [0, 1, 2, 3]
+    expected = [os.path.join(label, f"{label[0]}.wav") for label in ("bird", "cat", "cow", "dog")]
+    assert list_audio_files(tmp_path / "ds") == expected
 
 
 @pytest.mark.parametrize("kwargs, name", [({"sr": 0}, "sr"), ({"duration": 0}, "duration"), ({"mono": None}, "mono")])

@@ -181,6 +181,19 @@ def test_one_members_parameter_is_tuned_by_name_in_a_grid_search(tones):
     for bad in ("member_params__2__kernel_size", "member_params__x__kernel_size", "member_params__1"):
         with pytest.raises(ValueError, match=rf"'{bad}' names no member setting: member_params has 2 entries"):
             clone(base[-1]).set_params(**{bad: 3})
+    with pytest.raises(ValueError, match=r"member_params\[1\] sets unknown parameter\(s\) \['conv2d_filtrs'\]"):
+        clone(base[-1]).set_params(member_params__1__conv2d_filtrs=3)  # at once, not at the grid's fits
+    with pytest.raises(ValueError, match=r"'member_params__0__kernel_size' sets a member's parameter, but member_"):
+        tiny_classifier().set_params(member_params__0__kernel_size=5)
+    # set in the same call: the classifier's own parameters first, so entry 0 takes the new front end
+    same_call = clone(base[-1]).set_params(
+        front_end__mfcc__n_mfcc=20, member_params__0__front_end__mfcc__n_fft=512, member_params=({}, {})
+    )
+    assert same_call.member_params[1] == {} and same_call.front_end["mfcc"].n_fft == 256
+    assert (
+        same_call.member_params[0]["front_end"]["mfcc"].n_mfcc,
+        same_call.member_params[0]["front_end"]["mfcc"].n_fft,
+    ) == (20, 512)
 
     grid = {"cnn1dclassifier__member_params__1__conv2d_filters": [2, (2, 3)]}
     search = GridSearchCV(base, grid, cv=KFold(2, shuffle=True, random_state=0), refit=True).fit(X, y)

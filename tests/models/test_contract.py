@@ -1,6 +1,7 @@
 """The scikit-learn contract beyond the common checks: global state, partial_fit,
 weights, column-vector targets, parameter checks, repr, input forms."""
 
+import inspect
 import pickle
 import warnings
 
@@ -265,6 +266,25 @@ def test_repr_nested_in_scikit_learn_objects_shows_changed_parameters():
     assert "callbacks" not in repr(make_pipeline(CNN1DDenoiser(filters=8, kernel_size=5, dropout=0.1, epochs=3)))
 
 
+def test_a_users_subclass_prints_what_it_changed():
+    # its __init__ passes the rest on through **kwargs: their defaults are the parent's
+    class WithExtra(CNN1DClassifier):
+        def __init__(self, *, extra=1, **kwargs):
+            super().__init__(**kwargs)
+            self.extra = extra
+
+    class Closed(CNN1DClassifier):
+        def __init__(self, *, extra=1):
+            super().__init__()
+            self.extra = extra
+
+    from sklearn.pipeline import make_pipeline
+
+    assert repr(WithExtra(extra=2, epochs=3)) == "WithExtra(epochs=3, extra=2)"
+    assert repr(make_pipeline(WithExtra(shuffle=False))) == "Pipeline(steps=[('withextra', WithExtra(shuffle=False))])"
+    assert list(inspect.signature(Closed).parameters) == ["extra"]  # it takes nothing more, and says so
+
+
 def test_pandas_series_of_clips_is_a_ragged_batch():
     import pandas as pd
 
@@ -349,3 +369,15 @@ def test_denoiser_grid_search_in_worker_processes():
         parallel = GridSearchCV(tiny, grid, cv=KFold(2), n_jobs=2).fit(NOISY, CLEAN)
     np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4)
     assert parallel.best_params_ == local.best_params_
+
+
+def test_integer_feature_frames_keep_their_values():
+    # a 3D batch is feature frames, not PCM: integers are cast, not divided by their type's range
+    quantised = np.round(FEATURES * 10)
+    for estimator in (_classifier(), _detector()):
+        fitted = estimator.fit(quantised.astype(np.int16), LABELS)
+        np.testing.assert_allclose(
+            fitted.predict_proba(quantised.astype(np.int16)), fitted.predict_proba(quantised.astype(np.float32))
+        )
+        refitted = clone(estimator).fit(quantised.astype(np.float32), LABELS)
+        np.testing.assert_allclose(refitted.predict_proba(quantised), fitted.predict_proba(quantised), atol=1e-6)

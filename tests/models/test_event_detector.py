@@ -188,9 +188,10 @@ def test_clip_probabilities_follow_the_annotations(tone_scenes, strong_detector)
     assert (strong_detector.predict(X_test) == present).mean() > 0.9
 
 
-def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes):
+def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes, monkeypatch):
     # each clip's weight weighs its clip output and its frames; a DataFrame column of event lists is event lists
     import pandas as pd
+    from scikeras.wrappers import BaseWrapper
 
     (X, events), _ = tone_scenes
     X, events = X[:32], events[:32]
@@ -200,7 +201,19 @@ def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes):
         return detector.fit(X, y, sample_weight=sample_weight).predict_frame_proba(X)
 
     unweighted = frame_proba(events)
+    given = []
+    fit_network = BaseWrapper._fit_keras_model
+    monkeypatch.setattr(
+        BaseWrapper,
+        "_fit_keras_model",
+        lambda self, X, y, sample_weight, *args, **kwargs: (
+            given.append(sample_weight),
+            fit_network(self, X, y, sample_weight, *args, **kwargs),
+        )[1],
+    )
     np.testing.assert_array_equal(frame_proba(events, sample_weight=np.ones(32)), unweighted)
+    clip_weights, frame_weights = given[0]  # the frame output's weights: each clip's, on each of its 50 frames
+    assert clip_weights.shape == (32,) and frame_weights.shape == (32, 50) and np.all(frame_weights == 1.0)
     assert np.abs(frame_proba(events, sample_weight=np.linspace(0.1, 3.0, 32)) - unweighted).max() > 1e-4
     np.testing.assert_array_equal(frame_proba(pd.Series(events, index=np.arange(100, 132))), unweighted)
 
@@ -328,10 +341,13 @@ def test_frame_level_input_errors(tone_scenes, strong_detector):
     # a reference to score against may hold one, as sed_eval's metrics take it
     assert 0 <= strong_detector.score(X[:2], [[(0.1, 0.2, "low")], [(0.5, 0.5, "low")]]) <= 1
     # a slip in the annotations is named, not taken for clip labels
+    import pandas as pd
+
     for slip, message in [
         ([[(0.5, 0.6)], []], r"y\[0\]\[0\] is not an \(onset, offset, label\) triple: \(0.5, 0.6\)"),
         ([[], [{"onset": 0.5}]], r"y\[1\]\[0\] is not an \(onset, offset, label\) triple"),
         ([(0.1, 0.2, "low"), (0.5, 0.6, "high")], "one list of events per clip: wrap each clip's events in a list"),
+        (pd.Series([[], [(0.5, "low")]]), r"y\[1\]\[0\] is not an \(onset, offset, label\) triple"),  # a column
     ]:
         with pytest.raises(ValueError, match=message):
             _frame_detector(epochs=1).fit(X[:2], slip)
