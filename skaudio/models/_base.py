@@ -153,6 +153,33 @@ class KerasAudioMixin:
     # signature above it shows what differs from the defaults, nested or not
     __repr__ = BaseEstimator.__repr__
 
+    def set_params(self, **params: Any) -> Self:
+        """Set parameters, nested ones (``front_end__mfcc__n_mfcc``) on the object that holds them.
+
+        As scikit-learn's ``set_params``, except that a bad nested name is
+        reported by the nested object (a front end's Pipeline names its own
+        steps), where scikeras would name this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and values.
+
+        Returns
+        -------
+        self : object
+            This estimator, its parameters set.
+        """
+        own = {}
+        for key, value in params.items():
+            head, _, rest = key.partition("__")
+            nested = getattr(self, head, None) if rest and head not in self._routing_prefixes else None
+            if hasattr(nested, "set_params") and not isinstance(nested, type):
+                nested.set_params(**{rest: value})  # in place, as scikit-learn does
+            else:
+                own[key] = value
+        return super().set_params(**own)
+
     # ------------------------------------------------------------ model build
     def _compile_model(self, model, compile_kwargs):
         """Compile ``model`` with the routed optimizer and our learning rate."""

@@ -381,3 +381,17 @@ def test_integer_feature_frames_keep_their_values():
         )
         refitted = clone(estimator).fit(quantised.astype(np.float32), LABELS)
         np.testing.assert_allclose(refitted.predict_proba(quantised), fitted.predict_proba(quantised), atol=1e-6)
+
+
+def test_a_bad_nested_name_is_named_by_the_object_that_holds_it():
+    from sklearn.pipeline import make_pipeline
+
+    from skaudio.preprocessing import MFCC
+
+    classifier = CNN1DClassifier(front_end=make_pipeline(MFCC(sr=8000)))
+    with pytest.raises(ValueError, match=r"Invalid parameter 'nonsense' for estimator Pipeline\(steps=\[\('mfcc'"):
+        classifier.set_params(front_end__nonsense=3)
+    classifier.set_params(front_end__mfcc__n_mfcc=20, optimizer__beta_1=0.8, kernel_size=5)
+    assert (classifier.front_end["mfcc"].n_mfcc, classifier.optimizer__beta_1, classifier.kernel_size) == (20, 0.8, 5)
+    with pytest.raises(ValueError, match="Invalid parameter kernel for estimator CNN1DClassifier"):
+        classifier.set_params(kernel=5)
