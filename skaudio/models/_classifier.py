@@ -25,10 +25,11 @@ from skaudio.models._front_end import (
     training_statistics,
 )
 from skaudio.models._mixup import MixupBatches, mixup_loss, one_hot_targets
-from skaudio.models._windows import WINDOW_POOLINGS, as_clips, multichannel_hint, pool_over_windows, window_blocks
+from skaudio.models._windows import WINDOW_POOLINGS, as_clips, pool_over_windows, window_blocks
 from skaudio.networks import RandomMix, RandomNoise, RandomTimeStretch, augmentation_seed, build_cnn1d_classifier
 from skaudio.networks._batch_norm import recalibrate_batch_norm
 from skaudio.utils import UnusableClipWarning, is_number, missing_labels, named, unusable_clips, warn_unseen_labels
+from skaudio.utils._validation import multichannel_hint
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline

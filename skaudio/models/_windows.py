@@ -21,16 +21,7 @@ from sklearn.utils import check_array
 
 from skaudio.preprocessing import fit_length
 from skaudio.utils import is_ragged, to_float32
-
-
-def multichannel_hint(shape: tuple[int, ...]) -> str:
-    """A sentence for error messages when a 2D clip of ``shape`` looks like channels by samples, else ``""``."""
-    if len(shape) == 2 and shape[0] < shape[1]:
-        return (
-            " A multichannel recording (n_channels, n_samples)? Mix it to mono (clip.mean(axis=0)), or load it "
-            "with mono=True."
-        )
-    return ""
+from skaudio.utils._validation import multichannel_hint
 
 
 def as_clips(X: Sequence | np.ndarray, estimator_name: str) -> list[np.ndarray]:

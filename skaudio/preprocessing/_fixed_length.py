@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, check_feature_batch, check_waveforms, is_ragged
+from skaudio.utils._validation import multichannel_hint
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -171,6 +172,7 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"duration={self.duration} is in seconds of audio, but X holds frame sequences: "
                 "give length in frames instead (or fix the waveform length before the feature step)."
+                + multichannel_hint(np.shape(X[0]))
             )
         self.input_kind_ = "features" if features else "waveforms"
         if self.length is not None:

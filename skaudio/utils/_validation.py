@@ -109,6 +109,16 @@ def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
     return isinstance(X, (list, tuple))
 
 
+def multichannel_hint(shape: tuple[int, ...]) -> str:
+    """A sentence for error messages when a 2D clip of ``shape`` looks like channels by samples, else ``""``."""
+    if len(shape) == 2 and shape[0] < shape[1]:
+        return (
+            " A multichannel recording (n_channels, n_samples)? Mix it to mono (clip.mean(axis=0)), or load it "
+            "with mono=True."
+        )
+    return ""
+
+
 def to_float32(X: ArrayLike, *, name: str = "X", pcm: bool = True) -> np.ndarray:
     """An array of real audio samples as float32, integer PCM scaled to [-1, 1].
 
@@ -300,7 +310,7 @@ def check_feature_batch(
             if clip.shape[1] != clips[0].shape[1]:
                 raise ValueError(
                     f"{name}[{i}] has {clip.shape[1]} features but {name}[0] has "
-                    f"{clips[0].shape[1]}; all clips must share n_features."
+                    f"{clips[0].shape[1]}; all clips must share n_features." + multichannel_hint(clips[0].shape)
                 )
         if clips[0].shape[1] == 0:
             raise ValueError(f"{name} has zero features per frame ({name}[0] has shape {clips[0].shape}).")

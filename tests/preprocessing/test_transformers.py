@@ -263,3 +263,12 @@ def test_feature_scaler_names_its_features_one_to_one():
     table = pd.DataFrame({"rms": [1.0, 2.0, 4.0], "centroid": [3.0, 4.0, 6.0], "label": ["a", "b", "a"]})
     columns = ColumnTransformer([("scaled", FeatureScaler(), ["rms", "centroid"])]).fit(table)
     assert columns.get_feature_names_out().tolist() == ["scaled__rms", "scaled__centroid"]
+
+
+def test_multichannel_clips_taken_for_frames_get_a_hint():
+    # AudioLoader(mono=False) gives (n_channels, n_samples): as frame sequences they fail, and the message says why
+    for clips in ([np.ones((2, 700)), np.ones((2, 900))], [np.ones((2, 700)), np.ones((2, 700))]):
+        with pytest.raises(ValueError, match=r"A multichannel recording \(n_channels, n_samples\)\? Mix it to mono"):
+            FixedLength(duration=0.1, sr=8000).fit(clips)
+    with pytest.raises(ValueError, match=r"give length in frames instead .*step\)\.$"):
+        FixedLength(duration=0.1, sr=8000).fit(np.zeros((2, 30, 4)))  # frames by features: no hint
