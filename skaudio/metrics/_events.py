@@ -113,16 +113,31 @@ def _bipartite_matching(graph):
         if not unmatched:  # no augmenting path left: the matching is maximum
             return matching
 
-        def augment(v):
-            """Flip an alternating path ending at v, searching backward through the layers."""
-            if v in preds:
-                us = preds.pop(v)
-                for u in us:
+        def augment(root):
+            """Flip an alternating path ending at ``root``, searching backward through the layers.
+
+            The depth-first search of sed_eval's recursive ``augment``, with a stack of its frames (``[v, its
+            remaining u's, the u tried]``) so that a chain of a thousand matches does not exhaust Python's
+            recursion; the frames are matched deepest first, as the recursion returns.
+            """
+            if root not in preds:
+                return False
+            frames = [[root, iter(preds.pop(root)), None]]
+            while frames:
+                frame = frames[-1]
+                for u in frame[1]:
                     if u in pred:
                         pu = pred.pop(u)
-                        if pu is free or augment(pu):
-                            matching[v] = u
+                        frame[2] = u
+                        if pu is free:
+                            for v, _, tried in reversed(frames):
+                                matching[v] = tried
                             return True
+                        if pu in preds:  # else its search fails at once: try the next u
+                            frames.append([pu, iter(preds.pop(pu)), None])
+                            break
+                else:  # every u of this frame failed
+                    frames.pop()
             return False
 
         for v in unmatched:

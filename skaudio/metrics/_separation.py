@@ -11,20 +11,30 @@ from sklearn.metrics import make_scorer
 from skaudio.utils import check_waveforms, is_ragged
 
 
-def _pairs(reference, estimate):
-    """Validated (reference, estimate) as lists of equal-length float64 clips."""
-    reference = check_waveforms(reference, name="reference")
-    estimate = check_waveforms(estimate, name="estimate")
+def _float64_clips(X, name):
+    """The clips of ``X``, validated, as float64: float samples as given (not rounded to float32), PCM scaled."""
+    validated = check_waveforms(X, name=name)
+    given = list(X) if is_ragged(X) else np.asarray(X)
+    return [
+        np.asarray(clip, dtype=np.float64) if np.asarray(clip).dtype.kind == "f" else checked.astype(np.float64)
+        for clip, checked in zip(given, validated)
+    ], is_ragged(validated)
+
+
+def _pairs(reference, estimate, estimate_name="estimate"):
+    """Validated (reference, estimate) as lists of equal-length float64 clips; ``estimate_name`` in messages."""
+    reference, ragged_reference = _float64_clips(reference, "reference")
+    estimate, ragged_estimate = _float64_clips(estimate, estimate_name)
     if len(reference) != len(estimate):
-        raise ValueError(f"reference has {len(reference)} clips but estimate has {len(estimate)}.")
+        raise ValueError(f"reference has {len(reference)} clips but {estimate_name} has {len(estimate)}.")
     pairs = []
     for i, (ref, est) in enumerate(zip(reference, estimate)):
         if ref.shape != est.shape:
-            raise ValueError(f"reference[{i}] has {ref.shape[0]} samples but estimate[{i}] has {est.shape[0]}.")
+            raise ValueError(f"reference[{i}] has {ref.shape[0]} samples but {estimate_name}[{i}] has {est.shape[0]}.")
         if not np.any(ref):
             raise ValueError(f"reference[{i}] is silent (all zeros): SNR and SI-SDR are undefined without a signal.")
-        pairs.append((ref.astype(np.float64), est.astype(np.float64)))
-    return pairs, not (is_ragged(reference) or is_ragged(estimate))
+        pairs.append((ref, est))
+    return pairs, not (ragged_reference or ragged_estimate)
 
 
 def _db(numerator, denominator):
@@ -107,7 +117,11 @@ def si_sdr(
     >>> si_sdr(s, 3.0 * (s + 0.1 * noise)).round(0)
     array([20., 20.])
     """
-    pairs, _ = _pairs(reference, estimate)
+    return _si_sdr(reference, estimate, zero_mean=zero_mean)
+
+
+def _si_sdr(reference, estimate, *, zero_mean, estimate_name="estimate"):
+    pairs, _ = _pairs(reference, estimate, estimate_name)
     out = np.empty(len(pairs))
     for i, (ref, est) in enumerate(pairs):
         if zero_mean:
@@ -146,6 +160,8 @@ def si_sdr_improvement(
     Returns
     -------
     improvement : ndarray of shape (n_clips,)
+        NaN for a clip whose estimate and mixture are both silent (-inf
+        minus -inf): nothing to compare.
 
     Examples
     --------
@@ -156,7 +172,10 @@ def si_sdr_improvement(
     >>> float(si_sdr_improvement(s, s + 0.1 * n, s + n)[0].round(0))
     20.0
     """
-    return si_sdr(reference, estimate, zero_mean=zero_mean) - si_sdr(reference, mixture, zero_mean=zero_mean)
+    processed = _si_sdr(reference, estimate, zero_mean=zero_mean)
+    unprocessed = _si_sdr(reference, mixture, zero_mean=zero_mean, estimate_name="mixture")
+    with np.errstate(invalid="ignore"):  # -inf - -inf: both silent, NaN as documented
+        return processed - unprocessed
 
 
 def _mean_si_sdr(y_true, y_pred):

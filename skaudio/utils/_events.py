@@ -52,7 +52,8 @@ def check_scene_events(
     onsets : list of float
     offsets : list of float
     labels : list of hashable
-        The events' fields, in the scene's order.
+        The events' fields, in the scene's order; numpy scalar labels as
+        plain Python values.
 
     Raises
     ------
@@ -70,6 +71,11 @@ def check_scene_events(
     ...
     ValueError: y[0][0] has its offset 0.5 s before its onset 1.0 s.
     """
+    if hasattr(scene, "columns"):  # iterating a DataFrame gives its column names, not its rows
+        raise ValueError(
+            f"{where} is a table; give its rows as events, e.g. list(df[['onset', 'offset', 'label']]"
+            ".itertuples(index=False))."
+        )
     if not is_sequence(scene):
         raise ValueError(f"{where} must be a list of (onset, offset, label) events, got {scene!r}.")
     onsets, offsets, labels = [], [], []
@@ -101,7 +107,7 @@ def check_scene_events(
             raise ValueError(f"{at} has an unhashable label: {label!r}.") from None
         onsets.append(onset)
         offsets.append(offset)
-        labels.append(label)
+        labels.append(label.item() if isinstance(label, np.generic) else label)  # np.int64(3) is the label 3
     return onsets, offsets, labels
 
 
@@ -171,7 +177,6 @@ def check_event_lists(
         onsets, offsets, labels = check_scene_events(
             clip_events, f"{name}[{i}]", allow_zero_duration=allow_zero_duration
         )
-        labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
         checked.append(list(zip(onsets, offsets, labels)))
     return checked
 

@@ -500,3 +500,28 @@ def test_agrees_with_sed_eval(kind, params):
         _assert_same_as_sed_eval(ours, _sed_eval_results(sed_eval, kind, reference, estimated, **params))
         totals += [ours["n_substitutions"], ours["n_deletions"], ours["n_insertions"]]
     assert np.all(totals > 0)  # the cases exercise every kind of error
+
+
+def test_a_long_chain_of_matches_needs_no_deep_recursion():
+    # each estimate overlaps two references: matching them all follows a chain of 1,000 alternations (sed_eval's
+    # recursive search, and this one before, ran out of Python's recursion limit)
+    n = 1000
+    reference = [(1 + 0.3 * j, 1.5 + 0.3 * j, "a") for j in range(n + 1)]
+    estimated = [(1.15 + 0.3 * i, 1.65 + 0.3 * i, "a") for i in range(n)] + [(0.85, 1.35, "a")]
+    scores = event_based_scores([reference], [estimated])
+    assert scores["f_measure"] == 1.0 and scores["error_rate"] == 0.0
+
+
+def test_numpy_labels_are_plain_values_and_a_table_is_named():
+    import json
+
+    import pandas as pd
+
+    scores = event_based_scores([[(0, 1, np.int64(3))]], [[(0, 1, 3)]])
+    assert list(scores["class_wise"]) == [3] and type(next(iter(scores["class_wise"]))) is int
+    json.dumps(scores)  # the keys are JSON's
+    table = pd.DataFrame({"onset": [0.0], "offset": [1.0], "label": ["a"]})
+    with pytest.raises(ValueError, match=r"reference\[0\] is a table; give its rows as events"):
+        event_based_scores([table], [table])
+    rows = list(table.itertuples(index=False))
+    assert event_based_scores([rows], [rows])["f_measure"] == 1.0

@@ -1,5 +1,7 @@
 """SNR, SI-SDR and the scorer."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -71,3 +73,39 @@ def test_scorer_in_grid_search(signals):
     search = GridSearchCV(_Shrink(), {"keep": [0.5, 1.0]}, scoring=si_sdr_scorer, cv=2).fit(X, y)
     # SI-SDR ignores scale: both candidates score the same, and the score is the input SI-SDR
     np.testing.assert_allclose(search.cv_results_["mean_test_score"], np.mean(si_sdr(s, s + 0.5 * n)))
+
+
+def test_the_mixture_is_named_in_an_improvements_errors():
+    rng = np.random.default_rng(0)
+    s, n = rng.standard_normal((2, 3, 100))
+    mixture = s + n
+    broken = mixture.copy()
+    broken[1, 3] = np.nan
+    for bad, match in (
+        (broken, r"^mixture\[1\] contains NaN"),
+        (mixture[:, :50], r"^reference\[0\] has 100 samples but mixture\[0\] has 50\.$"),
+        (mixture[:1], r"^reference has 3 clips but mixture has 1\.$"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            si_sdr_improvement(s, s + 0.1 * n, bad)
+
+
+def test_float64_input_is_not_rounded_to_float32():
+    # textbook SI-SDR in float64 (Le Roux et al. 2019); a float32 round trip of a float64 clip is not perfect
+    rng = np.random.default_rng(0)
+    s, n = rng.standard_normal((2, 3, 1000))
+    estimate = s + 1e-7 * n
+    ref, est = s - s.mean(axis=1, keepdims=True), estimate - estimate.mean(axis=1, keepdims=True)
+    target = (np.sum(est * ref, axis=1) / np.sum(ref**2, axis=1))[:, None] * ref
+    by_hand = 10 * np.log10(np.sum(target**2, axis=1) / np.sum((est - target) ** 2, axis=1))
+    np.testing.assert_allclose(si_sdr(s, estimate), by_hand, atol=1e-3)
+    assert np.all(np.isfinite(snr(s, s.astype(np.float32).astype(np.float64))))
+    pcm = np.array([[0, 16384, -32768, 5]], dtype=np.int16)  # PCM is still scaled to [-1, 1]
+    assert si_sdr(pcm, pcm / 32768.0)[0] == np.inf
+
+
+def test_an_improvement_between_two_silent_signals_is_nan_without_a_warning():
+    s = np.random.default_rng(0).standard_normal((2, 100))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(si_sdr_improvement(s, np.zeros_like(s), np.zeros_like(s))).all()
