@@ -588,7 +588,12 @@ def make_event_scorer(
         ``"class_wise_f_measure"``, or (lower is better, so the scorer returns
         it **negated**, like scikit-learn's ``neg_*`` scorers) ``"error_rate"``,
         ``"substitution_rate"``, ``"deletion_rate"``, ``"insertion_rate"``,
-        ``"class_wise_error_rate"``.
+        ``"class_wise_error_rate"``. An error rate divides by the reference
+        events (plus sed_eval's epsilon): a validation fold with no reference
+        event of a label the detector reports scores about -1e15 on
+        ``"class_wise_error_rate"`` (and on ``"error_rate"`` when the fold
+        has no reference event at all), so give error-rate scorers folds
+        that hold every label, or score by F-measure.
     **score_kwargs
         Passed to the score function: ``t_collar``, ``percentage_of_length``
         (event) or ``time_resolution`` (segment).
