@@ -395,8 +395,8 @@ def _quiet_tensorflow():
     logging; absl's verbosity and the ``tensorflow`` logger's level silence
     its Python logging (such as tf.function retracing notes in a grid
     search). The lines printed while its libraries load (CUDA probing)
-    ignore all three, so its import runs with stderr captured. Only the command line does
-    this; importing skaudio changes nothing.
+    ignore all three, so its import runs with stderr captured. Only the
+    command line does this; importing skaudio changes nothing.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with contextlib.suppress(ImportError):

@@ -14,10 +14,9 @@ from skaudio.utils import check_waveforms, is_ragged
 def _float64_clips(X, name):
     """The clips of ``X``, validated, as float64: float samples as given (not rounded to float32), PCM scaled."""
     validated = check_waveforms(X, name=name)
-    given = list(X) if is_ragged(X) else np.asarray(X)
+    given = [np.asarray(clip) for clip in (list(X) if is_ragged(X) else np.asarray(X))]
     return [
-        np.asarray(clip, dtype=np.float64) if np.asarray(clip).dtype.kind == "f" else checked.astype(np.float64)
-        for clip, checked in zip(given, validated)
+        (clip if clip.dtype.kind == "f" else checked).astype(np.float64) for clip, checked in zip(given, validated)
     ], is_ragged(validated)
 
 
