@@ -22,7 +22,8 @@ Models, on identical folds:
 - variants of the MFCC pipeline (``--models``) for the design notes.
 
 Run: python benchmarks/bench_classify.py [--corpora fsdd esc10 sounds long]
-     [--models recommended mfcc log_mel baseline] [--n-networks N] [--folds K ...] [--check]
+     [--models recommended mfcc log_mel baseline] [--n-networks N] [--folds K ...]
+     [--duration SECONDS] [--check]
 """
 
 import argparse
@@ -180,15 +181,19 @@ VARIANTS = {
 ONE_FRONT_END = {"mfcc": "mfcc", "log_mel": "log-mel"}
 
 
-def make_model(name, sr, seed, n_networks):
+def make_model(name, sr, seed, n_networks, duration=None):
     if name == "baseline":
         return baseline(sr, seed)
+    # the factory's own window unless --duration names one
+    window = {} if duration is None else {"duration": duration}
     if name == "recommended":
-        pipe = make_classifier_pipeline(sr=sr, random_state=seed)
+        pipe = make_classifier_pipeline(sr=sr, random_state=seed, **window)
     elif name in ONE_FRONT_END:
-        pipe = make_classifier_pipeline(sr=sr, features=ONE_FRONT_END[name], random_state=seed)
+        pipe = make_classifier_pipeline(sr=sr, features=ONE_FRONT_END[name], random_state=seed, **window)
     else:  # the variants were measured on the MFCC pipeline (the default until 2026-12-03)
-        pipe = make_classifier_pipeline(sr=sr, features="mfcc", random_state=seed).set_params(**VARIANTS[name](sr))
+        pipe = make_classifier_pipeline(sr=sr, features="mfcc", random_state=seed, **window).set_params(
+            **VARIANTS[name](sr)
+        )
     if n_networks is not None:
         pipe.set_params(cnn1dclassifier__n_networks=n_networks)
     return pipe
@@ -206,6 +211,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--n-networks", type=int, default=None, help="override the ensemble size (exploration)")
     parser.add_argument("--folds", nargs="+", default=None, help="only hold out these folds (exploration)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="the factory's window in seconds for every network model (exploration; default: the factory's)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="classify", help="results file name (without .json)")
     return add_check_arguments(parser).parse_args(argv)
@@ -226,7 +237,7 @@ def measure(args):
                 fold = str(folds[test[0]])
                 if args.folds and fold not in args.folds:
                     continue
-                pipe = make_model(model, sr, args.seed, args.n_networks)
+                pipe = make_model(model, sr, args.seed, args.n_networks, args.duration)
                 start = time.perf_counter()
                 pipe.fit([clips[i] for i in train], labels[train])
                 fit_s = time.perf_counter() - start
@@ -237,11 +248,14 @@ def measure(args):
                 runs.append({"fold": fold, "accuracy": accuracy, "fit_seconds": fit_s, "n_train": len(train)})
                 print(f"  {model:16s} fold {fold:9s} accuracy {accuracy:.3f}  fit {fit_s:6.1f} s", flush=True)
             name = model if args.n_networks is None or model == "baseline" else f"{model}_n{args.n_networks}"
+            if args.duration is not None and model != "baseline":
+                name = f"{name}_{args.duration:g}s"
             results.setdefault(corpus, {})[name] = {
                 "mean_accuracy": float(np.mean([run["accuracy"] for run in runs])),
                 "min_accuracy": float(np.min([run["accuracy"] for run in runs])),
                 "max_fit_seconds": float(np.max([run["fit_seconds"] for run in runs])),
                 "seed": args.seed,
+                "window_seconds": None if model == "baseline" else pipe.get_params()["cnn1dclassifier__window"] / sr,
                 "runs": runs,
                 # every held-out clip once: rows are the true classes, columns the predicted ones
                 "confusion": {

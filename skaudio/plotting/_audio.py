@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.plotting._base import check_hop_length, check_sr, check_waveform, features_from_waveform, get_axes
+from skaudio.plotting._base import (
+    MAX_PLOTTED_FRAMES,
+    cell_extent,
+    check_hop_length,
+    check_sr,
+    check_waveform,
+    envelope,
+    features_from_waveform,
+    get_axes,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,8 +42,11 @@ def plot_waveform(y: ArrayLike, *, sr: float, ax: Axes | None = None, title: str
     Returns
     -------
     ax : matplotlib.axes.Axes
-        The axes holding one line of ``n_samples`` points; the x limits are
-        ``[0, n_samples / sr]``, the duration of the clip.
+        The axes holding one line: a clip of up to 16,384 samples drawn
+        sample by sample; a longer one (a long recording) through the
+        minimum and maximum of each of 8,192 runs of consecutive samples, so
+        that every peak stays visible and memory stays bounded. The x
+        limits are ``[0, n_samples / sr]``, the duration of the clip.
 
     Raises
     ------
@@ -64,8 +76,11 @@ def plot_waveform(y: ArrayLike, *, sr: float, ax: Axes | None = None, title: str
     sr = check_sr(sr, why="put the waveform on a time axis in seconds")
     y = check_waveform(y, "y")
     ax = get_axes(ax)
-    t = np.arange(y.shape[0]) / sr
-    ax.plot(t, y, linewidth=0.8)
+    if y.shape[0] <= 2 * MAX_PLOTTED_FRAMES:
+        ax.plot(np.arange(y.shape[0]) / sr, y, linewidth=0.8)
+    else:
+        starts, low, high = envelope(y)
+        ax.plot(np.repeat(starts / sr, 2), np.column_stack([low, high]).ravel(), linewidth=0.8)
     ax.set_xlim(0.0, y.shape[0] / sr)
     ax.set_xlabel("Time (s)")
     ax.set_ylabel("Amplitude")
@@ -74,16 +89,11 @@ def plot_waveform(y: ArrayLike, *, sr: float, ax: Axes | None = None, title: str
     return ax
 
 
-def _frame_extent(n_frames, sr, hop_length):
-    """x extent of the image and the x label: seconds when possible, else frames.
-
-    Cell ``i`` is centred on frame ``i``'s time, ``i * hop_length / sr`` (skaudio's
-    transformers centre their frames).
-    """
+def _frame_extent(n_rows, sr, hop_length, frames_per_row):
+    """x extent of the image and the x label: seconds when possible, else frames."""
     if sr is not None and hop_length is not None:
-        step = hop_length / sr
-        return (-0.5 * step, (n_frames - 0.5) * step), "Time (s)"
-    return (-0.5, n_frames - 0.5), "Frame"
+        return cell_extent(n_rows, sr=sr, hop_length=hop_length, frames_per_cell=frames_per_row), "Time (s)"
+    return (-0.5, n_rows - 0.5), "Frame"
 
 
 def plot_spectrogram(
@@ -180,10 +190,11 @@ def plot_spectrogram(
     hop_length = check_hop_length(hop_length)
     arr = np.asarray(features)
     computed = False
+    frames_per_row = 1
     if arr.ndim == 1:
         sr = check_sr(sr, why="compute a spectrogram from a 1D waveform")
         y = check_waveform(arr, "features")
-        arr, hop_length = features_from_waveform(y, sr=sr, kind=kind, hop_length=hop_length)
+        arr, hop_length, frames_per_row = features_from_waveform(y, sr=sr, kind=kind, hop_length=hop_length)
         computed = True
     elif arr.ndim == 2:
         if sr is not None:
@@ -203,7 +214,7 @@ def plot_spectrogram(
 
     ax = get_axes(ax)
     n_frames, n_features = arr.shape
-    (x0, x1), xlabel = _frame_extent(n_frames, sr, hop_length)
+    (x0, x1), xlabel = _frame_extent(n_frames, sr, hop_length, frames_per_row)
     if kind == "stft" and sr is not None and n_features > 1:
         # n_features = 1 + n_fft // 2 bins from 0 Hz to sr / 2.
         half_bin = sr / (4 * (n_features - 1))

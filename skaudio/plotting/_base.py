@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from skaudio.utils import check_waveforms, is_number
+from skaudio.utils import is_number, to_float32
 
 _INSTALL_HINT = "pip install 'skaudio[plot]'"
 
@@ -56,11 +56,26 @@ def check_waveform(y, name):
     """One mono clip as a 1D float32 array (integer PCM scaled to [-1, 1])."""
     arr = np.asarray(y) if not hasattr(y, "ndim") else y
     if arr.ndim != 1:
-        hint = f"; pass one clip, e.g. {name}[0]" if arr.ndim == 2 else ""
-        raise ValueError(f"{name} must be a 1D waveform (n_samples,), got an array with ndim={arr.ndim}{hint}.")
+        hint = ""
+        if arr.ndim == 2:
+            # which axis holds the channels: the shorter one, as for any recording longer than its channel count
+            channels, mix = (
+                ("(n_channels, n_samples)", "axis=0")
+                if arr.shape[0] < arr.shape[1]
+                else (
+                    "(n_samples, n_channels)",
+                    "axis=1",
+                )
+            )
+            hint = f"; a multichannel recording {channels}? Mix it to mono, {name}.mean({mix})"
+        raise ValueError(f"{name} must be a 1D waveform (n_samples,), got an array with shape {arr.shape}{hint}.")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty: the waveform needs at least one sample.")
-    return check_waveforms(arr[np.newaxis], name=name)[0]
+    y = to_float32(arr, name=name)
+    finite = np.isfinite(y)
+    if not finite.all():
+        raise ValueError(f"{name} contains NaN or infinite values (first at sample {int(np.argmin(finite))}).")
+    return y
 
 
 def default_n_fft(sr):
@@ -68,18 +83,52 @@ def default_n_fft(sr):
     return max(64, 2 ** int(math.floor(math.log2(0.064 * sr))))
 
 
-# A plot has a few thousand pixels across: more frames than this are pooled (below), which bounds the memory
-# a long recording takes (an hour at 16 kHz is 450,000 frames at the default hop).
+# A plot has a few thousand pixels across: more frames (or samples) than this are pooled (below), which
+# bounds the memory a long recording takes (an hour at 16 kHz is 450,000 frames at the default hop).
 MAX_PLOTTED_FRAMES = 8192
 
 
+def cell_extent(n_cells, *, sr, hop_length, frames_per_cell=1):
+    """x extent in seconds of an image whose cell ``i`` holds frames ``i * k`` to ``i * k + k - 1``.
+
+    Frame ``j`` is centred on ``j * hop_length / sr`` (skaudio's transformers centre their frames), so
+    the image starts half a frame before 0 s; ``k = frames_per_cell`` > 1 for pooled frames.
+    """
+    step = hop_length / sr
+    return -0.5 * step, (n_cells * frames_per_cell - 0.5) * step
+
+
+def envelope(y, n_runs=MAX_PLOTTED_FRAMES):
+    """Start sample, minimum and maximum of each of at most ``n_runs`` runs of consecutive samples of ``y``.
+
+    Drawn as a line through each run's minimum and maximum, it shows every peak of a clip too long to
+    draw sample by sample, in memory of the order of ``n_runs``.
+    """
+    run = -(-len(y) // n_runs)
+    whole = len(y) // run * run  # a view of the whole runs; the last, shorter run apart (no padded copy)
+    runs = y[:whole].reshape(-1, run)
+    low, high = runs.min(axis=1), runs.max(axis=1)
+    if whole < len(y):
+        low = np.append(low, y[whole:].min())
+        high = np.append(high, y[whole:].max())
+    return np.arange(len(low)) * run, low, high
+
+
 def features_from_waveform(y, *, sr, kind, hop_length):
-    """Log-mel (64 bands), log-STFT or MFCC of one clip, time first, with the hop used.
+    """Log-mel (64 bands), log-STFT or MFCC of one clip, time first, with the hop and frames per row.
 
     ``sr`` must be an int here: skaudio's transformers take an integer rate. Without a
-    ``hop_length``, a recording of more than ``MAX_PLOTTED_FRAMES`` frames is analysed in blocks and
-    each run of consecutive frames is reduced to its maximum (a short loud event stays visible), so
-    memory stays bounded; the hop returned is then the pooled frames' step.
+    ``hop_length``, a recording of more than ``MAX_PLOTTED_FRAMES`` frames is analysed in blocks of a
+    bounded number of frames and each run of ``frames_per_row`` consecutive frames is reduced to its
+    maximum (a short loud event stays visible), so memory stays bounded whatever the recording's length.
+
+    Returns
+    -------
+    features : ndarray of shape (n_rows, n_features)
+    hop : int
+        Samples between the analysed frames.
+    frames_per_row : int
+        Frames pooled into each row (1 when nothing is pooled).
     """
     from skaudio.preprocessing import MFCC, Spectrogram
 
@@ -97,8 +146,9 @@ def features_from_waveform(y, *, sr, kind, hop_length):
     n_frames = 1 + len(y) // hop
     factor = -(-n_frames // MAX_PLOTTED_FRAMES)
     if hop_length is not None or factor <= 1:
-        return transformer.fit_transform(y[np.newaxis])[0], hop
-    block = 1024 * factor * hop  # whole groups of pooled frames per block
+        return transformer.fit_transform(y[np.newaxis])[0], hop, 1
+    # whole groups of pooled frames per block, about MAX_PLOTTED_FRAMES frames whatever the length
+    block = factor * max(1, MAX_PLOTTED_FRAMES // factor) * hop
     pooled = []
     for start in range(0, len(y), block):
         frames = transformer.fit_transform(y[np.newaxis, start : start + block])[0]
@@ -106,4 +156,4 @@ def features_from_waveform(y, *, sr, kind, hop_length):
         groups = -(-len(frames) // factor)
         padded = np.pad(frames, ((0, groups * factor - len(frames)), (0, 0)), mode="edge")
         pooled.append(padded.reshape(groups, factor, -1).max(axis=1))
-    return np.concatenate(pooled), hop * factor
+    return np.concatenate(pooled), hop, factor

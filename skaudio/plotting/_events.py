@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from skaudio.plotting._base import check_hop_length, check_sr, check_waveform, features_from_waveform, get_axes
+from skaudio.plotting._base import (
+    cell_extent,
+    check_hop_length,
+    check_sr,
+    check_waveform,
+    features_from_waveform,
+    get_axes,
+)
 from skaudio.utils import check_event_lists, event_labels, looks_like_event_lists
 
 if TYPE_CHECKING:
@@ -152,15 +159,14 @@ def plot_events(
     if y is not None:
         duration = y.shape[0] / sr
         end = max(end, duration)
-        mel, hop = features_from_waveform(y, sr=sr, kind="mel", hop_length=hop_length)
-        step = hop / sr
+        mel, hop, frames_per_row = features_from_waveform(y, sr=sr, kind="mel", hop_length=hop_length)
         ax.imshow(
             mel.T,
             origin="lower",
             aspect="auto",
             interpolation="nearest",
             cmap="Greys",
-            extent=(-0.5 * step, (mel.shape[0] - 0.5) * step, bottom, top),
+            extent=(*cell_extent(len(mel), sr=sr, hop_length=hop, frames_per_cell=frames_per_row), bottom, top),
             zorder=0,
         )
     if end <= 0:
@@ -204,7 +210,8 @@ def plot_events(
     for row in range(1, n_rows):
         ax.axhline(row - 0.5, color="0.7", linewidth=0.5, zorder=1)
     ax.set_xlabel("Time (s)")
-    # Above the axes, so that it never hides a bar.
+    # Above the axes, so that it never hides a bar; a legend the caller's axes held stays beside it.
+    own_legend = ax.get_legend()
     ax.legend(
         handles=handles,
         loc="lower right",
@@ -214,6 +221,8 @@ def plot_events(
         frameon=False,
         borderaxespad=0.2,
     )
+    if own_legend is not None:
+        ax.add_artist(own_legend)
     if title is not None:
         ax.set_title(title)
     return ax

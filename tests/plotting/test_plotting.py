@@ -100,10 +100,11 @@ def test_plot_waveform_on_given_axes_and_int16(tmp_path):
 @pytest.mark.parametrize(
     "y, sr, match",
     [
-        (np.zeros((2, 100)), 8000, "1D.*ndim=2"),
-        (np.zeros((1, 2, 100)), 8000, "1D.*ndim=3"),
+        (np.zeros((2, 100)), 8000, r"1D.*\(2, 100\).*\(n_channels, n_samples\).*y\.mean\(axis=0\)"),
+        (np.zeros((100, 2)), 8000, r"1D.*\(100, 2\).*\(n_samples, n_channels\).*y\.mean\(axis=1\)"),
+        (np.zeros((1, 2, 100)), 8000, r"1D.*\(1, 2, 100\)"),
         (np.zeros(0), 8000, "empty"),
-        (np.array([0.0, np.nan]), 8000, "NaN"),
+        (np.array([0.0, 0.0, np.nan]), 8000, "NaN or infinite values \\(first at sample 2\\)"),
         (np.zeros(100), None, "sr"),
         (np.zeros(100), 0, "sr"),
         (np.zeros(100), -8000, "sr"),
@@ -261,9 +262,58 @@ def test_a_long_recording_is_drawn_from_pooled_frames_in_bounded_memory():
     assert MAX_PLOTTED_FRAMES // 2 < columns <= MAX_PLOTTED_FRAMES
     x0, x1, _, _ = image.get_extent()
     assert x1 == pytest.approx(20 * 60, abs=0.5)  # the backdrop still spans the recording, in seconds
-    loudness = np.asarray(image.get_array()).mean(axis=0)
-    assert abs(np.argmax(loudness) * (x1 - x0) / columns + x0 - 420.0) < 0.5
+    # the loudest cell is drawn where the click is: within its span, give or take half an analysis window
+    width = (x1 - x0) / columns
+    loudest = np.argmax(np.asarray(image.get_array()).mean(axis=0))
+    half_window = 512 / 2 / sr
+    assert x0 + loudest * width - half_window <= click / sr <= x0 + (loudest + 1) * width + half_window
     plt.close(ax.figure)
+
+
+def test_pooled_cells_are_drawn_over_the_frames_they_hold():
+    # 40 minutes at 8 kHz pools 19 frames (0.304 s) per cell; a 5 ms click is drawn over the cell holding it
+    sr = 8000
+    waveform = np.zeros(40 * 60 * sr, dtype=np.float32)
+    onset = 1200.70
+    waveform[int(onset * sr) : int(onset * sr) + 40] = 0.9
+    ax = plot_spectrogram(waveform, sr=sr, colorbar=False)
+    (image,) = ax.images
+    x0, x1, _, _ = image.get_extent()
+    columns = image.get_array().shape[1]
+    width = (x1 - x0) / columns
+    assert width == pytest.approx(19 * 128 / sr)
+    loud = np.flatnonzero(np.asarray(image.get_array()).max(axis=0) > -60)
+    assert loud.size, "the click must be visible"
+    assert x0 + loud.min() * width <= onset <= x0 + (loud.max() + 1) * width
+    plt.close(ax.figure)
+
+
+def test_a_long_waveform_is_drawn_through_each_run_s_extremes():
+    from skaudio.plotting._base import MAX_PLOTTED_FRAMES
+
+    sr = 8000
+    y = np.zeros(20 * 60 * sr + 5, dtype=np.float32)  # 20 minutes and a partial run at the end
+    y[3_000_001] = 0.75  # single-sample peaks, one in the last, shorter run
+    y[-1] = -0.5
+    ax = plot_waveform(y, sr=sr)
+    (line,) = ax.lines
+    assert len(line.get_xdata()) <= 2 * (MAX_PLOTTED_FRAMES + 1)  # not 9.6 million points
+    assert line.get_ydata().max() == pytest.approx(0.75)
+    assert line.get_ydata().min() == pytest.approx(-0.5)
+    peak_time = line.get_xdata()[np.argmax(line.get_ydata())]
+    assert peak_time <= 3_000_001 / sr < peak_time + len(y) / sr / MAX_PLOTTED_FRAMES
+    assert ax.get_xlim() == pytest.approx((0.0, len(y) / sr))
+    plt.close(ax.figure)
+
+
+def test_plot_events_keeps_the_legend_of_the_given_axes():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="mine")
+    ax.legend()
+    plot_events(REFERENCE, ax=ax)
+    texts = [[t.get_text() for t in legend.get_texts()] for legend in fig.findobj(matplotlib.legend.Legend)]
+    assert ["mine"] in texts and ["reference"] in texts
+    plt.close(fig)
 
 
 def test_plot_events_labels_fix_the_rows():
