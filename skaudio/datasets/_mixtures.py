@@ -33,6 +33,10 @@ def shortest_noise(sr: int | None) -> int:
     return frame_settings(8000 if sr is None else sr)[0]
 
 
+# A batch (n_clips, n_samples) with at most this many samples per clip and more clips is taken for a
+# recording with its channels last (n_samples, n_channels), as soundfile reads it.
+MAX_CHANNELS = 8
+
 # Babble: this many other clips of the batch are summed into each noise.
 BABBLE_TALKERS = 4
 
@@ -48,6 +52,8 @@ def _snr_values(snr_db, n, rng):
             raise ValueError(f"snr_db must be finite, got {snr_db!r}.")
         return np.full(n, float(snr_db))
     try:
+        if isinstance(snr_db, (str, bytes)):  # "10" would unpack as ("1", "0")
+            raise TypeError
         low, high = (float(v) for v in snr_db)
     except (TypeError, ValueError):
         raise ValueError(f"snr_db must be a number or a (low, high) pair in dB, got {snr_db!r}.") from None
@@ -58,6 +64,17 @@ def _snr_values(snr_db, n, rng):
     return rng.uniform(low, high, size=n)
 
 
+def _refuse_channels_last(batch, name, items="clips"):
+    """Refuse a 2D array that looks like one recording with its channels last rather than a batch of ``items``."""
+    shape = getattr(batch, "shape", ())
+    if len(shape) == 2 and shape[1] <= MAX_CHANNELS < shape[0]:
+        raise ValueError(
+            f"{name} has shape {shape}: {shape[0]} {items} of {shape[1]} samples each? A recording with its "
+            f"channels last (n_samples, n_channels), as soundfile reads it, is {name}.T (one row per channel) or "
+            f"{name}.mean(axis=1)[None] (mixed to mono)."
+        )
+
+
 def _fit_to(noise, length, rng):
     """A random excerpt of ``noise`` of ``length`` samples (tiled if too short)."""
     if len(noise) < length:
@@ -66,15 +83,53 @@ def _fit_to(noise, length, rng):
     return noise[start : start + length]
 
 
-def _audible_excerpt(recording, length, rng, name, tries=20):
-    """A random excerpt as :func:`_fit_to` draws it, drawn again where it falls on a silent stretch."""
-    for _ in range(tries):
-        excerpt = _fit_to(recording, length, rng)
+# A noise or background excerpt must be audible over at least this share of its frames (of AUDIBLE_FRAME
+# samples, within QUIET_DB of the recording's loudest frame): scaled to an SNR, an excerpt that is mostly
+# digital silence becomes a burst far louder than the SNR says.
+AUDIBLE_SHARE = 0.25
+AUDIBLE_FRAME = 256
+QUIET_DB = 60.0
+
+
+def _frame_energies(x):
+    """Energy of each whole frame of ``AUDIBLE_FRAME`` samples of ``x`` (a shorter last frame left out)."""
+    n_frames = len(x) // AUDIBLE_FRAME
+    return np.sum(x[: n_frames * AUDIBLE_FRAME].reshape(n_frames, AUDIBLE_FRAME) ** 2, axis=1)
+
+
+def _audible_excerpt(recording, length, rng, name):
+    """A random excerpt as :func:`_fit_to` draws it, or, where that one is mostly silent, one of the audible ones.
+
+    The first draw is :func:`_fit_to`'s, so that a recording audible throughout gives the excerpts it always
+    gave. Where it falls on a silent stretch, the excerpt is drawn among the frame-aligned starts whose
+    excerpt is audible over ``AUDIBLE_SHARE`` of its frames; a recording with none is refused whatever the
+    seed.
+    """
+    energies = _frame_energies(recording)
+    floor = (energies.max() if len(energies) else np.sum(recording**2)) * 10 ** (-QUIET_DB / 10)
+    excerpt = _fit_to(recording, length, rng)
+    excerpt_energies = _frame_energies(excerpt)
+    if not len(excerpt_energies):  # shorter than a frame: audible anywhere will do
         if np.any(excerpt):
             return excerpt
-    raise ValueError(
-        f"{name} is silent over most of its length: {tries} random excerpts of {length} samples were all silent."
-    )
+    elif np.mean(excerpt_energies > floor) >= AUDIBLE_SHARE:
+        return excerpt
+    looped = recording if len(recording) >= length else np.tile(recording, int(np.ceil(length / len(recording))) + 1)
+    # the share of audible frames of the excerpt starting at each frame boundary, from a running count
+    audible = np.concatenate([[0], np.cumsum(_frame_energies(looped) > floor)])
+    span = max(1, length // AUDIBLE_FRAME)
+    n_starts = (len(looped) - length) // AUDIBLE_FRAME + 1
+    shares = (audible[span : span + n_starts] - audible[:n_starts]) / span
+    candidates = np.flatnonzero(shares >= AUDIBLE_SHARE)
+    if not len(candidates):
+        raise ValueError(
+            f"{name} is silent over most of its length: no excerpt of {length} samples is audible (within "
+            f"{QUIET_DB:g} dB of its loudest {AUDIBLE_FRAME}-sample frame) over {AUDIBLE_SHARE:.0%} of its frames, "
+            "and scaled to an SNR a mostly silent excerpt is a burst far louder than that SNR. Trim the "
+            "recording's silences or leave it out."
+        )
+    start = int(candidates[_randint(rng, 0, len(candidates))]) * AUDIBLE_FRAME
+    return looped[start : start + length]
 
 
 def _check_augmentation(noise_filter_db, noise_speed_perturbation):
@@ -145,8 +200,11 @@ def make_noisy(
         and hold at least one analysis frame of the factories (32 ms rounded
         up to a power of two at ``sr``, :func:`skaudio.pipelines.frame_settings`;
         256 samples when ``sr`` is None): a shorter one, looped, would be a
-        buzz at its own period, not noise. A random excerpt that falls on a
-        silent stretch of a recording is drawn again.
+        buzz at its own period, not noise. An excerpt must be audible over a
+        quarter of its 256-sample frames (within 60 dB of the recording's
+        loudest frame): one that falls on a silent stretch is drawn again
+        among those that are, and a recording with none is refused (scaled
+        to the SNR, a sliver of noise would be a loud burst).
     snr_db : float or (float, float), default=0.0
         Signal-to-noise ratio in dB (signal power over the clip's length), or
         a (low, high) range drawn uniformly per clip.
@@ -186,6 +244,7 @@ def make_noisy(
     >>> snr(clean, noisy).round(3)
     array([5., 5., 5.])
     """
+    _refuse_channels_last(clean, "clean")
     clips = check_waveforms(clean, name="clean")
     sr = check_sample_rate(sr, allow_none=True)
     _check_augmentation(noise_filter_db, noise_speed_perturbation)
@@ -200,6 +259,7 @@ def make_noisy(
     else:
         if isinstance(noise, np.ndarray) and noise.ndim == 1 and noise.dtype != object:
             noise = [noise]  # one recording
+        _refuse_channels_last(noise, "noise", items="recordings")
         recordings = check_waveforms(list(noise), name="noise")
         shortest = shortest_noise(sr)
         for k, rec in enumerate(recordings):

@@ -161,8 +161,9 @@ def make_event_scenes(
     backgrounds : {"white", "pink", "brown"} or list of 1D ndarray, default="pink"
         Coloured noise, or recordings at ``sr`` from which each scene gets a
         random excerpt (tiled when shorter than the scene; drawn again where
-        it falls on a silent stretch). A recording must hold one analysis
-        frame (:func:`~skaudio.datasets.make_noisy`'s shortest noise).
+        it falls on a silent stretch, as :func:`~skaudio.datasets.make_noisy`
+        draws noise excerpts). A recording must hold one analysis frame
+        (:func:`~skaudio.datasets.make_noisy`'s shortest noise).
     snr_db : float or (float, float), default=(0.0, 20.0)
         Event-to-background ratio in dB (the event's power over its own
         samples against the background's), or a range drawn per event.
@@ -222,8 +223,8 @@ def make_event_scenes(
     n_scenes = _check_positive_int(n_scenes, "n_scenes")
     if not is_number(duration) or not np.isfinite(duration) or duration <= 0:
         raise ValueError(f"duration must be a number of seconds > 0, got {duration!r}.")
-    if trim_db is not None and (not isinstance(trim_db, numbers.Real) or trim_db <= 0):
-        raise ValueError(f"trim_db must be a positive number of dB or None, got {trim_db!r}.")
+    if trim_db is not None and not (is_number(trim_db) and 0 < trim_db < np.inf):
+        raise ValueError(f"trim_db must be a finite number of dB > 0, or None, got {trim_db!r}.")
     if not isinstance(allow_overlap, (bool, np.bool_)):
         raise ValueError(f"allow_overlap must be True or False, got {allow_overlap!r}.")
     if not is_number(speed_perturbation) or not 0 <= speed_perturbation < 1:

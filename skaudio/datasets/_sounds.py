@@ -284,7 +284,9 @@ def make_sounds(
         clean. A number, or a range ``(low, high)`` to draw from uniformly per
         clip, adds white Gaussian noise over the whole clip at that
         signal-to-noise ratio in dB, the signal power being the event's mean
-        power over its own span (onset to offset). The noise comes from its
+        power over the stretch it was synthesised in (the 30-90 % of its
+        clip above; for a click train, the pauses before its first click
+        and after its last click's ring count). The noise comes from its
         own random stream, so the same ``random_state`` gives the same events
         with and without noise.
     return_bunch : bool, default=False
@@ -306,7 +308,9 @@ def make_sounds(
         Returned instead of ``(X, y)`` when ``return_bunch=True``, with keys
         ``data`` (X), ``target`` (y), ``target_names`` (ndarray of the class
         names), ``sr`` (int), and ``onset`` and ``offset`` (float ndarrays,
-        the event's start and end within each clip in seconds).
+        the event's start and end within each clip in seconds: its first and
+        last non-zero sample, so a click train runs from its first click to
+        the end of its last click's ring).
 
     Raises
     ------
@@ -349,9 +353,10 @@ def make_sounds(
     classes = _check_classes(classes)
     try:
         dur_low, dur_high = _check_range(duration, "duration")
-    except ValueError:
+    except ValueError as exc:
         raise ValueError(
-            f"duration must be a number of seconds >= {_MIN_DURATION} or a (low, high) pair of them, got {duration!r}."
+            f"duration must be a number of seconds >= {_MIN_DURATION} or a (low, high) pair of them with low <= "
+            f"high, got {duration!r}: {exc}"
         ) from None
     if dur_low < _MIN_DURATION:
         raise ValueError(f"duration must be >= {_MIN_DURATION} s (at least one short event), got {duration!r}.")
@@ -391,7 +396,10 @@ def make_sounds(
         if peak > 0:
             clip *= level / peak
         X.append(clip.astype(np.float32))
-        onsets[i], offsets[i] = onset / sr, (onset + n_event) / sr
+        # annotated from its first to its last sound: a click train's stretch starts and ends between clicks
+        sounding = np.flatnonzero(event)
+        first, last = (sounding[0], sounding[-1] + 1) if sounding.size else (0, n_event)
+        onsets[i], offsets[i] = (onset + first) / sr, (onset + last) / sr
 
     if return_bunch:
         return Bunch(

@@ -59,7 +59,8 @@ def _select_keys(hist, metrics):
             "history is empty: it has no per-epoch values (was the estimator fitted for at least one epoch?)."
         )
     if metrics is None:
-        names = [key for key in available if not (key.startswith("val_") and key[4:] in hist)]
+        # a validation curve goes with its training curve, and alone when that one is empty
+        names = [key for key in available if not (key.startswith("val_") and key[4:] in available)]
     else:
         names = [metrics] if isinstance(metrics, str) else list(metrics)
         if not names:

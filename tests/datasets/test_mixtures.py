@@ -50,6 +50,7 @@ def test_noise_recordings_and_ragged_clips(clean):
     [
         (dict(noise="purple"), "noise must be one of"),
         (dict(snr_db="loud"), "snr_db must be a number"),
+        (dict(snr_db="10"), "snr_db must be a number or a \\(low, high\\) pair in dB, got '10'"),
         (dict(snr_db=(10, 0)), "low <= high"),
         (dict(noise=[np.zeros(1000)]), r"noise\[0\] is silent"),
         (dict(noise=[np.ones(1)]), r"noise\[0\] holds 1 samples, fewer than one analysis frame \(256\): looped, it"),
@@ -73,8 +74,29 @@ def test_an_excerpt_on_a_silent_stretch_is_drawn_again(clean):
     np.testing.assert_allclose(snr(out, noisy), 3, atol=1e-3)
     one_click = np.zeros(1_000_000)
     one_click[0] = 1.0
-    with pytest.raises(ValueError, match=r"noise\[0\] is silent over most of its length: 20 random excerpts of 8000"):
+    with pytest.raises(ValueError, match=r"noise\[0\] is silent over most of its length: no excerpt of 8000"):
         make_noisy(clean[:1], noise=[one_click], random_state=2)
+
+
+def test_a_mostly_silent_recording_gives_noise_over_most_of_each_clip_whatever_the_seed(clean):
+    # half a second of noise, then five seconds of digital silence: an excerpt holding a sliver of the noise,
+    # scaled to the SNR, would be a burst far louder than the clip; one with none, an error for some seeds only
+    take = np.r_[np.random.default_rng(0).standard_normal(4000) * 0.1, np.zeros(40000)]
+    for seed in range(60):
+        noisy, out = make_noisy(clean[:1], noise=[take], snr_db=10, sr=8000, random_state=seed)
+        added = noisy[0] - out[0]
+        assert np.mean(added != 0) >= 0.2, seed
+        assert np.max(np.abs(added)) < 2 * np.max(np.abs(out[0])), seed
+
+
+def test_a_recording_with_its_channels_last_is_not_taken_for_clips(clean):
+    stereo = np.random.default_rng(0).standard_normal((8000, 2)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"clean has shape \(8000, 2\): 8000 clips of 2 samples.*clean\.T"):
+        make_noisy(stereo, random_state=0)
+    with pytest.raises(ValueError, match=r"noise has shape \(8000, 2\): 8000 recordings of 2 samples.*noise\.T"):
+        make_noisy(clean, noise=stereo, random_state=0)
+    noisy, _ = make_noisy(stereo.T, noise=stereo.T, snr_db=5, random_state=0)  # each channel a clip
+    assert noisy.shape == (2, 8000)
 
 
 def test_silent_clip_and_babble_of_one(clean):

@@ -135,6 +135,8 @@ def test_a_slowed_event_still_fits_its_scene():
         (dict(n_events=(1.5, 2)), r"n_events must be an int or a \(low, high\) pair of ints, got \(1.5, 2\)"),
         (dict(allow_overlap="no"), "allow_overlap must be True or False, got 'no'"),
         (dict(n_scenes=0), "n_scenes"),
+        (dict(trim_db=float("nan")), "trim_db must be a finite number of dB > 0, or None, got nan"),
+        (dict(trim_db=True), "trim_db must be a finite number of dB > 0, or None, got True"),
         (dict(sr=0), "sr must be"),
         (dict(speed_perturbation=1.0), "speed_perturbation must be a number in"),
         (dict(speed_perturbation=-0.1), "speed_perturbation must be a number in"),

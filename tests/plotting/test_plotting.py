@@ -401,6 +401,9 @@ def test_plot_history_metrics_selection():
     # A history without validation curves.
     ax = plot_history({"loss": [1.0, 0.5]})
     assert [line.get_label() for line in ax.get_lines()] == ["loss"]
+    # A validation curve whose training curve is empty is drawn alone, not dropped.
+    ax = plot_history({"loss": [], "val_loss": [1.0, 0.5]})
+    assert [line.get_label() for line in ax.get_lines()] == ["val_loss"]
 
 
 def test_plot_history_from_estimator_and_pipeline(tmp_path):
