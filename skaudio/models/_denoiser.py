@@ -514,10 +514,10 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         return step - step % hop, context - context % hop
 
     def _check_frames(self):
-        if self._domain(warn=False) == "stft" and self.hop_length > self.n_fft:
+        if self._domain(warn=False) == "stft" and self.hop_length >= self.n_fft:
             raise ValueError(
-                f"hop_length ({self.hop_length}) must be at most n_fft ({self.n_fft}): frames further apart than "
-                "their length leave samples out of the analysis, and the overlap-add cannot rebuild them."
+                f"hop_length ({self.hop_length}) must be less than n_fft ({self.n_fft}): the overlap-add rebuilds "
+                "each sample from overlapping frames, and frames that do not overlap leave samples out."
             )
 
     def _warn_short(self, clips, *, stacklevel):

@@ -168,7 +168,8 @@ def build_stft_mask_denoiser(
     n_fft : int, default=256
         STFT window and FFT length (Hann window).
     hop_length : int, default=64
-        STFT hop.
+        STFT hop, ``0 < hop_length < n_fft``: the inverse STFT rebuilds
+        samples from overlapping frames.
     filters, kernel_size, dilation : int or tuple of int
         Per residual convolution block over frames.
     n_layers : int, default=4
@@ -220,6 +221,12 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
+    if not 0 < hop_length < n_fft:
+        raise ValueError(
+            f"hop_length={hop_length!r} must be at least 1 and less than n_fft={n_fft!r}: the masked inverse "
+            "STFT rebuilds each sample from overlapping frames, and frames hop_length >= n_fft apart do not "
+            "overlap, so samples are lost. Give a smaller hop_length (n_fft // 4 is usual)."
+        )
     lstm_stack = layer_stack(lstm_units, "lstm_units", "bidirectional LSTM")
     frequency_stack = layer_stack(frequency_filters, "frequency_filters", "2D convolution")
     refinement_stack = layer_stack(refinement_filters, "refinement_filters", "mask refinement")

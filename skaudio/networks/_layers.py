@@ -38,8 +38,10 @@ class _SeededAugmentation(layers.Layer):
 class RandomTimeShift(_SeededAugmentation):
     """Shift each example along time by up to ``max_shift`` of its length.
 
-    Samples shifted past one end are dropped and the other end is filled with
-    zeros (silence in a waveform, the mean in standardised features).
+    Takes ``(batch, time, channels)`` input: a waveform as ``(batch,
+    samples, 1)``, features as ``(batch, frames, n_features)``. Samples
+    shifted past one end are dropped and the other end is filled with zeros
+    (silence in a waveform, the mean in standardised features).
 
     Parameters
     ----------
@@ -75,7 +77,9 @@ class RandomTimeShift(_SeededAugmentation):
 class RandomTimeStretch(_SeededAugmentation):
     """Stretch or compress each example in time about its centre.
 
-    Every example is resampled along time (linear interpolation between
+    Takes ``(batch, time, channels)`` input: a waveform as ``(batch,
+    samples, 1)``, features as ``(batch, frames, n_features)``. Every
+    example is resampled along time (linear interpolation between
     frames) by a factor drawn uniformly in ``[1 - max_stretch, 1 + max_stretch]``
     and keeps its length: a stretched example is cropped at both ends, a
     compressed one padded with zeros. Speakers differ in speaking rate; this
@@ -107,7 +111,8 @@ class RandomTimeStretch(_SeededAugmentation):
         positions = ops.expand_dims(ops.cast(ops.arange(length), "float32"), 0)
         source = centre + (positions - centre) / factor  # (batch, length), fractional
         lower = ops.floor(source)
-        weight = ops.expand_dims(source - lower, -1)
+        # positions stay float32 (the draws of seeded fits), the weights take the inputs' dtype
+        weight = ops.cast(ops.expand_dims(source - lower, -1), inputs.dtype)
         lower = ops.cast(lower, "int32")
 
         def frames_at(index):
@@ -145,7 +150,7 @@ class RandomGain(_SeededAugmentation):
             return inputs
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
         gain_db = keras.random.uniform(shape, -self.max_db, self.max_db, seed=self.seed_generator)
-        return inputs * ops.power(10.0, gain_db / 20.0)
+        return inputs * ops.cast(ops.power(10.0, gain_db / 20.0), inputs.dtype)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "max_db": self.max_db}
@@ -154,7 +159,10 @@ class RandomGain(_SeededAugmentation):
 class _AddedBelowLevel(_SeededAugmentation):
     """Base: something added to each example at a random level below the example's own RMS.
 
-    Subclasses give ``_unit_addition``: what is added, at unit RMS per example.
+    Subclasses give ``_unit_addition``: what is added, at unit RMS per example,
+    computed from float32 input. The addition is computed in float32 and cast
+    to the inputs' dtype: float16 squares overflow, and its smallest numbers
+    are zero.
     """
 
     def __init__(self, snr_db: Sequence[float], probability: float = 1.0, **kwargs: Any) -> None:
@@ -170,12 +178,14 @@ class _AddedBelowLevel(_SeededAugmentation):
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training:
             return inputs
+        # float32 whatever the policy (the draws are float32); casts are no-ops on float32 input
+        examples = ops.cast(inputs, "float32")
         # per example, the RMS the addition gets (0 where not applied), drawn before the addition itself
         shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
         snr_db = keras.random.uniform(shape, self.snr_db[0], self.snr_db[1], seed=self.seed_generator)
-        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, inputs.dtype)
-        level = applied * _rms(inputs) * ops.power(10.0, -snr_db / 20.0)
-        return inputs + level * self._unit_addition(inputs)
+        applied = ops.cast(keras.random.uniform(shape, seed=self.seed_generator) < self.probability, "float32")
+        level = applied * _rms(examples) * ops.power(10.0, -snr_db / 20.0)
+        return inputs + ops.cast(level * self._unit_addition(examples), inputs.dtype)
 
     def _unit_addition(self, inputs: Any) -> Any:
         raise NotImplementedError
@@ -231,8 +241,9 @@ class RandomNoise(_AddedBelowLevel):
 class RandomMix(_AddedBelowLevel):
     """Mix another example of the batch into each example, as a quieter background.
 
-    Each example gets the next example of its batch (the batch rolled by
-    one) added at a signal-to-background ratio drawn uniformly in ``[low,
+    Each example gets the previous example of its batch (the batch rolled
+    by one: example ``i`` gets example ``i - 1``, the first gets the last)
+    added at a signal-to-background ratio drawn uniformly in ``[low,
     high]`` dB, relative to the two examples' own RMS; the label stays the
     example's own. Real recordings hold other sounds behind the one that
     names them, and the other examples of a training set are the real
@@ -277,9 +288,10 @@ class RandomMix(_AddedBelowLevel):
 class RandomFeatureShift(_SeededAugmentation):
     """Shift each example along the feature axis by up to ``max_shift`` bins.
 
-    On (log-)mel features a shift of a few bands moves formants up or down,
-    which imitates another vocal tract length (VTLP) or pitch; the vacated
-    bands repeat the edge band.
+    Takes features ``(batch, frames, n_features)``. On (log-)mel features
+    a shift of a few bands moves formants up or down, which imitates
+    another vocal tract length (VTLP) or pitch; the vacated bands repeat
+    the edge band.
 
     Parameters
     ----------
@@ -313,7 +325,8 @@ class RandomFeatureShift(_SeededAugmentation):
 class SpecAugment(_SeededAugmentation):
     """SpecAugment-style masking: zero random time spans and feature bands.
 
-    Park et al. (2019). Each example gets ``time_masks`` spans of up to
+    Park et al. (2019). Takes features ``(batch, frames, n_features)``.
+    Each example gets ``time_masks`` spans of up to
     ``time_width`` frames and ``freq_masks`` bands of up to ``freq_width``
     features set to zero (the mean of standardised features).
 

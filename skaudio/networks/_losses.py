@@ -1,5 +1,6 @@
 """Losses for waveform outputs."""
 
+import math
 from typing import Any
 
 import keras
@@ -13,9 +14,22 @@ from skaudio.networks._layers import PACKAGE
 def negative_si_sdr(y_true: ArrayLike, y_pred: ArrayLike) -> Any:
     """Negative scale-invariant SDR per example (dB), a Keras loss for waveform outputs ``(batch, t)``.
 
-    Le Roux et al. (2019). Means are removed first; a small constant keeps
-    silent examples finite. Registered with Keras (``"skaudio>negative_si_sdr"``),
-    so a saved model that uses it loads without custom objects.
+    Le Roux et al. (2019). Means are removed first; a small constant
+    (``1e-8``) keeps silent examples finite. It computes in the inputs'
+    dtype; in float16, where ``1e-8`` rounds to zero, a silent example gives
+    NaN (Keras computes a compiled loss in float32, even under a
+    mixed-precision policy). Registered with Keras
+    (``"skaudio>negative_si_sdr"``), so a saved model that uses it loads
+    without custom objects.
+
+    Silence, in either waveform, is a degenerate case:
+
+    - a silent (or constant) estimate gives 0 dB and a zero gradient, a
+      stationary point that this loss alone cannot lead training out of;
+    - a silent (or constant) target gives ``10 * log10((sum(e ** 2) + 1e-8)
+      / 1e-8)`` dB, ``e`` the estimate less its mean: a large loss for any
+      audible estimate (about 106 dB for a unit sine of 800 samples), whose
+      gradient pushes the estimate towards silence.
 
     Parameters
     ----------
@@ -45,4 +59,5 @@ def negative_si_sdr(y_true: ArrayLike, y_pred: ArrayLike) -> Any:
     target = scale * y_true
     noise = y_pred - target
     ratio = (ops.sum(target**2, axis=-1) + eps) / (ops.sum(noise**2, axis=-1) + eps)
-    return -10.0 * ops.log(ratio) / ops.log(10.0)
+    # a Python constant takes the inputs' dtype (ops.log(10.0) is float32, which float64 input refuses)
+    return -10.0 * ops.log(ratio) / math.log(10.0)

@@ -72,8 +72,10 @@ def test_fit_errors(pairs):
         CNN1DDenoiser(domain="stft", frequency_filters=(8, 0), epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="lstm_units must be an int >= 0"):
         CNN1DDenoiser(domain="stft", lstm_units=-1, epochs=1).fit(noisy[:4], clean[:4])
-    with pytest.raises(ValueError, match=r"hop_length \(256\) must be at most n_fft \(128\)"):
+    with pytest.raises(ValueError, match=r"hop_length \(256\) must be less than n_fft \(128\)"):
         CNN1DDenoiser(domain="stft", n_fft=128, hop_length=256, epochs=1).fit(noisy[:4], clean[:4])
+    with pytest.raises(ValueError, match=r"hop_length \(128\) must be less than n_fft \(128\)"):
+        CNN1DDenoiser(domain="stft", n_fft=128, hop_length=128, epochs=1).fit(noisy[:4], clean[:4])
     with pytest.raises(ValueError, match="Every clean clip in y is silent"):
         CNN1DDenoiser(epochs=1).fit(noisy[:4], 0 * clean[:4])
     with pytest.raises(ValueError, match="chunk_context must be an int >= 0, got -1"):

@@ -233,7 +233,7 @@ def test_augmentation_is_identity_at_inference_and_random_in_training():
         assert out.shape == x.shape and not np.allclose(out, x)
 
 
-def test_random_mix_adds_the_next_example_of_the_batch_at_the_drawn_level():
+def test_random_mix_adds_the_previous_example_of_the_batch_at_the_drawn_level():
     t = np.arange(4000) / 8000
     frequencies = np.linspace(200, 3000, 64)
     levels = np.geomspace(0.01, 1.0, 64)  # loud and quiet examples alike
@@ -299,6 +299,20 @@ def test_stft_layers_invert_exactly_at_any_length():
         np.testing.assert_allclose(np.asarray(MaskedISTFT(256, 64)([spectrum, ones, x])), x, atol=1e-5)
         zero_correction = np.zeros(spectrum.shape, "float32")  # complex mask: identity
         np.testing.assert_allclose(np.asarray(MaskedISTFT(256, 64)([spectrum, zero_correction, x])), x, atol=1e-5)
+
+
+@pytest.mark.parametrize("hop_length", [256, 300, 0])
+def test_stft_mask_denoiser_needs_overlapping_frames(hop_length):
+    from skaudio.models import CNN1DDenoiser
+
+    message = f"hop_length={hop_length} must be at least 1 and less than n_fft=256"
+    with pytest.raises(ValueError, match=message):
+        build_stft_mask_denoiser(n_fft=256, hop_length=hop_length, filters=4)
+    if hop_length == 256:  # the estimator builds through it
+        x = np.random.default_rng(0).standard_normal((2, 1000)).astype("float32")
+        with pytest.raises(ValueError, match=message):
+            CNN1DDenoiser(domain="stft", n_fft=256, hop_length=256, filters=4, n_layers=1, epochs=1).fit(x, x)
+    build_stft_mask_denoiser(n_fft=256, hop_length=255, filters=4)
 
 
 def test_complex_mask_denoiser_starts_as_identity():

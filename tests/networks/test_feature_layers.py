@@ -125,3 +125,65 @@ def test_global_feature_scaling_inside_the_model_uses_training_statistics(waves)
     on_cpu = front_end.fit_transform(waves)  # scaled with these same clips' statistics
     np.testing.assert_allclose(np.asarray(layer(waves)), on_cpu, atol=1e-3)
     np.testing.assert_allclose(on_cpu.reshape(-1, 13).mean(axis=0), 0, atol=1e-4)
+
+
+def test_a_tuple_window_survives_the_keras_format_and_a_pickled_classifier(tmp_path):
+    import json
+    import pickle
+
+    import keras
+
+    from skaudio.models import CNN1DClassifier
+    from skaudio.networks import SpectralFeatures
+
+    layer = SpectralFeatures(n_fft=256, hop_length=64, window=("kaiser", 4.0))
+    # a JSON config holds the tuple as a list
+    assert SpectralFeatures.from_config(json.loads(json.dumps(layer.get_config()))).window == ("kaiser", 4.0)
+    x = np.random.default_rng(0).standard_normal((2, 1000)).astype("float32")
+    model = keras.Sequential([keras.Input((1000,)), layer])
+    model.save(tmp_path / "features.keras")
+    restored = keras.saving.load_model(tmp_path / "features.keras")
+    np.testing.assert_array_equal(np.asarray(restored(x)), np.asarray(model(x)))
+
+    y = np.array([0, 1] * 2)
+    front_end = MFCC(sr=SR, n_fft=256, hop_length=64, n_mels=20, n_mfcc=8, window=("kaiser", 4.0))
+    clf = CNN1DClassifier(front_end=front_end, filters=(4,), dense_units=4, epochs=1, random_state=0).fit(
+        x[[0, 1] * 2], y
+    )
+    unpickled = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(unpickled.predict_proba(x), clf.predict_proba(x))
+
+
+@pytest.mark.parametrize("pad_mode", ["reflect", "symmetric"])
+@pytest.mark.parametrize("n_samples", [1, 2, 50, 128, 129, 300])
+def test_padding_reflects_clips_shorter_than_half_a_frame_as_the_cpu_transformer(pad_mode, n_samples):
+    import tensorflow as tf
+
+    x = np.random.default_rng(n_samples).standard_normal((2, n_samples)).astype("float32")
+    spectrogram = Spectrogram(sr=SR, n_fft=256, hop_length=64, n_mels=20, pad_mode=pad_mode)
+    cpu = spectrogram.fit_transform(x)
+    layer = front_end_layer(spectrogram)
+    np.testing.assert_allclose(np.asarray(layer(x)), cpu, atol=1e-4, rtol=1e-5)
+    # and where the length is known only when the model runs
+    any_length = tf.function(layer.call, input_signature=[tf.TensorSpec((None, None), tf.float32)])
+    np.testing.assert_allclose(any_length(x).numpy(), cpu, atol=1e-4, rtol=1e-5)
+
+
+def test_settings_and_inputs_the_layer_cannot_compute_are_named():
+    import keras
+
+    from skaudio.networks import SpectralFeatures
+
+    with pytest.raises(ValueError, match="win_length=512 must be between 1 and n_fft=256"):
+        SpectralFeatures(n_fft=256, win_length=512)
+    uncentred = SpectralFeatures(n_fft=256, hop_length=64, center=False)
+    message = "A clip of 200 samples holds no frame of n_fft=256 samples with center=False"
+    with pytest.raises(ValueError, match=message):
+        uncentred(np.zeros((2, 200), "float32"))
+    with pytest.raises(ValueError, match=message):
+        uncentred.compute_output_shape((None, 200))
+    with pytest.raises(ValueError, match=message):
+        keras.Sequential([keras.Input((200, 1)), SpectralFeatures(n_fft=256, hop_length=64, center=False)])
+    assert uncentred.compute_output_shape((None, 256)) == (None, 1, 129)
+    with pytest.raises(ValueError, match=r"mono waveforms .* got 2 channels .* Mix them to mono first"):
+        SpectralFeatures(n_fft=256, hop_length=64)(np.zeros((2, 1000, 2), "float32"))
