@@ -24,15 +24,20 @@ loaded with ``trusted=True``. Read more in the :ref:`User Guide <persistence>`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
 import importlib.metadata
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
+import types
 import warnings
 import zipfile
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,6 +51,7 @@ __all__ = [
     "load_model",
     "read_model_metadata",
     "save_model",
+    "untrusted_network_objects",
     "untrusted_types",
     "version_differences",
 ]
@@ -72,6 +78,10 @@ TRUSTED_TYPES = (
     "scikeras.utils.transformers.ClassifierLabelEncoder",
     "scikeras.utils.transformers.TargetReshaper",
     "numpy.dtype",
+    # what a fitted CalibratedClassifierCV holds besides its estimators: each fold's calibrated classifier and
+    # its sigmoid calibrator (isotonic regression is a public estimator, trusted by skops)
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
     # what a fitted search (GridSearchCV, ...) holds besides its estimators: the splitters it was given or
     # chose, the scorer of scoring=None (the estimator's own score method) and skaudio's scorers. A scorer
     # built by make_scorer holds its metric function, which is a type of its own: skaudio's is trusted,
@@ -103,9 +113,24 @@ _METADATA = "metadata.json"
 _PAYLOAD = "model.skops"
 _NETWORK = re.compile(r"networks/[0-9]+\.keras")
 _PLACEHOLDER = "skaudio-network:"
+_KERAS_CONFIG = "config.json"  # what a .keras network holds beside its own metadata.json
 # Keys save_model writes itself; the caller's metadata must not set them.
 _RESERVED = ("format", "date", "versions", "model", "networks", "untrusted_types")
 _MAX_METADATA_BYTES = 10 * 2**20
+# What a member may unpack to (its declared size is checked before reading, and the read is capped, in case the
+# size is a lie): a model's scikit-learn part is kilobytes to megabytes (its networks are members of their own),
+# so these only stop a small file that unpacks to gigabytes. The payload's limit is documented (load_model).
+_MAX_PAYLOAD_BYTES = 512 * 2**20
+_MAX_NETWORK_CONFIG_BYTES = 64 * 2**20
+# How a zip archive starts (a local file header, or the end record of an empty archive). A file that starts
+# otherwise is no model file, whatever zip it may embed (an old joblib pickle holds its networks as .keras zips).
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+# Keras layers that run Python code of the file (a Lambda's function, a TFSMLayer's SavedModel), and the entry
+# of a serialised lambda: refused by safe mode, so a network holding one needs trust.
+_CODE_CLASSES = {"Lambda": "a Lambda layer", "TFSMLayer": "a TFSMLayer", "__lambda__": "a Python function"}
+# Packages whose classes a network may name and still load in safe mode (skaudio's layers are registered with
+# Keras). "builtins" with class "function" is Keras' way of naming its own functions (losses, activations).
+_NETWORK_PACKAGES = ("keras", "skaudio")
 _KERAS_PACKAGES = ("keras", "tensorflow", "tf_keras")
 # Versions recorded at save (file key -> module, distribution names, what users call it) ...
 _RECORDED = {
@@ -118,9 +143,10 @@ _RECORDED = {
 }
 # ... and those compared at load (major.minor).
 _CHECKED = {key: _RECORDED[key] for key in ("skaudio", "sklearn", "keras", "tensorflow")}
-# Keras' safe mode before 3.11 could be talked into importing and calling functions (CVE-2025-1550, fixed
-# in 3.9; CVE-2025-8747, fixed in 3.11).
-_SAFE_KERAS = (3, 11)
+# Keras' safe mode had known holes: importing and calling functions (CVE-2025-1550, fixed in 3.9;
+# CVE-2025-8747, fixed in 3.11) and a TFSMLayer loading a SavedModel (CVE-2026-1462, fixed in 3.14, and
+# backported to 3.12.1 and 3.13.2, which this major.minor floor warns about too).
+_SAFE_KERAS = (3, 14)
 
 
 class ModelVersionWarning(UserWarning):
@@ -147,7 +173,9 @@ class UntrustedModelError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------------- saving
-def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+def save_model(
+    model: Any, path: str | os.PathLike[str], *, metadata: dict[str, Any] | None = None, replace: bool = True
+) -> dict[str, Any]:
     """Save a fitted scikit-learn object holding skaudio estimators to a model file.
 
     The file is a zip archive: ``metadata.json`` (``metadata`` plus the
@@ -179,7 +207,11 @@ def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, 
         one of ``"classify"``, ``"detect"``, ``"denoise"`` and match the
         model's final estimator. The keys ``format``, ``date``, ``versions``,
         ``model``, ``networks`` and ``untrusted_types`` are written by
-        skaudio.
+        skaudio. NaN and infinity are refused: JSON cannot hold them.
+    replace : bool, default=True
+        Whether an existing ``path`` may be replaced. With False, a file at
+        ``path`` is never replaced, not even one that appears while the model
+        is being saved (checked when the complete file is moved into place).
 
     Returns
     -------
@@ -188,11 +220,17 @@ def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, 
 
     Raises
     ------
+    TypeError
+        ``model`` is not a scikit-learn estimator (a class, not an instance,
+        included), or ``metadata`` is not a dict with string keys.
     ValueError
-        The metadata is not JSON-serialisable, uses a reserved key or names
-        another task than the model's; or the model holds a Keras object
-        outside an estimator's ``model_`` (an optimizer or callback
-        instance as a parameter: pass its name or class instead).
+        The metadata is not JSON-serialisable (NaN and infinity included),
+        uses a reserved key or names another task than the model's; or the
+        model holds a Keras object outside an estimator's ``model_`` (an
+        optimizer or callback instance as a parameter: pass its name or
+        class instead).
+    FileExistsError
+        ``replace=False`` and ``path`` exists; nothing was written.
 
     See Also
     --------
@@ -222,6 +260,11 @@ def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, 
 
     from skaudio.utils import atomic_path
 
+    if isinstance(model, type):
+        raise TypeError(
+            f"save_model saves a fitted estimator, got the class {model.__name__} itself: pass an instance "
+            f"fitted to data, e.g. {model.__name__}(...).fit(X, y)."
+        )
     if not hasattr(model, "get_params"):
         raise TypeError(f"save_model saves scikit-learn estimators, got {type(model).__name__}.")
     metadata = _checked_metadata(metadata)
@@ -259,11 +302,11 @@ def save_model(model: Any, path: str | os.PathLike[str], *, metadata: dict[str, 
     }
     with (
         tempfile.TemporaryDirectory() as scratch,
-        atomic_path(path) as tmp,
+        atomic_path(path, replace=replace) as tmp,
         zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
         # metadata first: a reader finds it without scanning the networks
-        archive.writestr(_METADATA, json.dumps(metadata, indent=2))
+        archive.writestr(_METADATA, json.dumps(metadata, indent=2, allow_nan=False))
         archive.writestr(_PAYLOAD, payload)
         for (_, state), name in zip(detached, names):
             network = os.path.join(scratch, "network.keras")
@@ -292,6 +335,13 @@ def _checked_metadata(metadata):
             checked[key] = json.loads(json.dumps(value, default=_plain_json))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"metadata[{key!r}] is not JSON-serialisable: {exc}") from None
+        try:
+            json.dumps(checked[key], allow_nan=False)
+        except ValueError:
+            raise ValueError(
+                f"metadata[{key!r}] holds NaN or infinity, which JSON cannot hold: store None, or the value as "
+                "a string, instead."
+            ) from None
     return checked
 
 
@@ -323,40 +373,64 @@ def _describe_steps(model):
 
 def _keras_wrappers(model):
     """Every fitted scikeras estimator inside ``model``, each once; refuses Keras objects held elsewhere."""
-    from scikeras.wrappers import BaseWrapper
-    from sklearn.base import BaseEstimator
-
-    found, seen = [], set()
-
-    def visit(value, where):
-        if id(value) in seen:
-            return
-        if isinstance(value, BaseEstimator):
-            seen.add(id(value))
-            state = vars(value)
-            if isinstance(value, BaseWrapper) and "model_" in state:
-                found.append(value)
-                state = {k: v for k, v in state.items() if k not in ("model_", "_fit_callbacks", "_predict_callbacks")}
-            children = state.items()
-        elif isinstance(value, dict):
-            seen.add(id(value))
-            children = value.items()
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            seen.add(id(value))
-            children = enumerate(value)
-        elif not isinstance(value, type) and type(value).__module__.split(".")[0] in _KERAS_PACKAGES:
+    found = []
+    for where, value in _reachable(model):
+        if _is_keras_object(value):
             raise ValueError(
                 f"cannot save {type(value).__name__} at {where}: a model file holds Keras networks "
                 "only as a fitted estimator's model_. Give Keras parameters by name or class "
                 "(optimizer='adam', callbacks=keras.callbacks.EarlyStopping)."
             )
-        else:
-            return
-        for key, child in children:
-            visit(child, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]")
-
-    visit(model, type(model).__name__)
+        if _network_state(value) and "model_" in vars(value):
+            found.append(value)
     return found
+
+
+def _reachable(model):
+    """``(where, value)`` of every object reachable from ``model``, each once, in the order of its attributes.
+
+    Walks containers and the attributes (``vars``) of every object but classes, modules and Keras objects,
+    not only of estimators: meta-estimators keep fitted estimators in plain objects
+    (``CalibratedClassifierCV.calibrated_classifiers_``). A scikeras estimator's network is not walked into.
+    """
+    seen, stack = set(), [(type(model).__name__, model)]
+    while stack:
+        where, value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        yield where, value
+        children = [
+            (f"{where}.{key}" if isinstance(key, str) else f"{where}[{key!r}]", child)
+            for key, child in _children(value)
+        ]
+        stack.extend(reversed(children))
+
+
+def _children(value):
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(enumerate(value))
+    if isinstance(value, (type, types.ModuleType)) or _is_keras_object(value):
+        return []
+    state = getattr(value, "__dict__", None)
+    if not isinstance(state, dict):
+        return []  # numbers, strings, arrays: nothing inside holds an estimator
+    skipped = _network_state(value)
+    return [(key, child) for key, child in state.items() if key not in skipped]
+
+
+def _network_state(value):
+    """The attributes that hold a scikeras estimator's network (none for other objects), which are not walked."""
+    wrappers = sys.modules.get("scikeras.wrappers")  # not imported: no scikeras estimator exists
+    if wrappers is not None and isinstance(value, wrappers.BaseWrapper):
+        return ("model_", "_fit_callbacks", "_predict_callbacks")
+    return ()
+
+
+def _is_keras_object(value):
+    return not isinstance(value, type) and type(value).__module__.split(".")[0] in _KERAS_PACKAGES
 
 
 # -------------------------------------------------------------------------------------------------- reading
@@ -389,13 +463,17 @@ def is_model_file(path: str | os.PathLike[str]) -> bool:
     False
     """
     try:
-        with open(path, "rb") as f:
-            if f.read(4) != b"PK\x03\x04":
-                return False
+        if not _starts_as_zip(path):
+            return False
         with zipfile.ZipFile(path) as archive:
             return {_METADATA, _PAYLOAD} <= set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+def _starts_as_zip(path):
+    with open(path, "rb") as f:
+        return f.read(4) in _ZIP_SIGNATURES
 
 
 def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -423,10 +501,13 @@ def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     ------
     FileNotFoundError
         No such file.
+    IsADirectoryError
+        ``path`` is a folder.
     ValueError
         The file is not a model file of this format: an old joblib (pickle)
-        file, whose metadata cannot be read without loading it, a foreign
-        or corrupt file, or a newer format.
+        file, whose metadata cannot be read without loading it, a corrupt or
+        truncated file, a zip that is no model file (a Keras ``.keras``
+        network), a newer format, or metadata of the wrong types.
 
     Examples
     --------
@@ -440,45 +521,149 @@ def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     >>> metadata["format"], metadata["sr"], metadata["model"]["class"]
     (2, 8000, 'skaudio.preprocessing._scaler.FeatureScaler')
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(2, "no such model file", path)
-    if not is_model_file(path):
+    path = _existing_file(path)
+    if not _starts_as_zip(path):
         raise ValueError(f"{_not_a_model_file(path)}.")
-    with zipfile.ZipFile(path) as archive:
+    with _open_archive(path) as archive:
         return _metadata_of(archive, path)
+
+
+def _existing_file(path):
+    """``path`` as a str, or the OSError that says it is no file."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a model file", path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(errno.ENOENT, "no such model file", path)
+    return path
 
 
 def _not_a_model_file(path):
     return (
-        f"{path} is not a skaudio model file (a zip with metadata.json); if it is an old joblib (pickle) model, "
+        f"{path} is not a skaudio model file (not a zip archive); if it is an old joblib (pickle) model, "
         "it cannot be inspected or loaded without running any code it holds"
     )
 
 
+def _open_archive(path):
+    """The zip archive of a file that starts as one, open; a ValueError when it is corrupt or no model file.
+
+    Said before anything else: advice to trust such a file would only lead to unpickling a broken download.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(
+            f"{path} is a corrupt or truncated zip file ({exc}): it cannot be a complete model file. Save "
+            "or download it again."
+        ) from None
+    names = set(archive.namelist())
+    if _KERAS_CONFIG in names and _PAYLOAD not in names:
+        archive.close()
+        raise ValueError(
+            f"{path} is a Keras network (.keras), not a skaudio model file: load it with "
+            "keras.saving.load_model (import skaudio.networks first)."
+        )
+    if _METADATA not in names:
+        archive.close()
+        raise ValueError(f"{path} is a zip file but not a skaudio model file (no {_METADATA}).")
+    return archive
+
+
+def _read_member(archive, name, limit, path):
+    """The bytes of member ``name``, refused when it declares or unpacks to more than ``limit`` bytes."""
+    info = archive.getinfo(name)
+    too_large = (
+        f"{path}: its member {name} unpacks to more than {limit // 2**20} MiB, more than a model file's "
+        f"{name} holds; the file is corrupt or hostile"
+    )
+    if info.file_size > limit:
+        raise ValueError(f"{too_large} ({info.file_size} bytes declared).")
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)  # the declared size can be a lie
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ValueError(f"{path}: its member {name} is corrupt ({exc}).") from None
+    if len(data) > limit:
+        raise ValueError(f"{too_large}.")
+    return data
+
+
 def _metadata_of(archive, path):
     try:
-        member = archive.getinfo(_METADATA)
-    except KeyError:
-        raise ValueError(f"{path} is a zip file but not a skaudio model file (no metadata.json).") from None
-    if member.file_size > _MAX_METADATA_BYTES:
-        raise ValueError(f"{path}: metadata.json is {member.file_size} bytes, more than a model's metadata holds.")
-    try:
-        metadata = json.loads(archive.read(member).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path}: metadata.json is not valid JSON ({exc}).") from None
+        metadata = json.loads(_read_member(archive, _METADATA, _MAX_METADATA_BYTES, path).decode("utf-8"))
+    except (UnicodeDecodeError, zipfile.BadZipFile, RecursionError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: {_METADATA} is not valid JSON ({exc}).") from None
     if not isinstance(metadata, dict) or not isinstance(metadata.get("format"), int):
         raise ValueError(  # noqa: TRY004 - a foreign file, not a caller's wrong argument
             f"{path}: metadata.json holds no model format number; not a skaudio model file."
         )
     if metadata["format"] != FORMAT:
-        saved = (metadata.get("versions") or {}).get("skaudio", "?")
+        saved = metadata.get("versions")
+        saved = saved.get("skaudio", "?") if isinstance(saved, dict) else "?"
         raise ValueError(
             f"{path} has model format {metadata['format']}, this skaudio "
             f"({_installed_version('skaudio')}) reads format {FORMAT}: install skaudio {saved}, which "
             "saved it."
         )
+    _check_metadata_types(metadata, _METADATA_TYPES, path)
     return metadata
+
+
+def _is_list_of_str(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_model_description(value):
+    steps = value.get("steps", []) if isinstance(value, dict) else None
+    return isinstance(steps, list) and isinstance(value.get("class", ""), str) and all(_is_step(step) for step in steps)
+
+
+def _is_step(value):
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("name"), str)
+        and isinstance(value.get("class"), str)
+        and isinstance(value.get("params"), dict)
+        and all(isinstance(param, str) for param in value["params"].values())
+    )
+
+
+# The keys skaudio reads from metadata.json: what each must be (checked when present), as a test and in words.
+_METADATA_TYPES = {
+    "task": (lambda value: value is None or isinstance(value, str), "a string or null"),
+    "date": (lambda value: isinstance(value, str), "a string"),
+    "versions": (
+        lambda value: isinstance(value, dict) and all(v is None or isinstance(v, str) for v in value.values()),
+        "an object of version strings",
+    ),
+    "model": (
+        _is_model_description,
+        "an object of the model's class and steps (each a name, a class and params as strings)",
+    ),
+    "networks": (_is_list_of_str, "a list of strings"),
+    "untrusted_types": (_is_list_of_str, "a list of strings"),
+}
+
+
+def _check_metadata_types(metadata, expected, path):
+    """Refuse a value of ``metadata`` that fails its test in ``expected`` (key: (test, in words)), naming the key.
+
+    The file's author chose the values: a wrong type is said here, not met later as an AttributeError. The
+    command line checks the keys it writes with it too.
+    """
+    for key, (is_right, what) in expected.items():
+        if key in metadata and not is_right(metadata[key]):
+            raise ValueError(
+                f"{path}: {_METADATA}'s {key!r} must be {what}, got {_json_type(metadata[key])} "
+                f"{json.dumps(metadata[key])[:60]}; the file was edited or not written by skaudio.save_model: "
+                "save the model again."
+            )
+
+
+def _json_type(value):
+    kinds = ((bool, "a boolean"), (str, "a string"), ((int, float), "a number"), (list, "a list"), (dict, "an object"))
+    return next((word for kind, word in kinds if isinstance(value, kind)), "null")
 
 
 def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
@@ -509,16 +694,109 @@ def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
     if isinstance(model_file, bytes):
         payload = model_file
     else:
-        with zipfile.ZipFile(model_file) as archive:
-            payload = _payload(archive, model_file)
+        with _open_model_file(model_file) as (archive, path):
+            payload = _payload(archive, path)
     return sorted(set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES))
+
+
+@contextlib.contextmanager
+def _open_model_file(model_file):
+    """``(archive, path)`` of a model file given by path, or the error that says what the file is instead."""
+    path = _existing_file(model_file)
+    if not _starts_as_zip(path):
+        raise ValueError(f"{_not_a_model_file(path)}.")
+    with _open_archive(path) as archive:
+        yield archive, path
 
 
 def _payload(archive, path):
     try:
-        return archive.read(_PAYLOAD)
+        return _read_member(archive, _PAYLOAD, _MAX_PAYLOAD_BYTES, path)
     except KeyError:
         raise ValueError(f"{path}: the model file has no {_PAYLOAD}.") from None
+
+
+def untrusted_network_objects(model_file: str | os.PathLike[str]) -> list[str]:
+    """What a model file's networks hold that Keras' safe mode refuses: code, or classes of other packages.
+
+    Reads each ``networks/N.keras`` member's ``config.json`` as JSON:
+    nothing is imported or built, and Keras is not imported. Found are
+    ``Lambda`` and ``TFSMLayer`` layers and serialised Python functions
+    (code of the file), and classes or functions of packages other than
+    Keras and skaudio. :func:`load_model` refuses such a network unless
+    ``trusted=True``.
+
+    Parameters
+    ----------
+    model_file : str or os.PathLike
+        A model file.
+
+    Returns
+    -------
+    list of str
+        One entry per finding, ``"networks/0.keras: a Lambda layer"``, sorted.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    IsADirectoryError
+        ``model_file`` is a folder.
+    ValueError
+        Not a model file, or a network member that is not a ``.keras`` archive.
+
+    See Also
+    --------
+    untrusted_types : what the scikit-learn part needs.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from skaudio import save_model
+    >>> from skaudio.persistence import untrusted_network_objects
+    >>> from skaudio.preprocessing import FeatureScaler
+    >>> path = os.path.join(tempfile.mkdtemp(), "scaler.skaudio")
+    >>> _ = save_model(FeatureScaler().fit(np.ones((2, 3, 4))), path)
+    >>> untrusted_network_objects(path)
+    []
+    """
+    found = []
+    with _open_model_file(model_file) as (archive, path):
+        for name in sorted(name for name in archive.namelist() if _NETWORK.fullmatch(name)):
+            found += [f"{name}: {what}" for what in sorted(_code_in_config(_network_config(archive, name, path)))]
+    return found
+
+
+def _network_config(archive, name, path):
+    """The ``config.json`` of network member ``name``, read as JSON from the archive (streamed, size-capped)."""
+    try:
+        with archive.open(name) as member, zipfile.ZipFile(member) as network:
+            text = _read_member(network, _KERAS_CONFIG, _MAX_NETWORK_CONFIG_BYTES, f"{path}: {name}")
+        return json.loads(text.decode("utf-8"))
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: its network {name} is not a Keras .keras archive ({exc}).") from None
+
+
+def _code_in_config(config):
+    """Descriptions of what in a Keras config safe mode refuses (see ``_CODE_CLASSES``, ``_NETWORK_PACKAGES``)."""
+    found, stack = set(), [config]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+            module, class_name = value.get("module"), value.get("class_name")
+            if isinstance(class_name, str) and class_name in _CODE_CLASSES:
+                found.add(_CODE_CLASSES[class_name])
+            elif (
+                isinstance(module, str)
+                and module.split(".")[0] not in _NETWORK_PACKAGES
+                and (module, class_name) != ("builtins", "function")
+            ):
+                found.add(f"{module}.{class_name}")
+    return found
 
 
 def version_differences(metadata: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -608,12 +886,23 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
 
     Raises
     ------
+    FileNotFoundError
+        No such file.
+    IsADirectoryError
+        ``path`` is a folder.
+    TypeError
+        ``trusted`` is neither a bool nor a list of names or types.
     UntrustedModelError
         The file needs untrusted types (named in the message), or it is an
-        old joblib (pickle) file and ``trusted`` is not True.
+        old joblib (pickle) file (it does not start as a zip archive) and
+        ``trusted`` is not True.
     ValueError
-        Not a model file, a newer format, a task that is not the model's,
-        or a file that does not load (saved by other versions, corrupt).
+        A corrupt or truncated file, a zip that is no model file (a Keras
+        ``.keras`` network), a newer format, metadata of the wrong types, a
+        task that is not the model's, a ``model.skops`` member larger than
+        512 MiB unpacked, or a file that does not
+        load (saved by other versions, corrupt). None of these is helped by
+        ``trusted``.
 
     Warns
     -----
@@ -637,20 +926,15 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
     >>> load_model(path).transform(X).shape
     (2, 3, 4)
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(2, "no such model file", path)
-    if not is_model_file(path):
+    extra = _trusted_names(trusted)
+    path = _existing_file(path)
+    if not _starts_as_zip(path):
         if trusted is True:
             import joblib
 
             return joblib.load(path)
         raise UntrustedModelError(_not_a_model_file(path))
-    if trusted is None or isinstance(trusted, bool):
-        extra = []
-    else:
-        extra = [_type_path(kind) for kind in ([trusted] if isinstance(trusted, (str, type)) else trusted)]
-    with zipfile.ZipFile(path) as archive:
+    with _open_archive(path) as archive:
         metadata = _metadata_of(archive, path)
         differences = version_differences(metadata)
         if differences:
@@ -661,8 +945,9 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
                 ModelVersionWarning,
                 stacklevel=2,
             )
+        payload = _payload(archive, path)  # its own errors name the member: not "cannot load" below
         try:
-            model = _load_payload(archive, path, trusted is True, extra)
+            model = _load_payload(payload, path, trusted is True, extra)
             _attach_networks(model, archive, path, safe_mode=trusted is not True)
         except UntrustedModelError:
             raise
@@ -693,15 +978,27 @@ def _versions_text(differences, column):
     return ", ".join(f"{row[0]} {row[column]}" for row in differences)
 
 
-def _type_path(kind):
-    return kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}"
+def _trusted_names(trusted):
+    """The type and function names ``trusted`` adds to the trusted ones (none for a bool), or a TypeError."""
+    if trusted is None or isinstance(trusted, bool):  # exactly a bool: 1 or np.True_ could be a slip
+        return []
+    kinds = [trusted] if isinstance(trusted, (str, type)) else trusted
+    if isinstance(kinds, (list, tuple)) and all(_is_nameable(kind) for kind in kinds):
+        return [kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}" for kind in kinds]
+    raise TypeError(
+        f"trusted must be True, False, or a list of type or function names (str) and types, got "
+        f"{type(trusted).__name__} {trusted!r:.80}."
+    )
 
 
-def _load_payload(archive, path, trust_all, extra):
+def _is_nameable(kind):
+    return isinstance(kind, (str, type, types.FunctionType, types.BuiltinFunctionType))
+
+
+def _load_payload(payload, path, trust_all, extra):
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
 
-    payload = _payload(archive, path)
     needed = untrusted_types(payload)
     refused = [name for name in needed if name not in extra]
     if refused and not trust_all:
@@ -738,8 +1035,8 @@ def _attach_networks(model, archive, path, *, safe_mode):
             if not _NETWORK.fullmatch(name) or name not in members:
                 raise ValueError(f"{path}: an estimator's network {name!r} is not in the file.")
             network = os.path.join(scratch, "network.keras")
-            with open(network, "wb") as f:
-                f.write(archive.read(name))
+            with archive.open(name) as member, open(network, "wb") as f:
+                shutil.copyfileobj(member, f)  # streamed: a network is not held in memory twice
             try:
                 wrapper.model_ = keras.saving.load_model(network, safe_mode=safe_mode)
             except (ValueError, TypeError) as exc:  # Keras wraps the refusal in a TypeError inside a Functional
@@ -753,24 +1050,11 @@ def _attach_networks(model, archive, path, *, safe_mode):
 
 def _placeholders(model):
     """Estimators inside ``model`` (as loaded) whose ``model_`` is a network placeholder."""
-    from sklearn.base import BaseEstimator
-
-    found, seen = [], set()
-    stack = [model]
-    while stack:
-        value = stack.pop()
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value, BaseEstimator):
-            network = vars(value).get("model_")
-            if isinstance(network, str) and network.startswith(_PLACEHOLDER):
-                found.append(value)
-            stack.extend(vars(value).values())
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            stack.extend(value)
+    found = []
+    for _, value in _reachable(model):
+        network = vars(value).get("model_") if _network_state(value) else None
+        if isinstance(network, str) and network.startswith(_PLACEHOLDER):
+            found.append(value)
     return found
 
 

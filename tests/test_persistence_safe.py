@@ -5,9 +5,11 @@ import importlib
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
+import warnings
 import zipfile
 
 import joblib
@@ -333,6 +335,18 @@ def test_other_versions_warn_and_say_so_when_loading_fails(saved, tmp_path):
         skaudio.load_model(path)
 
 
+@pytest.mark.parametrize("version, warns", [("3.13.1", True), ("3.14.0", False), ("3.15.1", False)])
+def test_a_keras_whose_safe_mode_has_known_holes_is_warned_about(saved, monkeypatch, version, warns):
+    monkeypatch.setattr(keras, "__version__", version)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        skaudio.load_model(saved["classify"])
+    holes = [w for w in caught if "safe mode has known ways around it" in str(w.message)]
+    assert len(holes) == (1 if warns else 0)
+    if warns:
+        assert f"Keras {version}'s safe mode" in str(holes[0].message) and "3.14" in str(holes[0].message)
+
+
 def test_a_task_that_is_not_the_models_is_an_error(refused, pipelines, saved, tmp_path):
     denoiser = pipelines[2][1]
     with pytest.raises(ValueError, match="says task 'classify', but the model's final estimator CNN1DDenoiser is a "):
@@ -379,3 +393,217 @@ def test_a_full_disk_during_save_leaves_the_old_model_byte_identical(saved, tmp_
     assert "failed: [Errno 27] File too large" in result.stdout
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.skaudio"]  # no temporary file left behind
+
+
+def remove_metadata_key(path, key):
+    with zipfile.ZipFile(path) as archive:
+        metadata = json.loads(archive.read("metadata.json"))
+    del metadata[key]
+    rewrite_member(path, "metadata.json", json.dumps(metadata))
+
+
+@pytest.fixture(scope="module")
+def lambda_model(tmp_path_factory):
+    """A denoiser whose network holds a Lambda layer (harmless code): (path, metadata)."""
+    den = CNN1DDenoiser(filters=4, epochs=1, random_state=0).fit(NOISY, NOISY)
+    inputs = keras.Input((None, 1))
+    den.model_ = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    path = tmp_path_factory.mktemp("lambda") / "lambda.skaudio"
+    return path, skaudio.save_model(den, path, metadata={"sr": SR})
+
+
+def test_info_says_a_network_with_python_code_needs_trust(succeeds, lambda_model, tmp_path):
+    from skaudio.persistence import untrusted_network_objects
+
+    path, metadata = lambda_model
+    assert metadata["untrusted_types"] == []  # the payload alone loads without trust ...
+    # ... the network does not: found in its config, read as JSON
+    assert untrusted_network_objects(path) == [
+        "networks/0.keras: a Lambda layer",
+        "networks/0.keras: a Python function",
+    ]
+    info = succeeds("info", path)
+    assert "loading: needs --trust" in info and "networks/0.keras: a Lambda layer" in info
+    assert "without trust" not in info
+    with pytest.raises(UntrustedModelError):  # what info says is what load_model does
+        skaudio.load_model(path)
+
+
+def test_info_checks_trust_even_when_the_metadata_leaves_out_the_model(succeeds, evil_zip, lambda_model, tmp_path):
+    for source in (evil_zip[0], lambda_model[0]):
+        path = tmp_path / f"no-model-{source.name}"
+        path.write_bytes(source.read_bytes())
+        remove_metadata_key(path, "model")  # the file's author decides what its metadata holds
+        info = succeeds("info", path)
+        assert "loading: needs --trust" in info, info
+        assert "steps, as the file's metadata states them:" in info
+
+
+def test_a_network_config_outside_keras_and_skaudio_needs_trust(saved, tmp_path):
+    from skaudio.persistence import untrusted_network_objects
+
+    path = tmp_path / "custom.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    assert untrusted_network_objects(path) == []  # Keras' own layers, losses ("builtins" functions), skaudio's
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(archive.open("networks/0.keras")) as network:
+        members = {name: network.read(name) for name in network.namelist()}
+    config = json.loads(members["config.json"])
+    config["config"]["layers"][-1]["module"] = "mypackage.layers"
+    members["config.json"] = json.dumps(config).encode()
+    rebuilt = tmp_path / "network.keras"
+    with zipfile.ZipFile(rebuilt, "w") as network:
+        for name, data in members.items():
+            network.writestr(name, data)
+    rewrite_member(path, "networks/0.keras", rebuilt.read_bytes())
+    (found,) = untrusted_network_objects(path)
+    assert found.startswith("networks/0.keras: mypackage.layers.")
+
+
+@pytest.mark.parametrize("kind", ["truncated", "keras network"])
+def test_a_corrupt_or_foreign_zip_is_said_so_and_no_trust_is_advised(refused, saved, lambda_model, tmp_path, kind):
+    path = tmp_path / "model.skaudio"
+    if kind == "truncated":  # an interrupted download
+        path.write_bytes(saved["detect"].read_bytes()[:100])
+        expected = r"is a corrupt or truncated zip file \(.+\)"
+    else:
+        with zipfile.ZipFile(lambda_model[0]) as archive:
+            path.write_bytes(archive.read("networks/0.keras"))
+        expected = r"is a Keras network \(\.keras\), not a skaudio model file: load it with keras\.saving\.load_model"
+    for trusted in (False, True):  # trusting it would not help: never unpickled
+        with pytest.raises(ValueError, match=expected) as raised:
+            skaudio.load_model(path, trusted=trusted)
+        assert not isinstance(raised.value, UntrustedModelError) and "trust" not in str(raised.value)
+    with pytest.raises(ValueError, match=expected):
+        skaudio.read_model_metadata(path)
+    for command in (["info", path], ["predict", path, path], ["predict", "--trust", path, path]):
+        assert "trust" not in refused(expected, *command)
+
+
+def test_a_calibrated_classifier_round_trips(tmp_path):
+    from sklearn.calibration import CalibratedClassifierCV
+
+    y = np.repeat(["a", "b"], 12)
+    calibrated = CalibratedClassifierCV(
+        CNN1DClassifier(filters=(4,), dense_units=4, epochs=1, random_state=0), cv=2
+    ).fit(FEATURES, y)
+    metadata = skaudio.save_model(calibrated, tmp_path / "calibrated.skaudio")  # was a RecursionError
+    assert metadata["networks"] == ["networks/0.keras", "networks/1.keras"]  # one per fold
+    loaded = skaudio.load_model(tmp_path / "calibrated.skaudio")
+    np.testing.assert_array_equal(loaded.predict_proba(FEATURES), calibrated.predict_proba(FEATURES))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("versions", ["1.0"], "'versions' must be an object of version strings, got a list"),
+        ("model", {"steps": 3}, "'model' must be an object of the model's class and steps"),
+        ("task", 5, "'task' must be a string or null, got a number"),
+        ("networks", "networks/0.keras", "'networks' must be a list of strings"),
+    ],
+)
+def test_metadata_of_the_wrong_type_is_named(refused, saved, tmp_path, key, value, expected):
+    path = tmp_path / "odd.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    edit_metadata(path, **{key: value})
+    pattern = f"{path}: metadata.json's {expected}"
+    for read in (skaudio.read_model_metadata, skaudio.load_model):
+        with pytest.raises(ValueError, match=re.escape(pattern)):
+            read(path)
+    refused(re.escape(pattern), "info", path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("labels", 5, "'labels' must be a list or null, got a number"),
+        ("scores", {"held_out": "high"}, "'scores' must be an object whose cross_validated and held_out"),
+        ("best_params", [1], "'best_params' must be an object or null"),
+    ],
+)
+def test_metadata_the_command_line_reads_is_checked_too(refused, saved, tmp_path, key, value, expected):
+    path = tmp_path / "odd.skaudio"
+    path.write_bytes(saved["detect"].read_bytes())
+    edit_metadata(path, **{key: value})
+    refused(re.escape(f"metadata.json's {expected}"), "info", path)
+    refused(re.escape(f"metadata.json's {expected}"), "predict", path, path)
+
+
+def test_a_payload_larger_than_the_limit_is_refused_before_it_is_read(saved, tmp_path, monkeypatch):
+    import skaudio.persistence as persistence
+
+    path = tmp_path / "big.skaudio"
+    path.write_bytes(saved["detect"].read_bytes())
+    rewrite_member(path, "model.skops", bytes(3 * 2**20))  # 3 MiB of zeros, a few kB in the file
+    monkeypatch.setattr(persistence, "_MAX_PAYLOAD_BYTES", 2**20)
+    for check in (persistence.untrusted_types, skaudio.load_model):
+        with pytest.raises(ValueError, match=r"its member model\.skops unpacks to more than 1 MiB.*3145728 bytes"):
+            check(path)
+
+
+def test_a_large_payload_is_refused_at_its_documented_limit_without_reading_it(saved, tmp_path):
+    path = tmp_path / "bomb.skaudio"
+    with zipfile.ZipFile(saved["detect"]) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("metadata.json", source.read("metadata.json"))
+        with bomb.open("model.skops", "w", force_zip64=True) as member:
+            for _ in range(513):  # 513 MiB unpacked, 0.5 MB in the file
+                member.write(bytes(2**20))
+    result = run_python(f"""
+        from skaudio.persistence import untrusted_types
+        try:
+            untrusted_types({str(path)!r})
+        except ValueError as exc:
+            print(exc)
+        # this process's peak (ru_maxrss would keep the peak of the process that started it)
+        with open("/proc/self/status") as status:
+            print(next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")))
+    """)
+    assert result.returncode == 0, result.stderr[-3000:]
+    message, peak_mb = result.stdout.splitlines()
+    assert "its member model.skops unpacks to more than 512 MiB" in message
+    assert int(peak_mb) < 400  # (reading it took 785 MB)
+
+
+def test_networks_are_copied_to_disk_by_streaming(saved, monkeypatch):
+    read = zipfile.ZipFile.read
+
+    def read_small_members_only(archive, name, *args):
+        assert not str(getattr(name, "filename", name)).startswith("networks/"), "a network was read into memory"
+        return read(archive, name, *args)
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", read_small_members_only)
+    skaudio.load_model(saved["denoise"])
+
+
+@pytest.mark.parametrize("trusted", [1, np.True_, ["builtins.print", 3], {"builtins.print"}])
+def test_trusted_of_a_wrong_type_is_a_type_error(saved, trusted):
+    with pytest.raises(TypeError, match=r"trusted must be True, False, or a list of type or function names"):
+        skaudio.load_model(saved["denoise"], trusted=trusted)
+
+
+def test_a_folder_a_class_and_nan_metadata_are_named(pipelines, tmp_path):
+    for read in (skaudio.load_model, skaudio.read_model_metadata):
+        with pytest.raises(IsADirectoryError, match="is a folder"):
+            read(tmp_path)
+    with pytest.raises(TypeError, match="got the class FeatureScaler itself: pass an instance"):
+        skaudio.save_model(FeatureScaler, tmp_path / "m.skaudio")
+    for value in (float("nan"), np.float32("inf"), {"held_out": [1.0, float("-inf")]}):
+        with pytest.raises(ValueError, match=r"metadata\['score'\] holds NaN or infinity"):
+            skaudio.save_model(pipelines[2][1], tmp_path / "m.skaudio", metadata={"score": value})
+    assert os.listdir(tmp_path) == []
+
+
+def test_info_escapes_what_the_file_says(succeeds, saved, tmp_path):
+    path = tmp_path / "escape.skaudio"
+    path.write_bytes(saved["detect"].read_bytes())
+    edit_metadata(path, labels=["\x1b]0;pwned\x07", "ok"], data="a\nb")
+    info = succeeds("info", path)
+    assert "\x1b" not in info and "\x07" not in info
+    assert "labels: \\x1b]0;pwned\\x07, ok" in info and "data: a\\nb" in info
+
+
+def test_save_model_can_refuse_to_replace(pipelines, tmp_path):
+    path = tmp_path / "m.skaudio"
+    path.write_bytes(b"another model")
+    with pytest.raises(FileExistsError):
+        skaudio.save_model(pipelines[2][1], path, replace=False)
+    assert path.read_bytes() == b"another model" and os.listdir(tmp_path) == ["m.skaudio"]

@@ -219,7 +219,7 @@ def denoise(args):
         ],
         axis=1,
     )
-    write_audio(args.output, out, native_sr, audio_format, subtype)
+    write_audio(args.output, out, native_sr, audio_format, subtype, force=args.force)
     print(
         f"wrote {args.output}: {n_samples / native_sr:.2f} s at {native_sr} Hz, {out.shape[1]} channel(s), "
         f"{audio_format} {subtype}"
@@ -233,59 +233,85 @@ def _fit_length(wave, n):
 def info(args):
     """Run ``skaudio info``: training metadata, steps and parameters, and whether the file loads without trust.
 
-    A model file's metadata is read without loading the model: nothing is unpickled or built. An old joblib
-    (pickle) file can only be shown by loading it, with ``--trust``.
+    A model file's metadata is read without loading the model: nothing is unpickled or built. What loading it
+    needs comes from its payload and networks, read as data, not from what the metadata says. An old joblib
+    (pickle) file can only be shown by loading it, with ``--trust``. Whatever the file holds is printed with
+    its non-printable characters escaped: a label cannot send the terminal an escape sequence.
     """
     from skaudio import persistence
 
     metadata = read_metadata(args.model)
-    if metadata is None:
+    is_model_file = metadata is not None  # not an old pickle, which only loads with --trust
+    if not is_model_file:
         model, metadata = load_model(args.model, trusted=args.trust)  # refused without --trust
+        steps_heading = "steps:"
         steps = [
             (name, type(step).__name__, {k: repr(v) for k, v in step.get_params(deep=False).items()})
             for name, step in model.steps
         ]
     else:
+        steps_heading = "steps, as the file's metadata states them:"
         steps = [
             (step["name"], step["class"].rpartition(".")[2], step["params"])
             for step in metadata.get("model", {}).get("steps", [])
         ]
     print(f"model: {args.model}")
-    sr = f"{metadata['sr']} Hz" if metadata.get("sr") else "?"
-    print(f"task: {metadata.get('task')}    sample rate: {sr}    trained: {metadata.get('date', '?')}")
-    if metadata.get("labels") is not None:
-        print(f"labels: {', '.join(map(str, metadata['labels']))}")
-    for key in ("data", "n_files", "train_seconds", "scene_duration", "noise", "snr_db"):
-        if metadata.get(key) is not None:
-            print(f"{key.replace('_', ' ')}: {metadata[key]}")
-    scores = metadata.get("scores") or {}
-    for kind in ("cross_validated", "held_out"):
-        if scores.get(kind) is not None:
-            print(f"{kind.replace('_', '-')} {scores.get(kind + '_metric', 'score')}: {scores[kind]:.4f}")
-    if metadata.get("best_params"):
-        print("best parameters: " + ", ".join(f"{k}={v}" for k, v in metadata["best_params"].items()))
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in (metadata.get("versions") or {}).items()))
+    lines = _metadata_lines(metadata)
     differences = persistence.version_differences(metadata)
     if differences:
-        print(
+        lines.append(
             "installed here: "
             + ", ".join(f"{name} {installed} (saved with {saved})" for name, saved, installed in differences)
             + ": predictions may differ"
         )
-    if "model" in metadata:  # the payload itself is checked, not what the metadata says about it
-        try:
-            untrusted = persistence.untrusted_types(args.model)
-        except Exception as exc:  # noqa: BLE001 - a corrupt payload: say so, the metadata is still shown
-            print(f"loading: fails, the model part is corrupt ({error_line(exc)})")
-        else:
-            print(
-                "loading: without trust (every type is on skaudio's trusted list; networks in Keras' safe mode)"
-                if not untrusted
-                else f"loading: needs --trust, it names types or functions skaudio does not trust: "
-                f"{', '.join(untrusted)} (loading them runs their code: only for a source you trust)"
-            )
-    print("steps:")
+    if is_model_file:  # always checked: the metadata is the file author's to write
+        lines.append(_loading_verdict(args.model))
+    lines.append(steps_heading)
     for name, kind, params in steps:
-        print(f"  {name}: {kind}")
-        for key, value in sorted(params.items()):
-            print(f"    {key} = {value}")
+        lines.append(f"  {name}: {kind}")
+        lines += [f"    {key} = {value}" for key, value in sorted(params.items())]
+    for line in lines:
+        print(_printable(line))
+
+
+def _metadata_lines(metadata):
+    """What ``skaudio info`` shows of a model's metadata, one line each."""
+    sr = f"{metadata['sr']} Hz" if metadata.get("sr") else "?"
+    lines = [f"task: {metadata.get('task')}    sample rate: {sr}    trained: {metadata.get('date', '?')}"]
+    if metadata.get("labels") is not None:
+        lines.append(f"labels: {', '.join(map(str, metadata['labels']))}")
+    for key in ("data", "n_files", "train_seconds", "scene_duration", "noise", "snr_db"):
+        if metadata.get(key) is not None:
+            lines.append(f"{key.replace('_', ' ')}: {metadata[key]}")
+    scores = metadata.get("scores") or {}
+    for kind in ("cross_validated", "held_out"):
+        if scores.get(kind) is not None:
+            lines.append(f"{kind.replace('_', '-')} {scores.get(kind + '_metric', 'score')}: {scores[kind]:.4f}")
+    if metadata.get("best_params"):
+        lines.append("best parameters: " + ", ".join(f"{k}={v}" for k, v in metadata["best_params"].items()))
+    lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in (metadata.get("versions") or {}).items()))
+    return lines
+
+
+def _loading_verdict(path):
+    """Whether a model file loads without trust, from its payload's types and its networks' configs read as data."""
+    from skaudio import persistence
+
+    try:
+        types = persistence.untrusted_types(path)
+        network_objects = persistence.untrusted_network_objects(path)
+    except Exception as exc:  # noqa: BLE001 - a corrupt file: say so, the metadata is still shown
+        return f"loading: fails, the model part is corrupt ({error_line(exc)})"
+    if not types and not network_objects:
+        return "loading: without trust (every type is on skaudio's trusted list; networks in Keras' safe mode)"
+    needs = []
+    if types:
+        needs.append(f"it names types or functions skaudio does not trust: {', '.join(types)}")
+    if network_objects:
+        needs.append(f"its networks hold what Keras' safe mode refuses: {', '.join(network_objects)}")
+    return f"loading: needs --trust, {'; '.join(needs)} (loading them runs their code: only for a source you trust)"
+
+
+def _printable(text):
+    """``text`` with its non-printable characters (an escape sequence's ESC, a newline) written as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

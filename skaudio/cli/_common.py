@@ -23,6 +23,26 @@ TASK_OPTIONS = {
 }
 
 
+def _are_scores(value):
+    return value is None or (
+        isinstance(value, dict)
+        and all(isinstance(value.get(key), (int, float, type(None))) for key in ("cross_validated", "held_out"))
+    )
+
+
+# The keys of a model file's metadata that the subcommands read, beside those skaudio.persistence checks:
+# what each must be (when present), as a test and in words. The file's author chose them.
+METADATA_TYPES = {
+    "labels": (lambda value: value is None or isinstance(value, list), "a list or null"),
+    "scores": (_are_scores, "an object whose cross_validated and held_out are numbers"),
+    "best_params": (lambda value: value is None or isinstance(value, dict), "an object or null"),
+    "scene_duration": (
+        lambda value: value is None or (isinstance(value, (int, float)) and value > 0),
+        "a number of seconds > 0 or null",
+    ),
+}
+
+
 class CLIError(Exception):
     """An error the command reports as one line on stderr (exit status 1)."""
 
@@ -35,13 +55,15 @@ def check_file(path, what="file"):
     return path
 
 
-def save_model(pipeline, path, *, task, sr, labels, extra=None):
+def save_model(pipeline, path, *, task, sr, labels, extra=None, force=False):
     """Save a fitted pipeline, behind an AudioLoader at ``sr``, with its training metadata (:func:`skaudio.save_model`).
 
-    The saved pipeline takes file paths. Returns the metadata.
+    The saved pipeline takes file paths. Returns the metadata. Without ``force`` an existing file at ``path``
+    is never replaced, even one that appeared while the model trained (:func:`~skaudio.cli._files.write_output`).
     """
     from sklearn.pipeline import Pipeline
 
+    from skaudio.cli._files import write_output
     from skaudio.io import AudioLoader
     from skaudio.persistence import save_model as save
 
@@ -50,22 +72,33 @@ def save_model(pipeline, path, *, task, sr, labels, extra=None):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise CLIError(f"cannot write {path}: folder {directory} does not exist")
-    try:
-        return save(pipeline, path, metadata=metadata)
-    except OSError as exc:  # written beside path and moved into place when complete: path is untouched
-        raise CLIError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+    def write(target, replace):
+        try:
+            return save(pipeline, target, metadata=metadata, replace=replace)
+        except FileExistsError:
+            raise  # write_output's to handle: the model is saved under another name
+        except OSError as exc:  # written beside path and moved into place when complete: path is untouched
+            raise CLIError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+    return write_output(path, write, force=force)
 
 
 def read_metadata(path):
-    """A model file's metadata, read without loading it (nothing is unpickled); None for any other file."""
+    """A model file's metadata, read without loading it (nothing is unpickled); None for a file that is no zip.
+
+    Only a file that is no zip can be an old joblib (pickle) model; a corrupt zip, or one that is no model
+    file, is an error here (trusting it would not help).
+    """
     from skaudio.cli._files import check_input
-    from skaudio.persistence import is_model_file, read_model_metadata
+    from skaudio.persistence import _check_metadata_types, _starts_as_zip, read_model_metadata
 
     check_input(path, "model file")
-    if not is_model_file(path):
+    if not _starts_as_zip(path):
         return None
     try:
         metadata = read_model_metadata(path)
+        _check_metadata_types(metadata, METADATA_TYPES, path)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     return metadata
@@ -85,8 +118,8 @@ def load_model(path, *, task=None, trusted=False):
     if metadata is None:
         if not trusted:
             raise CLIError(
-                f"{path} is not a skaudio model file; if it is an old joblib (pickle) model, loading it "
-                "runs any code it holds: pass --trust only if you made it or trust its source"
+                f"{path} is not a skaudio model file (not a zip archive); if it is an old joblib (pickle) model, "
+                "loading it runs any code it holds: pass --trust only if you made it or trust its source"
             )
         model, metadata = _load_pickle(path)
     else:

@@ -15,7 +15,7 @@ import numpy as np
 
 from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import savefig, write_audio, write_json
-from skaudio.cli._noise import held_out_recordings, mix_noises, noise_sources
+from skaudio.cli._noise import _named_noises, check_noise_entries, held_out_recordings, mix_noises, noise_sources
 from skaudio.utils import named
 
 SR = 8000
@@ -115,7 +115,7 @@ def task_pipeline_name(task):
     }[task]
 
 
-def _plots(out, classify, detect, denoise):
+def _plots(out, classify, detect, denoise, *, force):
     """PNG figures of each task; returns their file names."""
     import matplotlib
 
@@ -130,7 +130,7 @@ def _plots(out, classify, detect, denoise):
     def save(fig, name):
         assert name in FIGURE_FILES  # an earlier report's figures are checked for before training
         fig.tight_layout()
-        savefig(fig, os.path.join(out, name), dpi=100)
+        savefig(fig, os.path.join(out, name), dpi=100, force=force)
         plt.close(fig)
         written.append(name)
 
@@ -177,11 +177,32 @@ def _check_report_folder(out, force):
         raise CLIError(f"cannot write the report: folder {out} is not writable")
 
 
+def _refuse_overlap(out, noise):
+    """Refuse a ``--noise`` folder that holds the report folder, lies in it or is it, before anything is read.
+
+    The noise folders are read with their subfolders: an earlier report's WAV files would be taken for noise
+    recordings, and then, with ``--force``, written over. Inputs and outputs are kept apart whichever holds
+    the other.
+    """
+    report = os.path.realpath(out)
+    for entry in check_noise_entries(noise):
+        if entry in _named_noises():  # a name wins over a folder of that name
+            continue
+        folder = os.path.realpath(entry)
+        if os.path.commonpath([report, folder]) in (report, folder):
+            raise CLIError(
+                f"--out {out} and the --noise folder {entry} overlap (one holds the other): the demo does not "
+                "write where it reads noise recordings (an earlier report's audio would be read as noise and "
+                "written over); choose an --out that neither holds nor lies in a noise folder"
+            )
+
+
 def demo(args):
     """Run ``skaudio demo``; returns the scores."""
     start = time.perf_counter()
     out = args.out
     # the noise recordings are read (and refused) before anything is written or trained
+    _refuse_overlap(out, args.noise)
     noises, sources = noise_sources(args.noise, SR)
     training_noises, test_noises = held_out_recordings(noises, sources)
     _check_report_folder(out, args.force)
@@ -218,6 +239,7 @@ def demo(args):
         sr=SR,
         labels=list(classify[0][-1].classes_),
         extra={"data": "skaudio.datasets.make_sounds"},
+        force=args.force,
     )
     save_model(
         detect[0],
@@ -226,6 +248,7 @@ def demo(args):
         sr=SR,
         labels=list(detect[0][-1].labels_),
         extra={"data": "make_event_scenes", "scene_duration": 4.0},
+        force=args.force,
     )
     save_model(
         denoise[0],
@@ -234,14 +257,15 @@ def demo(args):
         sr=SR,
         labels=None,
         extra={"data": "make_noisy(make_sounds)", "noise": noises},
+        force=args.force,
     )
     _, noisy, clean, denoised, _ = denoise
     examples = iter(EXAMPLE_FILES)
     for i in range(3):
         for wave in (noisy[i], denoised[i], clean[i]):
-            write_audio(os.path.join(out, next(examples)), wave, SR, "WAV", "PCM_16")
+            write_audio(os.path.join(out, next(examples)), wave, SR, "WAV", "PCM_16", force=args.force)
     try:
-        figures = _plots(out, classify, detect, denoise)
+        figures = _plots(out, classify, detect, denoise, force=args.force)
     except ImportError as exc:
         figures = []
         print(f"plots skipped: {exc} (pip install 'skaudio[plot]')")
@@ -249,6 +273,7 @@ def demo(args):
     write_json(
         os.path.join(out, "scores.json"),
         {"scores": scores, "noise": noises, "train_seconds": timings, "total_seconds": elapsed, "figures": figures},
+        force=args.force,
     )
     print(
         f"\nreport in {out}/: {len(figures)} figures, 9 WAV examples, 3 fitted pipelines "

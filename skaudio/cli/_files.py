@@ -3,7 +3,9 @@
 Every output is checked before any training or processing (folder exists and
 is writable, not one of the inputs, not an existing file without ``--force``)
 and written through :func:`skaudio.utils.atomic_path`, so a failure leaves the
-old file intact.
+old file intact. Without ``--force`` the check is made again when the finished
+file is put in place (:func:`write_output`): a file that appeared meanwhile is
+not replaced.
 """
 
 import errno
@@ -18,6 +20,8 @@ from skaudio.utils import atomic_path
 
 # Output extension -> (libsndfile format, default subtype). PCM_16 is what most players and editors take.
 AUDIO_FORMATS = {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_16"), ".ogg": ("OGG", "VORBIS")}
+# How many other names write_output tries for an output whose name was taken meanwhile.
+_OTHER_NAMES = 100
 
 
 def error_line(exc):
@@ -76,6 +80,34 @@ def check_output(path, *, inputs=(), force=False, option="--out"):
     return path
 
 
+def write_output(path, write, *, force):
+    """``write(path, replace)``, replacing an existing file only with ``force`` (the user's ``--force``).
+
+    ``write`` writes through :func:`skaudio.utils.atomic_path` with ``replace`` and raises
+    :class:`FileExistsError` when the file exists at the end. A file that appeared at ``path`` after
+    the check (another run finishing) is then not replaced: the finished output is written again under
+    a free name beside it (``NAME-1.EXT``, ...) and a CLIError says where. Returns what ``write`` does.
+    """
+    try:
+        return write(path, force)
+    except FileExistsError:
+        pass
+    stem, extension = os.path.splitext(path)
+    for number in range(1, _OTHER_NAMES + 1):
+        other = f"{stem}-{number}{extension}"
+        if os.path.lexists(other):
+            continue
+        try:
+            write(other, False)
+        except FileExistsError:
+            continue
+        raise CLIError(
+            f"{path} appeared while this command ran (another run?) and was not replaced: this output was "
+            f"written to {other} instead"
+        )
+    raise CLIError(f"{path} appeared while this command ran and was not replaced; no free name was found beside it")
+
+
 def audio_output_format(path, subtype=None):
     """The (format, subtype) to write ``path`` with, from its extension; ``subtype`` overrides the default."""
     import soundfile as sf
@@ -95,30 +127,44 @@ def audio_output_format(path, subtype=None):
     return audio_format, subtype
 
 
-def write_audio(path, waveform, sr, audio_format, subtype):
-    """Write ``waveform`` ((n_samples,) or (n_samples, n_channels)) atomically; integer formats are clipped."""
+def write_audio(path, waveform, sr, audio_format, subtype, *, force=False):
+    """Write ``waveform`` ((n_samples,) or (n_samples, n_channels)) through :func:`write_output`; PCM is clipped."""
     import soundfile as sf
 
     waveform = np.asarray(waveform, dtype=np.float32)
     if subtype.startswith("PCM"):
         waveform = np.clip(waveform, -1.0, 1.0)  # integer formats would wrap around
-    try:
-        with atomic_path(path) as tmp:
-            # soundfile encodes str names strictly: bytes open a name that is not valid UTF-8
-            sf.write(
-                os.fsencode(tmp) if os.name == "posix" else tmp, waveform, sr, format=audio_format, subtype=subtype
-            )
-    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OSError) as exc:
-        raise CLIError(f"cannot write {path}: {error_line(exc)}") from None
+
+    def write(target, replace):
+        try:
+            with atomic_path(target, replace=replace) as tmp:
+                # soundfile encodes str names strictly: bytes open a name that is not valid UTF-8
+                sf.write(
+                    os.fsencode(tmp) if os.name == "posix" else tmp, waveform, sr, format=audio_format, subtype=subtype
+                )
+        except FileExistsError:
+            raise  # write_output's to handle
+        except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OSError) as exc:
+            raise CLIError(f"cannot write {target}: {error_line(exc)}") from None
+
+    write_output(path, write, force=force)
 
 
-def write_json(path, data):
-    """Write ``data`` as indented JSON, atomically."""
-    with atomic_path(path) as tmp, open(tmp, "w") as f:
-        json.dump(data, f, indent=2)
+def write_json(path, data, *, force=False):
+    """Write ``data`` as indented JSON, atomically (:func:`write_output`)."""
+
+    def write(target, replace):
+        with atomic_path(target, replace=replace) as tmp, open(tmp, "w") as f:
+            json.dump(data, f, indent=2)
+
+    write_output(path, write, force=force)
 
 
-def savefig(fig, path, **kwargs):
-    """``fig.savefig(path)``, atomically."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, **kwargs)
+def savefig(fig, path, *, force=False, **kwargs):
+    """``fig.savefig(path)``, atomically (:func:`write_output`)."""
+
+    def write(target, replace):
+        with atomic_path(target, replace=replace) as tmp:
+            fig.savefig(tmp, **kwargs)
+
+    write_output(path, write, force=force)

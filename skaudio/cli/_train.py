@@ -436,7 +436,7 @@ def train(args):
         model = clone(model).fit(X_all, y_all)
     extra["refit_on_all"] = bool(args.refit)
     extra["train_seconds"] = round(time.perf_counter() - start, 1)
-    metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra)
+    metadata = save_model(model, args.out, task=args.task, sr=sr, labels=names, extra=extra, force=args.force)
     print(f"saved {args.out} ({args.task}, {sr} Hz, trained in {extra['train_seconds']:.0f} s)")
     return metadata
 

@@ -18,7 +18,7 @@ def _umask():
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+def atomic_path(path: str | os.PathLike[str], *, replace: bool = True) -> Iterator[str]:
     """Yield a temporary path beside ``path``, moved onto ``path`` only if the block succeeds.
 
     Write the whole file to the yielded path. When the ``with`` block ends
@@ -36,10 +36,19 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
     get. When ``path`` is a symbolic link, the file it points to is replaced
     and the link kept.
 
+    With ``replace=False`` an existing ``path`` is never replaced, not even
+    one that appears while the block runs: the complete file is put in place
+    with :func:`os.link`, which fails if ``path`` exists (where the file
+    system has no hard links, ``path`` is created exclusively, empty, just
+    before the move), and :class:`FileExistsError` is raised with the
+    temporary file removed.
+
     Parameters
     ----------
     path : str or os.PathLike
         The file to write. Its folder must exist.
+    replace : bool, default=True
+        Whether an existing ``path`` may be replaced.
 
     Yields
     ------
@@ -50,6 +59,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
     ------
     FileNotFoundError
         ``path``'s folder does not exist.
+    FileExistsError
+        ``replace=False`` and ``path`` exists when the file is put in place.
     OSError
         The block or the move failed with an operating-system error (a full
         disk, "File too large", no permission); its ``filename`` is ``path``,
@@ -99,7 +110,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
         # The data must be on disk before the rename makes it the file, or a crash could leave an empty file.
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            _move_without_replacing(tmp, target)
     except OSError as exc:
         _remove(tmp)
         if exc.errno is not None and exc.filename in (None, tmp):  # name the user's file, not the temporary one
@@ -116,6 +130,24 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _move_without_replacing(tmp, target):
+    """Move ``tmp`` to ``target`` if nothing is there, atomically; FileExistsError (and ``tmp`` kept) if it is."""
+    try:
+        os.link(tmp, target)  # fails if target exists, whenever it appeared
+    except FileExistsError:
+        raise
+    except (OSError, AttributeError):  # no hard links here (FAT, some network shares): claim the name first
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        try:
+            os.replace(tmp, target)  # onto the empty file this process just created
+        except BaseException:
+            _remove(target)
+            raise
+        return
+    os.remove(tmp)
 
 
 def _remove(path):

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from skaudio import load_model
+from skaudio import load_model, read_model_metadata
 from tests.conftest import run_skaudio
 
 SR = 8000
@@ -215,6 +215,66 @@ def test_demo_refuses_to_replace_an_earlier_report_before_training(refused, monk
     refused(r"already holds a report \(scores\.json\): pass --force", "demo", "--out", report)
     refused(r"is a file, not a folder", "demo", "--out", report / "scores.json")
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("where", ["report inside the noise", "noise inside the report", "the same folder"])
+def test_demo_refuses_a_noise_folder_that_overlaps_its_report_even_with_force(refused, monkeypatch, tmp_path, where):
+    import skaudio.cli._demo as demo
+
+    monkeypatch.setattr(demo, "_classify", lambda *a: pytest.fail("the demo trained with an overlapping --noise"))
+    noise = tmp_path / "noise"
+    noise.mkdir()
+    for k in range(2):
+        sf.write(noise / f"fan{k}.wav", np.random.default_rng(k).normal(0, 0.1, SR), SR)
+    out = {"report inside the noise": noise / "report", "noise inside the report": tmp_path, "the same folder": noise}
+    before = snapshot(tmp_path)
+    refused(
+        r"--out .* and the --noise folder .*noise overlap \(one holds the other\)",
+        "demo",
+        "--out",
+        out[where],
+        "--noise",
+        noise,
+        "--force",
+    )
+    assert snapshot(tmp_path) == before
+
+
+def _fitted_pipeline():
+    from sklearn.pipeline import Pipeline
+
+    from skaudio.preprocessing import FeatureScaler
+
+    return Pipeline([("featurescaler", FeatureScaler())]).fit(np.ones((2, 3, 4)))
+
+
+def test_an_output_that_appears_while_training_is_kept_and_the_work_saved_beside_it(tmp_path):
+    from skaudio.cli._common import CLIError, save_model
+    from skaudio.cli._files import check_output
+
+    out = tmp_path / "model.skaudio"
+    check_output(str(out), force=False)  # what `skaudio train` checks before training ...
+    out.write_bytes(b"another run's model")  # ... and another run saves there while this one trains
+    with pytest.raises(CLIError, match=r"model\.skaudio appeared while this command ran .*written to .*model-1"):
+        save_model(_fitted_pipeline(), str(out), task=None, sr=SR, labels=None)
+    assert out.read_bytes() == b"another run's model"  # not clobbered ...
+    assert read_model_metadata(tmp_path / "model-1.skaudio")["sr"] == SR  # ... and the work not lost
+    check_output(str(out), force=True)  # --force: replacing it was asked for
+    save_model(_fitted_pipeline(), str(out), task=None, sr=SR, labels=None, force=True)
+    assert read_model_metadata(out)["sr"] == SR
+
+
+def test_an_audio_output_that_appears_meanwhile_is_not_replaced(tmp_path):
+    from skaudio.cli._common import CLIError
+    from skaudio.cli._files import check_output, write_audio
+
+    out = tmp_path / "clean.wav"
+    check_output(str(out), force=False)
+    out.write_bytes(b"someone else's recording")
+    with pytest.raises(CLIError, match=r"clean\.wav appeared while this command ran .*written to .*clean-1\.wav"):
+        write_audio(str(out), np.zeros(100), SR, "WAV", "PCM_16")
+    assert out.read_bytes() == b"someone else's recording"
+    assert sf.info(tmp_path / "clean-1.wav").frames == 100
 
 
 # 3. never an input, never an existing file unasked, folder checked first

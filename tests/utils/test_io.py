@@ -7,6 +7,7 @@ import stat
 import pytest
 
 from skaudio.utils import atomic_path
+from skaudio.utils._io import _umask
 
 
 @pytest.fixture
@@ -96,3 +97,34 @@ def test_a_missing_folder_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="folder .*nodir does not exist"):
         with atomic_path(tmp_path / "nodir" / "m.joblib"):
             pass
+
+
+def test_without_replace_an_existing_target_is_never_replaced(target):
+    with pytest.raises(FileExistsError) as raised:
+        with atomic_path(target, replace=False) as tmp, open(tmp, "wb") as f:
+            f.write(b"new")
+    assert raised.value.filename == str(target)
+    assert target.read_bytes() == b"the good old model"
+    assert os.listdir(target.parent) == ["model.joblib"]
+
+
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_without_replace_a_target_that_appears_meanwhile_is_kept(tmp_path, monkeypatch, hard_links):
+    if not hard_links:  # a file system without them (FAT, some network shares)
+
+        def no_link(*args):
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    target = tmp_path / "out.txt"
+    with pytest.raises(FileExistsError):
+        with atomic_path(target, replace=False) as tmp:
+            with open(tmp, "w") as f:
+                f.write("mine")
+            target.write_text("another run's")  # appears after any check the caller made
+    assert target.read_text() == "another run's" and os.listdir(tmp_path) == ["out.txt"]
+    target.unlink()
+    with atomic_path(target, replace=False) as tmp, open(tmp, "w") as f:
+        f.write("mine")
+    assert target.read_text() == "mine" and os.listdir(tmp_path) == ["out.txt"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
