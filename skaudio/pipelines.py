@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AudioPipeline",
+    "classifier_batch_size",
     "frame_settings",
     "make_classifier_pipeline",
     "make_denoiser_pipeline",
@@ -181,6 +182,31 @@ def _classifier_network(kind: str, sr: int) -> dict[str, Any]:
     return {"front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)), **network, "mix_probability": 0.5}
 
 
+def classifier_batch_size(duration: float) -> int:
+    """Windows per training batch of :func:`make_classifier_pipeline` for windows of ``duration`` seconds.
+
+    32 windows of up to one second; for longer windows, about 32 seconds of audio a batch, and at least 8
+    windows. A clip of a few seconds then gives as many training steps in a window of its length as in
+    one-second windows: with 32 five-second windows a batch, ESC-10's networks trained in a third of the
+    steps and scored 0.04 lower (design notes).
+
+    Parameters
+    ----------
+    duration : float
+        The window in seconds.
+
+    Returns
+    -------
+    batch_size : int
+
+    Examples
+    --------
+    >>> [classifier_batch_size(d) for d in (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)]
+    [32, 32, 16, 11, 8, 8]
+    """
+    return 32 if duration <= 1 else max(8, round(32 / duration))
+
+
 def make_classifier_pipeline(
     *,
     sr: int,
@@ -239,8 +265,10 @@ def make_classifier_pipeline(
       Both networks share everything below.
     - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
       with batch normalisation, global average pooling and dropout 0.2,
-      trained for 30 epochs with random time shifts and SpecAugment masks;
-      then the batch normalisation statistics are recomputed on the
+      trained for 30 epochs with random time shifts and SpecAugment masks,
+      in batches of 32 windows, or of about 32 s of audio for windows
+      longer than a second (:func:`classifier_batch_size`: 8 five-second
+      windows); then the batch normalisation statistics are recomputed on the
       unaugmented training windows (``recalibrate_batch_norm=True``).
     - one network of each front end (``n_networks=1``);
       ``cnn1dclassifier__n_networks=5`` trains five of each from different
@@ -350,7 +378,7 @@ def make_classifier_pipeline(
                     freq_masks=2,
                     n_networks=1,
                     epochs=30,
-                    batch_size=32,
+                    batch_size=classifier_batch_size(duration),
                     random_state=random_state,
                     verbose=verbose,
                 ),

@@ -107,6 +107,14 @@ def test_classifier_factory_refuses_a_duration_that_is_not_a_finite_positive_num
         make_classifier_pipeline(sr=8000, duration=duration)
 
 
+@pytest.mark.parametrize("duration, batch_size", [(0.5, 32), (1.0, 32), (2.0, 16), (5.0, 8), (30.0, 8)])
+def test_longer_windows_train_in_batches_of_about_32_seconds_of_audio(duration, batch_size):
+    pipe = make_classifier_pipeline(sr=8000, duration=duration)
+    assert pipe.get_params()["cnn1dclassifier__batch_size"] == batch_size
+    window = pipe.get_params()["cnn1dclassifier__window"] / 8000
+    assert batch_size == 32 or batch_size == 8 or abs(batch_size * window - 32) <= window / 2
+
+
 def test_grid_search_over_model_and_feature_parameters():
     X, y = make_sounds(12, classes=["tone", "noise_burst"], sr=SR, duration=0.5, random_state=2)
     # one training step an epoch: running it eagerly costs less than tracing it
