@@ -182,28 +182,39 @@ def _classifier_network(kind: str, sr: int) -> dict[str, Any]:
     return {"front_end": make_pipeline(spectral, FeatureScaler(per_clip=False)), **network, "mix_probability": 0.5}
 
 
+def _check_duration(duration):
+    if not (is_number(duration) and 0 < duration < math.inf):
+        raise ValueError(f"duration must be a finite number of seconds > 0, got {duration!r}.")
+
+
 def classifier_batch_size(duration: float) -> int:
     """Windows per training batch of :func:`make_classifier_pipeline` for windows of ``duration`` seconds.
 
-    32 windows of up to one second; for longer windows, about 32 seconds of audio a batch, and at least 8
-    windows. A clip of a few seconds then gives as many training steps in a window of its length as in
-    one-second windows: with 32 five-second windows a batch, ESC-10's networks trained in a third of the
-    steps and scored 0.04 lower (design notes).
+    32 windows of up to one second; for longer windows, about 32 seconds of
+    audio a batch, and at least 8 windows, so that a few hundred clips of a
+    few seconds, each one window, still make enough training steps. Read
+    more in the :ref:`design notes <design_notes_classifier>`.
 
     Parameters
     ----------
-    duration : float
+    duration : float > 0
         The window in seconds.
 
     Returns
     -------
     batch_size : int
 
+    Raises
+    ------
+    ValueError
+        ``duration`` is not a finite number of seconds > 0.
+
     Examples
     --------
     >>> [classifier_batch_size(d) for d in (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)]
     [32, 32, 16, 11, 8, 8]
     """
+    _check_duration(duration)
     return 32 if duration <= 1 else max(8, round(32 / duration))
 
 
@@ -343,8 +354,7 @@ def make_classifier_pipeline(
     """
     from skaudio.models import CNN1DClassifier
 
-    if not (is_number(duration) and 0 < duration < math.inf):
-        raise ValueError(f"duration must be a finite number of seconds > 0, got {duration!r}.")
+    _check_duration(duration)
     if features not in CLASSIFIER_FEATURES:
         raise ValueError(f"features must be one of {', '.join(map(repr, CLASSIFIER_FEATURES))}, got {features!r}.")
     kinds = features.split("+")

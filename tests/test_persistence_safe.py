@@ -524,8 +524,9 @@ def test_metadata_the_command_line_reads_is_checked_too(refused, saved, tmp_path
     path = tmp_path / "odd.skaudio"
     path.write_bytes(saved["detect"].read_bytes())
     edit_metadata(path, **{key: value})
-    refused(re.escape(f"metadata.json's {expected}"), "info", path)
-    refused(re.escape(f"metadata.json's {expected}"), "predict", path, path)
+    for command in (("info", path), ("predict", path, path)):
+        error = refused(re.escape(f"metadata.json's {expected}"), *command)
+        assert str(path) in error  # the file is named
 
 
 def test_a_payload_larger_than_the_limit_is_refused_before_it_is_read(saved, tmp_path, monkeypatch):

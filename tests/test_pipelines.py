@@ -103,8 +103,12 @@ def test_factories_refuse_a_sample_rate_that_is_not_a_whole_number_of_hz(factory
 
 @pytest.mark.parametrize("duration", [0, -1.0, float("inf"), float("nan"), "1"])
 def test_classifier_factory_refuses_a_duration_that_is_not_a_finite_positive_number(duration):
+    from skaudio.pipelines import classifier_batch_size
+
     with pytest.raises(ValueError, match="duration must be a finite number of seconds > 0"):
         make_classifier_pipeline(sr=8000, duration=duration)
+    with pytest.raises(ValueError, match="duration must be a finite number of seconds > 0"):
+        classifier_batch_size(duration)
 
 
 @pytest.mark.parametrize("duration, batch_size", [(0.5, 32), (1.0, 32), (2.0, 16), (5.0, 8), (30.0, 8)])

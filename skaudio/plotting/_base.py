@@ -59,14 +59,10 @@ def check_waveform(y, name):
         hint = ""
         if arr.ndim == 2:
             # which axis holds the channels: the shorter one, as for any recording longer than its channel count
-            channels, mix = (
-                ("(n_channels, n_samples)", "axis=0")
-                if arr.shape[0] < arr.shape[1]
-                else (
-                    "(n_samples, n_channels)",
-                    "axis=1",
-                )
-            )
+            if arr.shape[0] < arr.shape[1]:
+                channels, mix = "(n_channels, n_samples)", "axis=0"
+            else:
+                channels, mix = "(n_samples, n_channels)", "axis=1"
             hint = f"; a multichannel recording {channels}? Mix it to mono, {name}.mean({mix})"
         raise ValueError(f"{name} must be a 1D waveform (n_samples,), got an array with shape {arr.shape}{hint}.")
     if arr.shape[0] == 0:
