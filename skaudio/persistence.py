@@ -986,7 +986,7 @@ def _trusted_names(trusted):
     if isinstance(kinds, (list, tuple)) and all(_is_nameable(kind) for kind in kinds):
         return [kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}" for kind in kinds]
     raise TypeError(
-        f"trusted must be True, False, or a list of type or function names (str) and types, got "
+        f"trusted must be True, False, or a list of type or function names (str), types and functions, got "
         f"{type(trusted).__name__} {trusted!r:.80}."
     )
 

@@ -75,10 +75,14 @@ def _refuse_channels_last(batch, name, items="clips"):
         )
 
 
+def _looped(noise, length):
+    """``noise`` itself, or tiled until an excerpt of ``length`` samples can start anywhere in one period."""
+    return noise if len(noise) >= length else np.tile(noise, int(np.ceil(length / len(noise))) + 1)
+
+
 def _fit_to(noise, length, rng):
     """A random excerpt of ``noise`` of ``length`` samples (tiled if too short)."""
-    if len(noise) < length:
-        noise = np.tile(noise, int(np.ceil(length / len(noise))) + 1)
+    noise = _looped(noise, length)
     start = _randint(rng, 0, len(noise) - length + 1)
     return noise[start : start + length]
 
@@ -114,7 +118,7 @@ def _audible_excerpt(recording, length, rng, name):
             return excerpt
     elif np.mean(excerpt_energies > floor) >= AUDIBLE_SHARE:
         return excerpt
-    looped = recording if len(recording) >= length else np.tile(recording, int(np.ceil(length / len(recording))) + 1)
+    looped = _looped(recording, length)
     # the share of audible frames of the excerpt starting at each frame boundary, from a running count
     audible = np.concatenate([[0], np.cumsum(_frame_energies(looped) > floor)])
     span = max(1, length // AUDIBLE_FRAME)
