@@ -117,6 +117,21 @@ class _Rows:
             print("]" if self.first else "\n]", flush=True)
 
 
+def _probability_columns(classes):
+    """The column (CSV) or key (JSON) of each class's probability: its name, unless that is taken.
+
+    A class named ``file`` or ``label`` (a subfolder of that name) would write its probability over the file's
+    name or the predicted label: its column is ``p(file)`` or ``p(label)`` instead.
+    """
+    taken, columns = {"file", "label"}, []
+    for name in map(str, classes):
+        while name in taken:
+            name = f"p({name})"
+        taken.add(name)
+        columns.append(name)
+    return columns
+
+
 def _predict_file(model, metadata, path, classes, said):
     """The output rows of one file."""
     from skaudio.utils import UnusableClipWarning, unusable_clips
@@ -150,9 +165,8 @@ def _predict_wave(model, metadata, path, wave, classes):
             stacklevel=2,
         )
     proba = model[1:].predict_proba([wave])[0]
-    return [
-        {"file": path, "label": classes[int(np.argmax(proba))], **{str(c): float(p) for c, p in zip(classes, proba)}}
-    ]
+    probabilities = dict(zip(_probability_columns(classes), map(float, proba)))
+    return [{"file": path, "label": classes[int(np.argmax(proba))], **probabilities}]
 
 
 def _refuse_denoiser(path, metadata):
@@ -175,7 +189,7 @@ def predict(args):
     classes = None
     if metadata["task"] == "classify":
         classes = [c.item() if isinstance(c, np.generic) else c for c in model[-1].classes_]
-        header = ["file", "label", *map(str, classes)]
+        header = ["file", "label", *_probability_columns(classes)]
     else:
         header = ["file", "onset", "offset", "label"]
     said, failed = set(), 0

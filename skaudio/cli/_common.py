@@ -47,14 +47,6 @@ class CLIError(Exception):
     """An error the command reports as one line on stderr (exit status 1)."""
 
 
-def check_file(path, what="file"):
-    if not os.path.exists(path):
-        raise CLIError(f"{what} not found: {path}")
-    if os.path.isdir(path):
-        raise CLIError(f"{what} is a folder, not a file: {path}")
-    return path
-
-
 def save_model(pipeline, path, *, task, sr, labels, extra=None, force=False):
     """Save a fitted pipeline, behind an AudioLoader at ``sr``, with its training metadata (:func:`skaudio.save_model`).
 

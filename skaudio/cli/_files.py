@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import stat
+import warnings
 
 import numpy as np
 
@@ -22,6 +23,8 @@ from skaudio.utils import atomic_path
 AUDIO_FORMATS = {".wav": ("WAV", "PCM_16"), ".flac": ("FLAC", "PCM_16"), ".ogg": ("OGG", "VORBIS")}
 # How many other names write_output tries for an output whose name was taken meanwhile.
 _OTHER_NAMES = 100
+# Audio files that load_folder leaves out (it reads .wav, .flac and .ogg): a folder's are named in a warning.
+UNREAD_AUDIO = (".mp3", ".aif", ".aiff", ".aifc", ".au", ".caf", ".w64", ".rf64", ".m4a", ".aac", ".opus", ".wma")
 
 
 def error_line(exc):
@@ -46,6 +49,21 @@ def check_input(path, what="file"):
     if not stat.S_ISREG(mode):
         raise CLIError(f"{what} is not a regular file (a FIFO, socket or device): {path}")
     return path
+
+
+def warn_unread_audio(folder, option):
+    """A warning naming the audio files under ``folder`` (``option``'s) that load_folder leaves out by extension."""
+    from skaudio.io._folder import _discover
+    from skaudio.utils import named
+
+    unread = [os.path.join(folder, rel) for rel in _discover(folder, UNREAD_AUDIO, option)]
+    if unread:
+        warnings.warn(
+            f"{option} {folder}: {len(unread)} audio file(s) left out, only .wav, .flac and .ogg files are read "
+            f"(convert them to use them): {named(unread)}",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _same_file(a, b):

@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from skaudio.cli._common import CLIError
+from skaudio.cli._files import warn_unread_audio
 
 
 def _named_noises():
@@ -49,6 +50,7 @@ def noise_sources(text, sr):
         if entry in _named_noises():  # a name wins over a folder of that name
             sources.append(entry)
             continue
+        warn_unread_audio(entry, "--noise")
         try:
             found = load_folder(entry, sr=sr, labels=None)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -94,8 +96,8 @@ def mix_noises(clips, sources, snr_db, rng, **augmentation):
     """Noisy and clean versions of ``clips``, each mixed with one source drawn at random.
 
     ``sources`` as :func:`noise_sources` returns them; ``snr_db`` is ``(low, high)``; ``rng`` a numpy
-    Generator; ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation. Returns two
-    lists in the order of ``clips``.
+    Generator; ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation. Babble sums other
+    clips of ``clips``, whichever source they were drawn. Returns two lists in the order of ``clips``.
     """
     from skaudio.datasets import make_noisy
 
@@ -105,11 +107,16 @@ def mix_noises(clips, sources, snr_db, rng, **augmentation):
         idx = np.flatnonzero(kinds == kind)
         if len(idx) == 0:
             continue
-        if source == "babble" and len(idx) < 2:  # a folder's list of recordings never equals a name
-            raise CLIError("--noise babble mixes other clips: it needs at least 2 clips drawn for it")
-        mixed, originals = make_noisy(
-            [clips[i] for i in idx], noise=source, snr_db=snr_db, random_state=rng, **augmentation
-        )
+        if source == "babble":  # a folder's list of recordings never equals a name
+            # babble sums other clips: any of them, not only the others drawn for babble (there may be none)
+            if len(clips) < 2:
+                raise CLIError("--noise babble mixes other clips: it needs at least 2 clips")
+            mixed, originals = make_noisy(clips, noise=source, snr_db=snr_db, random_state=rng, **augmentation)
+            mixed, originals = [mixed[i] for i in idx], [originals[i] for i in idx]
+        else:
+            mixed, originals = make_noisy(
+                [clips[i] for i in idx], noise=source, snr_db=snr_db, random_state=rng, **augmentation
+            )
         for j, i in enumerate(idx):
             noisy[i], clean[i] = mixed[j], originals[j]
     return noisy, clean

@@ -11,8 +11,8 @@ import warnings
 import numpy as np
 
 from skaudio.cli._common import TASK_OPTIONS, CLIError, save_model
-from skaudio.cli._files import check_output
-from skaudio.cli._noise import check_noise_entries, mix_noises, noise_sources
+from skaudio.cli._files import check_output, warn_unread_audio
+from skaudio.cli._noise import _named_noises, check_noise_entries, mix_noises, noise_sources
 
 
 def _checked_name(name, names, option):
@@ -83,10 +83,17 @@ def _literal(value):
         return value  # a bare word, e.g. same or avg
 
 
+def _noise_folders(args):
+    """The folders of a denoise ``--noise`` (a name wins over a folder of that name), checked as entries."""
+    if args.task != "denoise" or args.noise is None:
+        return []
+    return [entry for entry in check_noise_entries(args.noise) if entry not in _named_noises()]
+
+
 def _check_paths(args):
     """Before anything is loaded or trained: the data folder exists, and --out may be written.
 
-    --out may not be one of the training files, whatever --force says.
+    --out may not be one of the training files or noise recordings, whatever --force says.
     """
     from skaudio.io import list_audio_files
 
@@ -94,10 +101,11 @@ def _check_paths(args):
         raise CLIError(f"--data {args.data} is a file: give the folder that holds the recordings")
     if not os.path.isdir(args.data):
         raise CLIError(f"data folder not found: {args.data}")
-    training_files = []
+    inputs = []
     if os.path.lexists(args.out):  # only an existing file can be one of them
-        training_files = [os.path.join(args.data, rel) for rel in list_audio_files(args.data)]
-    check_output(args.out, inputs=training_files, force=args.force)
+        folders = [args.data, *_noise_folders(args)]
+        inputs = [os.path.join(folder, rel) for folder in folders for rel in list_audio_files(folder)]
+    check_output(args.out, inputs=inputs, force=args.force)
 
 
 def _option(dest):
@@ -130,13 +138,22 @@ def _check_task_options(args):
             "(the first keeps the noise as recorded): it needs --mixtures 2 or more"
         )
     args.snr_db = _snr_range(args.snr)
-    check_noise_entries(args.noise)
+    data = os.path.realpath(args.data)
+    for folder in _noise_folders(args):  # each entry checked there
+        real = os.path.realpath(folder)
+        if os.path.commonpath([data, real]) in (data, real):
+            raise CLIError(
+                f"--data {args.data} and the --noise folder {folder} overlap (one holds the other): the noise "
+                "recordings would be trained on as clean recordings, or the clean ones mixed in as noise; give "
+                "a --noise folder apart from --data"
+            )
 
 
 def _load(args, labels):
     from skaudio.io import load_folder
     from skaudio.io._folder import MixedSampleRatesError
 
+    warn_unread_audio(args.data, "--data")
     try:
         bunch = load_folder(args.data, sr=args.sr, labels=labels, verbose=args.verbose)
     except MixedSampleRatesError as exc:
@@ -229,7 +246,8 @@ def _check_folds(counts, n_splits):
 
     A class with a single training file cannot be cross-validated (the fold that tests it trains
     without it): an error naming it. One with fewer files than folds leaves some folds without a
-    test file of it: a warning naming it, instead of scikit-learn's, which names none.
+    test file of it: a warning naming it, instead of scikit-learn's, which names none; every class
+    with fewer files than folds is an error naming the option (scikit-learn's names neither).
     """
     single = [f"{str(name)!r}" for name, count in counts.items() if count < 2]
     if single:
@@ -238,6 +256,11 @@ def _check_folds(counts, n_splits):
             "it on a fold trained with it (add files, or leave out --cv and --grid)"
         )
     few = [f"{str(name)!r} ({count})" for name, count in counts.items() if count < n_splits]
+    if len(few) == len(counts):
+        raise CLIError(
+            f"{n_splits}-fold cross-validation: every class has fewer training files than folds: {', '.join(few)} "
+            f"(give --cv {max(counts.values())} or fewer, or add files)"
+        )
     if few:
         warnings.warn(
             f"{n_splits}-fold cross-validation: fewer training files than folds in {', '.join(few)}, so some folds "

@@ -11,6 +11,7 @@ whole.
 from __future__ import annotations
 
 import inspect
+import itertools
 import math
 import numbers
 import os
@@ -23,7 +24,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from skaudio.models._event_detector import CRNNEventDetector
+from skaudio.networks import output_frames
 from skaudio.utils import is_number, is_ragged
+from skaudio.utils._validation import multichannel_hint
 
 
 def predict_events(
@@ -90,7 +93,9 @@ def predict_events(
         recording whole.
     overlap : float in [0, 1), default=0.5
         Fraction of a window shared with the next one (rounded so that
-        windows start on the detector's output frames).
+        windows start on the detector's output frames; more where a
+        "valid"-padded network's output frames would not reach the next
+        window's).
     batch_size : int >= 1, default=32
         Windows transformed and predicted together.
 
@@ -108,7 +113,8 @@ def predict_events(
         ``X`` holds file paths instead of waveforms.
     ValueError
         A bad option (the message names it), a detector with the clip-level
-        ``temporal_pooling="last"``, or input the steps refuse.
+        ``temporal_pooling="last"``, a recording too short for the network
+        (the message names it), or input the steps refuse.
     sklearn.exceptions.NotFittedError
         The detector is not fitted.
 
@@ -198,8 +204,13 @@ def joined_frame_proba(steps, detector, X, *, window, overlap, batch_size):
     # samples per input frame for waveforms; 1 when the recordings are already frames
     hop = fd * sr if sr is not None else 1.0
     n_window = _window_frames(window, detector, fd, stride, waveforms=sr is not None)
-    # windows start on the output grid: a multiple of stride frames apart
-    step = max(stride, int(round(n_window * (1 - overlap))) // stride * stride) if n_window < math.inf else None
+    step = None
+    if n_window < math.inf:
+        # windows start on the output grid: a multiple of stride frames apart, and no further apart than a
+        # window's output frames reach (fewer than its input frames for a "valid"-padded network), so that
+        # every output frame between the first and the last is predicted by some window
+        step = int(round(n_window * (1 - overlap))) // stride * stride
+        step = max(stride, min(step, output_frames(n_window, **detector._geometry()) * stride))
 
     tracks = [_Track(_n_frames(len(rec), hop, sr is not None), stride) for rec in recordings]
     by_length = {}  # windows of one length share a batch: (recording, first frame, first unit, last unit)
@@ -214,6 +225,11 @@ def joined_frame_proba(steps, detector, X, *, window, overlap, batch_size):
             features = np.stack([recordings[i][start:stop] for i, _, start, stop in batch])
             for transform in steps:
                 features = transform.transform(features)
+            if output_frames(np.shape(features)[1], **detector._geometry()) < 1:
+                # only a recording shorter than a window can be too short for the network: say which
+                names = [f"X[{i}]" for i in sorted({i for i, *_ in batch})]
+                what = f"Recording {names[0]} gives" if len(names) == 1 else f"Recordings {', '.join(names)} give"
+                detector._check_enough_frames(np.shape(features)[1], f"{what} the detector", fd)
             proba = detector.predict_frame_proba(features)
             for (i, first, _, _), window_proba in zip(batch, proba):
                 tracks[i].add(first // stride, window_proba)
@@ -246,7 +262,7 @@ def frame_proba_to_events(
 
     Each label's probabilities are thresholded, optionally median-filtered,
     and every run of active frames becomes one event from the start of its
-    first frame to the end of its last. Events of one label less than
+    first frame to the end of its last. Events of one label at most
     ``min_gap`` apart are then joined, and those shorter than
     ``min_duration`` dropped. Frame ``j`` is centred at
     ``first_frame_centre + j * frame_duration`` seconds and spans
@@ -429,7 +445,7 @@ class _Track:
 
     def probabilities(self):
         weights = self.weights[: self.end, None]
-        # a frame no window reached (between windows of a "valid"-padded network with no overlap) is inactive
+        # a frame no window reached (a feature step that gave fewer frames than a centred STFT) is inactive
         return np.divide(self.sums[: self.end], weights, out=np.zeros_like(self.sums[: self.end]), where=weights > 0)
 
 
@@ -475,10 +491,13 @@ def _window_frames(window, detector, fd, stride, *, waveforms):
         return math.inf
     # a window of w seconds of waveform is w / fd hops, which a centred STFT turns into one frame more
     n_window = int(round(window / fd)) + (1 if waveforms else 0)
-    if n_window < stride:
+    geometry = detector._geometry()
+    if output_frames(n_window, **geometry) < 1:
+        # the fewest input frames that give one output frame: stride, or more for a "valid"-padded network
+        needed = next(n for n in itertools.count(max(n_window, stride)) if output_frames(n, **geometry) >= 1)
         raise ValueError(
-            f"window={window!r} s is shorter than one output frame of the detector ({stride * fd:g} s = "
-            f"{stride} input frames of {fd:g} s)."
+            f"window={window!r} s is shorter than one output frame of the detector ({needed * fd:g} s = "
+            f"{needed} input frames of {fd:g} s)."
         )
     return n_window
 
@@ -547,9 +566,9 @@ def _check_recording_kind(recordings, *, waveforms, detector):
     """Waveforms for a pipeline that computes features, feature frames for a bare detector: else say which."""
     for i, rec in enumerate(recordings):
         if waveforms and rec.ndim != 1:
-            hint = " A multichannel recording? Mix it to mono (rec.mean(axis=0))." if rec.ndim == 2 else ""
             raise ValueError(
-                f"X[{i}] has shape {rec.shape}, but the steps before the detector take 1D waveforms.{hint}"
+                f"X[{i}] has shape {rec.shape}, but the steps before the detector take 1D waveforms."
+                + multichannel_hint(rec.shape)
             )
         if not waveforms and rec.ndim == 1:
             raise ValueError(

@@ -114,7 +114,7 @@ def tune_event_postprocessing(
         For each option of ``param_grid``, the value chosen (``per_label=False``)
         or a dict ``{label: value}`` over the detector's labels
         (``per_label=True``). Ties go to the fewest false events, then to
-        the values closest to the detector's own. A label with no
+        the most values equal to the detector's own. A label with no
         reference event in ``y`` and no detection under any option (no
         evidence either way) keeps the detector's values; an undefined F1
         (references never detected, detections without references) counts
@@ -188,7 +188,7 @@ def select_postprocessing(
     """The options of ``param_grid`` that score best on frame ``tracks`` (as joined_frame_proba gives them).
 
     ``current`` holds the detector's four options: those not in the grid
-    are applied as they are, and the grid's values closest to them win
+    are applied as they are, and the grid's values equal to them win
     ties. ``tracks`` may come from several detectors with the same labels
     (each scored on recordings it was not fitted on): the choice is then
     what cross-validation picks.
@@ -223,17 +223,21 @@ def _best(results, own):
     """The combination with the best mean F1, then the fewest false events, then the most values equal to ``own``.
 
     ``results`` holds ``(combination, event scores, segment scores)``, overall
-    or of one label (None where the label has no event at all). A
-    combination under which there is no reference event and no detection
-    says nothing; None when none says anything.
+    or of one label (None where the label has no event at all). None when
+    there is no reference event and no detection under any combination:
+    nothing to choose by. Otherwise a combination under which there is
+    neither (a label without references that it keeps silent) scores as
+    one with an undefined F1, 0, and has no false event.
     """
+    results = list(results)
+    if all(event is None or event["n_ref"] + event["n_sys"] == 0 for _, event, _ in results):
+        return None
     best, best_key = None, None
     for combination, event, segment in results:
-        if event is None or event["n_ref"] + event["n_sys"] == 0:
-            continue
         # an undefined F1 (references never detected, or detections with no reference) is a failure: 0
         f1 = np.mean([0.0 if s is None or math.isnan(s["f_measure"]) else s["f_measure"] for s in (event, segment)])
-        key = (f1, -(event["n_sys"] - event["n_tp"]), sum(v == o for v, o in zip(combination, own)))
+        n_false = 0 if event is None else event["n_sys"] - event["n_tp"]
+        key = (f1, -n_false, sum(v == o for v, o in zip(combination, own)))
         if best_key is None or key > best_key:
             best, best_key = combination, key
     return best

@@ -230,3 +230,15 @@ def test_options_per_label_are_saved_with_the_model_and_load_without_trust(detec
     assert events and [events] == loaded.predict_events(
         X, threshold={"a": 0.01, "b": 0.02}, median_filter={"a": None, "b": 0.2}, min_gap={"a": 0.0, "b": 0.5}
     )
+
+
+def test_a_label_without_references_gets_the_options_that_keep_it_silent(detector, monkeypatch):
+    det = _probability_detector(detector, monkeypatch)
+    X, _ = _validation_set()
+    for features in X:
+        features[:, 1] = np.where(features[:, 1] > 0.3, 0.55, 0.05)  # "b" rises to 0.55 ...
+    y = [[(*A_EVENT, "a")] for _ in X]  # ... and is never in the references: any detection of it is false
+    # 0.3 and 0.5 detect a false "b" in every recording, 0.7 none (the combination that used to be skipped)
+    grid = {"threshold": [0.3, 0.5, 0.7]}
+    assert tune_event_postprocessing(det, X, y, param_grid=grid)["threshold"]["b"] == 0.7
+    assert tune_event_postprocessing(det, X, y, param_grid=grid, per_label=False) == {"threshold": 0.7}
