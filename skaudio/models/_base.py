@@ -156,9 +156,12 @@ class KerasAudioMixin:
     def set_params(self, **params: Any) -> Self:
         """Set parameters, nested ones (``front_end__mfcc__n_mfcc``) on the object that holds them.
 
-        As scikit-learn's ``set_params``, except that a bad nested name is
-        reported by the nested object (a front end's Pipeline names its own
-        steps), where scikeras would name this estimator.
+        As scikit-learn's ``set_params`` (a nested parameter is set after the
+        object that holds it, so ``set_params(front_end=Spectrogram(sr=8000),
+        front_end__n_fft=512)`` sets it on the new front end), except that a
+        bad nested name is reported by the nested object (a front end's
+        Pipeline names its own steps), where scikeras would name this
+        estimator.
 
         Parameters
         ----------
@@ -170,15 +173,19 @@ class KerasAudioMixin:
         self : object
             This estimator, its parameters set.
         """
-        own = {}
+        own, nested = {}, {}
         for key, value in params.items():
             head, _, rest = key.partition("__")
-            nested = getattr(self, head, None) if rest and head not in self._routing_prefixes else None
-            if hasattr(nested, "set_params") and not isinstance(nested, type):
-                nested.set_params(**{rest: value})  # in place, as scikit-learn does
+            (nested if rest and head not in self._routing_prefixes else own)[key] = value
+        super().set_params(**own)
+        for key, value in nested.items():  # on the objects that hold them, as now set
+            head, _, rest = key.partition("__")
+            holder = getattr(self, head, None)
+            if hasattr(holder, "set_params") and not isinstance(holder, type):
+                holder.set_params(**{rest: value})  # in place, as scikit-learn does
             else:
-                own[key] = value
-        return super().set_params(**own)
+                super().set_params(**{key: value})
+        return self
 
     # ------------------------------------------------------------ model build
     def _compile_model(self, model, compile_kwargs):
@@ -203,6 +210,8 @@ class KerasAudioMixin:
         keras.config.set_dtype_policy(policy)
         if self._random_state is None:
             return super()._build_keras_model()
+        # a NumPy integer is a valid random_state (a grid over np.arange), but Python's random takes only int
+        self._random_state = int(self._random_state)
         # scikeras seeds Python's global generator for the build, which other
         # threads may draw from meanwhile (see skaudio.models._seeding)
         with private_keras_seeds(self._random_state):
@@ -413,8 +422,9 @@ class KerasAudioMixin:
         X = self._network_inputs(X)
         predict = compiled_predict_function(self._inference_model() if model is None else model)
         step = self.predict_batch_size
-        if not isinstance(step, int) or step < 1:
+        if not isinstance(step, Integral) or step < 1:  # NumPy integers too (a grid over np.arange)
             raise ValueError(f"predict_batch_size must be an int >= 1, got {step!r}.")
+        step = int(step)
         outputs = [_padded_call(predict, X[i : i + step]) for i in range(0, len(X), step)]
         return np.concatenate(outputs)
 

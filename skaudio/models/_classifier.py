@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 from collections.abc import Callable, Hashable
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import keras
 import numpy as np
 from numpy.typing import ArrayLike
+from scikeras.utils.transformers import _is_categorical_crossentropy
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import (
@@ -268,7 +271,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     patience : int, default=10
         Epochs without improvement before early stopping.
     class_weight : dict, "balanced" or None, default=None
-        Class weights, as in scikit-learn.
+        Class weights, as in scikit-learn; with ``window``, "balanced"
+        counts each class's clips, not its windows.
     random_state : int, RandomState or None, default=None
         Seeds weights, shuffling and augmentation: two fits with the same
         seed give identical predictions on CPU.
@@ -296,10 +300,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         or ``member_params`` the networks' mean, over the epochs and the
         keys all of them have.
     X_shape_ : tuple
-        Shape of the training batch; predict needs the same per-example shape.
+        Shape of the training batch (with ``window``: of its windows);
+        predict needs the same per-example shape (with ``window``: clips of
+        any length).
     n_features_in_ : int
         Size of the input's last axis: features per frame for
-        ``(n_clips, n_frames, n_features)`` input, samples for waveforms.
+        ``(n_clips, n_frames, n_features)`` input, samples for waveforms
+        (absent with ``window`` on waveforms, which take any length).
     front_end_statistics_ : tuple of ndarray
         Per-feature mean and standard deviation of the training features,
         when ``front_end`` ends with ``FeatureScaler(per_clip=False)``: of
@@ -498,6 +505,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         if self.mixup:
             X, y, sample_weight, kwargs = self._mixup_training_data(X, y, sample_weight, initial_epoch, kwargs)
+        elif _is_categorical_crossentropy(self.loss) and np.ndim(y) == 2 and y.shape[1] == 1:
+            # scikeras encodes two classes as one column of class indices, whatever the loss; the softmax gives two
+            y = one_hot_targets(y, self.n_classes_)
         super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
 
     def _mixup_training_data(self, X, y, sample_weight, initial_epoch, kwargs):
@@ -592,9 +602,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """
         self._check_params()
         configured = self._configured_members()
+        clip_labels = y
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
         if self.n_networks == 1 and configured is None:
-            return self._fit_network(X, y, self._front_end_statistics(X), sample_weight=sample_weight, **kwargs)
+            # a warm start goes on training the network, whose front end keeps the statistics it was built with
+            statistics = None if self.warm_start and self.initialized_ else self._front_end_statistics(X)
+            return self._fit_network(X, y, statistics, sample_weight, clip_labels, **kwargs)
         if self.warm_start:
             raise ValueError(
                 "warm_start=True continues one network's training; it needs n_networks=1 and member_params=None."
@@ -609,7 +622,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 own_statistics = statistics
             for _ in range(self.n_networks):
                 member = clone(template).set_params(random_state=int(next(seeds)))
-                members.append(member._fit_network(X, y, statistics, sample_weight=sample_weight, **kwargs))
+                members.append(member._fit_network(X, y, statistics, sample_weight, clip_labels, **kwargs))
         # the members' shared fitted state (encoders, shapes, classes; the first member's seed state), not their
         # parameters
         params = set(self.get_params(deep=False))
@@ -651,10 +664,17 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         if self.member_params is not None:
             raise ValueError("partial_fit trains one network; it needs member_params=None.")
         self._check_params()
+        clip_labels = y
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
         if not self.initialized_:
             self._set_front_end_statistics(self._front_end_statistics(X))
-        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        elif unseen := sorted(set(np.ravel(y).tolist()) - set(self.classes_.tolist()), key=repr):
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit got label(s) {named([repr(label) for label in unseen])} that "
+                f"its first call did not show; the first call fixes the classes ({self.classes_.tolist()})."
+            )
+        with self._classes_balanced_by_clips(clip_labels):
+            return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def predict_proba(self, X: ArrayLike, **kwargs: Any) -> np.ndarray:
         """Class probabilities of each clip (with ``window``: pooled over its windows, ``window_pooling``).
@@ -884,10 +904,36 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         # windows of waveforms of any length: no fixed input size
         return self.window is not None and len(self.X_shape_) == 2
 
-    def _fit_network(self, X, y, statistics, sample_weight=None, **kwargs):
-        """Train one network (``fit`` of the scikeras base) with the given front-end statistics."""
+    def _fit_network(self, X, y, statistics, sample_weight=None, clip_labels=None, **kwargs):
+        """Train one network (``fit`` of the scikeras base) with the given front-end statistics.
+
+        ``clip_labels``: the labels of the clips whose windows ``(X, y)`` are (see ``_classes_balanced_by_clips``).
+        """
         self._set_front_end_statistics(statistics)
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        with self._classes_balanced_by_clips(clip_labels):
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    @contextlib.contextmanager
+    def _classes_balanced_by_clips(self, clip_labels):
+        """Within the block, ``class_weight="balanced"`` with ``window`` balances the classes' clips, not their windows.
+
+        scikeras computes the weights from the labels it trains on, one per window, but the windows of a clip already
+        share its weight: a class of long clips (many windows each) would be weighted down twice.
+        """
+        if (
+            self.window is None
+            or clip_labels is None
+            or not (isinstance(self.class_weight, str) and self.class_weight == "balanced")
+        ):
+            yield
+            return
+        labels = np.ravel(clip_labels)
+        classes = np.unique(labels)
+        self.class_weight = dict(zip(classes, compute_class_weight("balanced", classes=classes, y=labels)))
+        try:
+            yield
+        finally:
+            self.class_weight = "balanced"
 
     def _front_end_statistics(self, X):
         """The training features' statistics, when ``front_end`` ends with ``FeatureScaler(per_clip=False)``."""

@@ -341,7 +341,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         self._chunk_grid()  # refused now, not at the first prediction
         if not any(np.any(clean) for clean in y):
             raise ValueError("Every clean clip in y is silent: there is no speech (or sound) to learn to keep.")
-        self._warn_short(X, stacklevel=5)
+        self._warn_short(X, stacklevel=7)  # the caller of fit or partial_fit
         for i, (noisy, clean) in enumerate(zip(X, y)):
             if noisy.shape != clean.shape:
                 raise ValueError(
@@ -385,7 +385,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         y : same structure as X
             Clean waveforms, aligned with ``X`` pair by pair.
         sample_weight : array-like of shape (n_clips,), default=None
-            Only with equal-length clips used whole.
+            Weights of the pairs in the loss; the ``segments_per_clip``
+            segments of a pair take its weight.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -393,7 +394,7 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         -------
         self : CNN1DDenoiser
         """
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        return super().fit(X, y, sample_weight=self._segment_weights(X, sample_weight), **kwargs)
 
     def partial_fit(
         self,
@@ -414,8 +415,8 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         y : same structure as X
             Clean waveforms.
         sample_weight : array-like of shape (n_clips,), default=None
-            Weights of the pairs in the loss; only with equal-length clips
-            used whole.
+            Weights of the pairs in the loss; the ``segments_per_clip``
+            segments of a pair take its weight.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -423,7 +424,23 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         -------
         self : CNN1DDenoiser
         """
-        return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
+        return super().partial_fit(X, y, sample_weight=self._segment_weights(X, sample_weight), **kwargs)
+
+    def _segment_weights(self, X, sample_weight):
+        """One weight per training segment from one per pair (a pair's segments follow each other).
+
+        Anything else goes on as given, to be checked with the data.
+        """
+        per_clip = self.segments_per_clip
+        if (
+            sample_weight is None
+            or not isinstance(per_clip, Integral)
+            or per_clip < 2
+            or not hasattr(X, "__len__")
+            or np.shape(sample_weight) != (len(X),)
+        ):
+            return sample_weight
+        return np.repeat(np.asarray(sample_weight, dtype=np.float64), per_clip)
 
     def _training_data(self, X, y, *, first):
         X, y = self._training_pairs(X, y)
@@ -520,17 +537,26 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
                 "each sample from overlapping frames, and frames that do not overlap leave samples out."
             )
 
-    def _warn_short(self, clips, *, stacklevel):
+    def _warn_short(self, clips, *, stacklevel, names=None, given=None):
         """Warn, naming them, about clips shorter than one STFT frame: the network sees mostly padding.
 
-        A batch of a few samples per clip and many clips is most likely one recording with its channels
+        ``names`` names each clip in the caller's terms (``X[i]`` by default;
+        ``X[i][c]`` for a channel of a recording), and ``given`` is the array
+        the caller was given (``clips`` by default). A batch of a few samples
+        per clip and many clips is most likely recordings with their channels
         last, as soundfile reads them: that is said instead.
         """
-        if isinstance(clips, np.ndarray) and clips.ndim == 2 and clips.shape[1] <= 8 < clips.shape[0]:
+        given = clips if given is None else given
+        if isinstance(given, np.ndarray) and given.ndim in (2, 3) and given.shape[-1] <= 8 < given.shape[-2]:
+            shape = given.shape
+            if given.ndim == 2:
+                found = f"{shape[0]} clips of {shape[1]} samples each. One recording with its channels last"
+                advice = "(n_samples, n_channels) as soundfile reads it? Give X.T"
+            else:
+                found = f"{shape[0]} recording(s) of {shape[1]} channels of {shape[2]} samples each. Channels last"
+                advice = "(n_clips, n_samples, n_channels)? Give X.transpose(0, 2, 1)"
             warnings.warn(
-                f"{type(self).__name__}: X has shape {clips.shape}, {clips.shape[0]} clips of {clips.shape[1]} "
-                "samples each. One recording with its channels last, (n_samples, n_channels) as soundfile reads "
-                "it? Give X.T: channels first.",
+                f"{type(self).__name__}: X has shape {shape}, {found}, {advice}: channels first.",
                 UnusableClipWarning,
                 stacklevel=stacklevel,
             )
@@ -539,10 +565,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
             return
         _, short = unusable_clips(clips, self.n_fft)
         if short:
+            names = [f"X[{i}]" for i in range(len(clips))] if names is None else names
             warnings.warn(
                 f"{type(self).__name__}: {len(short)} clip(s) shorter than one STFT frame (n_fft={self.n_fft} "
-                f"samples): {named([f'X[{i}], {len(clips[i])} samples' for i in short])}; what comes out for them "
-                "is mostly the network's response to padding.",
+                f"samples): {named([f'{names[i]}, {len(clips[i])} samples' for i in short])}; what comes out for "
+                "them is mostly the network's response to padding.",
                 UnusableClipWarning,
                 stacklevel=stacklevel,
             )
@@ -603,7 +630,10 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         Warns
         -----
         UnusableClipWarning
-            Clips (channels) shorter than one STFT frame, named.
+            Clips (channels) shorter than one STFT frame, named as ``X[i]``
+            (``X[i][c]`` for channel ``c`` of a recording); or a batch of at
+            most 8 samples per clip, which looks like recordings with their
+            channels last.
 
         Examples
         --------
@@ -621,24 +651,48 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
         """
         if isinstance(X, np.ndarray) and X.dtype != object and X.ndim == 3:
             n_clips, n_channels, n_samples = X.shape
-            flat = [check_waveforms(recording, name=f"X[{i}]") for i, recording in enumerate(X)]
-            return self.predict(np.concatenate(flat)).reshape(n_clips, n_channels, n_samples)
+            if not n_clips:
+                raise ValueError(f"X is an empty batch (shape {X.shape}): at least one recording is required.")
+            flat = np.concatenate([check_waveforms(recording, name=f"X[{i}]") for i, recording in enumerate(X)])
+            names = [f"X[{i}][{c}]" for i in range(n_clips) for c in range(n_channels)]
+            return self._denoise(flat, names=names, given=X).reshape(X.shape)
         if isinstance(X, (list, tuple)) and any(np.ndim(item) == 2 for item in X):
+            # messages name X[i] for a clip and X[i][c] for a channel of a recording, as the caller numbers them:
+            # the clips are checked in their places (a recording's place holding a one-sample stand-in)
+            clips = check_waveforms([np.zeros(1, np.float32) if np.ndim(item) == 2 else item for item in X])
             recordings = [
-                check_waveforms(item, name=f"X[{i}]") if np.ndim(item) == 2 else item for i, item in enumerate(X)
+                check_waveforms(item, name=f"X[{i}]") if np.ndim(item) == 2 else clip
+                for i, (item, clip) in enumerate(zip(X, clips))
             ]
-            channels = [list(item) if np.ndim(item) == 2 else [item] for item in recordings]
-            cleaned = iter(self.predict([channel for item in channels for channel in item]))
-            return [
-                np.stack([next(cleaned) for _ in item]) if np.ndim(recording) == 2 else next(cleaned)
-                for item, recording in zip(channels, recordings)
-            ]
-        X = check_waveforms(X)
+            channels, names = [], []
+            for i, item in enumerate(recordings):
+                channels.extend(item if item.ndim == 2 else [item])
+                names.extend([f"X[{i}][{c}]" for c in range(len(item))] if item.ndim == 2 else [f"X[{i}]"])
+            cleaned = iter(self._denoise(channels, names=names))
+            return [np.stack([next(cleaned) for _ in item]) if item.ndim == 2 else next(cleaned) for item in recordings]
+        return self._denoise(check_waveforms(X))
+
+    def _denoise(self, X, *, names=None, given=None):
+        """Denoise checked clips (a 2D batch, or a list of 1D clips: those of one length together), short ones named.
+
+        ``names`` and ``given`` are those of :meth:`_warn_short`; called by ``predict`` only (for its stack level).
+        """
         self._check_frames()
-        self._warn_short(X, stacklevel=3)
-        if is_ragged(X):
-            return [self._denoise_batch(clip[None])[0] for clip in X]
-        return self._denoise_batch(X)
+        self._warn_short(X, names=names, given=given, stacklevel=4)
+        if not is_ragged(X):
+            return self._denoise_batch(X)
+        # Clips of one length go together, not one call each (a call computes PREDICT_ROW_BLOCK rows whatever
+        # it is given), up to as many samples as one call of full chunks holds: memory stays bounded.
+        step, context = self._chunk_grid()
+        out = [None] * len(X)
+        for length in {len(clip) for clip in X}:
+            rows = [i for i, clip in enumerate(X) if len(clip) == length]
+            per_call = max(1, PREDICT_ROW_BLOCK * (step + 2 * context) // length)
+            for k in range(0, len(rows), per_call):
+                group = rows[k : k + per_call]
+                for i, clip in zip(group, self._denoise_batch(np.stack([X[i] for i in group]))):
+                    out[i] = clip
+        return out
 
     def score(
         self,

@@ -436,7 +436,10 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.frame_duration_ = self._frame_duration_at_fit
         if self._annotations is None:
             self._annotations_fitted = False
-            self.labels_ = [self.classes_[-1]] if self.target_type_ == "binary" else list(range(len(self.classes_)))
+            # plain values, as event annotations give them (np.int64 labels made events that JSON refused)
+            self.labels_ = (
+                self.classes_[-1:].tolist() if self.target_type_ == "binary" else list(range(len(self.classes_)))
+            )
         else:
             self._annotations_fitted = True
             self.labels_ = self._annotations[1]
@@ -464,7 +467,6 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         if getattr(self, "_annotations", None) is not None:
             annotations, labels = self._annotations
             stride, offset = self._frame_timing()
-            self._check_enough_frames(X.shape[1], "The training clips have", self._frame_duration_at_fit)
             # the frame-level model takes any number of frames: ask it how many come out
             n_out_frames = int(np.shape(self.model_(X[:1], training=False)[1])[1])
             frames = frame_targets(
@@ -498,6 +500,9 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             )
         frame_output = getattr(self, "_annotations", None) is not None
         input_shape = model_input_shape(meta["X_shape_"])
+        # clip labels or annotations: Keras' own error says nothing of the network's geometry
+        fd = getattr(self, "_frame_duration_at_fit", self.frame_duration)  # not set by scikeras' initialize
+        self._check_enough_frames(input_shape[0], "The training clips have", fd)
         if self.temporal_pooling != "last":
             # frame-level output: any number of frames (longer recordings than the training clips)
             input_shape = (None,) + tuple(input_shape[1:])
@@ -529,6 +534,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     def _any_length_ok(self, given):
         # a frame-level detector takes clips of any length with the fitted feature count
         return self.temporal_pooling != "last" and tuple(given[1:]) == tuple(self.X_shape_[2:])
+
+    def _network_inputs(self, X):
+        X = super()._network_inputs(X)
+        # a frame-level network takes any number of frames, but not fewer than give it one output frame
+        self._check_enough_frames(X.shape[1], "X has", getattr(self, "frame_duration_", self.frame_duration))
+        return X
 
     def _inference_model(self):
         # A model trained on frame targets has two outputs; clip probabilities are the first.
@@ -569,9 +580,6 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         """
         check_is_fitted(self, "model_")
         self._check_frame_output()
-        n_frames = np.shape(X[0])[0] if len(X) else None
-        if n_frames is not None:
-            self._check_enough_frames(n_frames, "X has", self.frame_duration_)
         return self._predict_raw(X, model=_output_model(self.model_, "frame_probabilities"))
 
     def predict_events(
