@@ -198,8 +198,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         and ``predict``. None (default): every clip has one shape and is
         one example.
     window_hop : int or None, default=None
-        Step between the starts of the windows ``predict_proba`` pools;
-        None means ``window // 2`` (half overlap).
+        Step between the starts of the windows ``predict_proba`` pools, at
+        most ``window``; None means ``window // 2`` (half overlap).
     window_pooling : {"mean", "max", "confidence"}, default="mean"
         With ``window``: how ``predict_proba`` combines a clip's window
         probabilities. "mean" averages them; "max" takes each class's
@@ -821,7 +821,20 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         return max(map(analysis_frame, self._front_ends().values()), default=None)
 
     def _hop(self):
-        return self.window_hop or max(1, self.window // 2)
+        """Samples (frames) between the starts of the windows predict_proba pools; refused beyond ``window``."""
+        hop, window = self.window_hop, self.window
+        if hop is not None and hop > window:
+            # windows further apart than their length would leave part of every long clip unheard
+            raise ValueError(
+                f"{type(self).__name__}: window_hop={hop} is longer than window={window}: the {hop - window} "
+                "samples (frames) between two windows would never be classified; give window_hop <= window."
+            )
+        return hop or max(1, window // 2)
+
+    def _check_params(self):
+        super()._check_params()
+        if self.window is not None:
+            self._hop()  # at fit already, not at the first prediction
 
     def _clips_for_windows(self, X):
         clips = as_clips(X, type(self).__name__)

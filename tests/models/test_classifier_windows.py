@@ -355,3 +355,17 @@ def test_mean_and_max_pooling_take_outputs_of_any_shape():
     np.testing.assert_allclose(mean[0, :, 0], [4.0, 5.0])  # windows starting at 0, 4, 8
     np.testing.assert_allclose(peak[0, :, 0], [8.0, 9.0])
     np.testing.assert_allclose(pool_over_windows(lambda w: w[:, 0], clips, 4, 4, 2), [4.0, 0.0])  # (n,) outputs
+
+
+def test_windows_further_apart_than_their_length_are_refused_at_fit_and_predict(fitted, ragged):
+    X, y = ragged
+    message = r"window_hop=2500 is longer than window=2000: the 500 samples \(frames\) between two windows would never"
+    with pytest.raises(ValueError, match=message):
+        tiny_classifier(window=WINDOW, window_hop=WINDOW + 500).fit(X, y)
+    model = fitted.set_params(window_hop=WINDOW + 500)  # set after fit: refused before anything is predicted
+    try:
+        with pytest.raises(ValueError, match=message):
+            model.predict_proba(X[:2])
+    finally:
+        model.set_params(window_hop=None)
+    assert tiny_classifier(window=WINDOW, window_hop=WINDOW)._hop() == WINDOW  # abutting windows hear everything
