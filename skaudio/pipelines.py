@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sklearn import get_config
+from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from skaudio.preprocessing import MFCC, FeatureScaler, Spectrogram
@@ -40,9 +41,11 @@ class AudioPipeline(Pipeline):
 
     - the sample rate: every step with an ``sr`` parameter (``AudioLoader``,
       ``FixedLength``, the feature steps, also nested in a classifier's
-      ``front_end``) must agree, or ``fit`` raises an error naming them;
+      ``front_end``) must agree, or ``fit`` (and ``fit_transform``,
+      ``fit_predict``) raises an error naming them;
     - the seconds between feature frames: ``fit`` derives it from the last
-      feature step (``hop_length / sr``) and passes it to a final estimator
+      feature step (``hop_length / sr``; a nested feature ``Pipeline`` is
+      looked into) and passes it to a final estimator
       whose ``fit`` takes ``frame_duration`` (:class:`~skaudio.models.CRNNEventDetector`),
       so event times stay right after ``set_params(spectrogram__hop_length=...)``
       or in a grid search over it.
@@ -100,8 +103,7 @@ class AudioPipeline(Pipeline):
         -------
         self : AudioPipeline
         """
-        self._check_sample_rates()
-        last_name, last = self.steps[-1]
+        last_name, last = self.steps[-1]  # the sample rates are checked by _fit, before any step is fitted
         frame_duration = self.frame_duration if len(self.steps) > 1 else None
         takes_frame_duration = (
             last not in (None, "passthrough") and "frame_duration" in inspect.signature(last.fit).parameters
@@ -110,28 +112,43 @@ class AudioPipeline(Pipeline):
             params = {f"{last_name}__frame_duration": frame_duration, **params}
         return super().fit(X, y, **params)
 
+    def _fit(self, *args, **kwargs):
+        # fit, and Pipeline's fit_transform and fit_predict (which do not call fit), fit the steps here
+        self._check_sample_rates()
+        return super()._fit(*args, **kwargs)
+
     @property
     def frame_duration(self) -> float | None:
         """Seconds between the frames the last feature step gives the final step (None if unknown)."""
-        for _, step in reversed(self.steps[:-1]):
-            duration = getattr(step, "frame_duration", None)
-            if duration is not None:
-                return duration
-        return None
+        return _frame_duration(self.steps[:-1])
 
     def _check_sample_rates(self):
         params = self.get_params(deep=True)
-        # front ends inside a classifier's member_params, which get_params does not reach
-        for name, step in self.steps:
-            for where, front_end in getattr(step, "_front_ends", dict)().items():
+        # front ends inside a classifier's member_params, which get_params does not reach (the classifier
+        # may be a step, or nested deeper: in a feature pipeline, a meta-estimator)
+        for key, value in list(params.items()):
+            front_ends = getattr(value, "_front_ends", None) if isinstance(value, BaseEstimator) else None
+            for where, front_end in (front_ends() if callable(front_ends) else {}).items():
                 if where != "front_end" and hasattr(front_end, "get_params"):
-                    params.update({f"{name}__{where}__{key}": value for key, value in front_end.get_params().items()})
+                    nested = front_end.get_params().items()
+                    params.update({f"{key}__{where}__{name}": setting for name, setting in nested})
         rates = {key: value for key, value in params.items() if key.rsplit("__", 1)[-1] == "sr" and value is not None}
         if len(set(rates.values())) > 1:
             given = ", ".join(f"{key}={value!r}" for key, value in rates.items())
             raise ValueError(
                 f"The steps of this pipeline disagree on the sample rate ({given}): give every step the same sr."
             )
+
+
+def _frame_duration(steps):
+    """Seconds between the frames of the last of ``steps`` that tells them, looking into nested Pipelines."""
+    for _, step in reversed(steps):
+        duration = getattr(step, "frame_duration", None)
+        if duration is None and isinstance(step, Pipeline):  # a feature pipeline as one step: all its steps count
+            duration = _frame_duration(step.steps)
+        if duration is not None:
+            return duration
+    return None
 
 
 def frame_settings(sr: int) -> tuple[int, int]:
@@ -185,6 +202,19 @@ def _classifier_network(kind: str, sr: int) -> dict[str, Any]:
 def _check_duration(duration):
     if not (is_number(duration) and 0 < duration < math.inf):
         raise ValueError(f"duration must be a finite number of seconds > 0, got {duration!r}.")
+
+
+def _check_window_frames(duration, window, sr, pool_size):
+    """Refuse a ``duration`` whose window holds too few frames for the network's time pooling, naming it."""
+    _, hop_length = frame_settings(sr)
+    frames = 1 + window // hop_length  # centred frames, as the front ends compute them
+    needed = math.prod(pool_size)  # each pooling divides the frames; every pooling needs at least its size
+    if frames < needed:
+        raise ValueError(
+            f"duration={duration!r} s is too short for the classifier: its window of {window} samples holds "
+            f"{frames} frames (a {1000 * hop_length / sr:g} ms hop) and its convolution blocks pool time "
+            f"{needed}-fold, so they need {needed}: give duration >= {(needed - 1) * hop_length / sr:g} s."
+        )
 
 
 def classifier_batch_size(duration: float) -> int:
@@ -294,6 +324,8 @@ def make_classifier_pipeline(
     duration : float, default=1.0
         Window in seconds: about the length of one sound of interest (a
         word, a bark); clips of any length are classified by their windows.
+        At least 8 frames of the 10 ms hop (about 0.07 s), which the
+        convolution blocks pool 8-fold in time.
     features : {"mfcc", "log-mel", "mfcc+log-mel"}, default="mfcc+log-mel"
         The front end. "mfcc" suits spoken words: thirteen cepstral
         coefficients keep what is said and drop who says it. "log-mel"
@@ -360,12 +392,14 @@ def make_classifier_pipeline(
     kinds = features.split("+")
     network = _classifier_network(kinds[0], sr)
     member_params = None if len(kinds) == 1 else ({}, *(_classifier_network(kind, sr) for kind in kinds[1:]))
+    window, pool_size = max(1, round(duration * sr)), (2, 2, 2, 1)
+    _check_window_frames(duration, window, sr, pool_size)
     return AudioPipeline(
         [
             (
                 "cnn1dclassifier",
                 CNN1DClassifier(
-                    window=max(1, round(duration * sr)),
+                    window=window,
                     window_top_db=30.0,
                     window_pooling="confidence",
                     recalibrate_batch_norm=True,
@@ -376,7 +410,7 @@ def make_classifier_pipeline(
                     noise_probability=0.5,
                     filters=(64, 64, 128, 128),
                     kernel_size=3,
-                    pool_size=(2, 2, 2, 1),
+                    pool_size=pool_size,
                     padding="same",
                     batch_norm=True,
                     global_pooling="avg",
@@ -400,19 +434,21 @@ def make_classifier_pipeline(
 def make_denoiser_pipeline(*, sr: int, random_state: int | None = None, verbose: int = 0) -> AudioPipeline:
     """The recommended denoiser, a Pipeline from noisy waveforms to clean waveforms.
 
-    One step, ``CNN1DDenoiser(domain="stft")``: a 32 ms STFT (hop 8 ms),
+    One step, ``CNN1DDenoiser(domain="stft")``: an STFT of 32 ms rounded
+    up to a power of two samples (:func:`frame_settings`: 32 ms at 8 and
+    16 kHz, 46 ms at 22.05 and 44.1 kHz) with a hop of a quarter of it,
     two 2D convolutions over time and frequency (16 channels each, the
     second halving the frequency axis) whose maps are added, through a
     zero-initialised projection, to the projection of the log-magnitude;
     four residual dilated convolution blocks over frames (128 filters,
-    dilations 1, 2, 4, 8: a context of about 0.25 s); then a bidirectional
-    LSTM (128 units each way) that carries context across the whole input,
-    predicting a mask on the noisy spectrum; inverse STFT. Trained for 16
-    epochs on level-normalised clips with the negative SI-SDR loss, on the
-    mixtures as given (``noise_scaling=0``). Inputs of any length are
-    processed in chunks of about 8 s at 8 kHz, each with 1 s of context on
-    either side, cross-faded where they overlap. With a few hundred training
-    pairs, raise ``cnn1ddenoiser__epochs``.
+    dilations 1, 2, 4, 8: a context of about 0.25 s at 8 and 16 kHz); then
+    a bidirectional LSTM (128 units each way) that carries context across
+    the whole input, predicting a mask on the noisy spectrum; inverse STFT.
+    Trained for 16 epochs on level-normalised clips with the negative SI-SDR
+    loss, on the mixtures as given (``noise_scaling=0``). Inputs of any
+    length are processed in chunks of about 8 s at 8 kHz, each with 1 s of
+    context on either side, cross-faded where they overlap. With a few
+    hundred training pairs, raise ``cnn1ddenoiser__epochs``.
 
     Read more in the :ref:`design notes <design_notes_denoiser>`.
 

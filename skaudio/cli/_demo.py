@@ -19,6 +19,8 @@ from skaudio.cli._noise import _named_noises, check_noise_entries, held_out_reco
 from skaudio.utils import named
 
 SR = 8000
+# The tasks seed with --seed, --seed + 1 and --seed + 2, and numpy takes seeds below 2**32.
+MAX_SEED = 2**32 - 3
 # Every file the report holds, so that an earlier report is found before anything is trained.
 MODEL_FILES = {"classify": "classifier.skaudio", "detect": "event_detector.skaudio", "denoise": "denoiser.skaudio"}
 EXAMPLE_FILES = [f"example{i}_{kind}.wav" for i in range(3) for kind in ("noisy", "denoised", "clean")]
@@ -201,6 +203,8 @@ def demo(args):
     """Run ``skaudio demo``; returns the scores."""
     start = time.perf_counter()
     out = args.out
+    if not 0 <= args.seed <= MAX_SEED:  # else numpy refuses it as a random_state, after a task has trained
+        raise CLIError(f"--seed must be between 0 and {MAX_SEED}, got {args.seed}")
     # the noise recordings are read (and refused) before anything is written or trained
     _refuse_overlap(out, args.noise)
     noises, sources = noise_sources(args.noise, SR)

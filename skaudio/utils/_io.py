@@ -11,7 +11,13 @@ __all__ = ["atomic_path"]
 
 
 def _umask():
-    # os.umask can only be read by setting it; set it back at once.
+    # Linux shows the umask; elsewhere os.umask can only read it by setting it, which a file another
+    # thread creates meanwhile would get, so set it back at once.
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

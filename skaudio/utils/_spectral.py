@@ -37,7 +37,8 @@ def stft_window(window: str | tuple[Any, ...], win_length: int, n_fft: int) -> n
     Raises
     ------
     ValueError
-        ``window`` is not a window librosa knows.
+        ``window`` is not a window librosa knows, or ``win_length`` is not
+        between 1 and ``n_fft``.
 
     Examples
     --------
@@ -47,6 +48,8 @@ def stft_window(window: str | tuple[Any, ...], win_length: int, n_fft: int) -> n
     """
     import librosa
 
+    if not 0 < win_length <= n_fft:  # librosa's pad_center would raise its ParameterError, not a ValueError
+        raise ValueError(f"win_length={win_length!r} must be between 1 and n_fft={n_fft!r}.")
     try:
         win = librosa.filters.get_window(window, win_length, fftbins=True)
     except (librosa.util.exceptions.ParameterError, TypeError, IndexError, ValueError) as exc:
@@ -80,6 +83,12 @@ def mel_matrix(sr: float, n_fft: int, n_mels: int, fmin: float, fmax: float | No
         Float32, read-only (``librosa.filters.mel(...).T``); calls with the
         same arguments share one array.
 
+    Raises
+    ------
+    ValueError
+        ``fmax`` is above ``sr / 2``, or ``fmin`` is not below ``fmax``
+        (``sr / 2`` for None), where librosa would return empty filters.
+
     Examples
     --------
     >>> from skaudio.utils import mel_matrix
@@ -90,6 +99,8 @@ def mel_matrix(sr: float, n_fft: int, n_mels: int, fmin: float, fmax: float | No
 
     if fmax is not None and fmax > sr / 2:
         raise ValueError(f"fmax={fmax} must be <= sr / 2 = {sr / 2:g}.")
+    if fmin >= (sr / 2 if fmax is None else fmax):
+        raise ValueError(f"fmin={fmin} must be < fmax={sr / 2 if fmax is None else fmax:g}.")
     basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     out = np.ascontiguousarray(basis.T, dtype=np.float32)
     out.flags.writeable = False

@@ -264,10 +264,21 @@ def _check_dense(X, name, *, ndims, what, pcm=True):
             raise TypeError(f"{name} is not array-like: {exc}") from exc
     ndim = X.ndim
     if ndim not in ndims:
-        if ndim < min(ndims):
+        if ndims == (3,) and ndim == 2:  # X[None, :] would make waveforms one clip of n_clips frames
+            hint = (
+                " One clip's frames (n_frames, n_features)? Reshape them, e.g. X[None, :]. Waveforms "
+                "(n_clips, n_samples)? Compute their features first (MFCC, Spectrogram)."
+            )
+        elif ndims == (3,) and ndim < 2:
+            hint = " One waveform? Compute its features first (MFCC, Spectrogram)."
+        elif ndim < min(ndims):
             hint = " Reshape your data, e.g. X[None, :] for a single clip."
-        elif ndims == (2,) and ndim == 3:  # a waveform batch with a channel axis
-            hint = " Multichannel recordings (n_clips, n_channels, n_samples)? Mix them to mono, e.g. X.mean(axis=1)."
+        elif ndims == (2,) and ndim == 3:  # a channel axis, or features (the shape cannot tell: 101 frames of 128)
+            hint = (
+                " Multichannel recordings (n_clips, n_channels, n_samples)? Mix them to mono, e.g. X.mean(axis=1)."
+                " Feature frames (n_clips, n_frames, n_features)? This step takes waveforms: put it before the "
+                "feature step."
+            )
         else:
             hint = ""
         raise ValueError(f"{name} has {ndim} dimension(s) (shape {X.shape}); {what}, or a list of clips.{hint}")
@@ -308,9 +319,17 @@ def check_feature_batch(
         )
         for i, clip in enumerate(clips[1:], start=1):
             if clip.shape[1] != clips[0].shape[1]:
+                transposed = ""
+                if clip.shape[0] == clips[0].shape[0]:  # the first axis agrees and the second does not
+                    transposed = (
+                        f" The clips share their first axis ({clip.shape[0]}): features laid out (n_features, "
+                        "n_frames), as librosa returns them? Transpose each clip (clip.T)."
+                    )
                 raise ValueError(
                     f"{name}[{i}] has {clip.shape[1]} features but {name}[0] has "
-                    f"{clips[0].shape[1]}; all clips must share n_features." + multichannel_hint(clips[0].shape)
+                    f"{clips[0].shape[1]}; all clips must share n_features."
+                    + transposed
+                    + multichannel_hint(clips[0].shape)
                 )
         if clips[0].shape[1] == 0:
             raise ValueError(f"{name} has zero features per frame ({name}[0] has shape {clips[0].shape}).")

@@ -217,6 +217,16 @@ def test_demo_refuses_to_replace_an_earlier_report_before_training(refused, monk
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("seed", [-1, 2**32 - 2])
+def test_demo_refuses_a_seed_numpy_cannot_take_before_training_naming_it(refused, monkeypatch, tmp_path, seed):
+    import skaudio.cli._demo as demo
+
+    # 2**32 - 2 seeded the classifier, then failed as the detector's seed + 1 ("random_state must be ...")
+    monkeypatch.setattr(demo, "_classify", lambda *a: pytest.fail("the demo trained with a seed it cannot use"))
+    refused(rf"--seed must be between 0 and 4294967293, got {seed}$", "demo", "--out", tmp_path / "r", "--seed", seed)
+    assert not (tmp_path / "r").exists()
+
+
 @pytest.mark.parametrize("where", ["report inside the noise", "noise inside the report", "the same folder"])
 def test_demo_refuses_a_noise_folder_that_overlaps_its_report_even_with_force(refused, monkeypatch, tmp_path, where):
     import skaudio.cli._demo as demo
