@@ -197,6 +197,7 @@ def joined_frame_proba(steps, detector, X, *, window, overlap, batch_size):
     network pass with several post-processing options.
     """
     fd = detector._fitted_frame_duration()
+    _check_frame_duration_unchanged(steps, fd)
     stride, offset = detector._frame_timing()
     recordings = _recordings(X)
     sr = _sample_rate(steps)
@@ -602,6 +603,19 @@ def _recordings(X):
         if rec.ndim == 0 or len(rec) == 0:
             raise ValueError(f"X[{i}] is an empty recording (shape {rec.shape}).")
     return recordings
+
+
+def _check_frame_duration_unchanged(steps, fitted):
+    """Refuse feature steps whose frames are no longer ``fitted`` seconds apart (a hop or rate set after fit)."""
+    from skaudio.pipelines import _frame_duration
+
+    now = _frame_duration([(None, transform) for transform in steps])
+    if now is not None and not math.isclose(now, fitted, rel_tol=1e-6):
+        raise ValueError(
+            f"The feature steps give frames {now:g} s apart, but the detector was fitted on frames {fitted:g} s "
+            "apart: a setting (hop_length, sr) changed after fit. Fit the pipeline again, or set it back; "
+            "event times would be wrong and the network sees other frames than it learnt."
+        )
 
 
 def _sample_rate(steps):
