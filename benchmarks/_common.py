@@ -132,6 +132,20 @@ def add_check_arguments(parser):
     return parser
 
 
+def refuse_partial_run_into(parser, args, default_out, *, partial, option):
+    """Refuse a run over part of a protocol's held-out sets (``partial``) that would write ``default_out``.
+
+    That file holds the full protocol, whose means ``--check`` and the design notes read; a partial run
+    goes to a name of its own (``--out``).
+    """
+    if partial and (args.out or default_out) == default_out and not args.from_results:
+        parser.error(
+            f"{option} measures part of the protocol: give --out NAME, so that {default_out}.json keeps the "
+            "full run that --check reads"
+        )
+    return args
+
+
 def read_results(path):
     """A results file as a dict; ``path`` is a path or a name in ``benchmarks/results/``."""
     path = Path(path)

@@ -174,8 +174,13 @@ def grid_scores(tracks, reference):
 
 
 def selection_score(scores_):
-    """What the options are chosen by: the mean of event-based and segment-based F1 (both have targets)."""
-    return (scores_["event_f1"] + scores_["segment_f1"]) / 2
+    """What the options are chosen by: the mean of event-based and segment-based F1 (both have targets).
+
+    An undefined F1 (no detection or no reference in a whole set) counts as 0, as in skaudio's
+    select_postprocessing: a NaN would win ``max`` when first in the grid and lose it anywhere else.
+    """
+    f1 = [scores_["event_f1"], scores_["segment_f1"]]
+    return float(np.mean([0.0 if f is None or np.isnan(f) else f for f in f1]))
 
 
 def cross_validated_postprocessing(grids):

@@ -40,6 +40,7 @@ from _common import (
     esc10_folds,
     finish,
     fsdd_recordings,
+    refuse_partial_run_into,
     results_or_measure,
     target_strings,
 )
@@ -219,7 +220,8 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="classify", help="results file name (without .json)")
-    return add_check_arguments(parser).parse_args(argv)
+    args = add_check_arguments(parser).parse_args(argv)
+    return refuse_partial_run_into(parser, args, "classify", partial=args.folds is not None, option="--folds")
 
 
 def measure(args):

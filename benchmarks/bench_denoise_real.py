@@ -47,6 +47,7 @@ from _common import (
     fsdd_recordings,
     noisereduce_denoiser,
     read_results,
+    refuse_partial_run_into,
     results_or_measure,
     target_strings,
     test_conditions,
@@ -111,7 +112,9 @@ def parse_args(argv=None):
         action="store_true",
         help="keep the folds that --out's results file holds, measured with the same settings; measure the others",
     )
-    return add_check_arguments(parser).parse_args(argv)
+    args = add_check_arguments(parser).parse_args(argv)
+    partial = sorted(set(args.folds)) != sorted(FOLD_SPEAKERS) and not args.keep_folds
+    return refuse_partial_run_into(parser, args, "denoise_real", partial=partial, option="--folds")
 
 
 def measure_fold(fold, speech, ambiences, peers, args):

@@ -27,7 +27,14 @@ import sys
 import time
 
 import numpy as np
-from _common import add_check_arguments, finish, fsdd_recordings, results_or_measure, target_strings
+from _common import (
+    add_check_arguments,
+    finish,
+    fsdd_recordings,
+    refuse_partial_run_into,
+    results_or_measure,
+    target_strings,
+)
 from _events_common import (
     POSTPROCESSING_GRID,
     baseline_pipeline,
@@ -123,7 +130,11 @@ def checked_values(results):
 
 
 def scenes(clips, labels, n_scenes, seed, speed_perturbation=0.0):
-    """``n_scenes`` scenes, half over each background."""
+    """``n_scenes`` scenes, half over each background, drawn with random states ``seed``, ``seed + 1``, ...
+
+    Callers space their seeds by ``len(BACKGROUNDS)``: seeds 0 and 1 would share the state 1, which
+    draws the same events, onsets and levels over the other background.
+    """
     parts = [
         make_event_scenes(
             clips,
@@ -181,7 +192,9 @@ def parse_args(argv=None):
     parser.add_argument("--skip-baseline", action="store_true", help="no random-forest baseline (--split speaker)")
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
     parser.add_argument("--out", default=None, help="results name (default: events, or events_speaker_out)")
-    return add_check_arguments(parser).parse_args(argv)
+    args = add_check_arguments(parser).parse_args(argv)
+    partial = args.speakers is not None
+    return refuse_partial_run_into(parser, args, "events_speaker_out", partial=partial, option="--speakers")
 
 
 def held_out_sets(bunch, split, speakers=None):
@@ -256,7 +269,10 @@ def measure(args):
         test_scenes = scenes(*pick(test), args.test_scenes, seed=1000)
         for seed in args.seeds:
             speed = args.speed_perturbation
-            train_scenes = scenes(*pick(~test), args.train_scenes, seed=seed, speed_perturbation=speed)
+            # training seed s draws with states 2s and 2s + 1, which no other seed uses (the test scenes: 1000, 1001)
+            train_scenes = scenes(
+                *pick(~test), args.train_scenes, seed=len(BACKGROUNDS) * seed, speed_perturbation=speed
+            )
             run = measure_run(args, seed, train_scenes, test_scenes, labels)
             results["runs"].append({"test": name, **run})
             print(f"{name}, seed {seed} done", flush=True)
