@@ -193,7 +193,7 @@ def parse_args(argv=None):
     parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
     parser.add_argument("--out", default=None, help="results name (default: events, or events_speaker_out)")
     args = add_check_arguments(parser).parse_args(argv)
-    partial = args.speakers is not None
+    partial = args.split == "speaker" and args.speakers is not None  # --speakers is ignored by the index split
     return refuse_partial_run_into(parser, args, "events_speaker_out", partial=partial, option="--speakers")
 
 

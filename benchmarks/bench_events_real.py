@@ -137,8 +137,7 @@ def measure_fold(fold, by_fold, args):
     """Both methods trained on the other folds' scenes and scored on fold ``fold``'s."""
     training = [item for other, items in by_fold.items() if other != fold for item in items]
     speed = args.speed_perturbation
-    # seed s draws fold f's training scenes with state 4s + f: seed + fold gave seed 1, fold 1 the state of seed 0,
-    # fold 2, whose pools share two folds (the same events at the same places); the test scenes draw with 1000 + f
+    # training scenes: state 4s + f, one per (seed, fold), as pools of two folds share recordings; test: 1000 + f
     train_seed = len(FOLDS) * args.seed + fold
     X_train, events_train = scenes(training, args.train_scenes, seed=train_seed, speed_perturbation=speed)
     X_test, events_test = scenes(by_fold[fold], args.test_scenes, seed=1000 + fold)

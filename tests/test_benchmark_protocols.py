@@ -340,6 +340,12 @@ def test_a_run_over_part_of_a_protocol_never_writes_the_full_runs_file(bench, ca
     parse_args = bench(script).parse_args
     with pytest.raises(SystemExit):
         parse_args(argv)
-    assert f"give --out NAME, so that {default_out}.json keeps the full run that --check reads" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert f"give --out NAME, so that {default_out}.json keeps the full run that --check reads" in error
     assert parse_args([*argv, "--out", "partial_run"]).out == "partial_run"  # under a name of its own
     assert parse_args([]).out in (default_out, None)  # the full protocol writes the default file
+
+
+def test_speakers_with_the_index_split_are_not_a_partial_run(bench):
+    # the index split ignores --speakers: its run is the full one, written to events.json
+    assert bench("bench_events").parse_args(["--split", "index", "--speakers", "theo"]).out is None

@@ -62,7 +62,8 @@ def build_parser():
         "Time: classify with the defaults trains two networks (MFCC and log-mel) twice (the held-out "
         "fit and the refit): 2,500 one-second files at 8 kHz take about 7 to 14 minutes on 2 cores, by "
         "processor (an estimate from benchmarks/bench_classify.py's fits); --no-refit takes a little under "
-        "half of that, --features mfcc a sixth to nine tenths (its network trains 1.1 to 6 times faster).",
+        "half of that, --features mfcc a sixth to nine tenths (its one network trains 1.1 to 6 times faster "
+        "than the pair).",
     )
     train.add_argument("--task", required=True, choices=TASKS)
     train.add_argument("--data", required=True, metavar="FOLDER", help="folder of audio files")

@@ -15,7 +15,7 @@ import numpy as np
 
 from skaudio.cli._common import CLIError, save_model
 from skaudio.cli._files import savefig, write_audio, write_json
-from skaudio.cli._noise import _named_noises, check_noise_entries, held_out_recordings, mix_noises, noise_sources
+from skaudio.cli._noise import held_out_recordings, mix_noises, noise_sources, overlapping_noise_folder
 from skaudio.utils import named
 
 SR = 8000
@@ -186,17 +186,13 @@ def _refuse_overlap(out, noise):
     recordings, and then, with ``--force``, written over. Inputs and outputs are kept apart whichever holds
     the other.
     """
-    report = os.path.realpath(out)
-    for entry in check_noise_entries(noise):
-        if entry in _named_noises():  # a name wins over a folder of that name
-            continue
-        folder = os.path.realpath(entry)
-        if os.path.commonpath([report, folder]) in (report, folder):
-            raise CLIError(
-                f"--out {out} and the --noise folder {entry} overlap (one holds the other): the demo does not "
-                "write where it reads noise recordings (an earlier report's audio would be read as noise and "
-                "written over); choose an --out that neither holds nor lies in a noise folder"
-            )
+    entry = overlapping_noise_folder(out, noise)
+    if entry is not None:
+        raise CLIError(
+            f"--out {out} and the --noise folder {entry} overlap (one holds the other): the demo does not "
+            "write where it reads noise recordings (an earlier report's audio would be read as noise and "
+            "written over); choose an --out that neither holds nor lies in a noise folder"
+        )
 
 
 def demo(args):

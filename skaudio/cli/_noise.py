@@ -31,6 +31,20 @@ def check_noise_entries(text):
     return entries
 
 
+def noise_folders(text):
+    """The folders among a ``--noise`` value's entries (a name wins over a folder of that name), all checked."""
+    return [entry for entry in check_noise_entries(text) if entry not in _named_noises()]
+
+
+def overlapping_noise_folder(path, text):
+    """The first ``--noise`` folder that is ``path``, holds it or lies in it; None when none does."""
+    real = os.path.realpath(path)
+    for folder in noise_folders(text):
+        if os.path.commonpath([real, os.path.realpath(folder)]) in (real, os.path.realpath(folder)):
+            return folder
+    return None
+
+
 def noise_sources(text, sr):
     """The entries of a ``--noise`` value and what ``make_noisy`` takes for each.
 
@@ -96,8 +110,9 @@ def mix_noises(clips, sources, snr_db, rng, **augmentation):
     """Noisy and clean versions of ``clips``, each mixed with one source drawn at random.
 
     ``sources`` as :func:`noise_sources` returns them; ``snr_db`` is ``(low, high)``; ``rng`` a numpy
-    Generator; ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation. Babble sums other
-    clips of ``clips``, whichever source they were drawn. Returns two lists in the order of ``clips``.
+    Generator; ``augmentation``: make_noisy's noise_filter_db and noise_speed_perturbation. Babble sums the
+    other clips drawn for it, or the other clips of ``clips`` for a clip drawn alone. Returns two lists in the
+    order of ``clips``.
     """
     from skaudio.datasets import make_noisy
 
@@ -107,8 +122,9 @@ def mix_noises(clips, sources, snr_db, rng, **augmentation):
         idx = np.flatnonzero(kinds == kind)
         if len(idx) == 0:
             continue
-        if source == "babble":  # a folder's list of recordings never equals a name
-            # babble sums other clips: any of them, not only the others drawn for babble (there may be none)
+        if source == "babble" and len(idx) < 2:  # a folder's list of recordings never equals a name
+            # babble sums other clips: a clip drawn alone for it takes the whole set's (babble is mixed for all
+            # of them, and its own kept)
             if len(clips) < 2:
                 raise CLIError("--noise babble mixes other clips: it needs at least 2 clips")
             mixed, originals = make_noisy(clips, noise=source, snr_db=snr_db, random_state=rng, **augmentation)

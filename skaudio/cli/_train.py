@@ -12,7 +12,12 @@ import numpy as np
 
 from skaudio.cli._common import TASK_OPTIONS, CLIError, save_model
 from skaudio.cli._files import check_output, warn_unread_audio
-from skaudio.cli._noise import _named_noises, check_noise_entries, mix_noises, noise_sources
+from skaudio.cli._noise import (
+    mix_noises,
+    noise_folders,
+    noise_sources,
+    overlapping_noise_folder,
+)
 
 
 def _checked_name(name, names, option):
@@ -84,10 +89,10 @@ def _literal(value):
 
 
 def _noise_folders(args):
-    """The folders of a denoise ``--noise`` (a name wins over a folder of that name), checked as entries."""
+    """The folders of a denoise ``--noise``, checked as entries; none for the other tasks."""
     if args.task != "denoise" or args.noise is None:
         return []
-    return [entry for entry in check_noise_entries(args.noise) if entry not in _named_noises()]
+    return noise_folders(args.noise)
 
 
 def _check_paths(args):
@@ -138,15 +143,13 @@ def _check_task_options(args):
             "(the first keeps the noise as recorded): it needs --mixtures 2 or more"
         )
     args.snr_db = _snr_range(args.snr)
-    data = os.path.realpath(args.data)
-    for folder in _noise_folders(args):  # each entry checked there
-        real = os.path.realpath(folder)
-        if os.path.commonpath([data, real]) in (data, real):
-            raise CLIError(
-                f"--data {args.data} and the --noise folder {folder} overlap (one holds the other): the noise "
-                "recordings would be trained on as clean recordings, or the clean ones mixed in as noise; give "
-                "a --noise folder apart from --data"
-            )
+    folder = overlapping_noise_folder(args.data, args.noise)  # every entry checked
+    if folder is not None:
+        raise CLIError(
+            f"--data {args.data} and the --noise folder {folder} overlap (one holds the other): the noise "
+            "recordings would be trained on as clean recordings, or the clean ones mixed in as noise; give "
+            "a --noise folder apart from --data"
+        )
 
 
 def _load(args, labels):

@@ -178,13 +178,16 @@ class KerasAudioMixin:
             head, _, rest = key.partition("__")
             (nested if rest and head not in self._routing_prefixes else own)[key] = value
         super().set_params(**own)
-        for key, value in nested.items():  # on the objects that hold them, as now set
+        by_holder = {}  # one call per holder, as scikit-learn makes: a Pipeline sets its steps before their params
+        for key, value in nested.items():
             head, _, rest = key.partition("__")
+            by_holder.setdefault(head, {})[rest] = value
+        for head, group in by_holder.items():  # on the objects that hold them, as now set
             holder = getattr(self, head, None)
             if hasattr(holder, "set_params") and not isinstance(holder, type):
-                holder.set_params(**{rest: value})  # in place, as scikit-learn does
+                holder.set_params(**group)  # in place, as scikit-learn does
             else:
-                super().set_params(**{key: value})
+                super().set_params(**{f"{head}__{rest}": value for rest, value in group.items()})
         return self
 
     # ------------------------------------------------------------ model build

@@ -436,7 +436,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.frame_duration_ = self._frame_duration_at_fit
         if self._annotations is None:
             self._annotations_fitted = False
-            # plain values, as event annotations give them (np.int64 labels made events that JSON refused)
+            # plain Python values, as event annotations give them (events that JSON can write)
             self.labels_ = (
                 self.classes_[-1:].tolist() if self.target_type_ == "binary" else list(range(len(self.classes_)))
             )

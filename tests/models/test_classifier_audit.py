@@ -93,6 +93,13 @@ def test_a_nested_parameter_set_with_its_holder_lands_on_the_new_holder():
     assert pipe[-1].front_end.n_fft == 256
     with pytest.raises(ValueError, match="Invalid parameter 'n_ftt' for estimator Spectrogram"):
         CNN1DClassifier().set_params(front_end=Spectrogram(sr=SR), front_end__n_ftt=256)
+    # a holder's parameters go to it in one call, as scikit-learn makes them: a Pipeline replaces its steps before
+    # setting their parameters, whatever the order the keys come in (ParameterGrid sorts them)
+    clf = CNN1DClassifier(front_end=make_pipeline(MFCC(sr=SR), FeatureScaler()))
+    new_mfcc = MFCC(sr=SR)
+    steps = [("mfcc", new_mfcc), ("featurescaler", FeatureScaler())]
+    clf.set_params(front_end__mfcc__n_mfcc=17, front_end__steps=steps)
+    assert clf.front_end.named_steps["mfcc"] is new_mfcc and new_mfcc.n_mfcc == 17
 
 
 def test_warm_start_keeps_the_statistics_its_network_scales_with():
