@@ -42,3 +42,19 @@ def tiny_classifier(**params):
         random_state=0,
     )
     return CNN1DClassifier(**{**defaults, **params})
+
+
+@pytest.fixture
+def keras_fit_calls(monkeypatch):
+    """``(X, y, sample_weight)`` of every network fit (scikeras' ``_fit_keras_model``, which still runs)."""
+    from scikeras.wrappers import BaseWrapper
+
+    calls = []
+    fit_network = BaseWrapper._fit_keras_model
+
+    def recorded(self, X, y, sample_weight, *args, **kwargs):
+        calls.append((X, y, sample_weight))
+        return fit_network(self, X, y, sample_weight, *args, **kwargs)
+
+    monkeypatch.setattr(BaseWrapper, "_fit_keras_model", recorded)
+    return calls

@@ -94,27 +94,16 @@ def test_ragged_clips_of_one_length_are_denoised_together(pairs, stft_denoiser, 
         den.set_params(chunk_length=65536, chunk_context=4096)
 
 
-def test_sample_weight_applies_to_each_pairs_segments(pairs, monkeypatch):
+def test_sample_weight_applies_to_each_pairs_segments(pairs, keras_fit_calls):
     # segments_per_clip=2 made twice as many examples as weights: "sample_weight.shape == (8,), expected (16,)!"
-    from scikeras.wrappers import BaseWrapper
-
     noisy, clean = pairs
-    given = []
-    fit_network = BaseWrapper._fit_keras_model
-    monkeypatch.setattr(
-        BaseWrapper,
-        "_fit_keras_model",
-        lambda self, X, y, sample_weight, *args, **kwargs: (
-            given.append((X.shape, sample_weight)),
-            fit_network(self, X, y, sample_weight, *args, **kwargs),
-        )[1],
-    )
     weights = np.arange(1, 9, dtype=float)
     den = CNN1DDenoiser(filters=2, epochs=1, segment_length=200, segments_per_clip=2, random_state=0)
     den.fit(noisy[:8], clean[:8], sample_weight=weights)
     den.partial_fit(noisy[:8], clean[:8], sample_weight=weights)
-    for shape, sample_weight in given:
-        assert shape[:2] == (16, 200)
+    assert len(keras_fit_calls) == 2
+    for X, _, sample_weight in keras_fit_calls:
+        assert X.shape[:2] == (16, 200)
         np.testing.assert_array_equal(sample_weight, np.repeat(weights, 2))
     with pytest.raises(ValueError, match=r"sample_weight.shape == \(7,\), expected \(16,\)"):
         den.fit(noisy[:8], clean[:8], sample_weight=weights[:7])

@@ -188,10 +188,9 @@ def test_clip_probabilities_follow_the_annotations(tone_scenes, strong_detector)
     assert (strong_detector.predict(X_test) == present).mean() > 0.9
 
 
-def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes, monkeypatch):
+def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes, keras_fit_calls):
     # each clip's weight weighs its clip output and its frames; a DataFrame column of event lists is event lists
     import pandas as pd
-    from scikeras.wrappers import BaseWrapper
 
     (X, events), _ = tone_scenes
     X, events = X[:32], events[:32]
@@ -201,18 +200,9 @@ def test_annotations_take_clip_weights_and_a_pandas_column(tone_scenes, monkeypa
         return detector.fit(X, y, sample_weight=sample_weight).predict_frame_proba(X)
 
     unweighted = frame_proba(events)
-    given = []
-    fit_network = BaseWrapper._fit_keras_model
-    monkeypatch.setattr(
-        BaseWrapper,
-        "_fit_keras_model",
-        lambda self, X, y, sample_weight, *args, **kwargs: (
-            given.append(sample_weight),
-            fit_network(self, X, y, sample_weight, *args, **kwargs),
-        )[1],
-    )
     np.testing.assert_array_equal(frame_proba(events, sample_weight=np.ones(32)), unweighted)
-    clip_weights, frame_weights = given[0]  # the frame output's weights: each clip's, on each of its 50 frames
+    # the second fit's weights of the frame output: each clip's, on each of its 50 frames
+    clip_weights, frame_weights = keras_fit_calls[1][2]
     assert clip_weights.shape == (32,) and frame_weights.shape == (32, 50) and np.all(frame_weights == 1.0)
     assert np.abs(frame_proba(events, sample_weight=np.linspace(0.1, 3.0, 32)) - unweighted).max() > 1e-4
     np.testing.assert_array_equal(frame_proba(pd.Series(events, index=np.arange(100, 132))), unweighted)
