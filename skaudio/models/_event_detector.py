@@ -729,12 +729,16 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         fd = getattr(self, "frame_duration_", self.frame_duration)  # files saved before frame_duration_
         return self._resolve_frame_duration(None, required=True) if fd is None else fd
 
+    def _frames_needed(self):
+        """The fewest input frames from which the network gives one output frame."""
+        geometry = self._geometry()
+        return next(n for n in itertools.count(1) if output_frames(n, **geometry) >= 1)
+
     def _check_enough_frames(self, n_frames, what, frame_duration):
         """Refuse input too short for the network to give one output frame, saying how long it must be."""
-        geometry = self._geometry()
-        if output_frames(n_frames, **geometry) >= 1:
+        needed = self._frames_needed()
+        if n_frames >= needed:
             return
-        needed = next(n for n in itertools.count(n_frames + 1) if output_frames(n, **geometry) >= 1)
         seconds = "" if frame_duration is None else f" ({needed * frame_duration:.3f} s)"
         raise ValueError(
             f"{what} {n_frames} frame(s): too short for this network, which needs at least {needed}{seconds} to "

@@ -11,7 +11,6 @@ whole.
 from __future__ import annotations
 
 import inspect
-import itertools
 import math
 import numbers
 import os
@@ -492,13 +491,12 @@ def _window_frames(window, detector, fd, stride, *, waveforms):
         return math.inf
     # a window of w seconds of waveform is w / fd hops, which a centred STFT turns into one frame more
     n_window = int(round(window / fd)) + (1 if waveforms else 0)
-    geometry = detector._geometry()
-    if output_frames(n_window, **geometry) < 1:
-        # the fewest input frames that give one output frame: stride, or more for a "valid"-padded network
-        needed = next(n for n in itertools.count(max(n_window, stride)) if output_frames(n, **geometry) >= 1)
+    needed = detector._frames_needed()  # stride, or more for a "valid"-padded network
+    if n_window < needed:
+        shortest = f"{(needed - 1) * fd:g} s of waveform, {needed}" if waveforms else f"{needed * fd:g} s = {needed}"
         raise ValueError(
-            f"window={window!r} s is shorter than one output frame of the detector ({needed * fd:g} s = "
-            f"{needed} input frames of {fd:g} s)."
+            f"window={window!r} s is shorter than one output frame of the detector ({shortest} input frames of "
+            f"{fd:g} s)."
         )
     return n_window
 

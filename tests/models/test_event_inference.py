@@ -186,8 +186,10 @@ def test_another_detector_gets_x_transformed_and_the_options_given():
 
 def test_bad_input_is_an_error_naming_it(pipe):
     X = [_recording(2.0, [(0.5, 1.0)])]
-    with pytest.raises(ValueError, match=r"window=0.001 s is shorter than one output frame of the detector \(0.04 s"):
+    message = r"window=0.001 s is shorter than one output frame of the detector \(0.03 s of waveform, 4 input frames"
+    with pytest.raises(ValueError, match=message):
         predict_events(pipe, X, window=0.001)
+    assert len(predict_events(pipe, X, window=0.03)) == 1  # the shortest window said is taken
     for bad in (0, -1.0, float("nan"), "1s"):
         with pytest.raises(ValueError, match="window must be a duration in seconds > 0 or None"):
             predict_events(pipe, X, window=bad)
