@@ -40,7 +40,8 @@ def overlapping_noise_folder(path, text):
     """The first ``--noise`` folder that is ``path``, holds it or lies in it; None when none does."""
     real = os.path.realpath(path)
     for folder in noise_folders(text):
-        if os.path.commonpath([real, os.path.realpath(folder)]) in (real, os.path.realpath(folder)):
+        noise = os.path.realpath(folder)
+        if os.path.commonpath([real, noise]) in (real, noise):
             return folder
     return None
 

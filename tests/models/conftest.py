@@ -44,6 +44,13 @@ def tiny_classifier(**params):
     return CNN1DClassifier(**{**defaults, **params})
 
 
+def tiny_detector(**params):
+    """A CRNNEventDetector small enough to fit in about a second (one epoch, four filters and LSTM units)."""
+    from skaudio.models import CRNNEventDetector
+
+    return CRNNEventDetector(**{**dict(filters=4, lstm_units=4, epochs=1, random_state=0), **params})
+
+
 @pytest.fixture
 def keras_fit_calls(monkeypatch):
     """``(X, y, sample_weight)`` of every network fit (scikeras' ``_fit_keras_model``, which still runs)."""

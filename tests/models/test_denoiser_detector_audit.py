@@ -6,8 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from skaudio.models import CNN1DDenoiser, CRNNEventDetector
+from skaudio.models import CNN1DDenoiser
 from skaudio.utils import UnusableClipWarning
+from tests.models.conftest import tiny_detector
 
 
 @pytest.fixture(scope="module")
@@ -120,17 +121,7 @@ def frames():
 
 
 def _detector(**params):
-    defaults = dict(
-        temporal_pooling="max",
-        frame_duration=FD,
-        kernel_size=5,
-        pool_size=2,
-        filters=4,
-        lstm_units=4,
-        epochs=1,
-        random_state=0,
-    )
-    return CRNNEventDetector(**{**defaults, **params})
+    return tiny_detector(**{**dict(temporal_pooling="max", frame_duration=FD, kernel_size=5, pool_size=2), **params})
 
 
 def test_input_too_short_for_the_network_is_named_by_every_method(frames):

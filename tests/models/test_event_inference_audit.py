@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
 
-from skaudio.models import CRNNEventDetector, predict_events
+from skaudio.models import predict_events
 from skaudio.networks import output_frames
 from skaudio.preprocessing import Spectrogram
+from tests.models.conftest import tiny_detector
 
 FD = 0.01  # seconds per input frame
 
@@ -17,16 +18,8 @@ def valid_detector():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(8, 40, 3)).astype("float32")
     events = [[(0.1, 0.2, "burst")] if i % 2 else [] for i in range(8)]
-    det = CRNNEventDetector(
-        temporal_pooling="max",
-        padding="valid",
-        kernel_size=3,
-        filters=(4, 4),
-        pool_size=(2, 2),
-        lstm_units=4,
-        frame_duration=FD,
-        epochs=1,
-        random_state=0,
+    det = tiny_detector(
+        temporal_pooling="max", padding="valid", kernel_size=3, filters=(4, 4), pool_size=(2, 2), frame_duration=FD
     )
     return det.fit(X, events)
 
