@@ -20,7 +20,7 @@
 - Seeds: a seeded network is built from seeds no other thread can draw
   (``_seeding``), so ``random_state`` holds while other threads draw from
   Python's ``random``, as a Dask worker's event loop does.
-- Early stopping and the learning rate are explicit parameters.
+- Early stopping, the learning rate and its schedule are explicit parameters.
 """
 
 from __future__ import annotations
@@ -117,6 +117,41 @@ def _padded_call(predict, batch):
 
 class _EarlyStopping(keras.callbacks.EarlyStopping):
     """EarlyStopping added by ``early_stopping=True`` (told apart from the user's)."""
+
+
+class _CosineLearningRate(keras.callbacks.Callback):
+    """``learning_rate_schedule="cosine"``: the learning rate falls from its value to 0 over one fit's epochs.
+
+    Epoch ``k`` of ``n`` trains at ``0.5 * (1 + cos(pi * k / n))`` times the
+    optimizer's learning rate, which is restored when training ends (a later
+    ``fit`` with ``warm_start=True`` runs the schedule again; a ``partial_fit``
+    epoch is the first of one and trains at the full rate).
+    """
+
+    def on_train_begin(self, logs=None):
+        rate = self.model.optimizer.learning_rate
+        if not isinstance(rate, keras.Variable):
+            raise ValueError(
+                "learning_rate_schedule='cosine' sets the optimizer's learning rate at every epoch, but the "
+                "optimizer's learning rate is a schedule of its own; use one or the other."
+            )
+        self._full_rate = float(rate.numpy())
+        self._first_epoch = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._first_epoch is None:  # a warm-started fit counts from its own first epoch
+            self._first_epoch = epoch
+        n_epochs = max(1, self.params["epochs"] - self._first_epoch)
+        self.model.optimizer.learning_rate.assign(
+            self._full_rate * 0.5 * (1.0 + np.cos(np.pi * (epoch - self._first_epoch) / n_epochs))
+        )
+
+    def on_train_end(self, logs=None):
+        self.model.optimizer.learning_rate.assign(self._full_rate)
+
+
+# The callbacks skaudio adds to a training run (never the user's).
+_OWN_CALLBACKS = (_EarlyStopping, _CosineLearningRate)
 
 
 def _with_inherited_parameters(init, parent_init):
@@ -220,13 +255,22 @@ class KerasAudioMixin:
         with private_keras_seeds(self._random_state):
             return super()._build_keras_model()
 
-    def _initialize_callbacks(self):
-        super()._initialize_callbacks()
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        # Our callbacks are made for each training run and dropped after it: they hold the model (early
+        # stopping also its best weights), which a pickled estimator would carry twice, and a warm-started
+        # fit, which keeps the user's callbacks, gets its own.
+        users = [callback for callback in self._fit_callbacks if not isinstance(callback, _OWN_CALLBACKS)]
+        own = []
+        if self.learning_rate_schedule == "cosine":
+            own.append(_CosineLearningRate())
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
-            self._fit_callbacks = self._fit_callbacks + [
-                _EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True)
-            ]
+            own.append(_EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True))
+        self._fit_callbacks = users + own
+        try:
+            super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
+        finally:
+            self._fit_callbacks = users
 
     # ---------------------------------------------------------------- fitting
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
@@ -286,9 +330,6 @@ class KerasAudioMixin:
                 self._training_succeeded(X)
             finally:
                 self._training_ended()
-        # The early-stopping callback holds the model and its best weights:
-        # drop it so that a pickled estimator does not carry a second copy.
-        self._fit_callbacks = [cb for cb in self._fit_callbacks if not isinstance(cb, _EarlyStopping)]
         if self._n_features_in_meaningless():
             self.__dict__.pop("n_features_in_", None)
         else:
@@ -316,6 +357,7 @@ class KerasAudioMixin:
         "predict_batch_size": [Interval(Integral, 1, None, closed="left")],
         "optimizer": [str, keras.optimizers.Optimizer, type],
         "learning_rate": [Interval(Real, 0, None, closed="left"), None],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 0, None, closed="left")],

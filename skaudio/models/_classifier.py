@@ -263,6 +263,10 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         Optimizer; its other settings route with the ``optimizer__`` prefix.
     learning_rate : float or None, default=0.001
         Learning rate (None keeps the optimizer's own).
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` lowers the learning rate at every epoch of a ``fit``
+        along half a cosine, from ``learning_rate`` to 0 (cosine annealing
+        without restarts); ``"constant"`` keeps it.
     validation_split : float, default=0.0
         Fraction of the training data held out for validation loss.
     early_stopping : bool, default=False
@@ -377,6 +381,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         predict_batch_size: int = 256,
         optimizer: str | keras.optimizers.Optimizer = "adam",
         learning_rate: float | None = 0.001,
+        learning_rate_schedule: Literal["constant", "cosine"] = "constant",
         validation_split: float = 0.0,
         early_stopping: bool = False,
         patience: int = 10,
@@ -436,6 +441,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.member_params = member_params
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.early_stopping = early_stopping
         self.patience = patience
 
