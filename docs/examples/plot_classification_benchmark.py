@@ -13,9 +13,11 @@ user's own data would not share with training:
 
 Every clip is predicted once, by the networks that did not train on it. The
 confusion matrices below are those predictions, read from the committed
-results (``benchmarks/results/classify.json``); training them takes about
-half an hour on two cores, so this example only draws them. To measure
-them again, with the data in ``$SKAUDIO_FSDD`` and ``$SKAUDIO_ESC10``::
+results (``benchmarks/results/classify.json``); training them takes more
+than an hour and a half on two cores (that file's fits of the four models
+on the two corpora add up to 96 minutes), so this example only draws them.
+To measure them again, with the data in ``$SKAUDIO_FSDD`` and
+``$SKAUDIO_ESC10``::
 
     python benchmarks/bench_classify.py --corpora fsdd esc10
 """

@@ -89,12 +89,17 @@ def _links_into_the_tree(path, tree):
     return os.path.commonpath([target, tree]) in (target, tree)
 
 
+def _raise(exc):
+    raise exc
+
+
 def _discover(root, extensions, caller):
     """Relative paths of matching files under ``root``, sorted, hidden ones skipped.
 
     Linked folders that lead outside the tree are followed (a class folder is often a link to storage), in sorted
     order and each real folder once; a link to a folder within the tree (walked under its own name) or above it (the
-    tree again) is not. A missing ``root``, or a file, is an error naming it.
+    tree again) is not. A missing ``root``, or a file, is an error naming it; so is a folder that cannot be listed
+    (os.walk would skip it without a word, and its files, a whole class perhaps, would be missing).
     """
     if not os.path.exists(root):
         raise FileNotFoundError(f"No such folder: {root!r}.")
@@ -102,7 +107,7 @@ def _discover(root, extensions, caller):
         raise NotADirectoryError(f"{caller} needs a folder, but {root!r} is a file.")
     tree = os.path.realpath(root)
     found, visited = [], set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_raise, followlinks=True):
         real = os.path.realpath(dirpath)
         if real in visited:  # a second link to the same folder: walked once already
             dirnames[:] = []
@@ -146,6 +151,11 @@ def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
         ``folder`` does not exist.
     NotADirectoryError
         ``folder`` is a file.
+    OSError
+        ``folder`` or a folder under it cannot be listed (a PermissionError,
+        for example), naming it.
+    TypeError
+        ``folder`` is neither a str nor an os.PathLike.
 
     Examples
     --------
@@ -157,7 +167,7 @@ def list_audio_files(folder: str | os.PathLike[str]) -> list[str]:
     >>> list_audio_files(root)
     ['a.flac', 'b/2.wav']
     """
-    return _discover(os.fspath(folder), _EXTENSIONS, "list_audio_files")
+    return _discover(_check_path(folder, "folder"), _EXTENSIONS, "list_audio_files")
 
 
 def load_folder(
@@ -247,6 +257,10 @@ def load_folder(
         ``path`` does not exist.
     NotADirectoryError
         ``path`` is a file.
+    OSError
+        ``path`` or a folder under it cannot be listed (a PermissionError,
+        for example), whatever ``on_error``: its files would be missing
+        without a word. The message names the folder.
     ValueError
         No file with one of ``extensions`` under ``path``; a bad file under
         ``on_error="raise"``; no file left after skipping; native sample

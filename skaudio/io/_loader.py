@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -158,9 +157,9 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
 
         Raises
         ------
-        FileNotFoundError, ValueError
-            A file is missing, unreadable or empty; the message names the file
-            and its index in ``X``.
+        FileNotFoundError, OSError, ValueError
+            A file is missing (or a broken link), unreadable or empty; the
+            message names the file and its index in ``X``.
         TypeError
             ``X`` is a single path or holds something that is not a path.
         """
@@ -172,8 +171,10 @@ class AudioLoader(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         for i, path in files:
             try:
                 y, _ = load_audio(path, sr=self.sr, mono=self.mono, duration=duration)
-            except FileNotFoundError as exc:
-                raise FileNotFoundError(errno.ENOENT, f"X[{i}]: no such audio file", exc.filename or path) from exc
+            except OSError as exc:
+                # OSError(errno, ...) is the errno's own subclass (FileNotFoundError, NotADirectoryError, ...);
+                # strerror keeps load_audio's reason (a broken link is not a missing file)
+                raise OSError(exc.errno, f"X[{i}]: {exc.strerror or exc}", exc.filename or path) from exc
             except ValueError as exc:
                 raise ValueError(f"X[{i}]: {exc}") from exc
             waveforms.append(y)

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+ALIGNS = ("left", "center", "right")
 
 
 def _is_feature_batch(X):
     """True for 3D arrays and lists of 2D arrays (frame sequences)."""
     if is_ragged(X):
-        return len(X) > 0 and np.asarray(X[0]).ndim == 2
+        # the first clip by position: a pandas Series' X[0] is a label
+        return len(X) > 0 and np.ndim(next(iter(X))) == 2
     return not sp.issparse(X) and np.asarray(X).ndim == 3
 
 
@@ -51,6 +53,12 @@ def fit_length(
     -------
     out : ndarray of shape (length, ...)
 
+    Raises
+    ------
+    ValueError
+        ``length`` is not an int > 0 or ``align`` is not one of the three,
+        naming the parameter.
+
     Examples
     --------
     >>> import numpy as np
@@ -59,6 +67,11 @@ def fit_length(
     >>> fit_length(np.arange(5.0), 3, align="right")
     array([2., 3., 4.])
     """
+    # a negative length would slice silently (5 samples to -1 gives 4)
+    if isinstance(length, (bool, np.bool_)) or not isinstance(length, Integral) or length < 1:
+        raise ValueError(f"length must be an int > 0, got {length!r}.")
+    if align not in ALIGNS:
+        raise ValueError(f"align must be 'left', 'center' or 'right', got {align!r}.")
     n = clip.shape[0]
     if n >= length:
         start = {"left": 0, "center": (n - length) // 2, "right": n - length}[align]
@@ -121,7 +134,7 @@ class FixedLength(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         "length": [Interval(Integral, 1, None, closed="left"), None],
         "duration": [Interval(Real, 0, None, closed="neither"), None],
         "sr": [Interval(Integral, 1, None, closed="left"), None],
-        "align": [StrOptions({"left", "center", "right"})],
+        "align": [StrOptions(set(ALIGNS))],
         "pad_mode": [StrOptions(set(PAD_MODES))],
     }
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from skaudio.utils import ArrayOutputMixin, check_feature_batch, is_ragged
 
@@ -45,6 +45,10 @@ class FeatureScaler(ArrayOutputMixin, OneToOneFeatureMixin, TransformerMixin, Ba
     n_features_in_ : int
         Number of features (last axis). ``get_feature_names_out`` gives one
         name per feature, unchanged (as in a ``ColumnTransformer``).
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names of a DataFrame given to ``fit``, where they are all
+        str; ``transform`` then checks that its columns come in the same
+        order.
 
     See Also
     --------
@@ -91,6 +95,7 @@ class FeatureScaler(ArrayOutputMixin, OneToOneFeatureMixin, TransformerMixin, Ba
         self : object
         """
         self._validate_params()
+        _check_feature_names(self, X, reset=True)  # a DataFrame's columns name the features out
         X, _ = self._check(X)
         frames = np.concatenate(X) if is_ragged(X) else X.reshape(-1, X.shape[-1])
         self.n_features_in_ = frames.shape[-1]
@@ -121,6 +126,7 @@ class FeatureScaler(ArrayOutputMixin, OneToOneFeatureMixin, TransformerMixin, Ba
             Same shape and structure as ``X``, float32.
         """
         check_is_fitted(self, "n_features_in_")
+        _check_feature_names(self, X, reset=False)
         X, was_table = self._check(X)
         self._check_n_features(X)
         if self.per_clip:

@@ -238,8 +238,10 @@ def _check_ragged(X, name, *, ndim, what, unit, pcm=True):
     for i, clip in enumerate(list(X)):
         arr = _to_float32(clip, i, name, pcm=pcm)
         if arr.ndim != ndim:
+            # a list of numbers is one clip's samples (or frames' values), not a batch of clips
+            hint = f" One clip as a list of numbers? Put it in a list: [{name}]." if arr.ndim == 0 else ""
             raise ValueError(
-                f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip of a ragged {what}."
+                f"{name}[{i}] has {arr.ndim} dimensions (shape {arr.shape}); each clip of a ragged {what}.{hint}"
             )
         if arr.shape[0] == 0:
             raise ValueError(f"{name}[{i}] is a zero-length clip (0 {unit}).")

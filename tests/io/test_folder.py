@@ -204,6 +204,14 @@ def test_missing_folder_and_file_path(tmp_path):
         list_audio_files(f)
 
 
+@pytest.mark.parametrize("bad, match", [(3, "got int"), (None, "got NoneType"), (b"/tmp", "got bytes")])
+def test_list_audio_files_names_a_folder_that_is_not_a_path(bad, match):
+    from skaudio.io import list_audio_files
+
+    with pytest.raises(TypeError, match=rf"^folder must be a str or os\.PathLike, {match}"):
+        list_audio_files(bad)
+
+
 def test_linked_class_folders_are_followed_once(tmp_path):
     # a class folder linked from storage is a class (once, however many links lead to it); links within the tree
     # or up it are not followed: each file keeps its own folder's label, and a loop ends
@@ -222,6 +230,26 @@ def test_linked_class_folders_are_followed_once(tmp_path):
     assert bunch.target_names.tolist() == ["bird", "cat", "cow", "dog"] and bunch.target.tolist() == [0, 1, 2, 3]
     expected = [os.path.join(label, f"{label[0]}.wav") for label in ("bird", "cat", "cow", "dog")]
     assert list_audio_files(tmp_path / "ds") == expected
+
+
+@pytest.mark.parametrize("on_error", ["raise", "warn"])
+def test_a_folder_that_cannot_be_listed_is_an_error_not_a_missing_class(pets, monkeypatch, on_error):
+    # os.walk skips such a folder without a word: a class would vanish from the data set (the tests run as
+    # root, who reads every folder, so the refusal is simulated)
+    from skaudio.io import list_audio_files
+
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "cat":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(PermissionError, match=r"Permission denied.*cat"):
+        load_folder(pets, on_error=on_error)
+    with pytest.raises(PermissionError, match=r"Permission denied.*cat"):
+        list_audio_files(pets)
 
 
 @pytest.mark.parametrize("kwargs, name", [({"sr": 0}, "sr"), ({"duration": 0}, "duration"), ({"mono": None}, "mono")])

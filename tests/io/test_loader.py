@@ -192,3 +192,16 @@ def test_pipeline_on_paths(clips):
 def test_make_pipeline_step_name():
     pipe = make_pipeline(AudioLoader(), FunctionTransformer(_rms))
     assert "audioloader" in pipe.named_steps
+
+
+def test_os_errors_name_the_index_and_keep_their_reason(clips, tmp_path):
+    # a broken link says so (not "no such file"), and an OS error other than a missing file names the index too
+    paths, _ = clips
+    link = tmp_path / "gone.wav"
+    link.symlink_to(tmp_path / "moved_away.wav")
+    with pytest.raises(FileNotFoundError, match=r"X\[1\]: Broken symbolic link.*gone\.wav") as info:
+        AudioLoader().transform([paths[0], link])
+    assert info.value.filename == str(link)
+    through_a_file = str(Path(paths[0]) / "x.wav")
+    with pytest.raises(NotADirectoryError, match=r"X\[1\].*clip_0\.wav/x\.wav"):
+        AudioLoader().transform([paths[1], through_a_file])

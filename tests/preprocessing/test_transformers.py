@@ -56,6 +56,22 @@ def test_fixed_length_then_mfcc_equals_mfcc_then_fixed_length_on_frames():
 
 
 @pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(length=-1), r"length must be an int > 0, got -1"),  # was 4 samples of 5, without a word
+        (dict(length=0), r"length must be an int > 0, got 0"),  # was an empty clip
+        (dict(length=2.5), r"length must be an int > 0, got 2\.5"),
+        (dict(length=3, align="middle"), r"align must be 'left', 'center' or 'right', got 'middle'"),
+    ],
+)
+def test_fit_length_names_a_bad_parameter(kwargs, match):
+    from skaudio.preprocessing import fit_length
+
+    with pytest.raises(ValueError, match=match):
+        fit_length(np.arange(5.0), **kwargs)
+
+
+@pytest.mark.parametrize(
     "params, match",
     [
         (dict(length=10, duration=1.0, sr=10), "either length"),
@@ -152,6 +168,11 @@ BAD_INPUTS = [
     (np.ones((2, 100), dtype=complex), ValueError, "[Cc]omplex"),
     ([np.ones(100), np.array(["a", "b"])], TypeError, r"X\[1\] has dtype <U1"),
     (np.ones(100), ValueError, "Reshape your data"),
+    (
+        [0.0, 0.5, -0.5] * 30,
+        ValueError,
+        r"X\[0\] has 0 dimensions .* One clip as a list of numbers\? Put it in a list: \[X\]",
+    ),
     ("clip.wav", TypeError, "array-like"),
 ]
 # Valid feature batches for FixedLength, but not waveforms for the spectral steps.
@@ -272,3 +293,24 @@ def test_multichannel_clips_taken_for_frames_get_a_hint():
             FixedLength(duration=0.1, sr=8000).fit(clips)
     with pytest.raises(ValueError, match=r"give length in frames instead .*step\)\.$"):
         FixedLength(duration=0.1, sr=8000).fit(np.zeros((2, 30, 4)))  # frames by features: no hint
+
+
+def test_fixed_length_takes_a_pandas_series_of_clips_whatever_its_index():
+    # a Series of clips (as sktime and DataFrame columns hold audio) is a ragged batch; its labels are not positions
+    import pandas as pd
+
+    waveforms = pd.Series([np.ones(3), np.ones(6)], index=["dog_1", "cat_7"])
+    assert FixedLength().fit_transform(waveforms).shape == (2, 6)
+    frames = pd.Series([np.ones((3, 4)), np.ones((5, 4))], index=[10, 20])
+    assert FixedLength(length=4).fit_transform(frames).shape == (2, 4, 4)
+
+
+def test_feature_scaler_fitted_on_a_dataframe_keeps_its_column_names():
+    import pandas as pd
+
+    table = pd.DataFrame({"rms": [1.0, 2.0, 4.0], "centroid": [3.0, 4.0, 6.0]})
+    scaler = FeatureScaler().fit(table)
+    assert scaler.feature_names_in_.tolist() == ["rms", "centroid"]
+    assert scaler.get_feature_names_out().tolist() == ["rms", "centroid"]
+    with pytest.raises(ValueError, match="same order as they were in fit"):
+        scaler.transform(table[["centroid", "rms"]])  # columns swapped: scaled with each other's statistics
