@@ -1,17 +1,35 @@
 """Convolutional blocks shared by the builders."""
 
-import numbers
-
 from keras import layers
+
+from skaudio.networks._validation import check_int, check_real, is_int
+
+PADDINGS = ("valid", "same")
 
 
 def per_layer(value, n_layers, name):
-    """Expand an int (or a sequence of n_layers values) to a tuple of n_layers."""
+    """Expand an int >= 1 (or a sequence of n_layers of them) to a tuple of n_layers."""
     if isinstance(value, (list, tuple)):
         if len(value) != n_layers:
             raise ValueError(f"{name} has {len(value)} values but n_layers={n_layers}.")
-        return tuple(value)
-    return (value,) * n_layers
+        values = tuple(value)
+    else:
+        values = (value,) * n_layers
+    if not all(is_int(v, 1) for v in values):
+        raise ValueError(f"{name} must be an int >= 1 or a tuple of them (one per block), got {value!r}.")
+    return values
+
+
+def check_padding(padding):
+    """``padding`` itself, or a ValueError: the timing of the blocks is known for these two only."""
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}.")
+    return padding
+
+
+def check_dropout(dropout):
+    """``dropout`` as a float in [0, 1): a rate of 1 drops everything (and Keras divides by 1 - rate)."""
+    return check_real(dropout, "dropout", low=0.0, high=1.0, high_open=True)
 
 
 def layer_stack(value, name, layer):
@@ -19,7 +37,7 @@ def layer_stack(value, name, layer):
     stack = tuple(value) if isinstance(value, (tuple, list)) else (value,)
     smallest = 1 if len(stack) > 1 else 0  # in a stack, every entry is a layer
     for size in stack:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < smallest:
+        if not is_int(size, smallest):
             raise ValueError(
                 f"{name} must be an int >= 0 (0: no {layer}) or a tuple of ints >= 1 (one {layer} per entry), "
                 f"got {value!r}."
@@ -42,6 +60,9 @@ def layer_settings(n_layers, *, default_layers=1, **values):
     if n_layers is None:
         filters = values.get("filters")
         n_layers = len(filters) if isinstance(filters, (list, tuple)) else default_layers
+        if n_layers == 0:
+            raise ValueError(f"filters={filters!r} gives no block: give at least one filter count.")
+    check_int(n_layers, "n_layers")
     return n_layers, {name: per_layer(value, n_layers, name) for name, value in values.items()}
 
 
@@ -77,6 +98,39 @@ def conv_block(
     if dropout:
         y = layers.Dropout(dropout, name=f"{name}_dropout")(y)
     return y
+
+
+def pooled_blocks(x, *, filters, kernel_size, pool_size, dilation, padding, batch_norm, dropout, residual=False):
+    """``conv_block`` i, then max pooling over time by ``pool_size[i]`` (1: none), for each block.
+
+    The per-block settings are tuples (``layer_settings``). An input of a
+    known number of frames too short for them is refused with the settings
+    named: Keras would say only that an output size is zero or negative.
+    """
+    n_input_frames = x.shape[1]
+    for i in range(len(filters)):
+        # a "valid" convolution loses its reach; then at least one window of the pooling must remain
+        needed = ((kernel_size[i] - 1) * dilation[i] if padding == "valid" else 0) + pool_size[i]
+        if x.shape[1] is not None and x.shape[1] < needed:
+            raise ValueError(
+                f"The input of {n_input_frames} frames is too short for the blocks of kernel_size={kernel_size}, "
+                f"dilation={dilation} and pool_size={pool_size} with padding={padding!r}: block {i + 1} gets "
+                f"{x.shape[1]} frames and needs {needed}. Use fewer layers, smaller kernels or pools, or longer clips."
+            )
+        x = conv_block(
+            x,
+            filters[i],
+            kernel_size=kernel_size[i],
+            dilation=dilation[i],
+            padding=padding,
+            batch_norm=batch_norm,
+            residual=residual,
+            dropout=dropout,
+            name=f"block{i + 1}",
+        )
+        if pool_size[i] > 1:
+            x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)
+    return x
 
 
 def time_frequency_stack(conv2d_filters, frequency_pooling):

@@ -9,12 +9,15 @@ import keras
 from keras import layers
 
 from skaudio.networks._blocks import (
-    conv_block,
+    check_dropout,
+    check_padding,
     layer_settings,
+    pooled_blocks,
     time_frequency_blocks,
     time_frequency_stack,
 )
 from skaudio.networks._layers import Cepstrum
+from skaudio.networks._validation import check_int, is_int
 
 
 def build_cnn1d_classifier(
@@ -123,6 +126,21 @@ def build_cnn1d_classifier(
         n_layers, default_layers=2, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
     )
     filters, kernel_size, pool_size, dilation = (layer[k] for k in ("filters", "kernel_size", "pool_size", "dilation"))
+    check_int(n_classes, "n_classes", minimum=2)
+    check_padding(padding)
+    check_dropout(dropout)
+    hidden = dense_units if isinstance(dense_units, (list, tuple)) else () if dense_units is None else (dense_units,)
+    if not all(is_int(units, 1) for units in hidden):
+        raise ValueError(
+            f"dense_units must be None, an int >= 1 or a tuple of them (one hidden layer each), got {dense_units!r}."
+        )
+    if cepstral_coefficients is not None:
+        check_int(cepstral_coefficients, "cepstral_coefficients")
+    if front_end is None and len(input_shape) != 2:
+        raise ValueError(
+            f"input_shape must be (n_frames, n_features) for features, got {tuple(input_shape)!r}; "
+            "a waveform is (n_samples, 1)."
+        )
     if residual and padding != "same":
         raise ValueError("residual=True needs padding='same' so the skip path keeps the length.")
     if global_pooling not in (None, "avg", "max", "avgmax"):
@@ -140,33 +158,23 @@ def build_cnn1d_classifier(
     for layer in waveform_augmentation:
         x = layer(x)
     x = x if front_end is None else front_end(x)
-    n_input_frames = x.shape[1]
     for layer in augmentation:
         x = layer(x)
     if cepstral_coefficients:
         x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
     if conv2d_stack:
         x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm, frequency_pooling=frequency_pooling)
-    for i in range(n_layers):
-        x = conv_block(
-            x,
-            filters[i],
-            kernel_size=kernel_size[i],
-            dilation=dilation[i],
-            padding=padding,
-            batch_norm=batch_norm,
-            residual=residual,
-            dropout=dropout,
-            name=f"block{i + 1}",
-        )
-        if pool_size[i] > 1:
-            if x.shape[1] is not None and x.shape[1] < pool_size[i]:
-                raise ValueError(
-                    f"The input of {n_input_frames} frames is too short for {n_layers} blocks of "
-                    f"kernel_size={kernel_size} and pool_size={pool_size}: block {i + 1} sees "
-                    f"{x.shape[1]} frames. Use fewer layers, smaller kernels or pools, or longer clips."
-                )
-            x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)
+    x = pooled_blocks(
+        x,
+        filters=filters,
+        kernel_size=kernel_size,
+        pool_size=pool_size,
+        dilation=dilation,
+        padding=padding,
+        batch_norm=batch_norm,
+        residual=residual,
+        dropout=dropout,
+    )
     if global_pooling == "avg":
         x = layers.GlobalAveragePooling1D(name="global_avg_pool")(x)
     elif global_pooling == "max":
@@ -179,8 +187,13 @@ def build_cnn1d_classifier(
             ]
         )
     else:
+        if x.shape[1] is None:
+            raise ValueError(
+                f"global_pooling=None flattens the last feature map, which needs a known number of frames; "
+                f"input_shape={tuple(input_shape)!r} leaves it unknown. Give the number of frames, or pool over "
+                "time with global_pooling='avg', 'max' or 'avgmax'."
+            )
         x = layers.Flatten(name="flatten")(x)
-    hidden = () if dense_units is None else dense_units if isinstance(dense_units, (list, tuple)) else (dense_units,)
     for j, units in enumerate(hidden):
         x = layers.Dense(units, activation="relu", name=f"dense{j + 1}")(x)
         if dropout:

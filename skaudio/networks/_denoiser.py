@@ -8,9 +8,10 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings, layer_stack
+from skaudio.networks._blocks import check_dropout, conv_block, layer_settings, layer_stack
 from skaudio.networks._layers import SqueezeChannels
 from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
+from skaudio.networks._validation import check_int, is_int
 
 
 def build_cnn1d_denoiser(
@@ -66,6 +67,7 @@ def build_cnn1d_denoiser(
     """
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
+    check_dropout(dropout)
     inputs = keras.Input(shape=(None, 1), name="noisy")
     x = inputs
     for layer in augmentation:
@@ -221,12 +223,15 @@ def build_stft_mask_denoiser(
     >>> tuple(model(np.zeros((2, 1001, 1), dtype="float32")).shape)
     (2, 1001)
     """
-    if not 0 < hop_length < n_fft:
+    check_int(n_fft, "n_fft", minimum=2)
+    if not is_int(hop_length, 1) or not hop_length < n_fft:
         raise ValueError(
-            f"hop_length={hop_length!r} must be at least 1 and less than n_fft={n_fft!r}: the masked inverse "
+            f"hop_length={hop_length!r} must be an int of at least 1 and less than n_fft={n_fft!r}: the masked inverse "
             "STFT rebuilds each sample from overlapping frames, and frames hop_length >= n_fft apart do not "
             "overlap, so samples are lost. Give a smaller hop_length (n_fft // 4 is usual)."
         )
+    if mask not in ("magnitude", "complex"):
+        raise ValueError(f"mask must be 'magnitude' or 'complex', got {mask!r}.")
     lstm_stack = layer_stack(lstm_units, "lstm_units", "bidirectional LSTM")
     frequency_stack = layer_stack(frequency_filters, "frequency_filters", "2D convolution")
     refinement_stack = layer_stack(refinement_filters, "refinement_filters", "mask refinement")
@@ -236,8 +241,10 @@ def build_stft_mask_denoiser(
         )
     n_layers, layer = layer_settings(n_layers, filters=filters, kernel_size=kernel_size, dilation=dilation)
     filters, kernel_size, dilation = (layer[k] for k in ("filters", "kernel_size", "dilation"))
+    check_dropout(dropout)
     inputs = keras.Input(shape=(None, 1), name="noisy")
-    wave = SqueezeChannels(name="waveform")(inputs)
+    # float32 under mixed precision too: the spectrum is computed from the waveform as given, not rounded
+    wave = SqueezeChannels(name="waveform", dtype="float32")(inputs)
     spectrum = STFT(n_fft, hop_length, name="stft")(wave)
     log_magnitude = LogMagnitude(name="log_magnitude")(spectrum)
     n_bins = 1 + n_fft // 2
@@ -273,11 +280,9 @@ def build_stft_mask_denoiser(
         gains = layers.Activation("sigmoid", name="mask")(logits)
     elif mask == "magnitude":
         gains = layers.Conv1D(n_bins, 1, activation="sigmoid", name="mask")(x)
-    elif mask == "complex":
+    else:
         # zero-initialised correction: the network starts as the identity
         gains = layers.Conv1D(2 * n_bins, 1, activation="tanh", kernel_initializer="zeros", name="mask")(x)
         gains = layers.Reshape((-1, n_bins, 2), name="complex_mask")(gains)
-    else:
-        raise ValueError(f"mask must be 'magnitude' or 'complex', got {mask!r}.")
     outputs = MaskedISTFT(n_fft, hop_length, name="clean")([spectrum, gains, wave])
     return keras.Model(inputs, outputs, name="stft_mask_denoiser")

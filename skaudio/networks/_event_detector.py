@@ -8,21 +8,27 @@ from typing import Literal
 import keras
 from keras import layers
 
-from skaudio.networks._blocks import conv_block, layer_settings, time_frequency_blocks, time_frequency_stack
+from skaudio.networks._blocks import (
+    check_dropout,
+    check_padding,
+    layer_settings,
+    pooled_blocks,
+    time_frequency_blocks,
+    time_frequency_stack,
+)
 from skaudio.networks._layers import TemporalPooling
+from skaudio.networks._validation import check_int
 
 TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
 
 
-def _blocks(kernel_size, pool_size, dilation, n_layers, filters):
+def _blocks(kernel_size, pool_size, dilation, padding, n_layers, filters):
     """``(n_layers, per-layer settings)`` of the convolutional blocks, as the builder resolves them."""
+    check_padding(padding)
+    # frame_timing and output_frames take filters only to resolve n_layers=None
+    given = {} if filters is None else {"filters": filters}
     return layer_settings(
-        n_layers,
-        default_layers=1,
-        filters=filters if filters is not None else 0,
-        kernel_size=kernel_size,
-        pool_size=pool_size,
-        dilation=dilation,
+        n_layers, default_layers=1, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation, **given
     )
 
 
@@ -72,7 +78,7 @@ def frame_timing(
     >>> frame_timing(kernel_size=3, pool_size=(2, 2), padding="same", filters=(16, 16))
     (4, 1.5)
     """
-    n_layers, layer = _blocks(kernel_size, pool_size, dilation, n_layers, filters)
+    n_layers, layer = _blocks(kernel_size, pool_size, dilation, padding, n_layers, filters)
     stride, offset = 1, 0.0
     # Walk back from the output: out index u sits at input centre c * u + e.
     for i in reversed(range(n_layers)):
@@ -122,7 +128,7 @@ def output_frames(
     >>> output_frames(3, kernel_size=5, pool_size=(2, 2), padding="same", filters=(16, 16))
     0
     """
-    n_layers, layer = _blocks(kernel_size, pool_size, dilation, n_layers, filters)
+    n_layers, layer = _blocks(kernel_size, pool_size, dilation, padding, n_layers, filters)
     n = int(n_frames)
     for i in range(n_layers):
         if padding == "valid":
@@ -236,25 +242,26 @@ def build_crnn_event_detector(
         n_layers, default_layers=1, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
     )
     filters, kernel_size, pool_size, dilation = (layer[k] for k in ("filters", "kernel_size", "pool_size", "dilation"))
+    check_padding(padding)
+    check_int(n_outputs, "n_outputs")
+    check_int(lstm_units, "lstm_units")
+    check_dropout(dropout)
     inputs = keras.Input(shape=tuple(input_shape), name="features")
     x = inputs
     for layer in augmentation:
         x = layer(x)
     if conv2d_stack:
         x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm, frequency_pooling=frequency_pooling)
-    for i in range(n_layers):
-        x = conv_block(
-            x,
-            filters[i],
-            kernel_size=kernel_size[i],
-            dilation=dilation[i],
-            padding=padding,
-            batch_norm=batch_norm,
-            dropout=dropout,
-            name=f"block{i + 1}",
-        )
-        if pool_size[i] > 1:
-            x = layers.MaxPooling1D(pool_size[i], name=f"block{i + 1}_pool")(x)
+    x = pooled_blocks(
+        x,
+        filters=filters,
+        kernel_size=kernel_size,
+        pool_size=pool_size,
+        dilation=dilation,
+        padding=padding,
+        batch_norm=batch_norm,
+        dropout=dropout,
+    )
     frame_level = temporal_pooling != "last"
     lstm = layers.LSTM(lstm_units, return_sequences=frame_level, name="lstm")
     x = layers.Bidirectional(lstm, name="bilstm")(x) if bidirectional else lstm(x)

@@ -15,6 +15,7 @@ import numpy as np
 from keras import layers, ops
 
 from skaudio.networks._layers import PACKAGE
+from skaudio.networks._validation import check_int, check_real
 from skaudio.utils import dct_matrix, mel_matrix, stft_window
 
 # librosa.power_to_db's floor, as in skaudio.preprocessing
@@ -130,13 +131,23 @@ class SpectralFeatures(layers.Layer):
         kwargs.setdefault("dtype", "float32")
         kwargs.setdefault("autocast", False)
         super().__init__(**kwargs)
+        self.n_fft = check_int(n_fft, "n_fft")
+        self.hop_length = check_int(hop_length, "hop_length")
+        self.power = check_real(power, "power", low_open=True)
+        if n_mels is not None:
+            check_int(n_mels, "n_mels")
+        if sr is not None:
+            check_real(sr, "sr", low_open=True)
         if pad_mode not in PAD_MODES:
             raise ValueError(f"pad_mode must be one of {PAD_MODES} inside a model, got {pad_mode!r}.")
         if n_mels is not None and sr is None:
             raise ValueError("mel features need the sample rate sr.")
         if n_mfcc is not None and (n_mels is None or not to_db):
             raise ValueError("MFCC need mel bands (n_mels) in dB (to_db=True).")
-        self.n_fft, self.hop_length = int(n_fft), int(hop_length)
+        if n_mfcc is not None and check_int(n_mfcc, "n_mfcc") > n_mels:
+            raise ValueError(f"n_mfcc={n_mfcc!r} must be at most n_mels={n_mels!r}: the DCT of n_mels bands.")
+        if top_db is not None:
+            check_real(top_db, "top_db")
         self.win_length = int(win_length or n_fft)
         if not 0 < self.win_length <= self.n_fft:
             raise ValueError(
@@ -145,7 +156,7 @@ class SpectralFeatures(layers.Layer):
             )
         # a JSON config (.keras files, pickled models) turns a tuple window into a list, which is unhashable
         self.window = tuple(window) if isinstance(window, list) else window
-        self.center, self.pad_mode, self.power = bool(center), pad_mode, float(power)
+        self.center, self.pad_mode = bool(center), pad_mode
         self.sr, self.n_mels, self.fmin, self.fmax = sr, n_mels, float(fmin), fmax
         self.to_db, self.top_db = bool(to_db), top_db
         self.n_mfcc, self.lifter, self.per_clip_norm = n_mfcc, float(lifter), bool(per_clip_norm)

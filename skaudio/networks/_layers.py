@@ -15,6 +15,8 @@ from typing import Any, Literal
 import keras
 from keras import layers, ops
 
+from skaudio.networks._validation import check_int, check_real
+
 PACKAGE = "skaudio"
 
 
@@ -55,7 +57,7 @@ class RandomTimeShift(_SeededAugmentation):
 
     def __init__(self, max_shift: float = 0.1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.max_shift = float(max_shift)
+        self.max_shift = check_real(max_shift, "max_shift", high=1.0, high_open=True)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_shift <= 0:
@@ -97,7 +99,8 @@ class RandomTimeStretch(_SeededAugmentation):
 
     def __init__(self, max_stretch: float = 0.15, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.max_stretch = float(max_stretch)
+        # a factor of 1 - max_stretch <= 0 would divide by zero or play the example backwards
+        self.max_stretch = check_real(max_stretch, "max_stretch", high=1.0, high_open=True)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_stretch <= 0:
@@ -143,7 +146,7 @@ class RandomGain(_SeededAugmentation):
 
     def __init__(self, max_db: float = 6.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.max_db = float(max_db)
+        self.max_db = check_real(max_db, "max_db")
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_db <= 0:
@@ -167,7 +170,10 @@ class _AddedBelowLevel(_SeededAugmentation):
 
     def __init__(self, snr_db: Sequence[float], probability: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        low, high = (float(v) for v in snr_db)
+        try:
+            low, high = (float(v) for v in snr_db)
+        except (TypeError, ValueError):
+            raise ValueError(f"snr_db must be (low, high) in dB, got {snr_db!r}.") from None
         if not low <= high:
             raise ValueError(f"snr_db must be (low, high) with low <= high, got {snr_db!r}.")
         if not 0 <= probability <= 1:
@@ -305,7 +311,7 @@ class RandomFeatureShift(_SeededAugmentation):
 
     def __init__(self, max_shift: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.max_shift = int(max_shift)
+        self.max_shift = check_int(max_shift, "max_shift", minimum=0)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
         if not training or self.max_shift <= 0:
@@ -346,10 +352,10 @@ class SpecAugment(_SeededAugmentation):
         self, time_masks: int = 2, time_width: int = 8, freq_masks: int = 2, freq_width: int = 4, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        self.time_masks = int(time_masks)
-        self.time_width = int(time_width)
-        self.freq_masks = int(freq_masks)
-        self.freq_width = int(freq_width)
+        self.time_masks = check_int(time_masks, "time_masks", minimum=0)
+        self.time_width = check_int(time_width, "time_width")
+        self.freq_masks = check_int(freq_masks, "freq_masks", minimum=0)
+        self.freq_width = check_int(freq_width, "freq_width")
 
     def _mask(self, batch, length, n_masks, max_width, dtype):
         """(batch, length) multiplicative mask with n_masks random zero spans."""
@@ -410,7 +416,7 @@ class Cepstrum(layers.Layer):
 
     def __init__(self, n_coefficients: int = 20, normalize: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.n_coefficients = int(n_coefficients)
+        self.n_coefficients = check_int(n_coefficients, "n_coefficients")
         self.normalize = bool(normalize)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:

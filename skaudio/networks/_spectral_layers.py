@@ -2,13 +2,24 @@
 
 With these the whole analysis-masking-synthesis chain lives inside the
 network, so the model maps waveforms to waveforms (of any length) and trains
-on a waveform loss.
+on a waveform loss. They compute in float32 whatever the dtype policy, as
+:class:`~skaudio.networks.SpectralFeatures` does: ``keras.ops.stft`` and
+``istft`` take no half-precision input, and a float16 power spectrum
+overflows.
 """
 
 import keras
 from keras import layers, ops
 
 from skaudio.networks._layers import PACKAGE
+
+
+class _Float32Layer(layers.Layer):
+    """Base: a layer whose dtype is float32 unless given, so that mixed precision leaves it in float32."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
 
 
 def _padded(wave, n_fft, hop_length):
@@ -25,7 +36,7 @@ def _padded(wave, n_fft, hop_length):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class STFT(layers.Layer):
+class STFT(_Float32Layer):
     """Waveforms ``(batch, t)`` to ``(batch, frames, 1 + n_fft // 2, 2)`` (real, imaginary).
 
     Parameters
@@ -60,7 +71,7 @@ class STFT(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class LogMagnitude(layers.Layer):
+class LogMagnitude(_Float32Layer):
     """``(batch, frames, bins, 2)`` spectrum to ``log(|X| + floor)``, ``(batch, frames, bins)``."""
 
     def __init__(self, floor=1e-4, **kwargs):
@@ -79,7 +90,7 @@ class LogMagnitude(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=PACKAGE)
-class MaskedISTFT(layers.Layer):
+class MaskedISTFT(_Float32Layer):
     """Apply a mask to a spectrum and resynthesise a waveform of the input's length.
 
     Called on ``[spectrum, mask, wave]``: ``spectrum`` from :class:`STFT`;

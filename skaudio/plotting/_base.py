@@ -22,11 +22,20 @@ def pyplot():
     return plt
 
 
-def get_axes(ax):
-    """``ax`` itself, or the axes of a new figure when None."""
+def get_axes(ax, *, n_rows=0):
+    """``ax`` itself, or the axes of a new figure when None.
+
+    A new figure is tall enough for ``n_rows`` rows of y tick labels that do not overlap (1.5 lines of
+    text each), and has the default size when that is taller.
+    """
     plt = pyplot()
     if ax is None:
-        _, ax = plt.subplots()
+        from matplotlib.font_manager import FontProperties
+
+        width, height = plt.rcParams["figure.figsize"]
+        line = FontProperties(size=plt.rcParams["ytick.labelsize"]).get_size_in_points() / 72  # inches
+        axes_fraction = plt.rcParams["figure.subplot.top"] - plt.rcParams["figure.subplot.bottom"]
+        _, ax = plt.subplots(figsize=(width, max(height, 1.5 * line * n_rows / axes_fraction)))
         return ax
     from matplotlib.axes import Axes
 

@@ -81,7 +81,8 @@ def plot_events(
         over runs of frames for a long recording (see
         :func:`plot_spectrogram`). Only used with ``waveform``.
     ax : matplotlib.axes.Axes or None, default=None
-        Where to draw; None creates a new figure.
+        Where to draw; None creates a new figure, taller than the default
+        where the labels need it so that their rows stay legible.
     labels : sequence of labels or None, default=None
         The rows, top to bottom. None uses the sorted labels of all the
         events given. Every event's label must be in it; labels without
@@ -150,8 +151,8 @@ def plot_events(
         sr = check_sr(sr, why="draw the waveform's spectrogram on a time axis in seconds")
         y = check_waveform(waveform, "waveform")
 
-    ax = get_axes(ax)
     n_rows = len(labels)
+    ax = get_axes(ax, n_rows=n_rows)  # one legible row per label
     row_of = {label: n_rows - 1 - i for i, label in enumerate(labels)}  # first label on top
     bottom, top = -0.5, max(n_rows, 1) - 0.5
 

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from skaudio.plotting._base import get_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from sklearn.base import BaseEstimator
 
 
 def _resolve_history(history):
@@ -25,16 +26,36 @@ def _resolve_history(history):
     if hasattr(obj, "steps") and isinstance(obj.steps, list) and obj.steps:  # a Pipeline
         obj = obj.steps[-1][1]
     hist = getattr(obj, "history_", None)
-    if hist is None and isinstance(getattr(obj, "history", None), Mapping):  # keras.callbacks.History
-        hist = obj.history
+    if hist is None:
+        # a keras.callbacks.History, or a fitted keras.Model, which keeps the History of its last fit
+        callback = getattr(obj, "history", None)
+        hist = getattr(callback, "history", callback)
     if isinstance(hist, Mapping):
         return hist
     if hasattr(obj, "fit"):
-        raise NotFittedError(f"{type(obj).__name__} has no history_: fit it before plotting its training history.")
+        if not _is_fitted(obj):
+            raise NotFittedError(f"{type(obj).__name__} has no history_: fit it before plotting its training history.")
+        # "fit it" would send the user in a circle: this estimator was fitted, and keeps no curves
+        why = " (a search fitted with refit=False keeps no best_estimator_)" if hasattr(obj, "cv_results_") else ""
+        raise ValueError(
+            f"{type(obj).__name__} is fitted but has no training history (history_){why}: plot_history draws "
+            "the per-epoch curves of a Keras network's training, such as skaudio's estimators'."
+        )
     raise ValueError(
         "history must be a dict of per-epoch values (an estimator's history_), a fitted estimator "
         f"with history_, or a fitted Pipeline ending in one; got {type(history).__name__}."
     )
+
+
+def _is_fitted(obj):
+    """Whether scikit-learn sees ``obj`` as fitted (an object that is no scikit-learn estimator is not)."""
+    if not isinstance(obj, BaseEstimator):
+        return False
+    try:
+        check_is_fitted(obj)
+    except NotFittedError:
+        return False
+    return True
 
 
 def _curve(hist, key):
@@ -97,7 +118,9 @@ def plot_history(
         - a fitted estimator with a ``history_`` attribute (e.g.
           :class:`~skaudio.models.CNN1DClassifier`);
         - a fitted :class:`~sklearn.pipeline.Pipeline` whose last step has
-          one, or a fitted search (``best_estimator_`` is used).
+          one, or a fitted search (``best_estimator_`` is used);
+        - a ``keras.callbacks.History``, or a fitted ``keras.Model`` (the
+          history of its last ``fit``).
     ax : matplotlib.axes.Axes or None, default=None
         Where to draw; None creates a new figure.
     metrics : str, list of str or None, default=None
@@ -116,7 +139,8 @@ def plot_history(
     ------
     ValueError
         An empty history; a name in ``metrics`` the history does not have
-        (the message lists those it has); values that are not numbers.
+        (the message lists those it has); values that are not numbers; a
+        fitted estimator that keeps no ``history_`` (not a Keras one).
     sklearn.exceptions.NotFittedError
         An estimator or Pipeline that has not been fitted (a ValueError).
     ImportError

@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 
 from skaudio.networks import (
+    Cepstrum,
     RandomFeatureShift,
+    RandomGain,
     RandomMix,
+    RandomNoise,
     RandomTimeShift,
     RandomTimeStretch,
     SpecAugment,
@@ -169,11 +172,41 @@ def test_classifier_frequency_max_sees_a_pattern_in_any_band_alike():
         (dict(conv2d_filters=(4, 4, 4)), "the input has 4 features per frame, fewer than 8"),
         (dict(conv2d_filters=4, cepstral_coefficients=3), "conv2d_filters needs a frequency axis"),
         (dict(conv2d_filters=(4, 0)), "conv2d_filters must be an int >= 0 \\(0: no 2D block\\) or a tuple"),
+        (dict(filters=(8, 0)), r"filters must be an int >= 1 or a tuple of them \(one per block\), got \(8, 0\)"),
+        (dict(filters=2.5), "filters must be an int >= 1 .* got 2.5"),
+        (dict(filters=()), r"filters=\(\) gives no block"),
+        (dict(kernel_size=0), "kernel_size must be an int >= 1 .* got 0"),
+        (dict(pool_size=(2, 0)), r"pool_size must be an int >= 1 .* got \(2, 0\)"),
+        (dict(dilation=-1), "dilation must be an int >= 1 .* got -1"),
+        (dict(n_layers=0, filters=8), "n_layers must be an int >= 1, got 0"),
+        (dict(kernel_size=30), "The input of 20 frames is too short .* block 1 gets 20 frames and needs 31"),
+        (dict(dropout=1.0), r"dropout must be a number in \[0.0, 1.0\), got 1.0"),
+        (dict(dropout=-0.1), r"dropout must be a number in \[0.0, 1.0\), got -0.1"),
+        (dict(padding="causal"), "padding must be one of \\('valid', 'same'\\), got 'causal'"),
+        (dict(dense_units=0), "dense_units must be None, an int >= 1 or a tuple of them"),
+        (dict(dense_units=(16, -1)), r"dense_units .* got \(16, -1\)"),
+        (dict(cepstral_coefficients=-1), "cepstral_coefficients must be an int >= 1, got -1"),
     ],
 )
 def test_classifier_bad_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build_cnn1d_classifier((20, 4), 3, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "input_shape, n_classes, kwargs, match",
+    [
+        ((20, 4), 1, {}, "n_classes must be an int >= 2, got 1"),
+        ((20,), 3, {}, r"input_shape must be \(n_frames, n_features\) for features, got \(20,\)"),
+        ((None, 4), 3, {}, "global_pooling=None flattens .* input_shape=\\(None, 4\\) leaves it unknown"),
+    ],
+)
+def test_classifier_bad_shapes(input_shape, n_classes, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_cnn1d_classifier(input_shape, n_classes, **kwargs)
+    # any length is fine once the head pools over time
+    if input_shape == (None, 4):
+        assert build_cnn1d_classifier(input_shape, n_classes, global_pooling="avg").output_shape == (None, 3)
 
 
 def test_event_detector_conv2d_blocks_keep_every_frame_and_pool_over_the_bands():
@@ -218,6 +251,74 @@ def test_event_detector_conv2d_blocks_keep_every_frame_and_pool_over_the_bands()
 def test_event_detector_bad_2d_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build_crnn_event_detector((20, 4), 3, temporal_pooling="attention", **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(kernel_size=21), "The input of 20 frames is too short .* block 1 gets 20 frames and needs 22"),
+        (dict(pool_size=30), "The input of 20 frames is too short .* block 1 gets 20 frames and needs 34"),
+        (dict(filters=(4, 4), padding="same", pool_size=(8, 4)), "block 2 gets 2 frames and needs 4"),
+        (dict(filters=0), "filters must be an int >= 1 .* got 0"),
+        (dict(dropout=1.0), r"dropout must be a number in \[0.0, 1.0\), got 1.0"),
+        (dict(padding="causal"), "padding must be one of \\('valid', 'same'\\), got 'causal'"),
+        (dict(lstm_units=0), "lstm_units must be an int >= 1, got 0"),
+    ],
+)
+def test_event_detector_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_crnn_event_detector((20, 4), 2, **kwargs)
+
+
+def test_event_detector_bad_outputs_and_timing_settings():
+    from skaudio.networks import frame_timing, output_frames
+
+    with pytest.raises(ValueError, match="n_outputs must be an int >= 1, got 0"):
+        build_crnn_event_detector((20, 4), 0)
+    # the timing of the blocks is known for "valid" and "same" only
+    with pytest.raises(ValueError, match="padding must be one of"):
+        frame_timing(padding="causal")
+    with pytest.raises(ValueError, match="pool_size must be an int >= 1 .* got 0"):
+        output_frames(100, pool_size=0)
+    assert output_frames(100, filters=(4, 4), pool_size=(2, 2), padding="same") == 25
+
+
+@pytest.mark.parametrize(
+    "build, kwargs, match",
+    [
+        (build_cnn1d_denoiser, dict(n_layers=0), "n_layers must be an int >= 1, got 0"),
+        (build_cnn1d_denoiser, dict(filters=(8, 0)), r"filters must be an int >= 1 .* got \(8, 0\)"),
+        (build_cnn1d_denoiser, dict(dropout=1.0), r"dropout must be a number in \[0.0, 1.0\), got 1.0"),
+        (build_stft_mask_denoiser, dict(n_layers=0, dilation=1), "n_layers must be an int >= 1, got 0"),
+        (build_stft_mask_denoiser, dict(dropout=2.0), r"dropout must be a number in \[0.0, 1.0\), got 2.0"),
+        (build_stft_mask_denoiser, dict(n_fft=256, hop_length=64.5), r"hop_length=64.5 must be an int of at least 1"),
+    ],
+)
+def test_denoiser_bad_options(build, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: RandomTimeShift(1.5), r"max_shift must be a number in \[0.0, 1.0\), got 1.5"),
+        (lambda: RandomTimeShift(-0.1), r"max_shift must be a number in \[0.0, 1.0\), got -0.1"),
+        (lambda: RandomTimeStretch(1.0), r"max_stretch must be a number in \[0.0, 1.0\), got 1.0"),
+        (lambda: RandomGain(-3.0), "max_db must be a number >= 0.0, got -3.0"),
+        (lambda: RandomNoise((10,)), r"snr_db must be \(low, high\) in dB, got \(10,\)"),
+        (lambda: RandomFeatureShift(-1), "max_shift must be an int >= 0, got -1"),
+        (lambda: SpecAugment(time_width=0), "time_width must be an int >= 1, got 0"),
+        (lambda: SpecAugment(freq_masks=-1), "freq_masks must be an int >= 0, got -1"),
+        (lambda: Cepstrum(0), "n_coefficients must be an int >= 1, got 0"),
+    ],
+)
+def test_layer_settings_that_cannot_work_are_named(make, match):
+    """Refused when made, not when first called in training (a stretch factor <= 0 divided by zero or
+    played the example backwards; a shift of more than the example zeroed it; a negative gain or shift
+    was silently none)."""
+    with pytest.raises(ValueError, match=match):
+        make()
 
 
 def test_augmentation_is_identity_at_inference_and_random_in_training():
@@ -305,7 +406,7 @@ def test_stft_layers_invert_exactly_at_any_length():
 def test_stft_mask_denoiser_needs_overlapping_frames(hop_length):
     from skaudio.models import CNN1DDenoiser
 
-    message = f"hop_length={hop_length} must be at least 1 and less than n_fft=256"
+    message = f"hop_length={hop_length} must be an int of at least 1 and less than n_fft=256"
     with pytest.raises(ValueError, match=message):
         build_stft_mask_denoiser(n_fft=256, hop_length=hop_length, filters=4)
     if hop_length == 256:  # the estimator refuses it before building

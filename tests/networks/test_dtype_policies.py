@@ -85,3 +85,22 @@ def test_classifier_with_a_front_end_fits_under_mixed_bfloat16():
         ).fit(x, y)
         probabilities = clf.predict_proba(x)
     assert probabilities.shape == (4, 2) and np.all(np.isfinite(probabilities))
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+@pytest.mark.parametrize("mask", ["magnitude", "complex"])
+def test_stft_mask_denoiser_computes_its_spectra_in_float32_under_mixed_precision(policy, mask):
+    """keras.ops.stft takes no half-precision input: the STFT layers stay float32, the rest follows the policy."""
+    from skaudio.networks import build_stft_mask_denoiser
+
+    settings = dict(filters=8, n_layers=2, dilation=1, mask=mask)
+    x = _waves()[..., None]
+    reference = build_stft_mask_denoiser(**settings)
+    with global_dtype_policy(policy):
+        model = build_stft_mask_denoiser(**settings)
+    assert model.get_layer("input_projection").compute_dtype != "float32"
+    model.set_weights(reference.get_weights())
+    out = model(x)
+    assert out.dtype == "float32" and tuple(out.shape) == (2, 2000)
+    # the same output, up to the convolutions' rounding (a complex mask starts as the identity: exact)
+    np.testing.assert_allclose(np.asarray(out), np.asarray(reference(x)), atol=5e-3 if mask == "magnitude" else 1e-5)

@@ -187,3 +187,26 @@ def test_settings_and_inputs_the_layer_cannot_compute_are_named():
     assert uncentred.compute_output_shape((None, 256)) == (None, 1, 129)
     with pytest.raises(ValueError, match=r"mono waveforms .* got 2 channels .* Mix them to mono first"):
         SpectralFeatures(n_fft=256, hop_length=64)(np.zeros((2, 1000, 2), "float32"))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(hop_length=0), "hop_length must be an int >= 1, got 0"),
+        (dict(n_fft=-4), "n_fft must be an int >= 1, got -4"),
+        (dict(n_fft=256.5), "n_fft must be an int >= 1, got 256.5"),
+        (dict(power=0), "power must be a number > 0.0, got 0"),
+        (dict(sr=8000, n_mels=0), "n_mels must be an int >= 1, got 0"),
+        (dict(sr=0, n_mels=40), "sr must be a number > 0.0, got 0"),
+        (dict(sr=8000, n_mels=40, n_mfcc=0), "n_mfcc must be an int >= 1, got 0"),
+        (dict(sr=8000, n_mels=20, n_mfcc=40), "n_mfcc=40 must be at most n_mels=20"),
+        (dict(top_db=-5.0), "top_db must be a number >= 0.0, got -5.0"),
+    ],
+)
+def test_spectral_settings_the_layer_cannot_compute_are_named_when_made(kwargs, match):
+    """Not when called (a division by zero, an empty reduction) or never (a negative top_db gave every bin
+    the same value)."""
+    from skaudio.networks import SpectralFeatures
+
+    with pytest.raises(ValueError, match=match):
+        SpectralFeatures(**kwargs)

@@ -325,6 +325,23 @@ def test_plot_events_labels_fix_the_rows():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["reference"]
 
 
+def test_plot_events_keeps_one_legible_row_per_label_of_many():
+    """A new figure grows with the labels so that their tick labels do not overlap; a given axes keeps its size."""
+    labels = [f"label {i:02d}" for i in range(40)]
+    reference = [(0.1 * i, 0.1 * i + 0.05, label) for i, label in enumerate(labels)]
+    ax = plot_events(reference)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ticks = ax.get_yticklabels()
+    assert [t.get_text() for t in ticks] == labels
+    spans = sorted((box.y0, box.y1) for box in (t.get_window_extent(renderer) for t in ticks))
+    assert all(above[0] >= below[1] for below, above in zip(spans, spans[1:]))
+    assert tuple(plot_events(reference[:3]).figure.get_size_inches()) == tuple(plt.rcParams["figure.figsize"])
+    fig, ax = plt.subplots(figsize=(4, 3))
+    assert plot_events(reference, ax=ax) is ax and tuple(fig.get_size_inches()) == (4, 3)
+
+
 def test_plot_events_empty_and_integer_labels(tmp_path):
     ax = plot_events(reference=[(0.0, 1.0, 3), (1.5, 2.0, 1)], estimated=[])
     save_png(ax.figure, tmp_path / "int.png")
@@ -441,6 +458,34 @@ def test_plot_history_unfitted_estimator():
         plot_history(FakeKerasClassifier())
     with pytest.raises(ValueError, match="history_"):
         plot_history(make_pipeline(FunctionTransformer(), FakeKerasClassifier()))
+
+
+def test_plot_history_of_a_fitted_estimator_without_history_does_not_ask_to_fit_it():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = np.array([[0.0], [1.0], [0.1], [0.9]]), np.array([0, 1, 0, 1])
+    fitted = LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match="LogisticRegression is fitted but has no training history") as info:
+        plot_history(fitted)
+    assert not isinstance(info.value, NotFittedError)
+    search = GridSearchCV(FakeKerasClassifier(), {}, refit=False, cv=2).fit(X, y)
+    with pytest.raises(ValueError, match="refit=False keeps no best_estimator_"):
+        plot_history(search)
+    with pytest.raises(NotFittedError, match="GridSearchCV has no history_: fit it"):
+        plot_history(GridSearchCV(FakeKerasClassifier(), {}))
+
+
+def test_plot_history_of_a_fitted_keras_model():
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.raises(NotFittedError, match="Sequential has no history_: fit it"):
+        plot_history(model)
+    model.fit(np.zeros((4, 3)), np.zeros(4), epochs=2, verbose=0)
+    (line,) = plot_history(model).get_lines()
+    assert line.get_label() == "loss" and list(line.get_xdata()) == [1, 2]
 
 
 # --- scikit-learn's displays with skaudio's classifier --------------------------
