@@ -14,7 +14,8 @@ A model file is a zip archive:
 - ``networks/0.keras``, ``networks/1.keras``, ...: the fitted network of each
   skaudio estimator (its ``model_``), in Keras' native format, loaded with
   ``safe_mode=True`` (no Python code from the file, such as ``Lambda``
-  layers, is deserialised).
+  layers, is deserialised) once its configuration, read as JSON, names
+  nothing but Keras' and skaudio's classes and functions.
 
 In the payload each estimator's ``model_`` is a placeholder string naming its
 network's member; :func:`load_model` puts the loaded networks back.
@@ -24,10 +25,12 @@ loaded with ``trusted=True``. Read more in the :ref:`User Guide <persistence>`.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime
 import errno
 import importlib.metadata
+import io
 import json
 import os
 import re
@@ -111,6 +114,7 @@ TRUSTED_TYPES = (
 
 _METADATA = "metadata.json"
 _PAYLOAD = "model.skops"
+_SKOPS_SCHEMA = "schema.json"  # the payload is a zip of its own: this and the array files its nodes name
 _NETWORK = re.compile(r"networks/[0-9]+\.keras")
 _PLACEHOLDER = "skaudio-network:"
 _KERAS_CONFIG = "config.json"  # what a .keras network holds beside its own metadata.json
@@ -122,6 +126,11 @@ _MAX_METADATA_BYTES = 10 * 2**20
 # so these only stop a small file that unpacks to gigabytes. The payload's limit is documented (load_model).
 _MAX_PAYLOAD_BYTES = 512 * 2**20
 _MAX_NETWORK_CONFIG_BYTES = 64 * 2**20
+# A network is copied to disk whole before Keras opens it, so its declared size is checked first: one that unpacks
+# to more than the floor and to more than _MAX_EXPANSION times what it takes in the file is a decompression bomb
+# (Keras' own guard for the members of a .keras archive: weights deflate little, deflate cannot pass ~1032:1).
+_NETWORK_BOMB_FLOOR_BYTES = 256 * 2**20
+_MAX_EXPANSION = 100
 # How a zip archive starts (a local file header, or the end record of an empty archive). A file that starts
 # otherwise is no model file, whatever zip it may embed (an old joblib pickle holds its networks as .keras zips).
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -129,7 +138,9 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 # of a serialised lambda: refused by safe mode, so a network holding one needs trust.
 _CODE_CLASSES = {"Lambda": "a Lambda layer", "TFSMLayer": "a TFSMLayer", "__lambda__": "a Python function"}
 # Packages whose classes a network may name and still load in safe mode (skaudio's layers are registered with
-# Keras). "builtins" with class "function" is Keras' way of naming its own functions (losses, activations).
+# Keras). "builtins" with class "function" is Keras' way of naming its own functions (losses, activations), which
+# it looks up among its own; before 3.9 it then took the name from Python's builtins (exec, eval, open), so those
+# names are refused: no Keras function is named after one.
 _NETWORK_PACKAGES = ("keras", "skaudio")
 _KERAS_PACKAGES = ("keras", "tensorflow", "tf_keras")
 # Versions recorded at save (file key -> module, distribution names, what users call it) ...
@@ -228,7 +239,8 @@ def save_model(
         uses a reserved key or names another task than the model's; or the
         model holds a Keras object outside an estimator's ``model_`` (an
         optimizer or callback instance as a parameter: pass its name or
-        class instead).
+        class instead); or its scikit-learn part unpacks to more than the
+        512 MiB :func:`load_model` accepts. Nothing was written.
     FileExistsError
         ``replace=False`` and ``path`` exists; nothing was written.
 
@@ -290,6 +302,13 @@ def save_model(
     finally:
         for wrapper, state in detached:
             vars(wrapper).update(state)
+    # a file load_model refuses (even trusted) would be a model lost: said now, with the model still in hand
+    unpacked = max(len(payload), _unpacked_payload_size(payload, _PAYLOAD))
+    if unpacked > _MAX_PAYLOAD_BYTES:
+        raise ValueError(
+            f"cannot save {type(model).__name__}: its scikit-learn part ({_PAYLOAD}) unpacks to {unpacked} bytes, "
+            f"more than the {_MAX_PAYLOAD_BYTES // 2**20} MiB load_model accepts; nothing was written."
+        )
     metadata = {
         "format": FORMAT,
         "task": claimed if claimed is not None else task,
@@ -582,8 +601,9 @@ def _read_member(archive, name, limit, path):
     try:
         with archive.open(info) as member:
             data = member.read(limit + 1)  # the declared size can be a lie
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ValueError(f"{path}: its member {name} is corrupt ({exc}).") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:
+        # RuntimeError (NotImplementedError among them): zipfile's, for an encrypted member or a method it lacks
+        raise ValueError(f"{path}: its member {name} is corrupt or cannot be read ({exc}).") from None
     if len(data) > limit:
         raise ValueError(f"{too_large}.")
     return data
@@ -681,6 +701,17 @@ def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
     -------
     list of str
 
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    IsADirectoryError
+        ``model_file`` is a folder.
+    ValueError
+        Not a model file, a payload that is no skops archive, or one that
+        unpacks to more than 512 MiB (each array counted as often as the
+        payload names it).
+
     Examples
     --------
     >>> import skops.io as sio
@@ -692,11 +723,15 @@ def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
     import skops.io as sio
 
     if isinstance(model_file, bytes):
-        payload = model_file
+        where, payload = _PAYLOAD, _checked_payload(model_file, _PAYLOAD)
     else:
         with _open_model_file(model_file) as (archive, path):
-            payload = _payload(archive, path)
-    return sorted(set(sio.get_untrusted_types(data=payload)) - set(TRUSTED_TYPES))
+            where, payload = f"{path}: its member {_PAYLOAD}", _payload(archive, path)
+    try:
+        found = sio.get_untrusted_types(data=payload)
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:  # a schema skops cannot read
+        raise ValueError(f"{where} is not a skops archive ({type(exc).__name__}: {exc}).") from None
+    return sorted(set(found) - set(TRUSTED_TYPES))
 
 
 @contextlib.contextmanager
@@ -710,10 +745,57 @@ def _open_model_file(model_file):
 
 
 def _payload(archive, path):
+    """The ``model.skops`` member's bytes, checked by ``_checked_payload`` before skops reads any of them."""
     try:
-        return _read_member(archive, _PAYLOAD, _MAX_PAYLOAD_BYTES, path)
+        payload = _read_member(archive, _PAYLOAD, _MAX_PAYLOAD_BYTES, path)
     except KeyError:
         raise ValueError(f"{path}: the model file has no {_PAYLOAD}.") from None
+    return _checked_payload(payload, f"{path}: its member {_PAYLOAD}")
+
+
+def _checked_payload(payload, where):
+    """``payload``, or a ValueError when skops would unpack more than ``_MAX_PAYLOAD_BYTES`` from it."""
+    unpacked = _unpacked_payload_size(payload, where)
+    if unpacked > _MAX_PAYLOAD_BYTES:
+        raise ValueError(
+            f"{where} unpacks to more than {_MAX_PAYLOAD_BYTES // 2**20} MiB ({unpacked} bytes, each array counted "
+            "as often as the payload names it), more than a model file's payload holds; the file is corrupt or "
+            "hostile."
+        )
+    return payload
+
+
+def _unpacked_payload_size(payload, where):
+    """How many bytes skops unpacks from a payload: its ``schema.json``, and each file once per node naming it.
+
+    A payload is a zip of its own, read from memory: a member deflated inside it takes kilobytes and can unpack
+    to gigabytes, and skops reads a file once for every node that names it (nodes sharing an ``__id__`` are built
+    once), so one array named by many nodes is as bad. zipfile unpacks no more than a member's declared size, so
+    the sum of declared sizes is known before skops reads anything. ``where`` names the payload in errors.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as inner:
+            sizes = {info.filename: info.file_size for info in inner.infolist()}
+            if sizes.get(_SKOPS_SCHEMA, 0) > _MAX_PAYLOAD_BYTES:
+                return sizes[_SKOPS_SCHEMA]  # too large to read, to count the rest
+            schema = json.loads(_read_member(inner, _SKOPS_SCHEMA, _MAX_PAYLOAD_BYTES, where).decode("utf-8"))
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{where} is not a skops archive ({exc}).") from None
+    total, shared, stack = sizes[_SKOPS_SCHEMA], {}, [schema]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+            file, node_id = value.get("file"), value.get("__id__")
+            if not (isinstance(file, str) and file in sizes):
+                continue
+            if isinstance(node_id, (int, float, str)) and node_id:  # JSON's hashable values; skops memoizes truthy ones
+                shared[node_id] = max(shared.get(node_id, 0), sizes[file])  # whichever node skops meets first
+            else:
+                total += sizes[file]
+    return total + sum(shared.values())
 
 
 def untrusted_network_objects(model_file: str | os.PathLike[str]) -> list[str]:
@@ -723,8 +805,9 @@ def untrusted_network_objects(model_file: str | os.PathLike[str]) -> list[str]:
     nothing is imported or built, and Keras is not imported. Found are
     ``Lambda`` and ``TFSMLayer`` layers and serialised Python functions
     (code of the file), and classes or functions of packages other than
-    Keras and skaudio. :func:`load_model` refuses such a network unless
-    ``trusted=True``.
+    Keras and skaudio (Python's builtins included). :func:`load_model`
+    refuses such a network, before Keras reads it, unless ``trusted=True``
+    (or, for a class or function, its name in ``trusted``).
 
     Parameters
     ----------
@@ -743,7 +826,9 @@ def untrusted_network_objects(model_file: str | os.PathLike[str]) -> list[str]:
     IsADirectoryError
         ``model_file`` is a folder.
     ValueError
-        Not a model file, or a network member that is not a ``.keras`` archive.
+        Not a model file, a network member that is not a ``.keras`` archive,
+        or one that unpacks to far more than it takes in the file (a
+        decompression bomb).
 
     See Also
     --------
@@ -761,21 +846,38 @@ def untrusted_network_objects(model_file: str | os.PathLike[str]) -> list[str]:
     >>> untrusted_network_objects(path)
     []
     """
-    found = []
     with _open_model_file(model_file) as (archive, path):
-        for name in sorted(name for name in archive.namelist() if _NETWORK.fullmatch(name)):
-            found += [f"{name}: {what}" for what in sorted(_code_in_config(_network_config(archive, name, path)))]
-    return found
+        return [f"{name}: {what}" for name, what in _network_findings(archive, path)]
+
+
+def _network_findings(archive, path):
+    """``(member, what)`` for each thing in the archive's networks' configs that safe mode refuses, sorted."""
+    names = sorted({name for name in archive.namelist() if _NETWORK.fullmatch(name)})
+    return [(name, what) for name in names for what in sorted(_code_in_config(_network_config(archive, name, path)))]
 
 
 def _network_config(archive, name, path):
     """The ``config.json`` of network member ``name``, read as JSON from the archive (streamed, size-capped)."""
+    _check_network_size(archive, name, path)
     try:
         with archive.open(name) as member, zipfile.ZipFile(member) as network:
             text = _read_member(network, _KERAS_CONFIG, _MAX_NETWORK_CONFIG_BYTES, f"{path}: {name}")
         return json.loads(text.decode("utf-8"))
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: its network {name} is not a Keras .keras archive ({exc}).") from None
+    except RuntimeError as exc:  # zipfile's: an encrypted member, or a compression method it lacks
+        raise ValueError(f"{path}: its network {name} cannot be read ({exc}).") from None
+
+
+def _check_network_size(archive, name, path):
+    """Refuse network member ``name`` when it is a decompression bomb (``_NETWORK_BOMB_FLOOR_BYTES``), unread."""
+    info = archive.getinfo(name)
+    if info.file_size > _NETWORK_BOMB_FLOOR_BYTES and info.file_size > _MAX_EXPANSION * info.compress_size:
+        raise ValueError(
+            f"{path}: its network {name} unpacks to {info.file_size} bytes from {info.compress_size} in the file, "
+            f"more than {_MAX_EXPANSION} times what a network's weights take; the file is corrupt or hostile (a "
+            "decompression bomb)."
+        )
 
 
 def _code_in_config(config):
@@ -787,15 +889,13 @@ def _code_in_config(config):
             stack.extend(value)
         elif isinstance(value, dict):
             stack.extend(value.values())
-            module, class_name = value.get("module"), value.get("class_name")
+            module, class_name, config = value.get("module"), value.get("class_name"), value.get("config")
+            name = config if class_name == "function" and isinstance(config, str) else class_name  # a function's name
+            keras_function = (module, class_name) == ("builtins", "function") and not hasattr(builtins, str(name))
             if isinstance(class_name, str) and class_name in _CODE_CLASSES:
                 found.add(_CODE_CLASSES[class_name])
-            elif (
-                isinstance(module, str)
-                and module.split(".")[0] not in _NETWORK_PACKAGES
-                and (module, class_name) != ("builtins", "function")
-            ):
-                found.add(f"{module}.{class_name}")
+            elif isinstance(module, str) and module.split(".")[0] not in _NETWORK_PACKAGES and not keras_function:
+                found.add(f"{module}.{name}")
     return found
 
 
@@ -855,9 +955,11 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
     The scikit-learn part is rebuilt by :func:`skops.io.load`, which only
     builds trusted types (:data:`TRUSTED_TYPES` and the scikit-learn
     estimators skops trusts) and imports or calls nothing else; each Keras
-    network is loaded with ``keras.saving.load_model(..., safe_mode=True)``.
-    A file that needs anything else is refused before anything is built,
-    with an error naming what it needs.
+    network's configuration is first read as data (as
+    :func:`untrusted_network_objects` does), then the network is loaded with
+    ``keras.saving.load_model(..., safe_mode=True)``. A file that needs
+    anything else is refused before anything is built, with an error naming
+    what it needs.
 
     The library versions the file was saved with are compared with the
     installed ones (major.minor of skaudio, scikit-learn, Keras and
@@ -873,7 +975,8 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
         False: only skaudio's trusted types. A list: these types or functions
         as well (names as the error message gives them, e.g.
         ``["mypackage.MyTransformer"]``), for a file holding your own
-        estimators; still no pickle and no unsafe Keras. True: trust the
+        estimators or Keras objects; still no pickle and no unsafe Keras
+        (Keras' safe mode stays on). True: trust the
         file entirely, only for files you made or whose source you trust:
         any type it names is built, Keras' safe mode is off, and an old
         joblib (pickle) model file is loaded with :func:`joblib.load`, which
@@ -893,14 +996,18 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
     TypeError
         ``trusted`` is neither a bool nor a list of names or types.
     UntrustedModelError
-        The file needs untrusted types (named in the message), or it is an
-        old joblib (pickle) file (it does not start as a zip archive) and
-        ``trusted`` is not True.
+        The file needs untrusted types (named in the message), a network's
+        configuration holds Python code or names classes or functions of
+        other packages than Keras and skaudio, or it is an old joblib
+        (pickle) file (it does not start as a zip archive) and ``trusted``
+        is not True.
     ValueError
         A corrupt or truncated file, a zip that is no model file (a Keras
         ``.keras`` network), a newer format, metadata of the wrong types, a
         task that is not the model's, a ``model.skops`` member larger than
-        512 MiB unpacked, or a file that does not
+        512 MiB unpacked (each array counted as often as it is named), a
+        network that unpacks to more than 100 times its size in the file
+        (above 256 MiB), or a file that does not
         load (saved by other versions, corrupt). None of these is helped by
         ``trusted``.
 
@@ -947,6 +1054,8 @@ def load_model(path: str | os.PathLike[str], *, trusted: bool | Sequence[str | t
             )
         payload = _payload(archive, path)  # its own errors name the member: not "cannot load" below
         try:
+            if trusted is not True:
+                _refuse_untrusted_networks(archive, path, extra)
             model = _load_payload(payload, path, trusted is True, extra)
             _attach_networks(model, archive, path, safe_mode=trusted is not True)
         except UntrustedModelError:
@@ -995,6 +1104,20 @@ def _is_nameable(kind):
     return isinstance(kind, (str, type, types.FunctionType, types.BuiltinFunctionType))
 
 
+def _refuse_untrusted_networks(archive, path, extra):
+    """Refuse networks whose configs name code or other packages' objects (``_code_in_config``), before Keras reads any.
+
+    Keras' safe mode refuses them too, but it had holes (``_SAFE_KERAS``) and ``keras>=3`` is all skaudio asks
+    for: read as JSON here, nothing a config names is imported. Names in ``extra`` were trusted by the caller.
+    """
+    refused = [f"{name}: {what}" for name, what in _network_findings(archive, path) if what not in extra]
+    if refused:
+        raise UntrustedModelError(
+            f"{path}: its networks hold what Keras' safe mode refuses (Python code, or classes and functions of "
+            f"other packages than Keras and skaudio): {', '.join(refused)}"
+        )
+
+
 def _load_payload(payload, path, trust_all, extra):
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
@@ -1034,6 +1157,7 @@ def _attach_networks(model, archive, path, *, safe_mode):
             name = wrapper.model_[len(_PLACEHOLDER) :]
             if not _NETWORK.fullmatch(name) or name not in members:
                 raise ValueError(f"{path}: an estimator's network {name!r} is not in the file.")
+            _check_network_size(archive, name, path)
             network = os.path.join(scratch, "network.keras")
             with archive.open(name) as member, open(network, "wb") as f:
                 shutil.copyfileobj(member, f)  # streamed: a network is not held in memory twice

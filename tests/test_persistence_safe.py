@@ -2,10 +2,12 @@
 checks, atomic saves. Evil files are real files in a temporary folder, run through the API and the command."""
 
 import importlib
+import io
 import json
 import os
 import pickle
 import re
+import struct
 import subprocess
 import sys
 import textwrap
@@ -46,14 +48,28 @@ def run_python(code, **env):
     )
 
 
-def rewrite_member(path, name, content):
+def rewrite_member(path, name, content, compression=zipfile.ZIP_STORED):
     """Replace one member of a model file, as someone editing it by hand would."""
     with zipfile.ZipFile(path) as archive:
         members = {info.filename: archive.read(info) for info in archive.infolist()}
     members[name] = content
-    with zipfile.ZipFile(path, "w") as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
         for member, data in members.items():
             archive.writestr(member, data)
+
+
+def rewrite_network_config(path, change):
+    """Edit the ``config.json`` of a model file's ``networks/0.keras`` with ``change(config)``, in place."""
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(archive.open("networks/0.keras")) as network:
+        members = {name: network.read(name) for name in network.namelist()}
+    config = json.loads(members["config.json"])
+    change(config)
+    members["config.json"] = json.dumps(config).encode()
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as network:
+        for name, data in members.items():
+            network.writestr(name, data)
+    rewrite_member(path, "networks/0.keras", rebuilt.getvalue())
 
 
 def edit_metadata(path, **changes):
@@ -309,7 +325,7 @@ def test_an_evil_model_file_never_runs_unless_trusted(succeeds, refused, evil_zi
     assert marker.exists()  # rebuilding the class the file names ran its code
 
 
-def test_a_network_with_python_code_is_refused_by_keras_safe_mode(tmp_path):
+def test_a_network_with_python_code_is_refused_unless_trusted(tmp_path):
     marker = tmp_path / "ran"
     den = CNN1DDenoiser(filters=4, epochs=1, random_state=0).fit(NOISY, NOISY)
     inputs = keras.Input((None, 1))
@@ -317,7 +333,7 @@ def test_a_network_with_python_code_is_refused_by_keras_safe_mode(tmp_path):
     den.model_ = keras.Model(inputs, keras.layers.Lambda(touch)(inputs))
     skaudio.save_model(den, tmp_path / "lambda.skaudio")
     marker.unlink()  # building the network above ran the function once
-    with pytest.raises(UntrustedModelError, match="networks/0.keras holds Python code"):
+    with pytest.raises(UntrustedModelError, match="safe mode refuses .*networks/0.keras: a Lambda layer"):
         skaudio.load_model(tmp_path / "lambda.skaudio")
     assert not marker.exists()
     skaudio.load_model(tmp_path / "lambda.skaudio", trusted=True)
@@ -445,16 +461,7 @@ def test_a_network_config_outside_keras_and_skaudio_needs_trust(saved, tmp_path)
     path = tmp_path / "custom.skaudio"
     path.write_bytes(saved["denoise"].read_bytes())
     assert untrusted_network_objects(path) == []  # Keras' own layers, losses ("builtins" functions), skaudio's
-    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(archive.open("networks/0.keras")) as network:
-        members = {name: network.read(name) for name in network.namelist()}
-    config = json.loads(members["config.json"])
-    config["config"]["layers"][-1]["module"] = "mypackage.layers"
-    members["config.json"] = json.dumps(config).encode()
-    rebuilt = tmp_path / "network.keras"
-    with zipfile.ZipFile(rebuilt, "w") as network:
-        for name, data in members.items():
-            network.writestr(name, data)
-    rewrite_member(path, "networks/0.keras", rebuilt.read_bytes())
+    rewrite_network_config(path, lambda config: config["config"]["layers"][-1].update(module="mypackage.layers"))
     (found,) = untrusted_network_objects(path)
     assert found.startswith("networks/0.keras: mypackage.layers.")
 
@@ -608,3 +615,179 @@ def test_save_model_can_refuse_to_replace(pipelines, tmp_path):
     with pytest.raises(FileExistsError):
         skaudio.save_model(pipelines[2][1], path, replace=False)
     assert path.read_bytes() == b"another model" and os.listdir(tmp_path) == ["m.skaudio"]
+
+
+def skops_payload(schema, members=()):
+    """A ``model.skops`` payload as its author chooses to zip it: ``schema.json`` and files, deflated inside."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as payload:
+        payload.writestr("schema.json", schema if isinstance(schema, str) else json.dumps(schema))
+        for name, data in dict(members).items():
+            payload.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("bomb", ["deflated schema", "one array named by many nodes"])
+def test_a_payload_that_unpacks_past_the_limit_inside_is_refused_before_skops_reads_it(
+    saved, tmp_path, monkeypatch, bomb
+):
+    import skops.io as sio
+
+    import skaudio.persistence as persistence
+
+    monkeypatch.setattr(persistence, "_MAX_PAYLOAD_BYTES", 2**20)
+    assert persistence.untrusted_types(saved["detect"]) == []  # a real payload unpacks to kilobytes
+    if bomb == "deflated schema":  # the payload is a zip itself: 3 MiB of JSON take 3 kB inside it
+        payload = skops_payload(" " * 3 * 2**20 + "{}")
+    else:  # skops reads a file once per node naming it: 8 nodes, one 0.5 MiB array of zeros
+        schema = json.loads(zipfile.ZipFile(io.BytesIO(sio.dumps([np.zeros(1) for _ in range(8)]))).read("schema.json"))
+        for node in schema["content"]:
+            node["file"] = "big.npy"
+        array = io.BytesIO()
+        np.save(array, np.zeros(2**16))
+        payload = skops_payload(schema, {"big.npy": array.getvalue()})
+    path = tmp_path / "bomb.skaudio"
+    path.write_bytes(saved["detect"].read_bytes())
+    rewrite_member(path, "model.skops", payload)
+    assert len(payload) < 20_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("skops read the payload")
+
+    monkeypatch.setattr(sio, "get_untrusted_types", never)
+    monkeypatch.setattr(sio, "loads", never)
+    for check in (persistence.untrusted_types, skaudio.load_model):
+        with pytest.raises(ValueError, match=r"its member model\.skops unpacks to more than 1 MiB"):
+            check(path)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"not a zip", skops_payload("[1]"), skops_payload("{}"), skops_payload("[" * 10**5 + "]" * 10**5)],
+    ids=["empty", "no zip", "a list", "no node", "deep"],
+)
+def test_a_payload_that_is_no_skops_archive_is_a_value_error(saved, tmp_path, payload):
+    from skaudio.persistence import untrusted_types
+
+    with pytest.raises(ValueError, match=r"model\.skops is not a skops archive"):
+        untrusted_types(payload)
+    path = tmp_path / "odd.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    rewrite_member(path, "model.skops", payload)
+    with pytest.raises(ValueError, match=rf"{re.escape(str(path))}: its member model\.skops is not a skops archive"):
+        untrusted_types(path)
+
+
+def test_save_refuses_a_payload_that_load_would_refuse(tmp_path, monkeypatch):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    import skaudio.persistence as persistence
+
+    monkeypatch.setattr(persistence, "_MAX_PAYLOAD_BYTES", 2**20)
+    knn = KNeighborsClassifier().fit(RNG.normal(size=(2**15, 8)), np.arange(2**15) % 2)  # keeps 2 MiB of data
+    with pytest.raises(ValueError, match=r"unpacks to \d+ bytes, more than the 1 MiB load_model accepts; nothing was"):
+        skaudio.save_model(knn, tmp_path / "big.skaudio")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_network_that_unpacks_far_beyond_its_size_is_refused_before_it_is_copied(saved, tmp_path, monkeypatch):
+    import skaudio.persistence as persistence
+
+    monkeypatch.setattr(persistence, "_NETWORK_BOMB_FLOOR_BYTES", 2**10)
+    for model in saved.values():  # real networks deflate little: far from the ratio, whatever their size
+        skaudio.load_model(model)
+    path = tmp_path / "bomb.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    rewrite_member(path, "networks/0.keras", bytes(3 * 2**20), zipfile.ZIP_DEFLATED)  # 3 MiB in 3 kB
+
+    def never(*args, **kwargs):
+        raise AssertionError("the network was copied")
+
+    monkeypatch.setattr(persistence.shutil, "copyfileobj", never)
+    for check in (persistence.untrusted_network_objects, skaudio.load_model):
+        with pytest.raises(ValueError, match=r"its network networks/0\.keras unpacks to 3145728 bytes from \d+"):
+            check(path)
+
+
+def test_a_network_naming_code_outside_keras_is_refused_before_keras_reads_it(saved, tmp_path, monkeypatch):
+    from skaudio.persistence import untrusted_network_objects
+
+    marker = tmp_path / "ran"
+    path = tmp_path / "evil.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+
+    def evil(config):
+        # what Keras' safe mode imported and called before 3.9 (CVE-2025-1550): any module's class, Python's builtins
+        conv = next(layer["config"] for layer in config["config"]["layers"] if "kernel_initializer" in layer["config"])
+        conv["kernel_initializer"] = {
+            "module": "subprocess",
+            "class_name": "Popen",
+            "config": {"args": ["touch", str(marker)]},
+            "registered_name": None,
+        }
+        conv["activation"] = {"module": "builtins", "class_name": "function", "config": "exec", "registered_name": None}
+
+    rewrite_network_config(path, evil)
+    expected = ["networks/0.keras: builtins.exec", "networks/0.keras: subprocess.Popen"]
+    assert untrusted_network_objects(path) == expected
+
+    def never(*args, **kwargs):
+        raise AssertionError("Keras read the network")
+
+    monkeypatch.setattr(keras.saving, "load_model", never)  # refused whatever Keras' safe mode would do
+    for trusted in (False, ["subprocess.Popen"]):
+        with pytest.raises(UntrustedModelError, match=rf"{re.escape(str(path))}: its networks hold .*: {expected[0]}"):
+            skaudio.load_model(path, trusted=trusted)
+    assert not marker.exists()
+
+
+def mark_members(path, kind):
+    """Mark every member of a zip file encrypted, or compressed by a method zipfile does not know (99)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        infos, central = archive.infolist(), archive.start_dir
+    local_field, central_field = (6, 8) if kind == "encrypted" else (8, 10)  # flag bits or compression method
+    fields = [info.header_offset + local_field for info in infos]
+    for _ in infos:
+        fields.append(central + central_field)
+        central += 46 + sum(struct.unpack("<HHH", data[central + 28 : central + 34]))
+    for at in fields:
+        (value,) = struct.unpack("<H", data[at : at + 2])
+        data[at : at + 2] = struct.pack("<H", value | 1 if kind == "encrypted" else 99)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("kind", ["encrypted", "unknown compression"])
+def test_a_member_zipfile_cannot_read_is_a_value_error(saved, tmp_path, kind):
+    from skaudio.persistence import untrusted_network_objects, untrusted_types
+
+    path = tmp_path / "odd.skaudio"
+    path.write_bytes(saved["denoise"].read_bytes())
+    mark_members(path, kind)
+    for read in (skaudio.read_model_metadata, untrusted_types, untrusted_network_objects, skaudio.load_model):
+        with pytest.raises(ValueError, match=rf"{re.escape(str(path))}: its (member|network) .* cannot be read"):
+            read(path)
+
+
+def test_the_estimators_other_variants_round_trip(tmp_path):
+    # the spectral denoiser (custom STFT layers, an LSTM) and a frame-level detector trained on annotations
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(16, 40, 6)).astype("float32")
+    events = [[(0.05, 0.2, "dog")] if i % 2 else [(0.1, 0.3, "cat")] for i in range(len(X))]
+    detector = CRNNEventDetector(
+        filters=4,
+        lstm_units=4,
+        padding="same",
+        temporal_pooling="attention",
+        frame_duration=0.01,
+        epochs=1,
+        random_state=0,
+    ).fit(X, events)
+    spectral = CNN1DDenoiser(
+        domain="stft", filters=4, n_layers=1, lstm_units=4, frequency_filters=(2, 2), refinement_filters=2, epochs=1
+    ).fit(NOISY, NOISY / 2)
+    for estimator, method, data in [(detector, "predict_frame_proba", X), (spectral, "predict", NOISY)]:
+        skaudio.save_model(estimator, tmp_path / "model.skaudio")
+        loaded = skaudio.load_model(tmp_path / "model.skaudio")
+        np.testing.assert_array_equal(getattr(loaded, method)(data), getattr(estimator, method)(data))
+    assert loaded.get_params() == spectral.get_params() and detector.labels_ == ["cat", "dog"]

@@ -67,6 +67,17 @@ def _set_member_parameter(entry, name, value, classifier_params):
     entry[head] = clone(nested).set_params(**{rest: value})
 
 
+def _is_categorical_loss(loss):
+    """Whether ``loss`` wants one-hot targets: scikeras' test, or a loss class, which that test misses.
+
+    A class is how a loss takes settings and stays savable (``loss=keras.losses.CategoricalCrossentropy,
+    loss__label_smoothing=0.1``: an instance is a Keras object outside ``model_``).
+    """
+    return _is_categorical_crossentropy(loss) or (
+        isinstance(loss, type) and issubclass(loss, keras.losses.CategoricalCrossentropy)
+    )
+
+
 class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     """1D convolutional clip classifier (Keras), a scikit-learn classifier.
 
@@ -511,8 +522,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         if self.mixup:
             X, y, sample_weight, kwargs = self._mixup_training_data(X, y, sample_weight, initial_epoch, kwargs)
-        elif _is_categorical_crossentropy(self.loss) and np.ndim(y) == 2 and y.shape[1] == 1:
-            # scikeras encodes two classes as one column of class indices, whatever the loss; the softmax gives two
+        elif _is_categorical_loss(self.loss) and np.ndim(y) == 2 and y.shape[1] == 1:
+            # scikeras encodes two classes (or any number, for a loss class) as one column of class indices; the
+            # softmax gives one probability per class
             y = one_hot_targets(y, self.n_classes_)
         super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
 

@@ -74,6 +74,27 @@ def test_two_classes_train_with_categorical_crossentropy(features):
     np.testing.assert_array_equal(one_hot.predict(X), one_hot.classes_[proba.argmax(1)])
 
 
+def test_a_loss_class_with_routed_settings_trains_and_saves(features, tmp_path):
+    # loss=CategoricalCrossentropy (a class, so the model stays savable) got scikeras' column of class indices:
+    # Keras refused "target.shape=(None, 1), output.shape=(None, 3)"
+    import keras
+
+    from skaudio.persistence import load_model, save_model
+
+    X, y = features
+    smoothed = tiny_classifier(
+        filters=(4, 4), epochs=3, loss=keras.losses.CategoricalCrossentropy, loss__label_smoothing=0.1
+    ).fit(X, y)
+    assert smoothed.model_.loss.label_smoothing == pytest.approx(0.1)
+    plain = tiny_classifier(filters=(4, 4), epochs=3, loss=keras.losses.CategoricalCrossentropy).fit(X, y)
+    sparse = tiny_classifier(filters=(4, 4), epochs=3).fit(X, y)
+    np.testing.assert_allclose(plain.predict_proba(X), sparse.predict_proba(X), atol=1e-4)  # same training
+    save_model(smoothed, tmp_path / "smoothed.skaudio")
+    # a class as a parameter is a type the file names: trusted by name, as for a user's own transformer
+    restored = load_model(tmp_path / "smoothed.skaudio", trusted=["keras.src.losses.losses.CategoricalCrossentropy"])
+    np.testing.assert_allclose(restored.predict_proba(X), smoothed.predict_proba(X), atol=1e-6)
+
+
 def test_numpy_integers_are_valid_seeds_and_batch_sizes(features):
     # as a grid over np.arange or scipy.stats.randint gives them
     X, y = features
