@@ -1107,14 +1107,16 @@ def _is_nameable(kind):
 def _refuse_untrusted_networks(archive, path, extra):
     """Refuse networks whose configs name code or other packages' objects (``_code_in_config``), before Keras reads any.
 
-    Keras' safe mode refuses them too, but it had holes (``_SAFE_KERAS``) and ``keras>=3`` is all skaudio asks
+    Keras' safe mode refuses code too, but it had holes (``_SAFE_KERAS``) and ``keras>=3`` is all skaudio asks
     for: read as JSON here, nothing a config names is imported. Names in ``extra`` were trusted by the caller.
     """
     refused = [f"{name}: {what}" for name, what in _network_findings(archive, path) if what not in extra]
     if refused:
         raise UntrustedModelError(
-            f"{path}: its networks hold what Keras' safe mode refuses (Python code, or classes and functions of "
-            f"other packages than Keras and skaudio): {', '.join(refused)}"
+            f"{path}: its networks hold what skaudio does not load without trust (Python code, or classes and "
+            f"functions of other packages than Keras and skaudio): {', '.join(refused)}; nothing was loaded.",
+            "If you trust its source, pass the classes and functions to load_model(..., trusted=[...]) (code "
+            "needs trusted=True).",
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
@@ -18,7 +17,7 @@ from skaudio.datasets._noise import (
     _randint,
     make_colored_noise,
 )
-from skaudio.utils import check_sample_rate, check_waveforms, is_number, missing_labels, named
+from skaudio.utils import check_sample_rate, check_waveforms, is_integer, is_number, missing_labels, named
 
 # The background's RMS level; events are scaled relative to it. Low enough
 # that a 20 dB event rarely clips; a scene that would clip is scaled down whole.
@@ -26,14 +25,14 @@ BACKGROUND_RMS = 0.01
 
 
 def _n_events_range(n_events):
-    if isinstance(n_events, numbers.Integral) and not isinstance(n_events, bool):
+    if is_integer(n_events):
         low = high = int(n_events)
     else:
         try:
             low, high = n_events
         except (TypeError, ValueError):
             raise ValueError(f"n_events must be an int or a (low, high) pair of ints, got {n_events!r}.") from None
-        if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (low, high)):
+        if not all(is_integer(v) for v in (low, high)):
             raise ValueError(f"n_events must be an int or a (low, high) pair of ints, got {n_events!r}.")
         low, high = int(low), int(high)
     if low < 0 or low > high:

@@ -9,14 +9,13 @@ temporal structure do.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 from sklearn.utils import Bunch
 
 from skaudio.datasets._noise import _check_random_state, _randint, make_colored_noise
-from skaudio.utils import is_number
+from skaudio.utils import is_integer, is_number
 
 __all__ = ["make_sounds", "SOUND_CLASSES"]
 
@@ -180,10 +179,6 @@ def _is_real(x):
     return is_number(x) and np.isfinite(x)
 
 
-def _is_int(x):
-    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
-
-
 def _check_range(value, name):
     """A number or a (low, high) pair -> (low, high) floats."""
     if _is_real(value):
@@ -345,9 +340,9 @@ def make_sounds(
     >>> {len(x) for x in data.data}, data.target_names.tolist(), data.sr
     ({8000}, ['tone', 'chirp'], 8000)
     """
-    if not _is_int(n_per_class) or n_per_class <= 0:
+    if not is_integer(n_per_class) or n_per_class <= 0:
         raise ValueError(f"n_per_class must be an int > 0, got {n_per_class!r}.")
-    if not _is_int(sr) or sr < _MIN_SR:
+    if not is_integer(sr) or sr < _MIN_SR:
         raise ValueError(f"sr must be an int >= {_MIN_SR} (Hz; the sounds span about 100 Hz to 4 kHz), got {sr!r}.")
     sr = int(sr)
     classes = _check_classes(classes)

@@ -89,25 +89,28 @@ def _links_into_the_tree(path, tree):
     return os.path.commonpath([target, tree]) in (target, tree)
 
 
-def _raise(exc):
-    raise exc
-
-
-def _discover(root, extensions, caller):
+def _discover(root, extensions, caller, unlistable=None):
     """Relative paths of matching files under ``root``, sorted, hidden ones skipped.
 
     Linked folders that lead outside the tree are followed (a class folder is often a link to storage), in sorted
     order and each real folder once; a link to a folder within the tree (walked under its own name) or above it (the
     tree again) is not. A missing ``root``, or a file, is an error naming it; so is a folder that cannot be listed
-    (os.walk would skip it without a word, and its files, a whole class perhaps, would be missing).
+    (os.walk would skip it without a word, and its files, a whole class perhaps, would be missing), unless
+    ``unlistable`` is a list: a folder under ``root`` is then skipped and named in it (``root`` itself still raises).
     """
     if not os.path.exists(root):
         raise FileNotFoundError(f"No such folder: {root!r}.")
     if not os.path.isdir(root):
         raise NotADirectoryError(f"{caller} needs a folder, but {root!r} is a file.")
     tree = os.path.realpath(root)
+
+    def _cannot_list(exc):
+        if unlistable is None or exc.filename is None or os.path.realpath(exc.filename) == tree:
+            raise exc
+        unlistable.append(f"{exc.filename!r}: a folder that cannot be listed ({exc.strerror or exc})")
+
     found, visited = [], set()
-    for dirpath, dirnames, filenames in os.walk(root, onerror=_raise, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_cannot_list, followlinks=True):
         real = os.path.realpath(dirpath)
         if real in visited:  # a second link to the same folder: walked once already
             dirnames[:] = []
@@ -214,9 +217,11 @@ def load_folder(
         File extensions to load (the leading dot is optional).
     on_error : {"raise", "warn"}, default="raise"
         What to do with a file that cannot be read, is empty, is a broken
-        symbolic link, or whose name does not match ``labels``: ``"raise"``
-        raises on the first such file; ``"warn"`` skips them all and emits
-        one :class:`UserWarning` that names every skipped file. Names that
+        symbolic link, or whose name does not match ``labels``, and with a
+        folder under ``path`` that cannot be listed (``lost+found`` at a
+        disk's root): ``"raise"`` raises on the first such file or folder;
+        ``"warn"`` skips them all and emits one :class:`UserWarning` that
+        names every skipped file and folder. Names that
         are not regular files (a FIFO, a socket, a device: reading them
         would block or never end) are always skipped with a warning.
     mono : bool, default=True
@@ -258,8 +263,8 @@ def load_folder(
     NotADirectoryError
         ``path`` is a file.
     OSError
-        ``path`` or a folder under it cannot be listed (a PermissionError,
-        for example), whatever ``on_error``: its files would be missing
+        ``path``, or under ``on_error="raise"`` a folder under it, cannot be
+        listed (a PermissionError, for example): its files would be missing
         without a word. The message names the folder.
     ValueError
         No file with one of ``extensions`` under ``path``; a bad file under
@@ -314,11 +319,12 @@ def load_folder(
     if not isinstance(on_error, str) or on_error not in ("raise", "warn"):
         raise ValueError(f"on_error must be 'raise' or 'warn', got {on_error!r}.")
 
-    relpaths = _discover(root, extensions, "load_folder")
+    unlistable = None if on_error == "raise" else []  # folders skipped under on_error="warn", each named
+    relpaths = _discover(root, extensions, "load_folder", unlistable)
     if not relpaths:
         raise ValueError(f"No audio files with extension {' / '.join(extensions)} found under folder {root!r}.")
 
-    skipped = []  # messages, each naming the skipped file
+    skipped = list(unlistable or [])  # messages, each naming the skipped folder or file
     special = []  # names that are not regular files
 
     def _fail(message):
@@ -402,7 +408,8 @@ def load_folder(
     if skipped:
         details = "\n".join(f"  - {m}" for m in skipped)
         warnings.warn(
-            f"load_folder skipped {len(skipped)} of {len(relpaths)} files under {root!r}:\n{details}",
+            f"load_folder skipped {len(skipped) - len(unlistable or [])} of {len(relpaths)} files "
+            f"{f'and {len(unlistable)} folder(s) ' if unlistable else ''}under {root!r}:\n{details}",
             UserWarning,
             stacklevel=2,
         )

@@ -123,9 +123,10 @@ class _CosineLearningRate(keras.callbacks.Callback):
     """``learning_rate_schedule="cosine"``: the learning rate falls from its value to 0 over one fit's epochs.
 
     Epoch ``k`` of ``n`` trains at ``0.5 * (1 + cos(pi * k / n))`` times the
-    optimizer's learning rate, which is restored when training ends (a later
-    ``fit`` with ``warm_start=True`` runs the schedule again; a ``partial_fit``
-    epoch is the first of one and trains at the full rate).
+    optimizer's learning rate, which ``restore`` puts back when training ends,
+    also when it is interrupted (a later ``fit`` with ``warm_start=True`` runs
+    the schedule again; a ``partial_fit`` epoch is the first of one and trains
+    at the full rate).
     """
 
     def on_train_begin(self, logs=None):
@@ -146,12 +147,15 @@ class _CosineLearningRate(keras.callbacks.Callback):
             self._full_rate * 0.5 * (1.0 + np.cos(np.pi * (epoch - self._first_epoch) / n_epochs))
         )
 
-    def on_train_end(self, logs=None):
-        self.model.optimizer.learning_rate.assign(self._full_rate)
+    def restore(self):
+        """Put the full rate back (Keras calls ``on_train_end`` only when training ends normally)."""
+        if hasattr(self, "_full_rate"):
+            self.model.optimizer.learning_rate.assign(self._full_rate)
 
 
-# The callbacks skaudio adds to a training run (never the user's).
-_OWN_CALLBACKS = (_EarlyStopping, _CosineLearningRate)
+# Callbacks that set the learning rate themselves: with learning_rate_schedule="cosine" one of the two would
+# overwrite the other at every epoch.
+_RATE_CALLBACKS = (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau)
 
 
 def _with_inherited_parameters(init, parent_init):
@@ -187,6 +191,10 @@ class KerasAudioMixin:
     # scikit-learn's repr (scikeras prints every parameter, one per line); with the
     # signature above it shows what differs from the defaults, nested or not
     __repr__ = BaseEstimator.__repr__
+
+    # A model saved before this parameter existed is loaded without it (skops does not call __init__): it then
+    # trains as it did, at a constant rate.
+    learning_rate_schedule = "constant"
 
     def set_params(self, **params: Any) -> Self:
         """Set parameters, nested ones (``front_end__mfcc__n_mfcc``) on the object that holds them.
@@ -258,10 +266,16 @@ class KerasAudioMixin:
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         # Our callbacks are made for each training run and dropped after it: they hold the model (early
         # stopping also its best weights), which a pickled estimator would carry twice, and a warm-started
-        # fit, which keeps the user's callbacks, gets its own.
-        users = [callback for callback in self._fit_callbacks if not isinstance(callback, _OWN_CALLBACKS)]
+        # fit, which keeps the user's callbacks (scikeras' list), gets its own.
+        users = self._fit_callbacks
         own = []
         if self.learning_rate_schedule == "cosine":
+            clashing = [type(callback).__name__ for callback in users if isinstance(callback, _RATE_CALLBACKS)]
+            if clashing:
+                raise ValueError(
+                    f"learning_rate_schedule='cosine' sets the learning rate at every epoch, and so does the "
+                    f"callback {clashing[0]} given in callbacks; use one or the other."
+                )
             own.append(_CosineLearningRate())
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
@@ -271,6 +285,9 @@ class KerasAudioMixin:
             super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
         finally:
             self._fit_callbacks = users
+            for callback in own:
+                if isinstance(callback, _CosineLearningRate):
+                    callback.restore()
 
     # ---------------------------------------------------------------- fitting
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:

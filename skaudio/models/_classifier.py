@@ -67,14 +67,21 @@ def _set_member_parameter(entry, name, value, classifier_params):
     entry[head] = clone(nested).set_params(**{rest: value})
 
 
-def _is_categorical_loss(loss):
-    """Whether ``loss`` wants one-hot targets: scikeras' test, or a loss class, which that test misses.
+# Losses that take one-hot targets, which scikeras gives only for categorical cross-entropy by name, function or
+# instance; a class (how a loss takes settings and stays savable) and the focal form got a column of indices.
+_ONE_HOT_LOSSES = (keras.losses.CategoricalCrossentropy, keras.losses.CategoricalFocalCrossentropy)
+_ONE_HOT_LOSS_NAMES = ("categorical_focal_crossentropy", "CategoricalFocalCrossentropy")
 
-    A class is how a loss takes settings and stays savable (``loss=keras.losses.CategoricalCrossentropy,
-    loss__label_smoothing=0.1``: an instance is a Keras object outside ``model_``).
-    """
-    return _is_categorical_crossentropy(loss) or (
-        isinstance(loss, type) and issubclass(loss, keras.losses.CategoricalCrossentropy)
+
+def _is_categorical_loss(loss):
+    """Whether ``loss`` (a name, function, instance or class) takes one-hot targets."""
+    if isinstance(loss, type):
+        return issubclass(loss, _ONE_HOT_LOSSES)
+    return (
+        _is_categorical_crossentropy(loss)
+        or isinstance(loss, _ONE_HOT_LOSSES)
+        or (isinstance(loss, str) and loss in _ONE_HOT_LOSS_NAMES)
+        or getattr(loss, "__name__", None) == _ONE_HOT_LOSS_NAMES[0]
     )
 
 
@@ -275,9 +282,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     learning_rate : float or None, default=0.001
         Learning rate (None keeps the optimizer's own).
     learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` lowers the learning rate at every epoch of a ``fit``
-        along half a cosine, from ``learning_rate`` to 0 (cosine annealing
-        without restarts); ``"constant"`` keeps it.
+        ``"cosine"`` lowers the optimizer's learning rate (``learning_rate``,
+        or a routed ``optimizer__learning_rate``) at every epoch of a ``fit``
+        along half a cosine towards 0, and puts it back afterwards; each
+        ``fit`` runs the schedule anew and ``partial_fit`` trains at the full
+        rate. An optimizer with a schedule of its own, or a learning-rate
+        callback (``LearningRateScheduler``, ``ReduceLROnPlateau``), is
+        refused with it. ``"constant"`` keeps the rate.
     validation_split : float, default=0.0
         Fraction of the training data held out for validation loss.
     early_stopping : bool, default=False
@@ -294,7 +305,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     verbose : int, default=0
         Keras' progress output during fit (1 shows a progress bar per epoch).
     loss : str or keras loss, default="sparse_categorical_crossentropy"
-        Training loss on the softmax outputs.
+        Training loss on the softmax outputs: a name, a Keras loss function,
+        or a loss class with its settings routed
+        (``loss=keras.losses.CategoricalCrossentropy,
+        loss__label_smoothing=0.1``); categorical and categorical focal
+        cross-entropy get one-hot targets. A class keeps the model savable
+        (an instance is refused by :func:`~skaudio.persistence.save_model`);
+        loading the file then needs the class's name, as the error gives
+        it, in ``trusted``.
     **kwargs
         Routed scikeras parameters (``fit__``, ``callbacks__``, ...).
 

@@ -190,9 +190,13 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     learning_rate : float or None, default=0.001
         Learning rate (None keeps the optimizer's own).
     learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` lowers the learning rate at every epoch of a ``fit``
-        along half a cosine, from ``learning_rate`` to 0 (cosine annealing
-        without restarts); ``"constant"`` keeps it.
+        ``"cosine"`` lowers the optimizer's learning rate (``learning_rate``,
+        or a routed ``optimizer__learning_rate``) at every epoch of a ``fit``
+        along half a cosine towards 0, and puts it back afterwards; each
+        ``fit`` runs the schedule anew and ``partial_fit`` trains at the full
+        rate. An optimizer with a schedule of its own, or a learning-rate
+        callback (``LearningRateScheduler``, ``ReduceLROnPlateau``), is
+        refused with it. ``"constant"`` keeps the rate.
     validation_split : float, default=0.0
         Fraction of the training pairs held out for validation loss.
     early_stopping : bool, default=False

@@ -11,7 +11,7 @@ from keras import layers
 from skaudio.networks._blocks import check_dropout, conv_block, layer_settings, layer_stack
 from skaudio.networks._layers import SqueezeChannels
 from skaudio.networks._spectral_layers import STFT, LogMagnitude, MaskedISTFT
-from skaudio.networks._validation import check_int, is_int
+from skaudio.networks._validation import check_int
 
 
 def build_cnn1d_denoiser(
@@ -224,9 +224,10 @@ def build_stft_mask_denoiser(
     (2, 1001)
     """
     check_int(n_fft, "n_fft", minimum=2)
-    if not is_int(hop_length, 1) or not hop_length < n_fft:
+    check_int(hop_length, "hop_length")
+    if not hop_length < n_fft:
         raise ValueError(
-            f"hop_length={hop_length!r} must be an int of at least 1 and less than n_fft={n_fft!r}: the masked inverse "
+            f"hop_length={hop_length!r} must be less than n_fft={n_fft!r}: the masked inverse "
             "STFT rebuilds each sample from overlapping frames, and frames hop_length >= n_fft apart do not "
             "overlap, so samples are lost. Give a smaller hop_length (n_fft // 4 is usual)."
         )

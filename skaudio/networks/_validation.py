@@ -5,12 +5,13 @@ Keras reports a bad value under its own argument names (``rate``,
 """
 
 import math
-import numbers
+
+from skaudio.utils import is_integer, is_number
 
 
 def is_int(value: object, minimum: int) -> bool:
     """Whether ``value`` is an int (not a bool) >= ``minimum``."""
-    return not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= minimum
+    return is_integer(value) and value >= minimum
 
 
 def check_int(value: object, name: str, *, minimum: int = 1) -> int:
@@ -31,8 +32,7 @@ def check_real(
 ) -> float:
     """``value`` as a finite float from ``low`` to ``high`` (a bound excluded when open), else a ValueError."""
     if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
+        not is_number(value)
         or not math.isfinite(value)
         or not low <= value <= high
         or (low_open and value == low)

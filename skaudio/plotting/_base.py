@@ -1,11 +1,10 @@
 """Shared helpers of the plotting functions: lazy matplotlib, axes, input checks."""
 
 import math
-import numbers
 
 import numpy as np
 
-from skaudio.utils import is_number, to_float32
+from skaudio.utils import is_integer, is_number, to_float32
 
 _INSTALL_HINT = "pip install 'skaudio[plot]'"
 
@@ -56,7 +55,7 @@ def check_sr(sr, *, why):
 def check_hop_length(hop_length):
     if hop_length is None:
         return None
-    if isinstance(hop_length, bool) or not isinstance(hop_length, numbers.Integral) or hop_length < 1:
+    if not is_integer(hop_length) or hop_length < 1:
         raise ValueError(f"hop_length must be an int > 0 (samples between frames) or None, got {hop_length!r}.")
     return int(hop_length)
 

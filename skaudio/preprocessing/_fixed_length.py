@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from skaudio.utils import ArrayOutputMixin, check_feature_batch, check_waveforms, is_ragged
+from skaudio.utils import ArrayOutputMixin, check_feature_batch, check_waveforms, is_integer, is_ragged
 from skaudio.utils._validation import multichannel_hint
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def fit_length(
     array([2., 3., 4.])
     """
     # a negative length would slice silently (5 samples to -1 gives 4)
-    if isinstance(length, (bool, np.bool_)) or not isinstance(length, Integral) or length < 1:
+    if not is_integer(length) or length < 1:
         raise ValueError(f"length must be an int > 0, got {length!r}.")
     if align not in ALIGNS:
         raise ValueError(f"align must be 'left', 'center' or 'right', got {align!r}.")

@@ -43,6 +43,21 @@ def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def is_integer(value: object) -> bool:
+    """True for an integer (a NumPy one too), False for a bool (which Python counts as one) and anything else.
+
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_sample_rate(sr: object, name: str = "sr", *, allow_none: bool = False) -> int | None:
     """``sr`` as an int, after checking that it is a whole number of Hz > 0.
 

@@ -233,7 +233,7 @@ def test_linked_class_folders_are_followed_once(tmp_path):
 
 
 @pytest.mark.parametrize("on_error", ["raise", "warn"])
-def test_a_folder_that_cannot_be_listed_is_an_error_not_a_missing_class(pets, monkeypatch, on_error):
+def test_a_folder_that_cannot_be_listed_is_an_error_or_a_warning_not_a_missing_class(pets, monkeypatch, on_error):
     # os.walk skips such a folder without a word: a class would vanish from the data set (the tests run as
     # root, who reads every folder, so the refusal is simulated)
     from skaudio.io import list_audio_files
@@ -247,9 +247,18 @@ def test_a_folder_that_cannot_be_listed_is_an_error_not_a_missing_class(pets, mo
 
     monkeypatch.setattr(os, "scandir", scandir)
     with pytest.raises(PermissionError, match=r"Permission denied.*cat"):
-        load_folder(pets, on_error=on_error)
-    with pytest.raises(PermissionError, match=r"Permission denied.*cat"):
         list_audio_files(pets)
+    if on_error == "raise":
+        with pytest.raises(PermissionError, match=r"Permission denied.*cat"):
+            load_folder(pets)
+        return
+    with pytest.warns(
+        UserWarning, match=r"(?s)skipped 0 of 2 files and 1 folder\(s\).*cat': a folder that cannot be listed"
+    ):
+        bunch = load_folder(pets, on_error="warn")  # skipped, and said
+    assert "cat" not in bunch.target_names.tolist() and len(bunch.data) > 0
+    with pytest.raises(PermissionError, match="Permission denied"):  # the folder asked for is never skipped
+        load_folder(os.path.join(pets, "cat"), on_error="warn")
 
 
 @pytest.mark.parametrize("kwargs, name", [({"sr": 0}, "sr"), ({"duration": 0}, "duration"), ({"mono": None}, "mono")])

@@ -89,6 +89,8 @@ def test_a_loss_class_with_routed_settings_trains_and_saves(features, tmp_path):
     plain = tiny_classifier(filters=(4, 4), epochs=3, loss=keras.losses.CategoricalCrossentropy).fit(X, y)
     sparse = tiny_classifier(filters=(4, 4), epochs=3).fit(X, y)
     np.testing.assert_allclose(plain.predict_proba(X), sparse.predict_proba(X), atol=1e-4)  # same training
+    for focal in (keras.losses.CategoricalFocalCrossentropy, "categorical_focal_crossentropy"):
+        assert tiny_classifier(filters=(4, 4), epochs=1, loss=focal).fit(X, y).predict_proba(X).shape == (len(X), 3)
     save_model(smoothed, tmp_path / "smoothed.skaudio")
     # a class as a parameter is a type the file names: trusted by name, as for a user's own transformer
     restored = load_model(tmp_path / "smoothed.skaudio", trusted=["keras.src.losses.losses.CategoricalCrossentropy"])

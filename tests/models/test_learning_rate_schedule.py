@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from skaudio.models import CNN1DDenoiser
-from skaudio.models._base import _OWN_CALLBACKS
+from skaudio.models._base import _CosineLearningRate, _EarlyStopping
 
 from .conftest import tiny_classifier, tiny_detector
 
@@ -58,11 +58,48 @@ def test_routed_optimizer_rate_is_the_schedules_start_and_warm_start_runs_it_aga
 
 def test_warm_started_fit_keeps_early_stopping(features):
     X, y = features
-    clf = tiny_classifier(learning_rate=0.0, epochs=30, early_stopping=True, patience=2, warm_start=True)
+    # unshuffled, every epoch at rate 0 gives the same loss to the last bit: patience + 1 epochs
+    clf = tiny_classifier(learning_rate=0.0, epochs=30, early_stopping=True, patience=2, warm_start=True, shuffle=False)
     clf.fit(X, y)
-    assert len(clf.history_["loss"]) == 3  # nothing improves at rate 0: patience + 1 epochs
-    clf.fit(X, y)  # the second run (its own history) stops as early; it lost early stopping and ran 30 epochs
     assert len(clf.history_["loss"]) == 3
+    clf.fit(X, y)  # a warm-started run (its own history) gets early stopping of its own
+    assert len(clf.history_["loss"]) == 3
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Stops training with an error in the second epoch, as Ctrl+C would."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_leaves_the_full_rate(features):
+    X, y = features
+    clf = tiny_classifier(epochs=4, learning_rate=0.01, learning_rate_schedule="cosine", callbacks=[Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert np.isclose(float(clf.model_.optimizer.learning_rate.numpy()), 0.01)  # not the lowered rate
+
+
+@pytest.mark.parametrize(
+    "callback",
+    [keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate), keras.callbacks.ReduceLROnPlateau()],
+)
+def test_cosine_schedule_refuses_a_learning_rate_callback(features, callback):
+    X, y = features
+    clf = tiny_classifier(epochs=1, learning_rate_schedule="cosine", callbacks=[callback])
+    with pytest.raises(ValueError, match=f"and so does the callback {type(callback).__name__}"):
+        clf.fit(X, y)
+
+
+def test_a_model_saved_before_the_schedule_existed_trains_at_a_constant_rate(features):
+    X, y = features
+    clf = tiny_classifier(epochs=1).fit(X, y)
+    del clf.__dict__["learning_rate_schedule"]  # as skops rebuilds an older file: no __init__, no attribute
+    recorder = EpochRates()
+    clf.set_params(callbacks=[recorder], epochs=2).fit(X, y)
+    np.testing.assert_allclose(recorder.rates, [0.005, 0.005], rtol=1e-5)
 
 
 def test_fitted_estimator_keeps_only_the_users_callbacks(features):
@@ -70,7 +107,7 @@ def test_fitted_estimator_keeps_only_the_users_callbacks(features):
     recorder = EpochRates()
     clf = tiny_classifier(epochs=2, learning_rate_schedule="cosine", early_stopping=True, callbacks=[recorder])
     clf.fit(X, y)
-    assert not any(isinstance(callback, _OWN_CALLBACKS) for callback in clf._fit_callbacks)
+    assert not any(isinstance(callback, (_CosineLearningRate, _EarlyStopping)) for callback in clf._fit_callbacks)
     assert recorder in clf._fit_callbacks
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X), atol=1e-6)

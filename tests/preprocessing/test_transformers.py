@@ -58,8 +58,8 @@ def test_fixed_length_then_mfcc_equals_mfcc_then_fixed_length_on_frames():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(length=-1), r"length must be an int > 0, got -1"),  # was 4 samples of 5, without a word
-        (dict(length=0), r"length must be an int > 0, got 0"),  # was an empty clip
+        (dict(length=-1), r"length must be an int > 0, got -1"),  # a slice to -1 would drop one sample
+        (dict(length=0), r"length must be an int > 0, got 0"),  # an empty clip
         (dict(length=2.5), r"length must be an int > 0, got 2\.5"),
         (dict(length=3, align="middle"), r"align must be 'left', 'center' or 'right', got 'middle'"),
     ],
