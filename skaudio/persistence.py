@@ -317,7 +317,7 @@ def save_model(
         "versions": {key: _installed_version(key) for key in _RECORDED},
         "model": {"class": _type_name(type(model)), "steps": _describe_steps(model)},
         "networks": names,
-        "untrusted_types": untrusted_types(payload),
+        "untrusted_types": _untrusted_in(payload, _PAYLOAD),  # its size checked above
     }
     with (
         tempfile.TemporaryDirectory() as scratch,
@@ -720,13 +720,16 @@ def untrusted_types(model_file: str | os.PathLike[str] | bytes) -> list[str]:
     >>> untrusted_types(sio.dumps(FunctionTransformer(func=print)))
     ['builtins.print']
     """
+    if isinstance(model_file, bytes):
+        return _untrusted_in(_checked_payload(model_file, _PAYLOAD), _PAYLOAD)
+    with _open_model_file(model_file) as (archive, path):
+        return _untrusted_in(_payload(archive, path), f"{path}: its member {_PAYLOAD}")
+
+
+def _untrusted_in(payload, where):
+    """The types a payload already checked by ``_checked_payload`` names beyond TRUSTED_TYPES; ``where`` names it."""
     import skops.io as sio
 
-    if isinstance(model_file, bytes):
-        where, payload = _PAYLOAD, _checked_payload(model_file, _PAYLOAD)
-    else:
-        with _open_model_file(model_file) as (archive, path):
-            where, payload = f"{path}: its member {_PAYLOAD}", _payload(archive, path)
     try:
         found = sio.get_untrusted_types(data=payload)
     except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:  # a schema skops cannot read
@@ -1124,7 +1127,7 @@ def _load_payload(payload, path, trust_all, extra):
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
 
-    needed = untrusted_types(payload)
+    needed = _untrusted_in(payload, f"{path}: its member {_PAYLOAD}")  # _payload checked its size
     refused = [name for name in needed if name not in extra]
     if refused and not trust_all:
         raise UntrustedModelError(
