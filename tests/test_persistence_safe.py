@@ -26,9 +26,10 @@ from sklearn.preprocessing import FunctionTransformer
 import skaudio
 from skaudio.datasets import make_sounds
 from skaudio.io import AudioLoader
-from skaudio.models import CNN1DClassifier, CNN1DDenoiser, CRNNEventDetector
+from skaudio.models import CNN1DClassifier, CNN1DDenoiser
 from skaudio.persistence import TRUSTED_TYPES, ModelVersionWarning, UntrustedModelError
 from skaudio.preprocessing import MFCC, FeatureScaler, FixedLength
+from tests.models.conftest import tiny_detector
 
 SR = 8000
 RNG = np.random.default_rng(0)
@@ -107,7 +108,7 @@ def pipelines(wav_paths):
             random_state=0,
         ),
     ).fit(paths, y)
-    detector = make_pipeline(FeatureScaler(), CRNNEventDetector(filters=4, lstm_units=4, epochs=1, random_state=0))
+    detector = make_pipeline(FeatureScaler(), tiny_detector())
     detector.fit(FEATURES, RNG.integers(0, 2, size=(len(FEATURES), 3)))
     denoiser = make_pipeline(CNN1DDenoiser(filters=4, residual=True, epochs=1, random_state=0)).fit(NOISY, NOISY / 2)
     return [
@@ -158,16 +159,7 @@ def test_a_search_scored_by_skaudios_scorers_loads_without_trust(tmp_path):
     from skaudio.metrics import event_f1_scorer, si_sdr_scorer
 
     events = [[(0.05, 0.1, "beep")] if i % 2 else [] for i in range(len(FEATURES))]
-    detector = CRNNEventDetector(
-        filters=4,
-        lstm_units=4,
-        epochs=1,
-        batch_size=8,
-        random_state=0,
-        temporal_pooling="max",
-        padding="same",
-        frame_duration=0.01,
-    )
+    detector = tiny_detector(batch_size=8, temporal_pooling="max", padding="same", frame_duration=0.01)
     denoiser = CNN1DDenoiser(filters=4, epochs=1, batch_size=4, random_state=0)
     clean = RNG.normal(size=NOISY.shape).astype("float32")
     for name, estimator, X, y, scoring, grid in [
@@ -774,15 +766,7 @@ def test_the_estimators_other_variants_round_trip(tmp_path):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(16, 40, 6)).astype("float32")
     events = [[(0.05, 0.2, "dog")] if i % 2 else [(0.1, 0.3, "cat")] for i in range(len(X))]
-    detector = CRNNEventDetector(
-        filters=4,
-        lstm_units=4,
-        padding="same",
-        temporal_pooling="attention",
-        frame_duration=0.01,
-        epochs=1,
-        random_state=0,
-    ).fit(X, events)
+    detector = tiny_detector(padding="same", temporal_pooling="attention", frame_duration=0.01).fit(X, events)
     spectral = CNN1DDenoiser(
         domain="stft", filters=4, n_layers=1, lstm_units=4, frequency_filters=(2, 2), refinement_filters=2, epochs=1
     ).fit(NOISY, NOISY / 2)
