@@ -13,6 +13,7 @@ import contextlib
 import importlib.abc
 import importlib.util
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -273,64 +274,27 @@ def _add_verbose(parser):
     parser.add_argument("-v", "--verbose", action="count", default=0, help="show TensorFlow's messages")
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
-    return value
+def _number(convert, accepts, expected):
+    """An argparse ``type``: ``convert`` the text, then check it with ``accepts``; the error says ``expected``."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not accepts(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got {text!r}")
-    return value
-
-
-def _decibels(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of dB >= 0, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of dB >= 0, got {text!r}")
-    return value
-
-
-def _perturbation(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
-
-
-def _seconds(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
-    return value
-
-
-def _non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
+_positive_int = _number(int, lambda value: value > 0, "a whole number > 0")
+_non_negative_int = _number(int, lambda value: value >= 0, "a whole number >= 0")
+_fraction = _number(float, lambda value: 0 < value < 1, "a fraction between 0 and 1")
+_decibels = _number(float, lambda value: 0 <= value < math.inf, "a number of dB >= 0")
+_perturbation = _number(float, lambda value: 0 <= value < 1, "a number in [0, 1)")
+_seconds = _number(float, lambda value: 0 < value < math.inf, "a number of seconds > 0")
 
 
 @contextlib.contextmanager

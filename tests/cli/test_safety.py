@@ -526,7 +526,7 @@ def test_broken_and_self_referencing_links_are_reported_as_broken_links(refused,
         load_audio(tmp_path / "loop.wav")
 
 
-def test_negative_cv_and_a_test_size_outside_0_1_are_rejected(cli, data, tmp_path):
+def test_numbers_outside_their_range_or_not_numbers_are_usage_errors(cli, data, tmp_path):
     for option, value, message in [
         ("--cv", "-2", "--cv: expected a whole number >= 0, got '-2'"),
         ("--test-size", "1.5", "--test-size: expected a fraction between 0 and 1, got '1.5'"),
@@ -534,6 +534,10 @@ def test_negative_cv_and_a_test_size_outside_0_1_are_rejected(cli, data, tmp_pat
         ("--noise-filter-db", "-3", "--noise-filter-db: expected a number of dB >= 0, got '-3'"),
         ("--noise-filter-db", "inf", "--noise-filter-db: expected a number of dB >= 0, got 'inf'"),
         ("--noise-speed-perturbation", "1", "--noise-speed-perturbation: expected a number in [0, 1), got '1'"),
+        ("--test-size", "nan", "--test-size: expected a fraction between 0 and 1, got 'nan'"),
+        ("--cv", "two", "--cv: expected a whole number >= 0, got 'two'"),
+        ("--epochs", "0", "--epochs: expected a whole number > 0, got '0'"),
+        ("--epochs", "1.5", "--epochs: expected a whole number > 0, got '1.5'"),
     ]:
         status, _, err = cli("train", "--task", "classify", "--data", data, option, value, "--out", tmp_path / "m")
         assert status == 2
