@@ -146,8 +146,9 @@ def time_frequency_stack(conv2d_filters, frequency_pooling):
 def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="flatten", name="conv2d"):
     """2D convolution blocks over ``(frames, features)``, turned back into one vector per frame.
 
-    Each block is Conv2D(3 x 3, "same") > [BatchNorm] > ReLU > MaxPool over
-    the feature axis by 2. The kernels are shared across feature bins, so a
+    Each block is Conv2D(3 x 3, "same") > MaxPool over the feature axis by
+    2 > [BatchNorm] > ReLU (without BatchNorm the ReLU is the convolution's
+    activation, which max pooling commutes with). The kernels are shared across feature bins, so a
     pattern learnt in one band (a harmonic stack, a narrow band of noise)
     is recognised in any other, which a 1D convolution over time, with the
     bins as channels, cannot do. ``frequency_pooling="flatten"`` returns
@@ -172,10 +173,13 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="fl
             activation=None if batch_norm else "relu",
             name=f"{name}{i + 1}_conv",
         )(x)
+        # Pooling first: the normalisation and activation then work on half
+        # the values, which shortened the log-mel network's fits by a fifth
+        # to a quarter at the same accuracy (design notes, classifier).
+        x = layers.MaxPooling2D((1, 2), name=f"{name}{i + 1}_pool")(x)
         if batch_norm:
             x = layers.BatchNormalization(name=f"{name}{i + 1}_bn")(x)
             x = layers.ReLU(name=f"{name}{i + 1}_relu")(x)
-        x = layers.MaxPooling2D((1, 2), name=f"{name}{i + 1}_pool")(x)
         bins //= 2
     if frequency_pooling == "max":
         x = layers.MaxPooling2D((1, bins), name=f"{name}_frequency_max")(x)
