@@ -56,9 +56,9 @@ def test_log_mel_classifier_pipeline_learns_sounds_and_survives_a_model_file(tmp
     network = pipe[-1].model_
     assert network.get_layer("front_end").output.shape[-1] == 40  # mel bands, not cepstral coefficients
     assert [type(layer).__name__ for layer in network.layers].count("Conv2D") == 2
-    # test accuracy 0.88-0.97 over seeds 0-2 on an Intel Xeon (chance: 0.33); another processor trains other
-    # networks from the same seed, and 30 clips a class gave 0.78 with seed 0 there
-    assert pipe.score(X[1::2], y[1::2]) > 0.75
+    # test accuracy 0.69-1.00 over seeds 0-7 on an Intel Xeon, seven of eight at least 0.89 (chance: 0.33);
+    # another processor trains other networks from the same seed, so the bound sits below the worst seed
+    assert pipe.score(X[1::2], y[1::2]) > 0.6
     skaudio.save_model(pipe, tmp_path / "sounds.skaudio")
     loaded = skaudio.load_model(tmp_path / "sounds.skaudio")
     np.testing.assert_allclose(loaded.predict_proba(X[1::2]), pipe.predict_proba(X[1::2]), rtol=1e-5, atol=1e-6)

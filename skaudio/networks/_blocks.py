@@ -148,8 +148,8 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="fl
 
     Each block is Conv2D(3 x 3, "same") > MaxPool over the feature axis by
     2 > [BatchNorm] > ReLU (without BatchNorm the ReLU is the convolution's
-    activation, which max pooling commutes with). The kernels are shared across feature bins, so a
-    pattern learnt in one band (a harmonic stack, a narrow band of noise)
+    activation, which max pooling commutes with). The kernels are shared
+    across feature bins, so a pattern learnt in one band (a harmonic stack, a narrow band of noise)
     is recognised in any other, which a 1D convolution over time, with the
     bins as channels, cannot do. ``frequency_pooling="flatten"`` returns
     ``(frames, bins' * filters[-1])`` (where in frequency stays known);
