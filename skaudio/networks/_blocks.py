@@ -149,9 +149,10 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="fl
     Each block is Conv2D(3 x 3, "same") > MaxPool over the feature axis by
     2 > [BatchNorm] > ReLU (without BatchNorm the ReLU is the convolution's
     activation, which max pooling commutes with). The kernels are shared
-    across feature bins, so a pattern learnt in one band (a harmonic stack, a narrow band of noise)
-    is recognised in any other, which a 1D convolution over time, with the
-    bins as channels, cannot do. ``frequency_pooling="flatten"`` returns
+    across feature bins, so a pattern learnt in one band (a harmonic stack,
+    a narrow band of noise) is recognised in any other, which a 1D
+    convolution over time, with the bins as channels, cannot do.
+    ``frequency_pooling="flatten"`` returns
     ``(frames, bins' * filters[-1])`` (where in frequency stays known);
     ``"max"`` returns ``(frames, filters[-1])``, each filter's strongest
     response over the bins, so what follows sees a pattern's course in
@@ -173,9 +174,8 @@ def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="fl
             activation=None if batch_norm else "relu",
             name=f"{name}{i + 1}_conv",
         )(x)
-        # Pooling first: the normalisation and activation then work on half
-        # the values, which shortened the log-mel network's fits by a fifth
-        # to a quarter at the same accuracy (design notes, classifier).
+        # Pooling first, so the normalisation and activation work on half the
+        # values (faster at the same accuracy: design notes, classifier).
         x = layers.MaxPooling2D((1, 2), name=f"{name}{i + 1}_pool")(x)
         if batch_norm:
             x = layers.BatchNormalization(name=f"{name}{i + 1}_bn")(x)
