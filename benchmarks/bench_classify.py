@@ -23,10 +23,11 @@ Models, on identical folds:
 
 Run: python benchmarks/bench_classify.py [--corpora fsdd esc10 sounds long]
      [--models recommended mfcc log_mel baseline] [--n-networks N] [--folds K ...]
-     [--duration SECONDS] [--check]
+     [--duration SECONDS] [--set NAME=VALUE ...] [--check]
 """
 
 import argparse
+import ast
 import json
 import sys
 import time
@@ -182,7 +183,7 @@ VARIANTS = {
 ONE_FRONT_END = {"mfcc": "mfcc", "log_mel": "log-mel"}
 
 
-def make_model(name, sr, seed, n_networks, duration=None):
+def make_model(name, sr, seed, n_networks, duration=None, overrides=None):
     if name == "baseline":
         return baseline(sr, seed)
     # the factory's own window unless --duration names one
@@ -197,7 +198,19 @@ def make_model(name, sr, seed, n_networks, duration=None):
         )
     if n_networks is not None:
         pipe.set_params(cnn1dclassifier__n_networks=n_networks)
-    return pipe
+    return pipe.set_params(**(overrides or {}))
+
+
+def parse_overrides(parser, assignments):
+    """``["cnn1dclassifier__epochs=60", ...]`` as set_params arguments, each value a Python literal."""
+    overrides = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        try:
+            overrides[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parser.error(f"--set {assignment!r}: give NAME=VALUE with a Python literal as the value")
+    return overrides
 
 
 # ------------------------------------------------------------------ measure
@@ -218,9 +231,19 @@ def parse_args(argv=None):
         default=None,
         help="the factory's window in seconds for every network model (exploration; default: the factory's)",
     )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set_params on every network model, e.g. cnn1dclassifier__epochs=60 (exploration; named in the results)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="classify", help="results file name (without .json)")
     args = add_check_arguments(parser).parse_args(argv)
+    args.overrides = parse_overrides(parser, args.set)
+    if args.overrides and args.out == "classify" and not args.from_results:
+        parser.error("--set measures a variant: give --out NAME, so that classify.json keeps the factory")
     return refuse_partial_run_into(parser, args, "classify", partial=args.folds is not None, option="--folds")
 
 
@@ -239,7 +262,7 @@ def measure(args):
                 fold = str(folds[test[0]])
                 if args.folds and fold not in args.folds:
                     continue
-                pipe = make_model(model, sr, args.seed, args.n_networks, args.duration)
+                pipe = make_model(model, sr, args.seed, args.n_networks, args.duration, args.overrides)
                 start = time.perf_counter()
                 pipe.fit([clips[i] for i in train], labels[train])
                 fit_s = time.perf_counter() - start
@@ -252,6 +275,8 @@ def measure(args):
             name = model if args.n_networks is None or model == "baseline" else f"{model}_n{args.n_networks}"
             if args.duration is not None and model != "baseline":
                 name = f"{name}_{args.duration:g}s"
+            if args.set and model != "baseline":
+                name = "_".join([name, *args.set])
             results.setdefault(corpus, {})[name] = {
                 "mean_accuracy": float(np.mean([run["accuracy"] for run in runs])),
                 "min_accuracy": float(np.min([run["accuracy"] for run in runs])),

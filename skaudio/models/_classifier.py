@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import warnings
 from collections.abc import Callable, Hashable
 from numbers import Integral, Real
@@ -273,6 +274,14 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         (:meth:`set_params`). None: one configuration, this one.
     epochs : int, default=20
         Training epochs.
+    min_steps : int or None, default=None
+        Fewest training steps (batches) of a ``fit``: a training set too
+        small to make ``min_steps`` batches in ``epochs`` epochs is trained
+        for more epochs, ``ceil(min_steps / batches per epoch)``, so that a
+        few hundred clips get as many updates as a few thousand. Counted
+        from the training windows (with ``window``) less the
+        ``validation_split``; a ``fit(..., epochs=n)`` or ``partial_fit``
+        trains the epochs it asks for. None: ``epochs`` epochs.
     batch_size : int, default=32
         Training batch size.
     predict_batch_size : int, default=256
@@ -406,6 +415,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         n_networks: int = 1,
         member_params: tuple[dict[str, Any], ...] | None = None,
         epochs: int = 20,
+        min_steps: int | None = None,
         batch_size: int = 32,
         predict_batch_size: int = 256,
         optimizer: str | keras.optimizers.Optimizer = "adam",
@@ -468,6 +478,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.recalibrate_batch_norm = recalibrate_batch_norm
         self.n_networks = n_networks
         self.member_params = member_params
+        self.min_steps = min_steps
         self.predict_batch_size = predict_batch_size
         self.learning_rate = learning_rate
         self.learning_rate_schedule = learning_rate_schedule
@@ -485,6 +496,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     mix_snr_db = None
     mix_probability = 1.0
     mixup = 0.0
+    min_steps = None
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
@@ -507,6 +519,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "recalibrate_batch_norm": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "member_params": [tuple, list, None],
+        "min_steps": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def _keras_build_fn(self, meta, compile_kwargs):
@@ -959,8 +972,16 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         ``clip_labels``: the labels of the clips whose windows ``(X, y)`` are (see ``_classes_balanced_by_clips``).
         """
         self._set_front_end_statistics(statistics)
+        if self.min_steps is not None and "epochs" not in kwargs:
+            kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(len(X))}
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    def _epochs_for_min_steps(self, n_examples):
+        """``epochs``, or more where ``n_examples`` make fewer than ``min_steps`` batches in that many epochs."""
+        n_training = math.floor(n_examples * (1.0 - self.validation_split))  # Keras splits off the last fraction
+        batches = max(1, math.ceil(n_training / (self.batch_size or 32)))  # Keras' default batch: 32
+        return max(self.epochs, math.ceil(self.min_steps / batches))
 
     @contextlib.contextmanager
     def _classes_balanced_by_clips(self, clip_labels):

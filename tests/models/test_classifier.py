@@ -266,6 +266,22 @@ def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(
     np.testing.assert_allclose(no_memory.predict_proba(X), last, atol=1e-6)
 
 
+def test_min_steps_gives_a_small_training_set_more_epochs(features):
+    X, y = features  # 120 examples: 8 batches of 16 an epoch
+    assert len(tiny_classifier(epochs=2, min_steps=40).fit(X, y).history_["loss"]) == 5
+    assert len(tiny_classifier(epochs=2, min_steps=8).fit(X, y).history_["loss"]) == 2  # 16 steps already
+    # Keras validates on the last half: 60 examples, 4 batches an epoch
+    held_out = tiny_classifier(epochs=2, min_steps=40, validation_split=0.5).fit(X, y)
+    assert len(held_out.history_["loss"]) == 10
+    # epochs asked of fit are trained as asked
+    assert len(tiny_classifier(epochs=2, min_steps=40).fit(X, y, epochs=3).history_["loss"]) == 3
+    # a member counts its own batches: 2 of 60 an epoch
+    member = tiny_classifier(epochs=2, min_steps=10, member_params=({"batch_size": 60},)).fit(X, y)
+    assert len(member.history_["loss"]) == 5
+    with pytest.raises(ValueError, match=r"'min_steps' parameter .* an int in the range \[1, inf\) or None\. Got 0"):
+        tiny_classifier(min_steps=0).fit(X, y)
+
+
 def test_n_networks_is_checked(features):
     X, y = features
     with pytest.raises(ValueError, match=r"'n_networks' parameter .* an int in the range \[1, inf\)\. Got 0"):

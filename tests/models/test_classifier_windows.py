@@ -369,3 +369,13 @@ def test_windows_further_apart_than_their_length_are_refused_at_fit_and_predict(
     finally:
         model.set_params(window_hop=None)
     assert tiny_classifier(window=WINDOW, window_hop=WINDOW)._hop() == WINDOW  # abutting windows hear everything
+
+
+def test_min_steps_counts_the_training_windows_not_the_clips(ragged):
+    X, y = ragged
+    n_windows = sum(len(index) for _, index in window_blocks(X, WINDOW, WINDOW, 4096, None))
+    batches = -(-n_windows // 16)  # tiny_classifier's batches of 16
+    assert batches > -(-len(X) // 16)  # counting clips would ask for more epochs
+    front_end = MFCC(sr=SR, n_mfcc=13, n_fft=256, hop_length=80, n_mels=40)
+    clf = tiny_classifier(front_end=front_end, window=WINDOW, epochs=1, min_steps=2 * batches).fit(X, y)
+    assert len(clf.history_["loss"]) == 2
