@@ -306,8 +306,10 @@ def make_classifier_pipeline(
       Both networks share everything below.
     - four "same"-padded convolution blocks (64, 64, 128, 128 filters)
       with batch normalisation, global average pooling and dropout 0.2,
-      trained for 30 epochs with random time shifts and SpecAugment masks,
-      in batches of 32 windows, or of about 32 s of audio for windows
+      trained with random time shifts and SpecAugment masks for 30 epochs
+      or 1,500 steps, whichever is more (``min_steps=1500``: a few hundred
+      clips get as many updates as 2,000 one-second words), in batches of
+      32 windows, or of about 32 s of audio for windows
       longer than a second (:func:`classifier_batch_size`: 8 five-second
       windows); then the batch normalisation statistics are recomputed on the
       unaugmented training windows (``recalibrate_batch_norm=True``).
@@ -422,6 +424,7 @@ def make_classifier_pipeline(
                     freq_masks=2,
                     n_networks=1,
                     epochs=30,
+                    min_steps=1500,
                     batch_size=classifier_batch_size(duration),
                     random_state=random_state,
                     verbose=verbose,

@@ -56,8 +56,15 @@ def parse_settings(items, pipeline):
 
 
 def _configured(pipe, estimator_step, args):
-    """The factory's pipeline with ``--epochs`` and ``--set`` applied (``--set`` wins)."""
-    overrides = {f"{estimator_step}__epochs": args.epochs} if args.epochs else {}
+    """The factory's pipeline with ``--epochs`` and ``--set`` applied (``--set`` wins).
+
+    ``--epochs N`` trains N epochs: it also lifts the classifier's ``min_steps``, which would train a small set longer.
+    """
+    overrides = {}
+    if args.epochs:
+        overrides[f"{estimator_step}__epochs"] = args.epochs
+        if f"{estimator_step}__min_steps" in pipe.get_params():
+            overrides[f"{estimator_step}__min_steps"] = None
     overrides.update(parse_settings(args.set, pipe))  # names checked there; values at fit
     return pipe.set_params(**overrides)
 

@@ -63,13 +63,20 @@ def test_readme_commands_are_the_ci_commands():
     assert "pip install -e '.[test]'" in ci and ci[-1] == "python -m pytest"
 
 
+def test_demo_says_the_classifier_trains_at_least_its_pipelines_steps_by_default():
+    from skaudio.cli._demo import _length
+
+    assert _length("classify", 30, exact_epochs=False) == "30 epochs or 1500 steps, whichever is more"
+    assert _length("classify", 3, exact_epochs=True) == _length("detect", 3, exact_epochs=False) == "3 epochs"
+
+
 def test_demo_trains_three_tasks_and_writes_a_report(demo):
     out, stdout = demo
     scores = json.loads((out / "scores.json").read_text())["scores"]
     # after 3 epochs: each score is computed and in its range (quality: benchmarks/bench_demo.py)
     assert 0 <= scores["classify: accuracy"] <= 1 and 0 <= scores["detect: event-based F1"] <= 1
     assert np.isfinite(scores["denoise: SI-SDR improvement (dB)"])
-    assert re.search(r"for 3 epochs", stdout)
+    assert stdout.count("for 3 epochs ...") == 3  # --epochs: exactly that, the classifier's min_steps lifted
     for task in ("classify", "detect", "denoise"):
         assert re.search(rf"^{task}\s+make_\w+_pipeline", stdout, re.M)
     pngs = sorted(p.name for p in out.glob("*.png"))
@@ -191,6 +198,9 @@ def test_train_each_task_on_a_folder(succeeds, folder, noise_folder, tmp_path, t
     assert pipe.steps[0][0] == "audioloader"
     if task == "classify":
         assert pipe.get_params()["cnn1dclassifier__n_networks"] == 1
+        # --epochs 2 trains two epochs: the factory's min_steps, which would train these 30 files longer, is lifted
+        assert pipe.get_params()["cnn1dclassifier__epochs"] == 2
+        assert pipe.get_params()["cnn1dclassifier__min_steps"] is None
         assert metadata["features"] == "log-mel" and pipe.get_params()["cnn1dclassifier__conv2d_filters"] == (16, 32)
         assert list(metadata["best_params"]) == ["cnn1dclassifier__kernel_size"]
     if task != "denoise":
