@@ -349,3 +349,16 @@ def test_a_run_over_part_of_a_protocol_never_writes_the_full_runs_file(bench, ca
 def test_speakers_with_the_index_split_are_not_a_partial_run(bench):
     # the index split ignores --speakers: its run is the full one, written to events.json
     assert bench("bench_events").parse_args(["--split", "index", "--speakers", "theo"]).out is None
+
+
+def test_classify_variants_set_by_name_go_to_a_file_of_their_own(bench, capsys):
+    classify = bench("bench_classify")
+    with pytest.raises(SystemExit):
+        classify.parse_args(["--set", "cnn1dclassifier__epochs=60"])
+    assert "--set measures a variant: give --out NAME" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        classify.parse_args(["--set", "cnn1dclassifier__epochs=sixty", "--out", "variant"])
+    assert "give NAME=VALUE with a Python literal" in capsys.readouterr().err
+    args = classify.parse_args(["--set", "cnn1dclassifier__epochs=60", "cnn1dclassifier__dropout=0.3", "--out", "v"])
+    pipe = classify.make_model("recommended", 8000, 0, None, overrides=args.overrides)
+    assert pipe.get_params()["cnn1dclassifier__epochs"] == 60 and pipe.get_params()["cnn1dclassifier__dropout"] == 0.3

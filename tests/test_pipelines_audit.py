@@ -92,6 +92,9 @@ def test_a_classifier_window_too_short_for_its_network_is_refused_naming_duratio
 def test_the_shortest_classifier_window_trains():
     X, y = make_sounds(3, classes=["tone", "noise_burst"], sr=SR, duration=0.3, random_state=0)
     pipe = make_classifier_pipeline(sr=SR, duration=0.07, features="mfcc", random_state=0).set_params(
-        cnn1dclassifier__epochs=1, cnn1dclassifier__filters=(4, 4, 4, 4), cnn1dclassifier__run_eagerly=True
+        cnn1dclassifier__epochs=1,
+        cnn1dclassifier__min_steps=None,
+        cnn1dclassifier__filters=(4, 4, 4, 4),
+        cnn1dclassifier__run_eagerly=True,
     )
     assert pipe.fit(X, y).predict(X).shape == (6,)

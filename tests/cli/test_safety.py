@@ -64,6 +64,7 @@ def models(tmp_path_factory, fsdd_files):
         make_classifier_pipeline(sr=SR, random_state=0)
         .set_params(
             cnn1dclassifier__epochs=1,
+            cnn1dclassifier__min_steps=None,
             cnn1dclassifier__n_networks=1,
             cnn1dclassifier__filters=(4, 4),
             cnn1dclassifier__pool_size=(2, 2),
