@@ -280,8 +280,9 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         for more epochs, ``ceil(min_steps / batches per epoch)``, so that a
         few hundred clips get as many updates as a few thousand. Counted
         from the training windows (with ``window``) less the
-        ``validation_split``; a ``fit(..., epochs=n)`` or ``partial_fit``
-        trains the epochs it asks for. None: ``epochs`` epochs.
+        ``validation_split``; ``fit(..., epochs=n)``, a routed
+        ``fit__epochs`` and ``partial_fit`` train the epochs they ask for.
+        None: ``epochs`` epochs.
     batch_size : int, default=32
         Training batch size.
     predict_batch_size : int, default=256
@@ -972,7 +973,8 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         ``clip_labels``: the labels of the clips whose windows ``(X, y)`` are (see ``_classes_balanced_by_clips``).
         """
         self._set_front_end_statistics(statistics)
-        if self.min_steps is not None and "epochs" not in kwargs:
+        # epochs asked of fit, or routed as fit__epochs, are trained as asked (scikeras' order of precedence)
+        if self.min_steps is not None and "epochs" not in kwargs and not hasattr(self, "fit__epochs"):
             kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(len(X))}
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)

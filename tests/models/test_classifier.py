@@ -275,6 +275,7 @@ def test_min_steps_gives_a_small_training_set_more_epochs(features):
     assert len(held_out.history_["loss"]) == 10
     # epochs asked of fit are trained as asked
     assert len(tiny_classifier(epochs=2, min_steps=40).fit(X, y, epochs=3).history_["loss"]) == 3
+    assert len(tiny_classifier(epochs=2, min_steps=40, fit__epochs=3).fit(X, y).history_["loss"]) == 3
     # a member counts its own batches: 2 of 60 an epoch
     member = tiny_classifier(epochs=2, min_steps=10, member_params=({"batch_size": 60},)).fit(X, y)
     assert len(member.history_["loss"]) == 5
