@@ -27,7 +27,6 @@ Run: python benchmarks/bench_classify.py [--corpora fsdd esc10 sounds long]
 """
 
 import argparse
-import ast
 import json
 import sys
 import time
@@ -51,6 +50,8 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from skaudio.cli._common import CLIError
+from skaudio.cli._train import parse_settings
 from skaudio.datasets import make_colored_noise, make_sounds
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.pipelines import frame_settings, make_classifier_pipeline
@@ -202,15 +203,11 @@ def make_model(name, sr, seed, n_networks, duration=None, overrides=None):
 
 
 def parse_overrides(parser, assignments):
-    """``["cnn1dclassifier__epochs=60", ...]`` as set_params arguments, each value a Python literal."""
-    overrides = {}
-    for assignment in assignments:
-        name, _, value = assignment.partition("=")
-        try:
-            overrides[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            parser.error(f"--set {assignment!r}: give NAME=VALUE with a Python literal as the value")
-    return overrides
+    """``["cnn1dclassifier__epochs=60", ...]`` as set_params arguments, as ``skaudio train --set`` reads them."""
+    try:
+        return parse_settings(assignments, make_classifier_pipeline(sr=8000))
+    except CLIError as error:
+        parser.error(str(error))
 
 
 # ------------------------------------------------------------------ measure
