@@ -204,6 +204,8 @@ def make_model(name, sr, seed, n_networks, duration=None, overrides=None):
 
 def parse_overrides(parser, assignments):
     """``["cnn1dclassifier__epochs=60", ...]`` as set_params arguments, as ``skaudio train --set`` reads them."""
+    if not assignments:  # the usual run: no pipeline to build for checking names
+        return {}
     try:
         return parse_settings(assignments, make_classifier_pipeline(sr=8000))
     except CLIError as error:
