@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,19 @@ def _curve(hist, key):
     if isinstance(values, (str, bytes)) or arr.ndim != 1 or arr.dtype.kind not in "iuf":
         raise ValueError(f"history[{key!r}] must be a sequence of per-epoch numbers, got {values!r}.")
     return arr.astype(float)
+
+
+def _warn_not_finite(key, curve):
+    """Warn that ``curve`` has NaN or infinite epochs, which a line leaves out (a diverged training)."""
+    bad = np.flatnonzero(~np.isfinite(curve))
+    if bad.size:
+        warnings.warn(
+            f"history[{key!r}] is NaN or infinite at {bad.size} of {curve.size} epochs (first at epoch "
+            f"{bad[0] + 1}), which the plot leaves blank: a NaN loss means the training diverged (try a lower "
+            "learning rate).",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _select_keys(hist, metrics):
@@ -135,6 +149,13 @@ def plot_history(
         The axes, with one line per history key plotted (labelled with the
         key) over epochs ``1 .. n_epochs``.
 
+    Warns
+    -----
+    UserWarning
+        A plotted curve with NaN or infinite values (a diverged training),
+        which its line leaves blank; the warning names the curve and the
+        first such epoch.
+
     Raises
     ------
     ValueError
@@ -164,6 +185,8 @@ def plot_history(
     hist = _resolve_history(history)
     keys = _select_keys(hist, metrics)
     curves = {key: _curve(hist, key) for key in keys}
+    for key, curve in curves.items():
+        _warn_not_finite(key, curve)
     ax = get_axes(ax)
     colors = {}
     for key in keys:

@@ -409,6 +409,18 @@ def test_plot_history_dict_png_and_lines(tmp_path):
     assert ax.get_xlabel() == "Epoch" and ax.get_ylabel() == "Value"
 
 
+def test_plot_history_warns_of_a_diverged_curve_and_keeps_its_epochs():
+    diverged = {"loss": [1.0, np.nan, np.inf], "accuracy": [0.5, 0.6, 0.7]}
+    with pytest.warns(UserWarning, match=r"history\['loss'\] is NaN or infinite at 2 of 3 epochs \(first at epoch 2\)"):
+        ax = plot_history(diverged)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["loss"].get_xdata(), [1, 2, 3])  # the epochs stay where they were
+    assert np.isnan(lines["loss"].get_ydata()[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # finite curves: nothing to say
+        plot_history(HISTORY)
+
+
 def test_plot_history_metrics_selection():
     ax = plot_history(HISTORY, metrics="accuracy")
     assert [line.get_label() for line in ax.get_lines()] == ["accuracy", "val_accuracy"]
