@@ -327,10 +327,9 @@ def make_classifier_pipeline(
     duration : float, default=1.0
         Window in seconds: about the length of one sound of interest (a
         word, a bark), not of the clips, which may be of any length and are
-        classified by their windows (one-second windows classified
-        five-second recordings better than five-second windows: see the
-        design notes). At least 8 frames of the 10 ms hop (about 0.07 s), which the
-        convolution blocks pool 8-fold in time.
+        classified by their windows (windows as long as the clips: see the
+        design notes). At least 8 frames of the 10 ms hop (about 0.07 s),
+        which the convolution blocks pool 8-fold in time.
     features : {"mfcc", "log-mel", "mfcc+log-mel"}, default="mfcc+log-mel"
         The front end. "mfcc" suits spoken words: thirteen cepstral
         coefficients keep what is said and drop who says it. "log-mel"
