@@ -9,6 +9,7 @@ import time
 import warnings
 
 import numpy as np
+from scikeras.wrappers import BaseWrapper
 
 from skaudio.cli._common import TASK_OPTIONS, CLIError, save_model
 from skaudio.cli._files import check_output, warn_unread_audio
@@ -21,14 +22,28 @@ from skaudio.cli._noise import (
 
 
 def _checked_name(name, names, option):
-    """``name`` if the pipeline has that parameter, else a CLIError with close matches."""
-    if name not in names:
+    """``name`` if the pipeline has that parameter, else a CLIError with close matches.
+
+    A Keras estimator's routed parameters (``cnn1dclassifier__optimizer__use_ema``, ``..._fit__shuffle``) are not in
+    ``get_params`` until set; they count when the step before the routing prefix is a scikeras estimator.
+    """
+    if name not in names and not _is_routed(name, names):
         close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(
             name, [n for n in names if "__" in n], n=3
         )
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise CLIError(f"{option}: the pipeline has no parameter {name!r}{hint}")
     return name
+
+
+def _is_routed(name, names):
+    """Whether ``name`` is ``<step>__<routing prefix>__<keyword>`` for a scikeras estimator ``<step>``."""
+    parts = name.split("__")
+    for i in range(1, len(parts) - 1):
+        step = names.get("__".join(parts[:i]))
+        if isinstance(step, BaseWrapper) and parts[i] in step._routing_prefixes and all(parts[i + 1 :]):
+            return True
+    return False
 
 
 def parse_grid(items, pipeline):

@@ -503,3 +503,22 @@ def test_demo_refuses_a_noise_folder_it_cannot_split_before_training(refused, mo
     )
     refused("--noise 'rain' is neither a named noise", "demo", "--out", out, "--noise", "white,rain")
     assert not out.exists()  # refused before the report folder was made
+
+
+def test_set_and_grid_accept_routed_keras_parameters():
+    """``--set``/``--grid`` take a Keras estimator's routed keywords (``optimizer__``, ``fit__``), which
+    ``get_params`` lists only once set, and still refuse a prefix that routes nowhere."""
+    from skaudio.cli._common import CLIError
+    from skaudio.cli._train import parse_grid, parse_settings
+    from skaudio.pipelines import make_classifier_pipeline
+
+    pipe = make_classifier_pipeline(sr=8000)
+    settings = parse_settings(["cnn1dclassifier__optimizer__use_ema=True"], pipe)
+    assert settings == {"cnn1dclassifier__optimizer__use_ema": True}
+    pipe.set_params(**settings)
+    assert pipe.get_params()["cnn1dclassifier__optimizer__use_ema"] is True
+    grid = parse_grid(["cnn1dclassifier__optimizer__ema_momentum=0.99,0.999"], pipe)
+    assert grid == {"cnn1dclassifier__optimizer__ema_momentum": [0.99, 0.999]}
+    for name in ("cnn1dclassifier__optimiser__use_ema", "cnn1dclassifier__optimizer__", "optimizer__use_ema"):
+        with pytest.raises(CLIError, match=f"--set: the pipeline has no parameter '{name}'"):
+            parse_settings([f"{name}=True"], pipe)
