@@ -312,11 +312,9 @@ def make_classifier_pipeline(
       ``cnn1dclassifier__min_steps=None`` trains exactly ``epochs``), in
       batches of 32 windows, or of about 32 s of audio for windows
       longer than a second (:func:`classifier_batch_size`: 8 five-second
-      windows). The network ends with the exponential moving average of
-      its weights along training, in which each step's weights enter at
-      1 %, so that about the last hundred steps count
-      (``optimizer__use_ema=True``, ``optimizer__ema_momentum=0.99``,
-      settings of the Keras optimizer); then the
+      windows). Each network ends on the exponential moving average of
+      its weights over about its last 100 training steps (a tenth of them
+      when it trains fewer than 1,000: ``average_weights=True``); then the
       batch normalisation statistics are recomputed on the unaugmented
       training windows under those weights (``recalibrate_batch_norm=True``).
     - one network of each front end (``n_networks=1``);
@@ -387,7 +385,7 @@ def make_classifier_pipeline(
     1500
     >>> pipe.get_params()["cnn1dclassifier__window_pooling"]  # windows weighed by their confidence
     'confidence'
-    >>> pipe.get_params()["cnn1dclassifier__optimizer__use_ema"]  # the weights' moving average is kept
+    >>> pipe.get_params()["cnn1dclassifier__average_weights"]  # ends on the weights' moving average
     True
     >>> pipe.get_params()["cnn1dclassifier__member_params"][1]["conv2d_filters"]  # the log-mel network
     (16, 32)
@@ -437,8 +435,7 @@ def make_classifier_pipeline(
                     epochs=30,
                     min_steps=1500,
                     batch_size=classifier_batch_size(duration),
-                    optimizer__use_ema=True,
-                    optimizer__ema_momentum=0.99,
+                    average_weights=True,
                     random_state=random_state,
                     verbose=verbose,
                 ),

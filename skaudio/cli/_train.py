@@ -24,8 +24,8 @@ from skaudio.cli._noise import (
 def _checked_name(name, names, option):
     """``name`` if the pipeline has that parameter, else a CLIError with close matches.
 
-    A Keras estimator's routed parameters (``cnn1dclassifier__optimizer__use_ema``, ``..._fit__shuffle``) are not in
-    ``get_params`` until set; they count when the step before the routing prefix is a scikeras estimator.
+    A Keras estimator's routed parameters (``cnn1dclassifier__optimizer__weight_decay``, ``..._fit__shuffle``) are
+    not in ``get_params`` until set; they count when the step before the routing prefix is a scikeras estimator.
     """
     if name not in names and not _is_routed(name, names):
         close = [n for n in names if n.endswith("__" + name)] or difflib.get_close_matches(

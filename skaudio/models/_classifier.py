@@ -248,6 +248,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         batches, which after a short training on a small set can make
         predictions on the training clips themselves far worse than the
         training loss says.
+    average_weights : bool, default=False
+        End ``fit`` on an exponential moving average of the weights along
+        training instead of the last step's weights: the average over
+        about the last tenth of the training steps, at most the last 100
+        (Keras' optimizer ``use_ema``, with ``ema_momentum`` one minus one
+        over that many steps, so that the weights the training started
+        from weigh nothing after a short training either). Batch
+        normalisation statistics are not averaged: with
+        ``recalibrate_batch_norm=True`` they are recomputed under the
+        averaged weights. Not with ``partial_fit`` (the average would
+        replace the weights after every call) nor with ``early_stopping``
+        (which ends on its best epoch's weights instead); route
+        ``optimizer__use_ema`` for Keras' own fixed momentum.
     n_networks : int, default=1
         Train this many networks, each from its own seed (drawn from
         ``random_state``), and average their class probabilities (a deep
@@ -413,6 +426,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         window_pooling: Literal["mean", "max", "confidence"] = "mean",
         window_top_db: float | None = None,
         recalibrate_batch_norm: bool = False,
+        average_weights: bool = False,
         n_networks: int = 1,
         member_params: tuple[dict[str, Any], ...] | None = None,
         epochs: int = 20,
@@ -477,6 +491,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self.window_pooling = window_pooling
         self.window_top_db = window_top_db
         self.recalibrate_batch_norm = recalibrate_batch_norm
+        self.average_weights = average_weights
         self.n_networks = n_networks
         self.member_params = member_params
         self.min_steps = min_steps
@@ -490,6 +505,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # as it did (every window counts; the moving-average statistics are kept).
     window_top_db = None
     recalibrate_batch_norm = False
+    average_weights = False
     conv2d_filters = None
     frequency_pooling = "flatten"
     window_pooling = "mean"
@@ -518,6 +534,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "window_pooling": [StrOptions(set(WINDOW_POOLINGS))],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
+        "average_weights": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "member_params": [tuple, list, None],
         "min_steps": [Interval(Integral, 1, None, closed="left"), None],
@@ -713,6 +730,11 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
         if self.member_params is not None:
             raise ValueError("partial_fit trains one network; it needs member_params=None.")
+        if self.average_weights:
+            raise ValueError(
+                "average_weights=True replaces the weights by their average at the end of every training call, "
+                "which with partial_fit is every epoch; set average_weights=False, or train with fit."
+            )
         self._check_params()
         clip_labels = y
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
@@ -885,6 +907,31 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         super()._check_params()
         if self.window is not None:
             self._hop()  # at fit already, not at the first prediction
+        if self.average_weights:
+            if self.early_stopping:
+                raise ValueError(
+                    "average_weights=True ends training on the average of the last steps' weights, "
+                    "early_stopping=True on its best epoch's weights: choose one."
+                )
+            routed = sorted(key for key in ("optimizer__use_ema", "optimizer__ema_momentum") if hasattr(self, key))
+            if routed:
+                raise ValueError(
+                    f"average_weights=True sets the optimizer's use_ema and ema_momentum itself; {routed[0]} is routed "
+                    "as well: use one or the other."
+                )
+
+    def _compile_model(self, model, compile_kwargs):
+        if self.average_weights:
+            optimizer = compile_kwargs["optimizer"]
+            optimizer.use_ema = True  # before the optimizer is built, which makes the average's variables
+            optimizer.ema_momentum = getattr(self, "_weight_average_momentum", 0.99)
+        return super()._compile_model(model, compile_kwargs)
+
+    @staticmethod
+    def _momentum_for_steps(n_steps):
+        """``ema_momentum`` averaging about the last tenth of ``n_steps`` training steps, at most the last 100."""
+        horizon = min(100.0, max(1.0, n_steps / 10))
+        return 1.0 - 1.0 / horizon
 
     def _clips_for_windows(self, X):
         clips = as_clips(X, type(self).__name__)
@@ -976,14 +1023,19 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         # epochs asked of fit, or routed as fit__epochs, are trained as asked (scikeras' order of precedence)
         if self.min_steps is not None and "epochs" not in kwargs and not hasattr(self, "fit__epochs"):
             kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(len(X))}
+        epochs = kwargs.get("epochs", getattr(self, "fit__epochs", self.epochs))
+        self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(len(X)))
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
+    def _batches_per_epoch(self, n_examples):
+        """Training steps an epoch over ``n_examples`` (Keras splits off the last ``validation_split`` first)."""
+        n_training = math.floor(n_examples * (1.0 - self.validation_split))
+        return max(1, math.ceil(n_training / (self.batch_size or 32)))  # Keras' default batch: 32
+
     def _epochs_for_min_steps(self, n_examples):
         """``epochs``, or more where ``n_examples`` make fewer than ``min_steps`` batches in that many epochs."""
-        n_training = math.floor(n_examples * (1.0 - self.validation_split))  # Keras splits off the last fraction
-        batches = max(1, math.ceil(n_training / (self.batch_size or 32)))  # Keras' default batch: 32
-        return max(self.epochs, math.ceil(self.min_steps / batches))
+        return max(self.epochs, math.ceil(self.min_steps / self._batches_per_epoch(n_examples)))
 
     @contextlib.contextmanager
     def _classes_balanced_by_clips(self, clip_labels):
