@@ -20,6 +20,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import _num_samples
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
 from skaudio.models._front_end import (
@@ -1022,9 +1023,10 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         self._set_front_end_statistics(statistics)
         # epochs asked of fit, or routed as fit__epochs, are trained as asked (scikeras' order of precedence)
         if self.min_steps is not None and "epochs" not in kwargs and not hasattr(self, "fit__epochs"):
-            kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(len(X))}
-        epochs = kwargs.get("epochs", getattr(self, "fit__epochs", self.epochs))
-        self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(len(X)))
+            kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(_num_samples(X))}
+        if self.average_weights:
+            epochs = kwargs.get("epochs", getattr(self, "fit__epochs", self.epochs))
+            self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(_num_samples(X)))
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
