@@ -1022,11 +1022,12 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         """
         self._set_front_end_statistics(statistics)
         # epochs asked of fit, or routed as fit__epochs, are trained as asked (scikeras' order of precedence)
+        n_examples = _num_samples(X)
         if self.min_steps is not None and "epochs" not in kwargs and not hasattr(self, "fit__epochs"):
-            kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(_num_samples(X))}
+            kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(n_examples)}
         if self.average_weights:
             epochs = kwargs.get("epochs", getattr(self, "fit__epochs", self.epochs))
-            self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(_num_samples(X)))
+            self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(n_examples))
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
