@@ -153,6 +153,26 @@ class _CosineLearningRate(keras.callbacks.Callback):
             self.model.optimizer.learning_rate.assign(self._full_rate)
 
 
+def _momentum_for_steps(n_steps):
+    """``ema_momentum`` averaging about the last tenth of ``n_steps`` training steps, at most the last 100."""
+    horizon = min(100.0, max(1.0, n_steps / 10))
+    return 1.0 - 1.0 / horizon
+
+
+class _WeightAverageMomentum(keras.callbacks.Callback):
+    """``average_weights=True``: the optimizer's ``ema_momentum`` for the steps of this training run.
+
+    Set before the first step, which traces the training function and with it the momentum, from the steps Keras
+    plans (every epoch's batches, after ``validation_split`` and whatever the data are: arrays or batches).
+    Keras' fixed 0.99 starts its average from the initial weights and, after 90 steps, still holds 40 % of them.
+    """
+
+    def on_train_begin(self, logs=None):
+        epochs, steps = self.params.get("epochs"), self.params.get("steps")
+        if epochs and steps:  # a generator of unknown length keeps the momentum it had (0.99)
+            self.model.optimizer.ema_momentum = _momentum_for_steps(epochs * steps)
+
+
 # Callbacks that set the learning rate themselves: with learning_rate_schedule="cosine" one of the two would
 # overwrite the other at every epoch.
 _RATE_CALLBACKS = (keras.callbacks.LearningRateScheduler, keras.callbacks.ReduceLROnPlateau)
@@ -195,6 +215,8 @@ class KerasAudioMixin:
     # A model saved before this parameter existed is loaded without it (skops does not call __init__): it then
     # trains as it did, at a constant rate.
     learning_rate_schedule = "constant"
+    # and trains to its last step's weights
+    average_weights = False
 
     def set_params(self, **params: Any) -> Self:
         """Set parameters, nested ones (``front_end__mfcc__n_mfcc``) on the object that holds them.
@@ -240,6 +262,10 @@ class KerasAudioMixin:
         # an explicitly routed optimizer__learning_rate wins over our default
         if self.learning_rate is not None and not hasattr(self, "optimizer__learning_rate"):
             optimizer.learning_rate = self.learning_rate
+        if self.average_weights:
+            # before the optimizer is built, which makes the average's variables; the momentum is set when
+            # training begins (_WeightAverageMomentum)
+            optimizer.use_ema = True
         model.compile(**{**compile_kwargs, "optimizer": optimizer})
         # Keras (TensorFlow backend) otherwise creates the optimizer's variables in the first
         # traced training step, and a tf.function that creates variables is traced twice:
@@ -280,6 +306,8 @@ class KerasAudioMixin:
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
             own.append(_EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True))
+        if self.average_weights:
+            own.append(_WeightAverageMomentum())
         self._fit_callbacks = users + own
         try:
             super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)
@@ -330,6 +358,7 @@ class KerasAudioMixin:
         -------
         self : object
         """
+        self._check_partial_fit()
         first = not getattr(self, "initialized_", False)
         return self._train(super().partial_fit, X, y, sample_weight, kwargs, first=first)
 
@@ -352,6 +381,14 @@ class KerasAudioMixin:
         else:
             self.n_features_in_ = int(self.X_shape_[-1])
         return self
+
+    def _check_partial_fit(self):
+        """Refuse, before any work, parameters that ``partial_fit`` cannot train with (ValueError)."""
+        if self.average_weights:
+            raise ValueError(
+                "average_weights=True replaces the weights by their average at the end of every training call, "
+                "which with partial_fit is every epoch; set average_weights=False, or train with fit."
+            )
 
     def _training_data(self, X, y, *, first):
         """``(X, y)`` as scikeras' fit takes them (subclasses prepare their targets here)."""
@@ -377,6 +414,7 @@ class KerasAudioMixin:
         "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
+        "average_weights": ["boolean"],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -434,6 +472,18 @@ class KerasAudioMixin:
         validate_parameter_constraints(
             self._parameter_constraints, {k: v for k, v in params.items() if k in valid}, caller_name=name
         )
+        if self.average_weights:
+            if self.early_stopping:
+                raise ValueError(
+                    "average_weights=True ends training on the average of the last steps' weights, "
+                    "early_stopping=True on its best epoch's weights: choose one."
+                )
+            routed = sorted(key for key in ("optimizer__use_ema", "optimizer__ema_momentum") if hasattr(self, key))
+            if routed:
+                raise ValueError(
+                    f"average_weights=True sets the optimizer's use_ema and ema_momentum itself; {routed[0]} is routed "
+                    "as well: use one or the other."
+                )
 
     # ------------------------------------------------------------------ input
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):

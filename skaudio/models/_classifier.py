@@ -506,7 +506,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # as it did (every window counts; the moving-average statistics are kept).
     window_top_db = None
     recalibrate_batch_norm = False
-    average_weights = False
     conv2d_filters = None
     frequency_pooling = "flatten"
     window_pooling = "mean"
@@ -535,7 +534,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "window_pooling": [StrOptions(set(WINDOW_POOLINGS))],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
-        "average_weights": ["boolean"],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "member_params": [tuple, list, None],
         "min_steps": [Interval(Integral, 1, None, closed="left"), None],
@@ -727,15 +725,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         -------
         self : CNN1DClassifier
         """
-        if self.n_networks != 1:
-            raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
-        if self.member_params is not None:
-            raise ValueError("partial_fit trains one network; it needs member_params=None.")
-        if self.average_weights:
-            raise ValueError(
-                "average_weights=True replaces the weights by their average at the end of every training call, "
-                "which with partial_fit is every epoch; set average_weights=False, or train with fit."
-            )
+        self._check_partial_fit()
         self._check_params()
         clip_labels = y
         X, y, sample_weight = self._windowed_training_data(X, y, sample_weight)
@@ -908,31 +898,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         super()._check_params()
         if self.window is not None:
             self._hop()  # at fit already, not at the first prediction
-        if self.average_weights:
-            if self.early_stopping:
-                raise ValueError(
-                    "average_weights=True ends training on the average of the last steps' weights, "
-                    "early_stopping=True on its best epoch's weights: choose one."
-                )
-            routed = sorted(key for key in ("optimizer__use_ema", "optimizer__ema_momentum") if hasattr(self, key))
-            if routed:
-                raise ValueError(
-                    f"average_weights=True sets the optimizer's use_ema and ema_momentum itself; {routed[0]} is routed "
-                    "as well: use one or the other."
-                )
-
-    def _compile_model(self, model, compile_kwargs):
-        if self.average_weights:
-            optimizer = compile_kwargs["optimizer"]
-            optimizer.use_ema = True  # before the optimizer is built, which makes the average's variables
-            optimizer.ema_momentum = getattr(self, "_weight_average_momentum", 0.99)
-        return super()._compile_model(model, compile_kwargs)
-
-    @staticmethod
-    def _momentum_for_steps(n_steps):
-        """``ema_momentum`` averaging about the last tenth of ``n_steps`` training steps, at most the last 100."""
-        horizon = min(100.0, max(1.0, n_steps / 10))
-        return 1.0 - 1.0 / horizon
 
     def _clips_for_windows(self, X):
         clips = as_clips(X, type(self).__name__)
@@ -1007,6 +972,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         weight = clip_weight[clip_index] / n_windows[clip_index] * (len(windows) / len(clips))
         return windows, y[clip_index], weight
 
+    def _check_partial_fit(self):
+        super()._check_partial_fit()
+        if self.n_networks != 1:
+            raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
+        if self.member_params is not None:
+            raise ValueError("partial_fit trains one network; it needs member_params=None.")
+
     def _training_succeeded(self, X):
         if self.batch_norm and self.recalibrate_batch_norm:
             recalibrate_batch_norm(self.model_, self._network_inputs(X), batch_size=self.predict_batch_size)
@@ -1025,9 +997,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         n_examples = _num_samples(X)
         if self.min_steps is not None and "epochs" not in kwargs and not hasattr(self, "fit__epochs"):
             kwargs = {**kwargs, "epochs": self._epochs_for_min_steps(n_examples)}
-        if self.average_weights:
-            epochs = kwargs.get("epochs", getattr(self, "fit__epochs", self.epochs))
-            self._weight_average_momentum = self._momentum_for_steps(epochs * self._batches_per_epoch(n_examples))
         with self._classes_balanced_by_clips(clip_labels):
             return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 

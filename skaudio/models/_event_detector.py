@@ -173,6 +173,18 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         weights.
     patience : int, default=10
         Epochs without improvement before early stopping.
+    average_weights : bool, default=False
+        End ``fit`` on an exponential moving average of the weights along
+        training instead of the last step's weights: the average over
+        about the last tenth of the training steps, at most the last 100
+        (Keras' optimizer ``use_ema``, with ``ema_momentum`` one minus one
+        over that many steps, so that the weights the training started
+        from weigh nothing after a short training either). Batch
+        normalisation keeps the moving statistics of the training batches.
+        Not with ``partial_fit`` (the average would replace the weights
+        after every call) nor with ``early_stopping`` (which ends on its
+        best epoch's weights instead); route ``optimizer__use_ema`` for
+        Keras' own fixed momentum.
     class_weight : dict, "balanced" or None, default=None
         Class weights, as in scikit-learn; binary targets only.
     random_state : int, RandomState or None, default=None
@@ -273,6 +285,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         validation_split: float = 0.0,
         early_stopping: bool = False,
         patience: int = 10,
+        average_weights: bool = False,
         class_weight: dict[Hashable, float] | Literal["balanced"] | None = None,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
@@ -322,6 +335,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.learning_rate_schedule = learning_rate_schedule
         self.early_stopping = early_stopping
         self.patience = patience
+        self.average_weights = average_weights
 
     # a model saved before the post-processing parameters existed loads with what predict_events then used
     threshold = 0.5

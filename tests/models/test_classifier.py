@@ -266,31 +266,6 @@ def test_weight_averaging_routes_to_the_optimizer_and_replaces_the_last_weights(
     np.testing.assert_allclose(no_memory.predict_proba(X), last, atol=1e-6)
 
 
-def test_average_weights_spans_a_tenth_of_a_short_training(features):
-    X, y = features  # 120 examples, batches of 16: 8 steps an epoch
-    averaged = tiny_classifier(epochs=3, average_weights=True).fit(X, y)
-    # 24 steps: the average spans 2.4 of them (a fixed 0.99 would leave the initial weights 0.99**24 = 79 %)
-    assert averaged.model_.optimizer.use_ema
-    assert averaged.model_.optimizer.ema_momentum == pytest.approx(1 - 1 / 2.4)
-    routed = tiny_classifier(epochs=3, optimizer__use_ema=True, optimizer__ema_momentum=1 - 1 / 2.4).fit(X, y)
-    np.testing.assert_allclose(averaged.predict_proba(X), routed.predict_proba(X), atol=1e-6)
-    # min_steps' extra epochs count: 5 epochs of 8 steps
-    longer = tiny_classifier(epochs=2, min_steps=40, average_weights=True).fit(X, y)
-    assert longer.model_.optimizer.ema_momentum == pytest.approx(1 - 1 / 4.0)
-    # from 1,000 steps on, the last 100 (the factory's trainings: 1,500 steps or more)
-    assert tiny_classifier()._momentum_for_steps(1890) == pytest.approx(0.99)
-
-
-def test_average_weights_refuses_what_would_replace_or_undo_it(features):
-    X, y = features
-    with pytest.raises(ValueError, match="average_weights=True ends .* early_stopping=True .* choose one"):
-        tiny_classifier(average_weights=True, early_stopping=True).fit(X, y)
-    with pytest.raises(ValueError, match="optimizer__ema_momentum is routed as well"):
-        tiny_classifier(average_weights=True, optimizer__ema_momentum=0.9).fit(X, y)
-    with pytest.raises(ValueError, match="with partial_fit is every epoch; set average_weights=False"):
-        tiny_classifier(average_weights=True).partial_fit(X, y)
-
-
 def test_min_steps_gives_a_small_training_set_more_epochs(features):
     X, y = features  # 120 examples: 8 batches of 16 an epoch
     assert len(tiny_classifier(epochs=2, min_steps=40).fit(X, y).history_["loss"]) == 5
