@@ -308,6 +308,8 @@ class KerasAudioMixin:
             own.append(_EarlyStopping(monitor=monitor, patience=self.patience, restore_best_weights=True))
         if self.average_weights:
             own.append(_WeightAverageMomentum())
+            # the momentum is traced into the training function: a warm-started fit traces one of its own
+            self.model_.train_function = None
         self._fit_callbacks = users + own
         try:
             super()._fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs)

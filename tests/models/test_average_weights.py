@@ -1,5 +1,6 @@
 """``average_weights``: every skaudio network can end its fit on the moving average of its weights."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -75,3 +76,23 @@ def test_average_weights_refuses_what_would_replace_or_undo_it(features, make, d
         make(average_weights=True).partial_fit(X, y)
     with pytest.raises(ValueError, match="average_weights"):
         make(average_weights="yes").fit(X, y)
+
+
+class LastStepWeights(keras.callbacks.Callback):
+    """Keeps the weights of the last training step, before ``fit`` replaces them by their average."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights = [np.array(weight) for weight in self.model.get_weights()]
+
+
+def test_a_warm_started_fit_averages_over_its_own_steps(features):
+    X, y = features  # 8 steps an epoch
+    last_step = LastStepWeights()
+    clf = tiny_classifier(epochs=3, average_weights=True, warm_start=True, callbacks=[last_step]).fit(X, y)
+    assert not all(np.allclose(a, b) for a, b in zip(clf.model_.get_weights(), last_step.weights))  # averaged
+    # one epoch, 8 steps: an average over at most one step (momentum 0) is the last step's weights, which a
+    # training function still holding the first fit's momentum would not give
+    clf.set_params(epochs=1).fit(X, y)
+    assert clf.model_.optimizer.ema_momentum == 0.0
+    for averaged, last in zip(clf.model_.get_weights(), last_step.weights):
+        np.testing.assert_allclose(averaged, last, atol=1e-6)
