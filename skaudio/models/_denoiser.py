@@ -205,17 +205,11 @@ class CNN1DDenoiser(KerasAudioMixin, KerasRegressor):
     patience : int, default=10
         Epochs without improvement before early stopping.
     average_weights : bool, default=False
-        End ``fit`` on an exponential moving average of the weights along
-        training instead of the last step's weights: the average over
-        about the last tenth of the training steps, at most the last 100
-        (Keras' optimizer ``use_ema``, with ``ema_momentum`` one minus one
-        over that many steps, so that the weights the training started
-        from weigh nothing after a short training either). Batch
+        End ``fit`` on the weights' moving average over about the last
+        tenth of the training steps (at most 100), as
+        :class:`~skaudio.models.CNN1DClassifier` describes; batch
         normalisation keeps the moving statistics of the training batches.
-        Not with ``partial_fit`` (the average would replace the weights
-        after every call) nor with ``early_stopping`` (which ends on its
-        best epoch's weights instead); route ``optimizer__use_ema`` for
-        Keras' own fixed momentum.
+        Refused with ``partial_fit`` and with ``early_stopping``.
     random_state : int, RandomState or None, default=None
         Seeds weights, shuffling, training segments and augmentation.
     verbose : int, default=0

@@ -174,17 +174,11 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     patience : int, default=10
         Epochs without improvement before early stopping.
     average_weights : bool, default=False
-        End ``fit`` on an exponential moving average of the weights along
-        training instead of the last step's weights: the average over
-        about the last tenth of the training steps, at most the last 100
-        (Keras' optimizer ``use_ema``, with ``ema_momentum`` one minus one
-        over that many steps, so that the weights the training started
-        from weigh nothing after a short training either). Batch
-        normalisation keeps the moving statistics of the training batches.
-        Not with ``partial_fit`` (the average would replace the weights
-        after every call) nor with ``early_stopping`` (which ends on its
-        best epoch's weights instead); route ``optimizer__use_ema`` for
-        Keras' own fixed momentum.
+        End ``fit`` on the moving average of the weights over about the
+        last tenth of the training steps, at most the last 100, as
+        :class:`~skaudio.models.CNN1DClassifier` describes (batch
+        normalisation keeps the training batches' moving statistics). Not
+        with ``partial_fit`` or ``early_stopping``.
     class_weight : dict, "balanced" or None, default=None
         Class weights, as in scikit-learn; binary targets only.
     random_state : int, RandomState or None, default=None
