@@ -15,14 +15,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scikeras.utils.transformers import _is_categorical_crossentropy
 from scikeras.wrappers import KerasClassifier
-from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _num_samples
 
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
+from skaudio.models._ensemble import ENSEMBLE_CONSTRAINTS, NetworkEnsembleMixin
 from skaudio.models._front_end import (
     analysis_frame,
     front_end_layer,
@@ -55,20 +55,6 @@ def _check_labels_present(y):
         )
 
 
-def _set_member_parameter(entry, name, value, classifier_params):
-    """Set ``name`` in one ``member_params`` entry (a dict).
-
-    ``head__rest`` sets ``rest`` on a clone of the entry's ``head`` (or of the classifier's, which the entry would
-    otherwise take).
-    """
-    head, _, rest = name.partition("__")
-    nested = entry[head] if head in entry else classifier_params.get(head)
-    if not rest or not hasattr(nested, "set_params"):
-        entry[name] = value  # a parameter of the member (checked with the entries, before any training)
-        return
-    entry[head] = clone(nested).set_params(**{rest: value})
-
-
 # Losses that take one-hot targets, which scikeras gives only for categorical cross-entropy by name, function or
 # instance; a class (how a loss takes settings and stays savable) and the focal form got a column of indices.
 _ONE_HOT_LOSSES = (keras.losses.CategoricalCrossentropy, keras.losses.CategoricalFocalCrossentropy)
@@ -87,7 +73,7 @@ def _is_categorical_loss(loss):
     )
 
 
-class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
+class CNN1DClassifier(NetworkEnsembleMixin, KerasAudioClassifierMixin, KerasClassifier):
     """1D convolutional clip classifier (Keras), a scikit-learn classifier.
 
     The defaults train the source article's network::
@@ -509,7 +495,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     conv2d_filters = None
     frequency_pooling = "flatten"
     window_pooling = "mean"
-    member_params = None
     mix_snr_db = None
     mix_probability = 1.0
     mixup = 0.0
@@ -534,8 +519,7 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         "window_pooling": [StrOptions(set(WINDOW_POOLINGS))],
         "window_top_db": [Interval(Real, 0, None, closed="neither"), None],
         "recalibrate_batch_norm": ["boolean"],
-        "n_networks": [Interval(Integral, 1, None, closed="left")],
-        "member_params": [tuple, list, None],
+        **ENSEMBLE_CONSTRAINTS,
         "min_steps": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -601,52 +585,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         )
         return batches, None, None, {**kwargs, **validation, "validation_split": 0.0, "shuffle": False}
 
-    def set_params(self, **params: Any) -> Self:
-        """Set parameters, also one member's: ``member_params__<i>__<name>``.
-
-        ``member_params__1__conv2d_filters=(8, 16)`` sets ``conv2d_filters``
-        in entry 1 of ``member_params`` (a new tuple of new dicts: clones
-        keep theirs), and ``member_params__1__front_end__spectrogram__n_mels=64``
-        a parameter of that entry's front end (a clone of it, or of the
-        classifier's for an entry without one), so that a grid search can
-        tune one network of an ensemble. Other names are set as scikit-learn
-        and scikeras set them.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameter names and values.
-
-        Returns
-        -------
-        self : CNN1DClassifier
-            This classifier, its parameters set.
-        """
-        prefix = "member_params__"
-        member_settings = {key: value for key, value in params.items() if key.startswith(prefix)}
-        # the classifier's own parameters first: an entry without a front end takes the classifier's as now set
-        super().set_params(**{key: value for key, value in params.items() if key not in member_settings})
-        if not member_settings:
-            return self
-        if self.member_params is None:
-            raise ValueError(
-                f"{next(iter(member_settings))!r} sets a member's parameter, but member_params is None: there is "
-                "one network; set its parameter without member_params__<i>__, or give member_params first."
-            )
-        entries = [dict(entry) if isinstance(entry, dict) else entry for entry in self.member_params]
-        classifier_params = self.get_params(deep=False)
-        for key, value in member_settings.items():
-            index, _, name = key[len(prefix) :].partition("__")
-            if not (index.isdigit() and int(index) < len(entries) and name):
-                raise ValueError(
-                    f"{key!r} names no member setting: member_params has {len(entries)} entries; use "
-                    f"member_params__<i>__<parameter> with i from 0 to {len(entries) - 1}."
-                )
-            self._check_member_entry(int(index), entries[int(index)])
-            _set_member_parameter(entries[int(index)], name, value, classifier_params)
-            self._check_member_entry(int(index), entries[int(index)])  # names what the setting made unknown
-        return super().set_params(member_params=tuple(entries))
-
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
         """Train ``n_networks`` networks (for each of ``member_params``) on ``(X, y)``.
 
@@ -674,35 +612,17 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
             # a warm start goes on training the network, whose front end keeps the statistics it was built with
             statistics = None if self.warm_start and self.initialized_ else self._front_end_statistics(X)
             return self._fit_network(X, y, statistics, sample_weight, clip_labels, **kwargs)
-        if self.warm_start:
-            raise ValueError(
-                "warm_start=True continues one network's training; it needs n_networks=1 and member_params=None."
-            )
-        configured = configured or [(False, clone(self).set_params(n_networks=1))]
-        n_networks = self.n_networks * len(configured)
-        seeds = iter(check_random_state(self.random_state).randint(np.iinfo(np.int32).max, size=n_networks))
-        members, own_statistics = [], None
-        for replaces_front_end, template in configured:
+        own = {}  # the front-end statistics of the classifier's own front_end, if a member has it
+
+        def prepare(configuration, template):
             statistics = template._front_end_statistics(X)  # once per configuration, shared by its networks
-            if not replaces_front_end:
-                own_statistics = statistics
-            for _ in range(self.n_networks):
-                member = clone(template).set_params(random_state=int(next(seeds)))
-                members.append(member._fit_network(X, y, statistics, sample_weight, clip_labels, **kwargs))
-        # the members' shared fitted state (encoders, shapes, classes; the first member's seed state), not their
-        # parameters
-        params = set(self.get_params(deep=False))
-        shared = {k: v for k, v in members[0].__dict__.items() if k not in params and k != "front_end_statistics_"}
-        self.__dict__.update(shared)
-        self.__dict__.pop("front_end_statistics_", None)
-        self._set_front_end_statistics(own_statistics)  # of this classifier's own front_end, if a member has it
-        self.model_ = _averaged_networks([member.model_ for member in members])
-        epochs_run = min(len(member.history_["loss"]) for member in members)  # early stopping may differ
-        # the keys every member has (a member may validate or log metrics the others do not)
-        keys = [key for key in members[0].history_ if all(key in member.history_ for member in members)]
-        self.history_ = {
-            key: np.mean([member.history_[key][:epochs_run] for member in members], axis=0).tolist() for key in keys
-        }
+            if "front_end" not in configuration:
+                own["statistics"] = statistics
+            return lambda network: network._fit_network(X, y, statistics, sample_weight, clip_labels, **kwargs)
+
+        self._fit_members(configured, prepare)
+        self.__dict__.pop("front_end_statistics_", None)  # the first member's, which may be another front end's
+        self._set_front_end_statistics(own.get("statistics"))
         return self
 
     def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, **kwargs: Any) -> Self:
@@ -824,52 +744,13 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
     # parameters every member of member_params shares: the windows are cut once, the seeds drawn once
     _SHARED_BY_MEMBERS = ("window", "window_hop", "window_pooling", "window_top_db", "n_networks")
 
-    def _check_member_entry(self, k, configuration):
-        """Refuse entry ``k`` of ``member_params`` if it is not a dict or names a parameter the classifier lacks."""
-        if not isinstance(configuration, dict):
-            raise ValueError(f"member_params[{k}] must be a dict of parameters, got {type(configuration).__name__}.")
-        valid = set(self.get_params(deep=False))
-        unknown = sorted(
-            key
-            for key in configuration
-            if key not in valid and not any(key.startswith(f"{prefix}__") for prefix in self._routing_prefixes)
-        )
-        if unknown:
-            raise ValueError(f"member_params[{k}] sets unknown parameter(s) {unknown} of {type(self).__name__}.")
-
-    def _configured_members(self):
-        """One unfitted classifier per entry of ``member_params`` (``n_networks=1``), checked before any training.
-
-        A list of ``(replaces_front_end, classifier)``; None without ``member_params``.
-        """
-        if self.member_params is None:
-            return None
-        configurations = list(self.member_params)
-        if not configurations:
-            raise ValueError("member_params must hold at least one dict of parameters (or be None), got an empty one.")
-        shared = set(self._SHARED_BY_MEMBERS) | {"member_params", "random_state"}
-        configured = []
-        for k, configuration in enumerate(configurations):
-            self._check_member_entry(k, configuration)
-            fixed = sorted(set(configuration) & shared)
-            if fixed:
-                raise ValueError(
-                    f"member_params[{k}] sets {fixed}: every member shares the windows and the seed, so these are "
-                    "set on the classifier itself."
-                )
-            member = clone(self).set_params(member_params=None, n_networks=1, **configuration)
-            try:
-                member._check_params()
-            except ValueError as exc:
-                raise ValueError(f"member_params[{k}]: {exc}") from None
-            if (member.front_end is None) != (self.front_end is None):
-                raise ValueError(
-                    f"member_params[{k}] sets front_end={member.front_end!r} but the classifier's is "
-                    f"{self.front_end!r}: every network takes the same input, waveforms (a front end computes the "
-                    "features inside each network) or feature frames (no front end in any)."
-                )
-            configured.append(("front_end" in configuration, member))
-        return configured
+    def _check_member(self, k, configuration, member):
+        if (member.front_end is None) != (self.front_end is None):
+            raise ValueError(
+                f"member_params[{k}] sets front_end={member.front_end!r} but the classifier's is "
+                f"{self.front_end!r}: every network takes the same input, waveforms (a front end computes the "
+                "features inside each network) or feature frames (no front end in any)."
+            )
 
     def _front_ends(self):
         """Every front end a network of this classifier uses, by where it is set: ``{"front_end": ..., ...}``."""
@@ -972,13 +853,6 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
         weight = clip_weight[clip_index] / n_windows[clip_index] * (len(windows) / len(clips))
         return windows, y[clip_index], weight
 
-    def _check_partial_fit(self):
-        super()._check_partial_fit()
-        if self.n_networks != 1:
-            raise ValueError(f"partial_fit trains one network; it needs n_networks=1, got {self.n_networks!r}.")
-        if self.member_params is not None:
-            raise ValueError("partial_fit trains one network; it needs member_params=None.")
-
     def _training_succeeded(self, X):
         if self.batch_norm and self.recalibrate_batch_norm:
             recalibrate_batch_norm(self.model_, self._network_inputs(X), batch_size=self.predict_batch_size)
@@ -1078,12 +952,3 @@ class CNN1DClassifier(KerasAudioClassifierMixin, KerasClassifier):
                 "the network from waveforms); got front_end=None."
             )
         return layers
-
-
-def _averaged_networks(networks):
-    """One Keras model averaging the class probabilities of trained ``networks``."""
-    inputs = keras.Input(shape=tuple(networks[0].inputs[0].shape[1:]), name=networks[0].inputs[0].name)
-    # each network under its own name: their layers share names (each was built after clear_session)
-    named = [keras.Model(net.inputs[0], net.outputs[0], name=f"network{k + 1}") for k, net in enumerate(networks)]
-    outputs = keras.layers.Average(name="probabilities")([net(inputs) for net in named])
-    return keras.Model(inputs, outputs, name="cnn1d_classifier_ensemble")

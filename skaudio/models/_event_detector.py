@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skaudio.models._annotations import as_annotations, frame_targets, label_indicator
 from skaudio.models._base import KerasAudioClassifierMixin, model_input_shape
+from skaudio.models._ensemble import ENSEMBLE_CONSTRAINTS, NetworkEnsembleMixin
 from skaudio.networks import build_crnn_event_detector, frame_timing, output_frames
 from skaudio.utils import is_number
 
@@ -36,7 +37,7 @@ def _output_model(model, layer_name):
     return models[layer_name]
 
 
-class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
+class CRNNEventDetector(NetworkEnsembleMixin, KerasAudioClassifierMixin, KerasClassifier):
     """Convolutional-recurrent sound event detector, a scikit-learn classifier.
 
     Says whether each event class is present in a clip and, in its
@@ -96,6 +97,12 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         How the 2D blocks' output reaches the 1D blocks: "flatten" keeps
         every band, "max" each filter's strongest response over the bands.
         Needs ``conv2d_filters``.
+    cepstral_coefficients : int or None, default=None
+        For log-mel input: the network turns the (augmented) log-mel frames
+        into this many cepstral coefficients, each standardised over the
+        clip, before its blocks (MFCCs computed inside the network, from
+        the features the others read; not with ``conv2d_filters``). None:
+        the network reads the features as given.
     lstm_units : int, default=64
         Units of the LSTM (per direction when bidirectional).
     bidirectional : bool, default=False
@@ -179,6 +186,29 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         :class:`~skaudio.models.CNN1DClassifier` describes (batch
         normalisation keeps the training batches' moving statistics). Not
         with ``partial_fit`` or ``early_stopping``.
+    n_networks : int, default=1
+        Train this many networks, each from its own seed (drawn from
+        ``random_state``), and average their clip and frame probabilities
+        (a deep ensemble); ``model_`` is then one Keras model holding them
+        all (``network1``, ``network2``, ...). Training takes
+        ``n_networks`` times as long.
+    member_params : tuple of dict or None, default=None
+        A heterogeneous ensemble: train ``n_networks`` networks for each
+        entry, each with this detector's parameters updated by the entry
+        (``{"cepstral_coefficients": 13}``), and average all their
+        probabilities; ``{}`` is this detector as it is. Networks that read
+        the features differently err on different frames, more than
+        networks that differ only by seed. The networks' output frames must
+        line up, and events are drawn once from the average, so an entry
+        cannot set ``kernel_size``, ``pool_size``, ``dilation``,
+        ``padding``, ``n_layers`` or the number of ``filters`` in a way
+        that moves the output frames, nor ``temporal_pooling``,
+        ``frame_duration``, the four post-processing options,
+        ``n_networks``, ``member_params`` or ``random_state``; entries are
+        checked before any network trains. One entry's parameter is set by
+        name, ``member_params__1__lstm_units``, also in a grid. None: one
+        configuration, this one. Not with ``partial_fit`` or
+        ``warm_start``.
     class_weight : dict, "balanced" or None, default=None
         Class weights, as in scikit-learn; binary targets only.
     random_state : int, RandomState or None, default=None
@@ -253,6 +283,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         dropout: float = 0.0,
         conv2d_filters: int | tuple[int, ...] | None = None,
         frequency_pooling: Literal["flatten", "max"] = "flatten",
+        cepstral_coefficients: int | None = None,
         lstm_units: int = 64,
         bidirectional: bool = False,
         temporal_pooling: Literal["last", "max", "mean", "linear_softmax", "attention"] = "last",
@@ -280,6 +311,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         early_stopping: bool = False,
         patience: int = 10,
         average_weights: bool = False,
+        n_networks: int = 1,
+        member_params: tuple[dict[str, Any], ...] | None = None,
         class_weight: dict[Hashable, float] | Literal["balanced"] | None = None,
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
@@ -307,6 +340,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.dropout = dropout
         self.conv2d_filters = conv2d_filters
         self.frequency_pooling = frequency_pooling
+        self.cepstral_coefficients = cepstral_coefficients
         self.lstm_units = lstm_units
         self.bidirectional = bidirectional
         self.temporal_pooling = temporal_pooling
@@ -330,6 +364,8 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
         self.average_weights = average_weights
+        self.n_networks = n_networks
+        self.member_params = member_params
 
     # a model saved before the post-processing parameters existed loads with what predict_events then used
     threshold = 0.5
@@ -339,11 +375,14 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
     # and a model saved before the 2D blocks existed, without them
     conv2d_filters = None
     frequency_pooling = "flatten"
+    # and before the cepstral input existed, without it
+    cepstral_coefficients = None
 
     _parameter_constraints = {
         **KerasAudioClassifierMixin._parameter_constraints,
         "conv2d_filters": [Interval(Integral, 0, None, closed="left"), tuple, list, None],
         "frequency_pooling": [StrOptions({"flatten", "max"})],
+        "cepstral_coefficients": [Interval(Integral, 1, None, closed="left"), None],
         "lstm_units": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "temporal_pooling": [StrOptions({"last", "max", "mean", "linear_softmax", "attention"})],
@@ -353,7 +392,31 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         "median_filter": [Interval(Real, 0, None, closed="left"), None, dict],
         "min_gap": [Interval(Real, 0, None, closed="left"), dict],
         "min_duration": [Interval(Real, 0, None, closed="left"), dict],
+        **ENSEMBLE_CONSTRAINTS,
     }
+
+    # every network of an ensemble shares these: events are drawn once, from frames that line up
+    _SHARED_BY_MEMBERS = (
+        "n_networks",
+        "temporal_pooling",
+        "frame_duration",
+        "threshold",
+        "median_filter",
+        "min_gap",
+        "min_duration",
+    )
+
+    def _check_member(self, k, configuration, member):
+        def grid(detector):
+            frames = (detector._frames_needed(), 100, 1001)
+            return detector._frame_timing(), [output_frames(n, **detector._geometry()) for n in frames]
+
+        if grid(member) != grid(self):
+            raise ValueError(
+                f"member_params[{k}] moves the network's output frames ({configuration}): every network of the "
+                "ensemble must give the same frames to be averaged; set kernel_size, pool_size, dilation, "
+                f"padding, n_layers and the number of filters on the {type(self).__name__} itself."
+            )
 
     # -------------------------------------------------------------- fitting
     def fit(
@@ -364,7 +427,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         frame_duration: float | None = None,
         **kwargs: Any,
     ) -> Self:
-        """Train a new network on clips ``X`` and clip labels or event annotations ``y``.
+        """Train new networks (``n_networks`` per ``member_params`` entry) on clips ``X`` and labels ``y``.
 
         Parameters
         ----------
@@ -387,8 +450,17 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
         -------
         self : object
         """
-        self._given_frame_duration = frame_duration
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+        self._check_params()
+        configured = self._configured_members()  # every entry checked before any network trains
+        if self.n_networks == 1 and configured is None:
+            self._given_frame_duration = frame_duration
+            return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+        def prepare(configuration, template):
+            return lambda network: network.fit(X, y, sample_weight, frame_duration=frame_duration, **kwargs)
+
+        self._fit_members(configured, prepare)
+        return self
 
     def partial_fit(
         self,
@@ -537,6 +609,7 @@ class CRNNEventDetector(KerasAudioClassifierMixin, KerasClassifier):
             dropout=self.dropout,
             conv2d_filters=self.conv2d_filters,
             frequency_pooling=self.frequency_pooling,
+            cepstral_coefficients=self.cepstral_coefficients,
             lstm_units=self.lstm_units,
             bidirectional=self.bidirectional,
             temporal_pooling=self.temporal_pooling,

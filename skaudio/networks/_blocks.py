@@ -143,6 +143,17 @@ def time_frequency_stack(conv2d_filters, frequency_pooling):
     return conv2d_stack
 
 
+def check_cepstrum(cepstral_coefficients, conv2d_stack):
+    """Check ``cepstral_coefficients``; refuse 2D blocks after a ``Cepstrum`` layer (no frequency axis left)."""
+    if cepstral_coefficients is not None:
+        check_int(cepstral_coefficients, "cepstral_coefficients")
+    if conv2d_stack and cepstral_coefficients:
+        raise ValueError(
+            "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
+            "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
+        )
+
+
 def time_frequency_blocks(x, filters, *, batch_norm=False, frequency_pooling="flatten", name="conv2d"):
     """2D convolution blocks over ``(frames, features)``, turned back into one vector per frame.
 

@@ -9,6 +9,7 @@ import keras
 from keras import layers
 
 from skaudio.networks._blocks import (
+    check_cepstrum,
     check_dropout,
     check_padding,
     layer_settings,
@@ -134,8 +135,6 @@ def build_cnn1d_classifier(
         raise ValueError(
             f"dense_units must be None, an int >= 1 or a tuple of them (one hidden layer each), got {dense_units!r}."
         )
-    if cepstral_coefficients is not None:
-        check_int(cepstral_coefficients, "cepstral_coefficients")
     if front_end is None and len(input_shape) != 2:
         raise ValueError(
             f"input_shape must be (n_frames, n_features) for features, got {tuple(input_shape)!r}; "
@@ -146,11 +145,7 @@ def build_cnn1d_classifier(
     if global_pooling not in (None, "avg", "max", "avgmax"):
         raise ValueError(f"global_pooling must be None, 'avg', 'max' or 'avgmax', got {global_pooling!r}.")
     conv2d_stack = time_frequency_stack(conv2d_filters, frequency_pooling)
-    if conv2d_stack and cepstral_coefficients:
-        raise ValueError(
-            "conv2d_filters needs a frequency axis (log-mel or spectrogram features); "
-            "cepstral_coefficients turns it into cepstral coefficients first. Set one of them."
-        )
+    check_cepstrum(cepstral_coefficients, conv2d_stack)
     if waveform_augmentation and front_end is None:
         raise ValueError("waveform_augmentation needs a front_end: without one the input is features, not a waveform.")
     inputs = keras.Input(shape=tuple(input_shape), name="features" if front_end is None else "waveform")

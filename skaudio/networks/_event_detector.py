@@ -9,6 +9,7 @@ import keras
 from keras import layers
 
 from skaudio.networks._blocks import (
+    check_cepstrum,
     check_dropout,
     check_padding,
     layer_settings,
@@ -16,7 +17,7 @@ from skaudio.networks._blocks import (
     time_frequency_blocks,
     time_frequency_stack,
 )
-from skaudio.networks._layers import TemporalPooling
+from skaudio.networks._layers import Cepstrum, TemporalPooling
 from skaudio.networks._validation import check_int
 
 TEMPORAL_POOLING = ("last",) + TemporalPooling.MODES
@@ -156,6 +157,7 @@ def build_crnn_event_detector(
     augmentation: Sequence[layers.Layer] = (),
     conv2d_filters: int | tuple[int, ...] | None = None,
     frequency_pooling: Literal["flatten", "max"] = "flatten",
+    cepstral_coefficients: int | None = None,
 ) -> keras.Model:
     """Build the convolutional-recurrent event detector.
 
@@ -214,6 +216,11 @@ def build_crnn_event_detector(
         the bands, so the blocks above see a pattern's course in time
         wherever in frequency it lies (a voice higher or lower than any
         heard in training). Needs ``conv2d_filters``.
+    cepstral_coefficients : int or None, default=None
+        If set, the input is log-mel and a :class:`Cepstrum` layer (DCT to
+        this many coefficients, then per-example normalisation) follows the
+        augmentation, as in :func:`build_cnn1d_classifier`; not with
+        ``conv2d_filters``, which need the frequency axis.
 
     Returns
     -------
@@ -238,6 +245,7 @@ def build_crnn_event_detector(
     if frame_output and temporal_pooling == "last":
         raise ValueError('frame_output needs frame-level output: temporal_pooling="last" has none.')
     conv2d_stack = time_frequency_stack(conv2d_filters, frequency_pooling)
+    check_cepstrum(cepstral_coefficients, conv2d_stack)
     n_layers, layer = layer_settings(
         n_layers, default_layers=1, filters=filters, kernel_size=kernel_size, pool_size=pool_size, dilation=dilation
     )
@@ -250,6 +258,8 @@ def build_crnn_event_detector(
     x = inputs
     for layer in augmentation:
         x = layer(x)
+    if cepstral_coefficients:
+        x = Cepstrum(cepstral_coefficients, name="cepstrum")(x)
     if conv2d_stack:
         x = time_frequency_blocks(x, conv2d_stack, batch_norm=batch_norm, frequency_pooling=frequency_pooling)
     x = pooled_blocks(

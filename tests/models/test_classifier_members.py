@@ -122,7 +122,10 @@ def test_history_keeps_the_keys_every_member_has(features):
         ((), r"member_params must hold at least one dict"),
         (({}, "log-mel"), r"member_params\[1\] must be a dict of parameters, got str"),
         (({"kernel": 5},), r"member_params\[0\] sets unknown parameter\(s\) \['kernel'\] of CNN1DClassifier"),
-        (({}, {"window": 400, "epochs": 2}), r"member_params\[1\] sets \['window'\]: every member shares the windows"),
+        (
+            ({}, {"window": 400, "epochs": 2}),
+            r"member_params\[1\] sets \['window'\]: every network of the ensemble shares these",
+        ),
         (({"random_state": 1},), r"sets \['random_state'\]"),
         (({}, {"dropout": 2.0}), r"member_params\[1\]: The 'dropout' parameter of CNN1DClassifier must be"),
         (({}, {"front_end": MFCC(sr=SR)}), r"member_params\[1\] sets front_end=MFCC\(.*\) but the classifier's is"),
