@@ -99,10 +99,11 @@ class CRNNEventDetector(NetworkEnsembleMixin, KerasAudioClassifierMixin, KerasCl
         Needs ``conv2d_filters``.
     cepstral_coefficients : int or None, default=None
         For log-mel input: the network turns the (augmented) log-mel frames
-        into this many cepstral coefficients, each standardised over the
-        clip, before its blocks (MFCCs computed inside the network, from
-        the features the others read; not with ``conv2d_filters``). None:
-        the network reads the features as given.
+        into this many cepstral coefficients (the DCT that gives MFCCs),
+        each standardised over the clip, before its blocks; in
+        ``member_params``, a network that reads the cepstrum of the features
+        the others read. Not with ``conv2d_filters``. None: the network
+        reads the features as given.
     lstm_units : int, default=64
         Units of the LSTM (per direction when bidirectional).
     bidirectional : bool, default=False
@@ -196,19 +197,17 @@ class CRNNEventDetector(NetworkEnsembleMixin, KerasAudioClassifierMixin, KerasCl
         A heterogeneous ensemble: train ``n_networks`` networks for each
         entry, each with this detector's parameters updated by the entry
         (``{"cepstral_coefficients": 13}``), and average all their
-        probabilities; ``{}`` is this detector as it is. Networks that read
-        the features differently err on different frames, more than
-        networks that differ only by seed. The networks' output frames must
-        line up, and events are drawn once from the average, so an entry
-        cannot set ``kernel_size``, ``pool_size``, ``dilation``,
-        ``padding``, ``n_layers`` or the number of ``filters`` in a way
-        that moves the output frames, nor ``temporal_pooling``,
-        ``frame_duration``, the four post-processing options,
-        ``n_networks``, ``member_params`` or ``random_state``; entries are
-        checked before any network trains. One entry's parameter is set by
-        name, ``member_params__1__lstm_units``, also in a grid. None: one
-        configuration, this one. Not with ``partial_fit`` or
-        ``warm_start``.
+        probabilities; ``{}`` is this detector as it is. The networks'
+        output frames must line up, and events are drawn once from the
+        average, so an entry cannot set ``kernel_size``, ``pool_size``,
+        ``dilation``, ``padding``, ``n_layers`` or the number of
+        ``filters`` in a way that moves the output frames, nor
+        ``temporal_pooling``, ``frame_duration``, the four post-processing
+        options, ``n_networks``, ``member_params`` or ``random_state``;
+        entries are checked before any network trains. One entry's
+        parameter is set by name, ``member_params__1__lstm_units``, also in
+        a grid. None: one configuration, this one. Not with ``partial_fit``
+        or ``warm_start``.
     class_weight : dict, "balanced" or None, default=None
         Class weights, as in scikit-learn; binary targets only.
     random_state : int, RandomState or None, default=None
@@ -408,6 +407,7 @@ class CRNNEventDetector(NetworkEnsembleMixin, KerasAudioClassifierMixin, KerasCl
 
     def _check_member(self, k, configuration, member):
         def grid(detector):
+            # where output frames sit, and how many come from the shortest input and two longer ones
             frames = (detector._frames_needed(), 100, 1001)
             return detector._frame_timing(), [output_frames(n, **detector._geometry()) for n in frames]
 
