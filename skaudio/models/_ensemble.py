@@ -176,14 +176,14 @@ class NetworkEnsembleMixin:
         if self.member_params is not None:
             raise ValueError("partial_fit trains one network; it needs member_params=None.")
 
-    def _fit_members(self, configured, prepare: Callable[[dict, Any], Callable[[Any], Any]]) -> list[Any]:
+    def _fit_members(self, configured, prepare: Callable[[dict, Any], Callable[[Any], Any]]) -> None:
         """Train ``n_networks`` networks per configured member; this estimator becomes their average.
 
         ``configured`` as ``_configured_members`` gives it (or None: this
         estimator's configuration alone). ``prepare(entry, member)`` does the
         work that one configuration's networks share (once) and returns
         ``fit(network) -> fitted network``. Seeds are drawn from
-        ``random_state``, one per network. Returns the fitted networks.
+        ``random_state``, one per network.
         """
         if self.warm_start:
             raise ValueError(
@@ -208,4 +208,3 @@ class NetworkEnsembleMixin:
         self.history_ = {
             key: np.mean([member.history_[key][:epochs_run] for member in members], axis=0).tolist() for key in keys
         }
-        return members
