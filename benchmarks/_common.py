@@ -146,6 +146,38 @@ def refuse_partial_run_into(parser, args, default_out, *, partial, option):
     return args
 
 
+def add_set_argument(parser, example):
+    """Add ``--set NAME=VALUE ...``, ``set_params`` on the benchmarked pipeline (``example``: one assignment)."""
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"set_params on the recommended pipeline, e.g. {example} (exploration; give --out, named in the results)",
+    )
+    return parser
+
+
+def parse_overrides(parser, args, make_pipeline, default_out):
+    """``args.set`` as ``set_params`` arguments, read and checked as ``skaudio train --set`` reads them.
+
+    ``make_pipeline()`` builds the pipeline whose parameter names are checked (only when ``--set`` is
+    given). A variant goes to a results file of its own: refused when it would write ``default_out``,
+    which keeps the recommended pipeline's run.
+    """
+    if not args.set:  # the usual run: no pipeline to build for checking names
+        return {}
+    from skaudio.cli._common import CLIError
+    from skaudio.cli._train import parse_settings
+
+    if (args.out or default_out) == default_out and not args.from_results:
+        parser.error(f"--set measures a variant: give --out NAME, so that {default_out}.json keeps the factory")
+    try:
+        return parse_settings(args.set, make_pipeline())
+    except CLIError as error:
+        parser.error(str(error))
+
+
 def read_results(path):
     """A results file as a dict; ``path`` is a path or a name in ``benchmarks/results/``."""
     path = Path(path)

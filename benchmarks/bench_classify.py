@@ -36,10 +36,12 @@ import numpy as np
 from _common import (
     RESULTS_DIR,
     add_check_arguments,
+    add_set_argument,
     esc10_folder,
     esc10_folds,
     finish,
     fsdd_recordings,
+    parse_overrides,
     refuse_partial_run_into,
     results_or_measure,
     target_strings,
@@ -50,8 +52,6 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from skaudio.cli._common import CLIError
-from skaudio.cli._train import parse_settings
 from skaudio.datasets import make_colored_noise, make_sounds
 from skaudio.io import FSDD_PATTERN, load_folder
 from skaudio.pipelines import frame_settings, make_classifier_pipeline
@@ -202,16 +202,6 @@ def make_model(name, sr, seed, n_networks, duration=None, overrides=None):
     return pipe.set_params(**(overrides or {}))
 
 
-def parse_overrides(parser, assignments):
-    """``["cnn1dclassifier__epochs=60", ...]`` as set_params arguments, as ``skaudio train --set`` reads them."""
-    if not assignments:  # the usual run: no pipeline to build for checking names
-        return {}
-    try:
-        return parse_settings(assignments, make_classifier_pipeline(sr=8000))
-    except CLIError as error:
-        parser.error(str(error))
-
-
 # ------------------------------------------------------------------ measure
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -230,19 +220,11 @@ def parse_args(argv=None):
         default=None,
         help="the factory's window in seconds for every network model (exploration; default: the factory's)",
     )
-    parser.add_argument(
-        "--set",
-        nargs="+",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set_params on every network model, e.g. cnn1dclassifier__epochs=60 (exploration; named in the results)",
-    )
+    add_set_argument(parser, "cnn1dclassifier__epochs=60")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="classify", help="results file name (without .json)")
     args = add_check_arguments(parser).parse_args(argv)
-    args.overrides = parse_overrides(parser, args.set)
-    if args.overrides and args.out == "classify" and not args.from_results:
-        parser.error("--set measures a variant: give --out NAME, so that classify.json keeps the factory")
+    args.overrides = parse_overrides(parser, args, lambda: make_classifier_pipeline(sr=8000), "classify")
     return refuse_partial_run_into(parser, args, "classify", partial=args.folds is not None, option="--folds")
 
 

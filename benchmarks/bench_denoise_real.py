@@ -25,7 +25,7 @@ Writes benchmarks/results/denoise_real.json.
 
 Run: python benchmarks/bench_denoise_real.py [--trained with_real synthetic] [--train-clips 2000] [--test-clips 20]
      [--folds 1 2 3 4] [--mixtures 3] [--noise-filter-db 0] [--noise-speed-perturbation 0]
-     [--out denoise_real] [--keep-folds] [--check]
+     [--set NAME=VALUE ...] [--out denoise_real] [--keep-folds] [--check]
 """
 
 import argparse
@@ -41,11 +41,13 @@ from _common import (
     RESULTS_DIR,
     TRAINING_NOISES,
     add_check_arguments,
+    add_set_argument,
     esc10_recordings_by_fold,
     finish,
     fixed_clips,
     fsdd_recordings,
     noisereduce_denoiser,
+    parse_overrides,
     read_results,
     refuse_partial_run_into,
     results_or_measure,
@@ -106,6 +108,7 @@ def parse_args(argv=None):
         default=0.0,
         help="training noise: make_noisy's noise_speed_perturbation",
     )
+    add_set_argument(parser, "cnn1ddenoiser__average_weights=True")
     parser.add_argument("--out", default="denoise_real", help="results file name (without .json)")
     parser.add_argument(
         "--keep-folds",
@@ -113,6 +116,7 @@ def parse_args(argv=None):
         help="keep the folds that --out's results file holds, measured with the same settings; measure the others",
     )
     args = add_check_arguments(parser).parse_args(argv)
+    args.overrides = parse_overrides(parser, args, lambda: make_denoiser_pipeline(sr=SR), "denoise_real")
     partial = sorted(set(args.folds)) != sorted(FOLD_SPEAKERS) and not args.keep_folds
     return refuse_partial_run_into(parser, args, "denoise_real", partial=partial, option="--folds")
 
@@ -152,7 +156,7 @@ def measure_fold(fold, speech, ambiences, peers, args):
             noise_speed_perturbation=args.noise_speed_perturbation,
             **mixes[name],
         )
-        pipe = make_denoiser_pipeline(sr=SR, random_state=fold)
+        pipe = make_denoiser_pipeline(sr=SR, random_state=fold).set_params(**args.overrides)
         start = time.perf_counter()
         pipe.fit(noisy, clean)
         train_seconds[name] = time.perf_counter() - start
@@ -190,6 +194,7 @@ def settings(args):
         "noise_speed_perturbation": args.noise_speed_perturbation,
         "test_clips": args.test_clips,
         "snrs_db": list(SNRS),
+        **({"set": list(args.set)} if args.set else {}),  # absent from the factory's runs, as before --set
     }
 
 

@@ -22,15 +22,16 @@ Run: python benchmarks/bench_events.py [--split speaker] [--train-scenes 4000] [
 """
 
 import argparse
-import ast
 import sys
 import time
 
 import numpy as np
 from _common import (
     add_check_arguments,
+    add_set_argument,
     finish,
     fsdd_recordings,
+    parse_overrides,
     refuse_partial_run_into,
     results_or_measure,
     target_strings,
@@ -190,9 +191,11 @@ def parse_args(argv=None):
     parser.add_argument("--speakers", nargs="+", default=None, help="with --split speaker: leave out only these")
     parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true", help="no random-forest baseline (--split speaker)")
-    parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the pipeline (Python literals)")
+    add_set_argument(parser, "crnneventdetector__dropout=0.4")
     parser.add_argument("--out", default=None, help="results name (default: events, or events_speaker_out)")
     args = add_check_arguments(parser).parse_args(argv)
+    default_out = "events_speaker_out" if args.split == "speaker" else "events"
+    args.overrides = parse_overrides(parser, args, lambda: make_event_detector_pipeline(sr=SR), default_out)
     partial = args.split == "speaker" and args.speakers is not None  # --speakers is ignored by the index split
     return refuse_partial_run_into(parser, args, "events_speaker_out", partial=partial, option="--speakers")
 
@@ -218,7 +221,7 @@ def measure_run(args, seed, train, test, labels):
 
     (X_train, events_train), (X_test, events_test) = train, test
     pipe = make_event_detector_pipeline(sr=SR, random_state=seed)
-    overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
+    overrides = dict(args.overrides)
     if args.epochs:
         overrides["crnneventdetector__epochs"] = args.epochs
     pipe.set_params(**overrides)

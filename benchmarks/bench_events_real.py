@@ -26,7 +26,6 @@ Run: python benchmarks/bench_events_real.py [--train-scenes 1000] [--epochs N] [
 """
 
 import argparse
-import ast
 import sys
 import time
 
@@ -35,8 +34,10 @@ from _common import (
     ESC10_AMBIENCES,
     ESC10_EVENTS,
     add_check_arguments,
+    add_set_argument,
     esc10_recordings_by_fold,
     finish,
+    parse_overrides,
     refuse_partial_run_into,
     results_or_measure,
     target_strings,
@@ -116,18 +117,19 @@ def parse_args(argv=None):
     )
     parser.add_argument("--test-scenes", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=None, help="override the recommended pipeline's epochs")
-    parser.add_argument("--set", nargs="*", default=[], help="PARAM=VALUE overrides of the recommended pipeline")
+    add_set_argument(parser, "crnneventdetector__dropout=0.4")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="events_real")
     args = add_check_arguments(parser).parse_args(argv)
+    args.overrides = parse_overrides(parser, args, lambda: make_event_detector_pipeline(sr=SR), "events_real")
     partial = sorted(set(args.folds)) != list(FOLDS)
     return refuse_partial_run_into(parser, args, "events_real", partial=partial, option="--folds")
 
 
 def overrides(args):
     """The recommended pipeline's parameters that --epochs and --set change."""
-    changed = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
+    changed = dict(args.overrides)
     if args.epochs:
         changed["crnneventdetector__epochs"] = args.epochs
     return changed
