@@ -146,14 +146,14 @@ def refuse_partial_run_into(parser, args, default_out, *, partial, option):
     return args
 
 
-def add_set_argument(parser, example):
-    """Add ``--set NAME=VALUE ...``, ``set_params`` on the benchmarked pipeline (``example``: one assignment)."""
+def add_set_argument(parser, example, on="the recommended pipeline"):
+    """Add ``--set NAME=VALUE ...``, ``set_params`` on what a benchmark measures (``example``: one assignment)."""
     parser.add_argument(
         "--set",
         nargs="+",
         default=[],
         metavar="NAME=VALUE",
-        help=f"set_params on the recommended pipeline, e.g. {example} (exploration; give --out, named in the results)",
+        help=f"set_params on {on}, e.g. {example} (exploration; give --out, named in the results)",
     )
     return parser
 

@@ -220,7 +220,7 @@ def parse_args(argv=None):
         default=None,
         help="the factory's window in seconds for every network model (exploration; default: the factory's)",
     )
-    add_set_argument(parser, "cnn1dclassifier__epochs=60")
+    add_set_argument(parser, "cnn1dclassifier__epochs=60", on="every network model")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="classify", help="results file name (without .json)")
     args = add_check_arguments(parser).parse_args(argv)
