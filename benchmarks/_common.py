@@ -132,13 +132,18 @@ def add_check_arguments(parser):
     return parser
 
 
+def _writes_default_file(args, default_out):
+    """Whether a run would write ``default_out``, the file that holds the factory's full protocol."""
+    return (args.out or default_out) == default_out and not args.from_results
+
+
 def refuse_partial_run_into(parser, args, default_out, *, partial, option):
     """Refuse a run over part of a protocol's held-out sets (``partial``) that would write ``default_out``.
 
     That file holds the full protocol, whose means ``--check`` and the design notes read; a partial run
     goes to a name of its own (``--out``).
     """
-    if partial and (args.out or default_out) == default_out and not args.from_results:
+    if partial and _writes_default_file(args, default_out):
         parser.error(
             f"{option} measures part of the protocol: give --out NAME, so that {default_out}.json keeps the "
             "full run that --check reads"
@@ -170,7 +175,7 @@ def parse_overrides(parser, args, make_pipeline, default_out):
     from skaudio.cli._common import CLIError
     from skaudio.cli._train import parse_settings
 
-    if (args.out or default_out) == default_out and not args.from_results:
+    if _writes_default_file(args, default_out):
         parser.error(f"--set measures a variant: give --out NAME, so that {default_out}.json keeps the factory")
     try:
         return parse_settings(args.set, make_pipeline())
