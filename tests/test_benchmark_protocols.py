@@ -233,7 +233,11 @@ class _Recorder:
     """A denoiser that records what it trains on and what it denoises, and returns its input."""
 
     def __init__(self):
-        self.fitted, self.denoised = [], []
+        self.fitted, self.denoised, self.params = [], [], None
+
+    def set_params(self, **params):
+        self.params = params
+        return self
 
     def fit(self, noisy, clean):
         self.fitted.append((noisy, clean))
@@ -292,6 +296,7 @@ def test_denoise_real_fold_holds_out_its_speaker_and_noise(bench, monkeypatch):
         }
         (pipeline,) = [r for name, r in recorders.items() if name.startswith("pipeline")]
         ((noisy, clean),) = pipeline.fitted
+        assert pipeline.params == {}  # the factory as it is, without --set
         assert {speaker_of[clip.tobytes()] for clip in clean} == set(SPEAKERS) - {held_out}
         assert len(clean) == 2 * 12 * (len(SPEAKERS) - 1)  # every clip of the other speakers, twice
         # training noise: the other folds' recordings; test noise: the fold's own
