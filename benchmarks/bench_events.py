@@ -197,7 +197,7 @@ def parse_args(argv=None):
     default_out = "events_speaker_out" if args.split == "speaker" else "events"
     args.overrides = parse_overrides(parser, args, lambda: make_event_detector_pipeline(sr=SR), default_out)
     partial = args.split == "speaker" and args.speakers is not None  # --speakers is ignored by the index split
-    return refuse_partial_run_into(parser, args, "events_speaker_out", partial=partial, option="--speakers")
+    return refuse_partial_run_into(parser, args, default_out, partial=partial, option="--speakers")
 
 
 def held_out_sets(bunch, split, speakers=None):
